@@ -1,0 +1,184 @@
+package dev.coffer.spi;
+
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.BreakGlassGrant;
+import dev.coffer.spi.access.BreakGlassRequest;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.audit.AuditSummary;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.NewSecret;
+import dev.coffer.spi.model.NewVersion;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretContent;
+import dev.coffer.spi.model.SecretDetails;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.spi.model.VersionSelector;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The one API applications, the reference server and the ConfigSource use.
+ *
+ * <p>Every call takes the caller's {@link AccessContext}. Every call is authorized first
+ * (default deny, explicit deny wins), and every attempt is audited, denials and failures
+ * included. If the audit log cannot be written the call fails with
+ * {@link dev.coffer.spi.error.UnavailableException} ({@code AUDIT_UNAVAILABLE}) and no value is
+ * returned. A caller only ever acts inside its own tenant: paths of another tenant are denied.
+ *
+ * <p>Actions needed: create — {@code secrets:onboard}; addVersion, update — {@code secrets:write}
+ * (a version added as CURRENT also needs {@code secrets:rotate}); moveAlias, promote, disable,
+ * enable — {@code secrets:rotate}; destroy, scheduleDeletion, restore, purge and policies —
+ * {@code secrets:admin}; read — {@code secrets:read} or an active break-glass grant plus
+ * {@code secrets:read-break-glass}; audit — {@code secrets:audit}. Describing and listing metadata
+ * needs any of read, write, rotate or admin on the secret. Tenant-wide actions (policies, audit)
+ * are checked against resource {@code *}.
+ *
+ * <pre>{@code
+ * Secret secret = manager.create(ctx, NewSecret.builder(path, "payments").build());
+ * try (SecretValue v = SecretValue.ofUtf8(password)) {
+ *     manager.addVersion(ctx, secret.id(), NewVersion.pending(v));      // version 2, PENDING
+ * }
+ * manager.promote(ctx, secret.id(), 2, OptionalInt.of(1));              // CAS: current must be 1
+ * try (SecretContent c = manager.read(ctx, path, VersionSelector.current())) { ... }
+ * }</pre>
+ */
+public interface SecretManager {
+    /** The lifecycle-default recovery window for scheduled deletion, in days. */
+    int DEFAULT_RECOVERY_WINDOW_DAYS = 30;
+    /** The shortest recovery window, in days. */
+    int MIN_RECOVERY_WINDOW_DAYS = 7;
+    /** The longest recovery window, in days. */
+    int MAX_RECOVERY_WINDOW_DAYS = 30;
+
+    /**
+     * Creates a secret (metadata only) in the caller's tenant.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code SECRET_EXISTS} if the path is taken, also by a secret pending deletion
+     */
+    Secret create(AccessContext ctx, NewSecret request);
+
+    /** A secret's metadata, versions and aliases (never values). */
+    SecretDetails describe(AccessContext ctx, String secretId);
+
+    /** A secret's metadata, versions and aliases, by path. */
+    SecretDetails describe(AccessContext ctx, SecretPath path);
+
+    /** Secrets of the caller's tenant the caller may see, ordered by environment and path. */
+    Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page);
+
+    /** Updates metadata; absent fields are kept. */
+    Secret update(AccessContext ctx, String secretId, SecretUpdate update);
+
+    /**
+     * Adds a version. Numbers are allocated from 1, without gaps, never reused. As
+     * {@link dev.coffer.spi.model.VersionStatus#CURRENT} the version becomes current at once and
+     * the old current becomes previous.
+     */
+    SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version);
+
+    /** Every version with its derived status, oldest first. */
+    List<SecretVersion> versions(AccessContext ctx, String secretId);
+
+    /**
+     * Reads a value.
+     *
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}, {@code SECRET_PENDING_DELETION},
+     *         {@code VERSION_NOT_FOUND}, {@code ALIAS_NOT_FOUND}
+     * @throws dev.coffer.spi.error.VersionDisabledException if the version is disabled
+     * @throws dev.coffer.spi.error.VersionDestroyedException if the version is destroyed
+     */
+    SecretContent read(AccessContext ctx, SecretPath path, VersionSelector selector);
+
+    /**
+     * Moves an alias by compare-and-set. Moving {@code current} sets {@code previous} to the old
+     * current atomically; {@code previous} itself cannot be moved.
+     *
+     * @param expectedPreviousVersion where the alias must point now; empty means it must be unset
+     * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
+     */
+    Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion);
+
+    /** Moves {@code current} to {@code version}; shorthand for {@link #moveAlias} on {@code current}. */
+    default Aliases promote(AccessContext ctx, String secretId, int version, OptionalInt expectedCurrentVersion) {
+        return moveAlias(ctx, secretId, Aliases.CURRENT, version, expectedCurrentVersion);
+    }
+
+    /**
+     * Disables a version: it refuses reads until enabled.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code VERSION_IS_CURRENT} for the current version
+     */
+    SecretVersion disable(AccessContext ctx, String secretId, int version);
+
+    /** Enables a disabled version. */
+    SecretVersion enable(AccessContext ctx, String secretId, int version);
+
+    /**
+     * Destroys a version: value and key material are removed for good; the number stays taken.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code VERSION_IS_CURRENT} for the current version
+     */
+    SecretVersion destroy(AccessContext ctx, String secretId, int version);
+
+    /**
+     * Schedules deletion after a recovery window of {@value #MIN_RECOVERY_WINDOW_DAYS} to
+     * {@value #MAX_RECOVERY_WINDOW_DAYS} days. Reads fail from now on; {@link #restore} undoes it.
+     */
+    Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays);
+
+    /** Schedules deletion with the default window of {@value #DEFAULT_RECOVERY_WINDOW_DAYS} days. */
+    default Secret scheduleDeletion(AccessContext ctx, String secretId) {
+        return scheduleDeletion(ctx, secretId, DEFAULT_RECOVERY_WINDOW_DAYS);
+    }
+
+    /** Cancels a scheduled deletion. */
+    Secret restore(AccessContext ctx, String secretId);
+
+    /**
+     * Removes a secret whose recovery window has passed, with every version and key.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code SECRET_NOT_PENDING_DELETION} or {@code RECOVERY_WINDOW_OPEN}
+     */
+    void purge(AccessContext ctx, String secretId);
+
+    /**
+     * Grants the caller emergency read access to {@code request.resources()} for a bounded time.
+     * Needs {@code secrets:read-break-glass} on every resource.
+     */
+    BreakGlassGrant grantBreakGlass(AccessContext ctx, BreakGlassRequest request);
+
+    /** Audit events of the caller's tenant, oldest first. The query's tenant must be the caller's. */
+    Page<AuditEvent> queryAudit(AccessContext ctx, AuditQuery query, PageRequest page);
+
+    /** Who read what and why since {@code since}. */
+    AuditSummary summarizeAudit(AccessContext ctx, Instant since);
+
+    /** Verifies the audit hash chain. */
+    AuditVerification verifyAudit(AccessContext ctx);
+
+    /** Creates or replaces a policy in the caller's tenant. */
+    Policy putPolicy(AccessContext ctx, Policy policy);
+
+    /** A policy by name. */
+    Optional<Policy> getPolicy(AccessContext ctx, String name);
+
+    /** Every policy of the caller's tenant. */
+    List<Policy> listPolicies(AccessContext ctx);
+
+    /**
+     * Deletes a policy.
+     *
+     * @throws dev.coffer.spi.error.NotFoundException {@code POLICY_NOT_FOUND}
+     */
+    void deletePolicy(AccessContext ctx, String name);
+}

@@ -1,0 +1,88 @@
+package dev.coffer.spi.access;
+
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 network such as {@code 10.0.0.0/8}, for {@code sourceCidr} conditions.
+ * Only address literals are accepted: nothing here ever resolves a host name.
+ */
+public final class CidrBlock {
+    // Literal characters only, so InetAddress.getByName never does a DNS lookup.
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+
+    private final String text;
+    private final byte[] network;
+    private final int prefix;
+
+    private CidrBlock(String text, byte[] network, int prefix) {
+        this.text = text;
+        this.network = network;
+        this.prefix = prefix;
+    }
+
+    /** Parses {@code address/prefix}; a bare address means a single host. */
+    public static CidrBlock parse(String text) {
+        if (text == null) {
+            throw invalid("sourceCidr entries must not be null");
+        }
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        byte[] bytes = literal(address).orElseThrow(() -> invalid("sourceCidr '" + text + "' is not an IP address or network"));
+        int prefix;
+        try {
+            prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw invalid("sourceCidr '" + text + "' has a malformed prefix length");
+        }
+        if (prefix < 0 || prefix > bytes.length * 8) {
+            throw invalid("sourceCidr '" + text + "' has a prefix length outside 0.." + bytes.length * 8);
+        }
+        return new CidrBlock(text, bytes, prefix);
+    }
+
+    /** Whether {@code address} (an IP literal) lies in this block; unparseable addresses do not. */
+    public boolean contains(String address) {
+        Optional<byte[]> parsed = address == null ? Optional.empty() : literal(address);
+        if (parsed.isEmpty() || parsed.get().length != network.length) {
+            return false;
+        }
+        byte[] a = parsed.get();
+        int fullBytes = prefix / 8;
+        for (int i = 0; i < fullBytes; i++) {
+            if (a[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefix % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = (0xff << (8 - rest)) & 0xff;
+        return (a[fullBytes] & mask) == (network[fullBytes] & mask);
+    }
+
+    private static Optional<byte[]> literal(String address) {
+        if (address.isEmpty() || address.length() > 45 || !LITERAL.matcher(address).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(address).getAddress());
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static InvalidRequestException invalid(String message) {
+        return new InvalidRequestException(ErrorCode.INVALID_POLICY, message);
+    }
+}

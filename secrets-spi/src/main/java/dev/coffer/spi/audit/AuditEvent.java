@@ -1,0 +1,140 @@
+package dev.coffer.spi.audit;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One audited attempt. Never carries a value or a token.
+ *
+ * <p>The kernel builds drafts ({@code seq} 0, no hashes); {@link AuditLog#append} assigns
+ * {@code seq}, {@code prevHash} and {@code hash} (see {@link AuditChain}).
+ *
+ * @param seq position in the log, from 1; 0 in a draft
+ * @param eventType what happened
+ * @param tenant the tenant acted in
+ * @param environment the secret's environment, or {@code null}
+ * @param path the secret's path (without environment), or {@code null}
+ * @param version the version concerned, or {@code null}
+ * @param principal the caller's principal id
+ * @param action the policy action checked, e.g. {@code secrets:read}, or {@code null}
+ * @param sourceIp the caller's address, or {@code null}
+ * @param requestId the request id
+ * @param decision allow, deny or error
+ * @param reason caller's reason on success; the refusal or error explanation otherwise
+ * @param ticket the ticket given with the request, or {@code null}
+ * @param createdAt when it happened (microsecond precision)
+ * @param prevHash the previous event's hash; {@code null} in a draft
+ * @param hash this event's hash; {@code null} in a draft
+ */
+public record AuditEvent(
+        long seq,
+        AuditEventType eventType,
+        String tenant,
+        String environment,
+        String path,
+        Integer version,
+        String principal,
+        String action,
+        String sourceIp,
+        String requestId,
+        Decision decision,
+        String reason,
+        String ticket,
+        Instant createdAt,
+        String prevHash,
+        String hash) {
+
+    public AuditEvent {
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** Whether this is a draft that has not been appended yet. */
+    public boolean isDraft() {
+        return hash == null;
+    }
+
+    /** {@code <environment>/<path>}, or {@code null} when the event concerns no single secret. */
+    public String qualifiedPath() {
+        return environment == null || path == null ? null : environment + "/" + path;
+    }
+
+    /** A copy positioned in the chain: the appended form of this draft. */
+    public AuditEvent chained(long newSeq, String previousHash) {
+        AuditEvent positioned = new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action,
+                sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, null);
+        return new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action,
+                sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, AuditChain.hash(positioned));
+    }
+
+    /** Starts a draft. */
+    public static Builder builder(AuditEventType type, String tenant, String principal, String requestId, Decision decision, Instant at) {
+        return new Builder(type, tenant, principal, requestId, decision, at);
+    }
+
+    /** Builder for drafts. */
+    public static final class Builder {
+        private final AuditEventType type;
+        private final String tenant;
+        private final String principal;
+        private final String requestId;
+        private final Decision decision;
+        private final Instant at;
+        private String environment;
+        private String path;
+        private Integer version;
+        private String action;
+        private String sourceIp;
+        private String reason;
+        private String ticket;
+
+        private Builder(AuditEventType type, String tenant, String principal, String requestId, Decision decision, Instant at) {
+            this.type = type;
+            this.tenant = tenant;
+            this.principal = principal;
+            this.requestId = requestId;
+            this.decision = decision;
+            this.at = at;
+        }
+
+        public Builder secret(String env, String secretPath) {
+            this.environment = env;
+            this.path = secretPath;
+            return this;
+        }
+
+        public Builder version(Integer number) {
+            this.version = number;
+            return this;
+        }
+
+        public Builder action(String name) {
+            this.action = name;
+            return this;
+        }
+
+        public Builder sourceIp(String ip) {
+            this.sourceIp = ip;
+            return this;
+        }
+
+        public Builder reason(String text) {
+            this.reason = text;
+            return this;
+        }
+
+        public Builder ticket(String text) {
+            this.ticket = text;
+            return this;
+        }
+
+        public AuditEvent build() {
+            return new AuditEvent(0, type, tenant, environment, path, version, principal, action, sourceIp, requestId,
+                    decision, reason, ticket, at, null, null);
+        }
+    }
+}

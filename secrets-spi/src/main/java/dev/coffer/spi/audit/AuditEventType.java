@@ -1,0 +1,27 @@
+package dev.coffer.spi.audit;
+
+/** What an audit event records. */
+public enum AuditEventType {
+    SECRET_CREATE,
+    SECRET_UPDATE,
+    SECRET_DESCRIBE,
+    SECRET_LIST,
+    VERSION_ADD,
+    SECRET_READ,
+    ALIAS_MOVE,
+    VERSION_DISABLE,
+    VERSION_ENABLE,
+    VERSION_DESTROY,
+    SECRET_DELETE_SCHEDULED,
+    SECRET_RESTORE,
+    SECRET_PURGE,
+    POLICY_PUT,
+    POLICY_DELETE,
+    POLICY_READ,
+    BREAK_GLASS_GRANT,
+    BREAK_GLASS_READ,
+    AUDIT_QUERY,
+    AUDIT_VERIFY,
+    /** An attempt that policy refused; {@link AuditEvent#action()} names what was attempted. */
+    ACCESS_DENIED
+}

@@ -1,0 +1,22 @@
+package dev.coffer.spi.audit;
+
+/**
+ * The result of walking the hash chain.
+ *
+ * @param intact whether every event verified
+ * @param eventsChecked how many events were checked
+ * @param firstBrokenSeq the seq of the first event that was altered, or after which events were
+ *        removed; 0 when intact
+ * @param problem what was found, or {@code null} when intact
+ */
+public record AuditVerification(boolean intact, long eventsChecked, long firstBrokenSeq, String problem) {
+    /** A chain that verified. */
+    public static AuditVerification ok(long eventsChecked) {
+        return new AuditVerification(true, eventsChecked, 0, null);
+    }
+
+    /** A chain broken at {@code seq}. */
+    public static AuditVerification broken(long eventsChecked, long seq, String problem) {
+        return new AuditVerification(false, eventsChecked, seq, problem);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.coffer.spi.model;
+
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Validation shared by the model records. Messages name the field and the rule, never a value of a secret. */
+final class Fields {
+    private static final Pattern TEAM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    private static final Pattern ROTATION_STRATEGY = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_.-]{0,62}");
+    static final int MAX_DESCRIPTION = 1024;
+    static final int MAX_LABELS = 64;
+    static final int MAX_LABEL_VALUE = 255;
+
+    private Fields() {}
+
+    static InvalidRequestException invalid(String message) {
+        return new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+
+    static <T> T required(T value, String field) {
+        if (value == null) {
+            throw invalid(field + " is required");
+        }
+        return value;
+    }
+
+    static String ownerTeam(String team) {
+        if (team == null || !TEAM.matcher(team).matches()) {
+            throw invalid("ownerTeam '" + SecretPath.printable(team) + "' must match [a-z0-9][a-z0-9._-]{0,127}");
+        }
+        return team;
+    }
+
+    static String description(String description) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw invalid("description is " + description.length() + " characters long; at most " + MAX_DESCRIPTION + " are allowed");
+        }
+        return description == null ? "" : description;
+    }
+
+    static String rotationStrategy(String strategy) {
+        if (strategy == null) {
+            return Secret.ROTATION_MANUAL_OVERLAP;
+        }
+        if (!ROTATION_STRATEGY.matcher(strategy).matches()) {
+            throw invalid("rotationStrategy '" + SecretPath.printable(strategy)
+                    + "' must be manual-overlap, generated or a rotator name matching [a-z][a-z0-9-]{0,62}");
+        }
+        return strategy;
+    }
+
+    static Duration rotationPeriod(Duration period) {
+        if (period != null && (period.isNegative() || period.isZero())) {
+            throw invalid("rotationPeriod must be positive");
+        }
+        return period;
+    }
+
+    static Map<String, String> labels(Map<String, String> labels) {
+        if (labels == null) {
+            return Map.of();
+        }
+        if (labels.size() > MAX_LABELS) {
+            throw invalid("at most " + MAX_LABELS + " labels are allowed, got " + labels.size());
+        }
+        labels.forEach((key, value) -> {
+            if (key == null || !LABEL_KEY.matcher(key).matches()) {
+                throw invalid("label key '" + SecretPath.printable(key) + "' must match [a-z][a-z0-9_.-]{0,62}");
+            }
+            if (value == null || value.length() > MAX_LABEL_VALUE) {
+                throw invalid("label '" + key + "' must have a value of at most " + MAX_LABEL_VALUE + " characters");
+            }
+        });
+        return Map.copyOf(labels);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.coffer.spi.store;
+
+import dev.coffer.spi.access.BreakGlassGrant;
+import dev.coffer.spi.access.Policy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SPI: a tenant's policies and break-glass grants.
+ *
+ * <p>Contract (proved by the TCK's {@code PolicyStoreContract}): names are unique per tenant;
+ * {@link #put} creates or replaces; tenants never see each other's policies or grants; every
+ * mutation runs its hook inside its atomic unit.
+ */
+public interface PolicyStore {
+    /** Creates or replaces a policy by name. */
+    Policy put(String tenant, Policy policy, BeforeCommit<Policy> hook);
+
+    /** A policy by name. */
+    Optional<Policy> get(String tenant, String name);
+
+    /** Every policy of a tenant, by name. */
+    List<Policy> list(String tenant);
+
+    /**
+     * Deletes a policy.
+     *
+     * @throws dev.coffer.spi.error.NotFoundException {@code POLICY_NOT_FOUND}
+     */
+    void delete(String tenant, String name, BeforeCommit<Policy> hook);
+
+    /** Records a break-glass grant. */
+    BreakGlassGrant addGrant(BreakGlassGrant grant, BeforeCommit<BreakGlassGrant> hook);
+
+    /** The grants of {@code principalId} in force at {@code now}. */
+    List<BreakGlassGrant> activeGrants(String tenant, String principalId, Instant now);
+}

@@ -1,0 +1,121 @@
+package dev.coffer.spi.store;
+
+import dev.coffer.spi.crypto.SealedValue;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * SPI: secret metadata, versions with their sealed values, and aliases.
+ *
+ * <p>A store keeps facts and guards their integrity; the kernel owns policy, audit and
+ * lifecycle rules. Every mutation is atomic and runs its {@link BeforeCommit} hook inside the
+ * atomic unit. Contract (proved by the TCK's {@code SecretStoreContract}):
+ * <ul>
+ *   <li>paths are unique per tenant, including secrets pending deletion;</li>
+ *   <li>version numbers are allocated per secret from 1, with no gap or duplicate under
+ *       concurrency, and never reused (not even after destroy or by another server instance);</li>
+ *   <li>alias moves are compare-and-set; moving {@code current} sets {@code previous} to the old
+ *       current and stamps the secret's {@code lastRotatedAt} in the same step;</li>
+ *   <li>an alias may only point at an {@code ENABLED} version, and the version {@code current}
+ *       points at may not leave {@code ENABLED};</li>
+ *   <li>state transitions are compare-and-set on the expected state; {@code DESTROYED} deletes
+ *       the sealed value;</li>
+ *   <li>all lookups are scoped to the tenant: an id of another tenant is not found.</li>
+ * </ul>
+ * Failures of the backing system raise {@link dev.coffer.spi.error.UnavailableException} with
+ * {@link dev.coffer.spi.error.ErrorCode#STORE_UNAVAILABLE} and leave nothing half-done.
+ */
+public interface SecretStore {
+    /**
+     * Creates a secret.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code SECRET_EXISTS} if the path is taken
+     */
+    Secret createSecret(Secret secret, BeforeCommit<Secret> hook);
+
+    /** The secret with {@code secretId} in {@code tenant}. */
+    Optional<Secret> findSecret(String tenant, String secretId);
+
+    /** The secret at {@code path}. */
+    Optional<Secret> findSecretByPath(SecretPath path);
+
+    /**
+     * Replaces the metadata of an existing secret (same id and path).
+     *
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
+     */
+    Secret updateSecret(Secret secret, BeforeCommit<Secret> hook);
+
+    /**
+     * Lists a tenant's secrets ordered by environment and path.
+     *
+     * @throws dev.coffer.spi.error.InvalidRequestException for a page token this store did not issue
+     */
+    Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page);
+
+    /**
+     * Removes a secret with its versions, sealed values and aliases. Its path becomes free.
+     *
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
+     */
+    void deleteSecret(String tenant, String secretId, BeforeCommit<Secret> hook);
+
+    /**
+     * Adds a version: allocates the next number, seals the value through {@code sealer} with that
+     * number, stores record and sealed value, and if {@code makeCurrent} moves {@code current} to
+     * it (unconditionally; old current becomes previous, {@code lastRotatedAt} = {@code now}).
+     *
+     * @param createdBy principal id
+     * @param now creation time
+     * @param expiresAt advisory expiry or {@code null}
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
+     */
+    VersionRecord addVersion(String tenant, String secretId, VersionSealer sealer, String createdBy, Instant now,
+            Instant expiresAt, boolean makeCurrent, BeforeCommit<VersionRecord> hook);
+
+    /** Every version of a secret, oldest first; empty if the secret does not exist. */
+    List<VersionRecord> listVersions(String tenant, String secretId);
+
+    /** One version. */
+    Optional<VersionRecord> findVersion(String tenant, String secretId, int number);
+
+    /** The sealed value of a version; empty once destroyed or if absent. */
+    Optional<SealedValue> loadSealedValue(String tenant, String secretId, int number);
+
+    /** A secret's aliases; none if the secret does not exist. */
+    Aliases aliases(String tenant, String secretId);
+
+    /**
+     * Moves an alias by compare-and-set.
+     *
+     * @param expected the version the alias must point at now; empty means it must be unset
+     * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
+     * @throws dev.coffer.spi.error.NotFoundException {@code VERSION_NOT_FOUND} when {@code target} does not exist
+     * @throws dev.coffer.spi.error.VersionDisabledException if {@code target} is disabled
+     * @throws dev.coffer.spi.error.VersionDestroyedException if {@code target} is destroyed
+     * @throws dev.coffer.spi.error.InvalidRequestException when asked to move {@code previous}
+     */
+    AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected, Instant now,
+            BeforeCommit<AliasMove> hook);
+
+    /**
+     * Changes a version's state by compare-and-set on {@code from}. Moving to
+     * {@link VersionState#DESTROYED} deletes the sealed value in the same step.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code STATE_CONFLICT} when the state is not {@code from};
+     *         {@code VERSION_IS_CURRENT} when the version is current and {@code to} is not ENABLED
+     * @throws dev.coffer.spi.error.NotFoundException {@code VERSION_NOT_FOUND}
+     */
+    VersionRecord transitionVersion(String tenant, String secretId, int number, VersionState from, VersionState to,
+            BeforeCommit<VersionRecord> hook);
+}
