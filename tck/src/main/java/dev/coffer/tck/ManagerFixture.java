@@ -1,0 +1,46 @@
+package dev.coffer.tck;
+
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.tck.support.MutableClock;
+import java.util.Optional;
+
+/**
+ * What {@link SecretManagerContract} needs from an implementation under test: a fresh, empty
+ * manager per test, a tenant with one all-powerful principal, and — where the implementation
+ * allows — control over time and over audit failures. Tests that need a capability the fixture
+ * lacks are skipped, not failed.
+ */
+public interface ManagerFixture extends AutoCloseable {
+    /** The manager under test; empty of secrets and of policies other than the admin bootstrap. */
+    SecretManager manager();
+
+    /** The tenant the tests act in. */
+    String tenant();
+
+    /**
+     * A context whose principal may do everything in {@link #tenant()} (the fixture installs a
+     * policy allowing {@code secrets:*} on {@code *} for it, out of band). Its principal id must
+     * not start with {@code user:tck-}: tests use that prefix for their own principals.
+     */
+    AccessContext admin();
+
+    /** The clock the manager reads, when the fixture can move it. */
+    default Optional<MutableClock> clock() {
+        return Optional.empty();
+    }
+
+    /** A switch that makes audit appends fail, when the fixture can inject that failure. */
+    default Optional<AuditOutage> auditOutage() {
+        return Optional.empty();
+    }
+
+    @Override
+    default void close() {}
+
+    /** Turns audit failures on and off. */
+    interface AuditOutage {
+        /** While {@code true}, every audit append fails. */
+        void failAppends(boolean failing);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.coffer.tck.support;
+
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.tck.ManagerFixture;
+
+/**
+ * An {@link AuditLog} decorator whose appends can be made to fail, for fail-closed tests: wrap
+ * the real log with it and hand it to the kernel.
+ */
+public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditOutage {
+    private final AuditLog delegate;
+    private volatile boolean failing;
+
+    public SwitchableAuditLog(AuditLog delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void failAppends(boolean fail) {
+        this.failing = fail;
+    }
+
+    @Override
+    public AuditEvent append(AuditEvent draft) {
+        if (failing) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit log unavailable (injected by the TCK)");
+        }
+        return delegate.append(draft);
+    }
+
+    @Override
+    public Page<AuditEvent> query(AuditQuery query, PageRequest page) {
+        return delegate.query(query, page);
+    }
+
+    @Override
+    public AuditVerification verify() {
+        return delegate.verify();
+    }
+}
