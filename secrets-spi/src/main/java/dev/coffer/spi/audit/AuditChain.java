@@ -37,6 +37,7 @@ public final class AuditChain {
         field(sha256, event.version() == null ? null : event.version().toString());
         field(sha256, event.principal());
         field(sha256, event.action());
+        field(sha256, event.detail());
         field(sha256, event.sourceIp());
         field(sha256, event.requestId());
         field(sha256, event.decision().name());

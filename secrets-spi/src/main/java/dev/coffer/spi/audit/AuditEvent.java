@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param version the version concerned, or {@code null}
  * @param principal the caller's principal id
  * @param action the policy action checked, e.g. {@code secrets:read}, or {@code null}
+ * @param detail what exactly was done, in a fixed form per event type (e.g. {@code alias=current from=1 to=2},
+ *        {@code policy=payments-read}, {@code resources=prod/payments/*}); never a value; {@code null} when nothing to add
  * @param sourceIp the caller's address, or {@code null}
  * @param requestId the request id
  * @param decision allow, deny or error
@@ -35,6 +37,7 @@ public record AuditEvent(
         Integer version,
         String principal,
         String action,
+        String detail,
         String sourceIp,
         String requestId,
         Decision decision,
@@ -65,9 +68,9 @@ public record AuditEvent(
 
     /** A copy positioned in the chain: the appended form of this draft. */
     public AuditEvent chained(long newSeq, String previousHash) {
-        AuditEvent positioned = new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action,
+        AuditEvent positioned = new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action, detail,
                 sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, null);
-        return new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action,
+        return new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action, detail,
                 sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, AuditChain.hash(positioned));
     }
 
@@ -88,6 +91,7 @@ public record AuditEvent(
         private String path;
         private Integer version;
         private String action;
+        private String detail;
         private String sourceIp;
         private String reason;
         private String ticket;
@@ -117,6 +121,11 @@ public record AuditEvent(
             return this;
         }
 
+        public Builder detail(String text) {
+            this.detail = text;
+            return this;
+        }
+
         public Builder sourceIp(String ip) {
             this.sourceIp = ip;
             return this;
@@ -133,7 +142,7 @@ public record AuditEvent(
         }
 
         public AuditEvent build() {
-            return new AuditEvent(0, type, tenant, environment, path, version, principal, action, sourceIp, requestId,
+            return new AuditEvent(0, type, tenant, environment, path, version, principal, action, detail, sourceIp, requestId,
                     decision, reason, ticket, at, null, null);
         }
     }

@@ -30,6 +30,11 @@ public enum ErrorCode {
     ALIAS_NOT_FOUND(404),
     /** No policy with that name. */
     POLICY_NOT_FOUND(404),
+    /**
+     * The tenant has no key yet, so there is nothing to replace. Tenant keys are created on the
+     * first seal; a rotation asked before that finds none.
+     */
+    TENANT_KEY_NOT_FOUND(404),
     /** A secret already exists at that path (possibly pending deletion). */
     SECRET_EXISTS(409),
     /** A compare-and-set found another version than the caller expected. */

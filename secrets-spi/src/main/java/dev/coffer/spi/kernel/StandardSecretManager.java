@@ -1,0 +1,584 @@
+package dev.coffer.spi.kernel;
+
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Action;
+import dev.coffer.spi.access.BreakGlassGrant;
+import dev.coffer.spi.access.BreakGlassRequest;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.access.ResourcePattern;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditEventType;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.audit.AuditSummary;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.crypto.Envelope;
+import dev.coffer.spi.crypto.SealedValue;
+import dev.coffer.spi.crypto.ValueBinding;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.error.VersionDestroyedException;
+import dev.coffer.spi.error.VersionDisabledException;
+import dev.coffer.spi.kernel.internal.Attempt;
+import dev.coffer.spi.kernel.internal.AuditSummarizer;
+import dev.coffer.spi.kernel.internal.Authorizer;
+import dev.coffer.spi.kernel.internal.Ids;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.NewSecret;
+import dev.coffer.spi.model.NewVersion;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretContent;
+import dev.coffer.spi.model.SecretDetails;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.spi.model.SecretValue;
+import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionSelector;
+import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.model.VersionStatus;
+import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.SecretStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+/**
+ * The kernel: composes the SPIs and owns the rules, so every vendor's parts get the same
+ * semantics. Authorize first; audit every attempt (denials and failures too); fail closed when
+ * the audit log cannot be written; versions immutable; aliases moved by compare-and-set.
+ *
+ * <pre>{@code
+ * SecretManager manager = StandardSecretManager.builder()
+ *         .secretStore(store)
+ *         .envelope(envelope)
+ *         .auditLog(auditLog)
+ *         .policyStore(policyStore)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Writes append their audit events inside the store's atomic unit ({@link dev.coffer.spi.store.BeforeCommit}),
+ * so a change and its audit commit together. Reads append after decrypting and return the value
+ * only once the event is durable.
+ */
+public final class StandardSecretManager implements SecretManager {
+    private final SecretStore store;
+    private final Envelope envelope;
+    private final AuditLog auditLog;
+    private final PolicyStore policyStore;
+    private final Clock clock;
+    private final Authorizer authorizer;
+    private final AuditSummarizer summarizer;
+
+    private StandardSecretManager(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "secretStore");
+        this.envelope = Objects.requireNonNull(b.envelope, "envelope");
+        this.auditLog = Objects.requireNonNull(b.auditLog, "auditLog");
+        this.policyStore = Objects.requireNonNull(b.policyStore, "policyStore");
+        this.clock = b.clock;
+        this.authorizer = new Authorizer(policyStore);
+        this.summarizer = new AuditSummarizer(auditLog, store);
+    }
+
+    /** Starts a builder; every SPI is required, the clock defaults to the system UTC clock. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- secrets -------------------------------------------------------------------------
+
+    @Override
+    public Secret create(AccessContext ctx, NewSecret request) {
+        return attempt(ctx, AuditEventType.SECRET_CREATE, a -> {
+            a.on(request.path());
+            authorize(a, ctx, Action.ONBOARD, request.path());
+            Secret secret = new Secret(Ids.secretId(), request.path(), request.ownerTeam(), request.description(),
+                    request.rotationStrategy(), request.rotationPeriod(), request.labels(), a.at(), a.at(), null, null);
+            return store.createSecret(secret, created -> a.allowed());
+        });
+    }
+
+    @Override
+    public SecretDetails describe(AccessContext ctx, String secretId) {
+        return attempt(ctx, AuditEventType.SECRET_DESCRIBE, a -> details(a, ctx, requireSecret(a, ctx, secretId)));
+    }
+
+    @Override
+    public SecretDetails describe(AccessContext ctx, SecretPath path) {
+        return attempt(ctx, AuditEventType.SECRET_DESCRIBE, a -> {
+            a.on(path);
+            requireTenant(a, ctx, path, Action.READ);
+            Secret secret = store.findSecretByPath(path).orElseThrow(() -> secretNotFound(path.qualifiedName()));
+            return details(a, ctx, secret);
+        });
+    }
+
+    private SecretDetails details(Attempt a, AccessContext ctx, Secret secret) {
+        authorizeMetadata(a, ctx, secret.path());
+        Aliases aliases = store.aliases(ctx.tenant(), secret.id());
+        List<SecretVersion> versions = store.listVersions(ctx.tenant(), secret.id()).stream()
+                .map(r -> SecretVersion.derive(r, aliases)).toList();
+        a.allowed();
+        return new SecretDetails(secret, versions, aliases);
+    }
+
+    @Override
+    public Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
+        return attempt(ctx, AuditEventType.SECRET_LIST, a -> {
+            Page<Secret> all = store.listSecrets(ctx.tenant(), filter, page);
+            // Metadata of secrets the caller may not act on stays hidden; page sizes may shrink.
+            List<Secret> visible = all.items().stream()
+                    .filter(s -> authorizer.anyAllowed(ctx, s.path(), Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN))
+                    .toList();
+            a.allowed();
+            return new Page<>(visible, all.nextPageToken());
+        });
+    }
+
+    @Override
+    public Secret update(AccessContext ctx, String secretId, SecretUpdate update) {
+        return attempt(ctx, AuditEventType.SECRET_UPDATE, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            authorize(a, ctx, Action.WRITE, secret.path());
+            requireNotPendingDeletion(secret);
+            return store.updateSecret(update.applyTo(secret, a.at()), updated -> a.allowed());
+        });
+    }
+
+    // ---- versions ------------------------------------------------------------------------
+
+    @Override
+    public SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version) {
+        return attempt(ctx, AuditEventType.VERSION_ADD, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            boolean makeCurrent = version.status() == VersionStatus.CURRENT;
+            authorize(a, ctx, Action.WRITE, secret.path());
+            if (makeCurrent) {
+                authorize(a, ctx, Action.ROTATE, secret.path());
+            }
+            requireNotPendingDeletion(secret);
+            VersionRecord added = store.addVersion(ctx.tenant(), secretId,
+                    number -> envelope.seal(version.value(), new ValueBinding(secret.path(), number)),
+                    ctx.principal().id(), a.at(), version.expiresAt(), makeCurrent,
+                    record -> {
+                        a.version(record.number()).allowed();
+                        if (makeCurrent) {
+                            a.alsoAllowed(AuditEventType.ALIAS_MOVE, AuditSummarizer.CURRENT_MOVE_PREFIX + "to=" + record.number());
+                        }
+                    });
+            return SecretVersion.derive(added, store.aliases(ctx.tenant(), secretId));
+        });
+    }
+
+    @Override
+    public List<SecretVersion> versions(AccessContext ctx, String secretId) {
+        return describe(ctx, secretId).versions();
+    }
+
+    @Override
+    public SecretContent read(AccessContext ctx, SecretPath path, VersionSelector selector) {
+        Attempt a = new Attempt(auditLog, ctx, AuditEventType.SECRET_READ, now());
+        a.on(path);
+        Optional<BreakGlassGrant> underGrant = Optional.empty();
+        try {
+            requireTenant(a, ctx, path, Action.READ);
+            Authorizer.Verdict verdict = authorizer.check(ctx, Action.READ, path);
+            if (!verdict.allowed()) {
+                underGrant = authorizer.breakGlassFor(ctx, path, a.at());
+                if (underGrant.isEmpty()) {
+                    throw a.denied(Action.READ, verdict.explanation());
+                }
+                a.action(Action.READ_BREAK_GLASS).detail("grant=" + underGrant.get().id());
+            } else {
+                a.action(Action.READ);
+            }
+            Secret secret = store.findSecretByPath(path).orElseThrow(() -> secretNotFound(path.qualifiedName()));
+            requireNotPendingDeletion(secret);
+            int number = resolve(secret, selector);
+            a.version(number);
+            VersionRecord record = store.findVersion(ctx.tenant(), secret.id(), number)
+                    .orElseThrow(() -> versionNotFound(secret, number));
+            requireReadable(secret, record);
+            SealedValue sealed = store.loadSealedValue(ctx.tenant(), secret.id(), number)
+                    .orElseThrow(() -> destroyed(secret, number)); // destroyed between the two lookups
+            SecretValue value = envelope.open(sealed, new ValueBinding(path, number));
+            try {
+                if (underGrant.isPresent()) {
+                    a.allowedAs(AuditEventType.BREAK_GLASS_READ, underGrant.get().reason(), underGrant.get().ticketUrl());
+                } else {
+                    a.allowed();
+                }
+            } catch (RuntimeException auditFailure) {
+                value.close(); // fail closed: the value never leaves without its audit event
+                throw auditFailure;
+            }
+            return new SecretContent(path, number, value, record.expiresAt());
+        } catch (RuntimeException e) {
+            throw a.failed(e);
+        }
+    }
+
+    private int resolve(Secret secret, VersionSelector selector) {
+        if (selector instanceof VersionSelector.ByNumber byNumber) {
+            return byNumber.number();
+        }
+        String alias = ((VersionSelector.ByAlias) selector).name();
+        return store.aliases(secret.path().tenant(), secret.id()).get(alias).orElseThrow(() -> new NotFoundException(
+                ErrorCode.ALIAS_NOT_FOUND, "alias '" + alias + "' is not set on " + secret.path().qualifiedName()));
+    }
+
+    @Override
+    public Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
+        return attempt(ctx, AuditEventType.ALIAS_MOVE, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            a.version(version).detail("alias=" + alias + " to=" + version);
+            authorize(a, ctx, Action.ROTATE, secret.path());
+            Aliases.requireName(alias);
+            if (Aliases.PREVIOUS.equals(alias)) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                        "alias 'previous' follows 'current' and cannot be moved; move 'current' instead");
+            }
+            requireNotPendingDeletion(secret);
+            AliasMove move = store.moveAlias(ctx.tenant(), secretId, alias, version, expectedPreviousVersion, a.at(),
+                    moved -> a.detail("alias=" + alias + " from=" + (moved.from().isPresent() ? moved.from().getAsInt() : "none")
+                            + " to=" + moved.to()).allowed());
+            return move.aliases();
+        });
+    }
+
+    @Override
+    public SecretVersion disable(AccessContext ctx, String secretId, int version) {
+        return transition(ctx, secretId, version, AuditEventType.VERSION_DISABLE, Action.ROTATE, VersionState.DISABLED);
+    }
+
+    @Override
+    public SecretVersion enable(AccessContext ctx, String secretId, int version) {
+        return transition(ctx, secretId, version, AuditEventType.VERSION_ENABLE, Action.ROTATE, VersionState.ENABLED);
+    }
+
+    @Override
+    public SecretVersion destroy(AccessContext ctx, String secretId, int version) {
+        return transition(ctx, secretId, version, AuditEventType.VERSION_DESTROY, Action.ADMIN, VersionState.DESTROYED);
+    }
+
+    private SecretVersion transition(AccessContext ctx, String secretId, int number, AuditEventType type, Action action, VersionState to) {
+        return attempt(ctx, type, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            a.version(number);
+            authorize(a, ctx, action, secret.path());
+            requireNotPendingDeletion(secret);
+            VersionRecord record = store.findVersion(ctx.tenant(), secretId, number).orElseThrow(() -> versionNotFound(secret, number));
+            VersionState from = record.state();
+            if (from == VersionState.DESTROYED) {
+                throw destroyed(secret, number);
+            }
+            boolean allowedFrom = to == VersionState.DESTROYED || (to == VersionState.DISABLED) == (from == VersionState.ENABLED);
+            if (!allowedFrom) {
+                throw new dev.coffer.spi.error.ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of "
+                        + secret.path().qualifiedName() + " is already " + from + "; it cannot move to " + to);
+            }
+            if (to == VersionState.DESTROYED) {
+                store.loadSealedValue(ctx.tenant(), secretId, number)
+                        .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), number)));
+            }
+            VersionRecord changed = store.transitionVersion(ctx.tenant(), secretId, number, from, to, r -> a.allowed());
+            return SecretVersion.derive(changed, store.aliases(ctx.tenant(), secretId));
+        });
+    }
+
+    // ---- deletion ------------------------------------------------------------------------
+
+    @Override
+    public Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays) {
+        return attempt(ctx, AuditEventType.SECRET_DELETE_SCHEDULED, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            a.detail("recoveryWindowDays=" + recoveryWindowDays);
+            authorize(a, ctx, Action.ADMIN, secret.path());
+            if (recoveryWindowDays < MIN_RECOVERY_WINDOW_DAYS || recoveryWindowDays > MAX_RECOVERY_WINDOW_DAYS) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "recovery window must be "
+                        + MIN_RECOVERY_WINDOW_DAYS + " to " + MAX_RECOVERY_WINDOW_DAYS + " days, got " + recoveryWindowDays);
+            }
+            requireNotPendingDeletion(secret);
+            Instant purgeableAt = a.at().plus(Duration.ofDays(recoveryWindowDays));
+            return store.updateSecret(secret.withDeletionScheduledAt(purgeableAt, a.at()), s -> a.allowed());
+        });
+    }
+
+    @Override
+    public Secret restore(AccessContext ctx, String secretId) {
+        return attempt(ctx, AuditEventType.SECRET_RESTORE, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            authorize(a, ctx, Action.ADMIN, secret.path());
+            requirePendingDeletion(secret);
+            return store.updateSecret(secret.withDeletionScheduledAt(null, a.at()), s -> a.allowed());
+        });
+    }
+
+    @Override
+    public void purge(AccessContext ctx, String secretId) {
+        attempt(ctx, AuditEventType.SECRET_PURGE, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            authorize(a, ctx, Action.ADMIN, secret.path());
+            requirePendingDeletion(secret);
+            if (a.at().isBefore(secret.deletionScheduledAt())) {
+                throw new dev.coffer.spi.error.ConflictException(ErrorCode.RECOVERY_WINDOW_OPEN, secret.path().qualifiedName()
+                        + " can be purged from " + secret.deletionScheduledAt() + "; restore it or wait");
+            }
+            for (VersionRecord v : store.listVersions(ctx.tenant(), secretId)) {
+                store.loadSealedValue(ctx.tenant(), secretId, v.number())
+                        .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), v.number())));
+            }
+            store.deleteSecret(ctx.tenant(), secretId, s -> a.allowed());
+            return null;
+        });
+    }
+
+    // ---- break-glass ---------------------------------------------------------------------
+
+    @Override
+    public BreakGlassGrant grantBreakGlass(AccessContext ctx, BreakGlassRequest request) {
+        return attempt(ctx, AuditEventType.BREAK_GLASS_GRANT, a -> {
+            a.detail("resources=" + String.join(",", request.resources()));
+            // Conditions such as ticketRequired are judged on what the grant will carry.
+            AccessContext asRequested = ctx.withReason(request.reason()).withTicket(request.ticketUrl());
+            for (String resource : request.resources()) {
+                Authorizer.Verdict verdict = authorizer.check(asRequested, Action.READ_BREAK_GLASS, ResourcePattern.parse(resource));
+                if (!verdict.allowed()) {
+                    throw a.denied(Action.READ_BREAK_GLASS, verdict.explanation());
+                }
+            }
+            a.action(Action.READ_BREAK_GLASS);
+            Instant until = a.at().plus(Duration.ofMinutes(request.durationMinutes()));
+            BreakGlassGrant grant = new BreakGlassGrant(Ids.grantId(), ctx.tenant(), ctx.principal().id(), request.resources(),
+                    request.reason(), request.ticketUrl(), a.at(), until);
+            return policyStore.addGrant(grant, g -> a.detail("grant=" + g.id() + " resources=" + String.join(",", g.resources())
+                    + " until=" + g.expiresAt()).allowedAs(AuditEventType.BREAK_GLASS_GRANT, g.reason(), g.ticketUrl()));
+        });
+    }
+
+    // ---- audit ---------------------------------------------------------------------------
+
+    @Override
+    public Page<AuditEvent> queryAudit(AccessContext ctx, AuditQuery query, PageRequest page) {
+        return attempt(ctx, AuditEventType.AUDIT_QUERY, a -> {
+            authorizeTenantWide(a, ctx, Action.AUDIT);
+            if (!ctx.tenant().equals(query.tenant())) {
+                throw a.denied(Action.AUDIT, "audit query for tenant " + query.tenant() + " from tenant " + ctx.tenant());
+            }
+            Page<AuditEvent> events = auditLog.query(query, page);
+            a.allowed();
+            return events;
+        });
+    }
+
+    @Override
+    public AuditSummary summarizeAudit(AccessContext ctx, Instant since) {
+        return attempt(ctx, AuditEventType.AUDIT_QUERY, a -> {
+            a.detail("summary since=" + since);
+            authorizeTenantWide(a, ctx, Action.AUDIT);
+            AuditSummary summary = summarizer.summarize(ctx.tenant(), Objects.requireNonNull(since, "since"), a.at());
+            a.allowed();
+            return summary;
+        });
+    }
+
+    @Override
+    public AuditVerification verifyAudit(AccessContext ctx) {
+        return attempt(ctx, AuditEventType.AUDIT_VERIFY, a -> {
+            authorizeTenantWide(a, ctx, Action.AUDIT);
+            AuditVerification result = auditLog.verify();
+            a.allowed();
+            return result;
+        });
+    }
+
+    // ---- policies ------------------------------------------------------------------------
+
+    @Override
+    public Policy putPolicy(AccessContext ctx, Policy policy) {
+        return attempt(ctx, AuditEventType.POLICY_PUT, a -> {
+            a.detail("policy=" + policy.name());
+            authorizeTenantWide(a, ctx, Action.ADMIN);
+            return policyStore.put(ctx.tenant(), policy, p -> a.allowed());
+        });
+    }
+
+    @Override
+    public Optional<Policy> getPolicy(AccessContext ctx, String name) {
+        return attempt(ctx, AuditEventType.POLICY_READ, a -> {
+            a.detail("policy=" + name);
+            authorizeTenantWide(a, ctx, Action.ADMIN);
+            Optional<Policy> policy = policyStore.get(ctx.tenant(), Policy.requireName(name));
+            a.allowed();
+            return policy;
+        });
+    }
+
+    @Override
+    public List<Policy> listPolicies(AccessContext ctx) {
+        return attempt(ctx, AuditEventType.POLICY_READ, a -> {
+            a.detail("policy=*");
+            authorizeTenantWide(a, ctx, Action.ADMIN);
+            List<Policy> policies = policyStore.list(ctx.tenant());
+            a.allowed();
+            return policies;
+        });
+    }
+
+    @Override
+    public void deletePolicy(AccessContext ctx, String name) {
+        attempt(ctx, AuditEventType.POLICY_DELETE, a -> {
+            a.detail("policy=" + name);
+            authorizeTenantWide(a, ctx, Action.ADMIN);
+            policyStore.delete(ctx.tenant(), Policy.requireName(name), p -> a.allowed());
+            return null;
+        });
+    }
+
+    // ---- shared steps --------------------------------------------------------------------
+
+    /** Runs {@code body} as one audited attempt: failures are audited and rethrown. */
+    private <T> T attempt(AccessContext ctx, AuditEventType type, Function<Attempt, T> body) {
+        Objects.requireNonNull(ctx, "ctx");
+        Attempt a = new Attempt(auditLog, ctx, type, now());
+        try {
+            return body.apply(a);
+        } catch (RuntimeException e) {
+            throw a.failed(e);
+        }
+    }
+
+    private Instant now() {
+        // Stores keep microseconds; the audit hash covers the instant, so never carry more.
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private Secret requireSecret(Attempt a, AccessContext ctx, String secretId) {
+        if (secretId == null || secretId.isBlank() || secretId.length() > 64) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "secret id is missing or malformed");
+        }
+        Secret secret = store.findSecret(ctx.tenant(), secretId).orElseThrow(() -> secretNotFound(secretId));
+        a.on(secret.path());
+        return secret;
+    }
+
+    private void requireTenant(Attempt a, AccessContext ctx, SecretPath path, Action action) {
+        if (!ctx.tenant().equals(path.tenant())) {
+            throw a.denied(action, "path of tenant " + path.tenant() + " requested from tenant " + ctx.tenant());
+        }
+    }
+
+    private void authorize(Attempt a, AccessContext ctx, Action action, SecretPath path) {
+        requireTenant(a, ctx, path, action);
+        Authorizer.Verdict verdict = authorizer.check(ctx, action, path);
+        if (!verdict.allowed()) {
+            throw a.denied(action, verdict.explanation());
+        }
+        a.action(action);
+    }
+
+    private void authorizeMetadata(Attempt a, AccessContext ctx, SecretPath path) {
+        requireTenant(a, ctx, path, Action.READ);
+        if (!authorizer.anyAllowed(ctx, path, Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN)) {
+            throw a.denied(Action.READ, "no policy allows reading the metadata of " + path.qualifiedName()
+                    + " (needs secrets:read, write, rotate or admin)");
+        }
+    }
+
+    private void authorizeTenantWide(Attempt a, AccessContext ctx, Action action) {
+        Authorizer.Verdict verdict = authorizer.check(ctx, action, Authorizer.TENANT_WIDE);
+        if (!verdict.allowed()) {
+            throw a.denied(action, verdict.explanation());
+        }
+        a.action(action);
+    }
+
+    private static void requireNotPendingDeletion(Secret secret) {
+        if (secret.isPendingDeletion()) {
+            throw new NotFoundException(ErrorCode.SECRET_PENDING_DELETION, secret.path().qualifiedName()
+                    + " is scheduled for deletion at " + secret.deletionScheduledAt() + "; restore it first");
+        }
+    }
+
+    private static void requirePendingDeletion(Secret secret) {
+        if (!secret.isPendingDeletion()) {
+            throw new dev.coffer.spi.error.ConflictException(ErrorCode.SECRET_NOT_PENDING_DELETION,
+                    secret.path().qualifiedName() + " is not scheduled for deletion");
+        }
+    }
+
+    private static void requireReadable(Secret secret, VersionRecord record) {
+        if (record.state() == VersionState.DISABLED) {
+            throw new VersionDisabledException("version " + record.number() + " of " + secret.path().qualifiedName() + " is disabled");
+        }
+        if (record.state() == VersionState.DESTROYED) {
+            throw destroyed(secret, record.number());
+        }
+    }
+
+    private static VersionDestroyedException destroyed(Secret secret, int number) {
+        return new VersionDestroyedException("version " + number + " of " + secret.path().qualifiedName() + " is destroyed");
+    }
+
+    private static NotFoundException secretNotFound(String idOrPath) {
+        return new NotFoundException(ErrorCode.SECRET_NOT_FOUND, "no secret " + idOrPath);
+    }
+
+    private static NotFoundException versionNotFound(Secret secret, int number) {
+        return new NotFoundException(ErrorCode.VERSION_NOT_FOUND, secret.path().qualifiedName() + " has no version " + number);
+    }
+
+    /** Builder for {@link StandardSecretManager}. */
+    public static final class Builder {
+        private SecretStore store;
+        private Envelope envelope;
+        private AuditLog auditLog;
+        private PolicyStore policyStore;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder secretStore(SecretStore secretStore) {
+            this.store = secretStore;
+            return this;
+        }
+
+        public Builder envelope(Envelope env) {
+            this.envelope = env;
+            return this;
+        }
+
+        public Builder auditLog(AuditLog log) {
+            this.auditLog = log;
+            return this;
+        }
+
+        public Builder policyStore(PolicyStore policies) {
+            this.policyStore = policies;
+            return this;
+        }
+
+        /** The clock for timestamps, recovery windows and grants; tests pass a movable one. */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /** Builds the manager; fails if an SPI is missing. */
+        public StandardSecretManager build() {
+            return new StandardSecretManager(this);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.coffer.spi.kernel.internal;
+
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Action;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditEventType;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.audit.Decision;
+import dev.coffer.spi.error.AccessDeniedException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.model.SecretPath;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+
+/**
+ * One call's audit trail: collects what is learnt about the call (secret, version, action,
+ * detail) and writes exactly one outcome event — allow, deny or error.
+ *
+ * <p>Writing the allow event may fail; then the call fails with {@code AUDIT_UNAVAILABLE}, which
+ * is what makes the kernel fail closed.
+ */
+public final class Attempt {
+    private static final System.Logger LOG = System.getLogger("dev.coffer.spi.kernel");
+
+    private final AuditLog log;
+    private final AccessContext ctx;
+    private final AuditEventType type;
+    private final Instant at;
+    private SecretPath path;
+    private Integer version;
+    private String action;
+    private String detail;
+    private boolean settled;
+
+    public Attempt(AuditLog log, AccessContext ctx, AuditEventType type, Instant at) {
+        this.log = log;
+        this.ctx = ctx;
+        this.type = type;
+        this.at = at;
+    }
+
+    /** The secret this call concerns. */
+    public Attempt on(SecretPath secretPath) {
+        this.path = secretPath;
+        return this;
+    }
+
+    /** The version this call concerns. */
+    public Attempt version(int number) {
+        this.version = number;
+        return this;
+    }
+
+    /** The policy action this call was checked for. */
+    public Attempt action(Action checked) {
+        this.action = checked.wireName();
+        return this;
+    }
+
+    /** The fixed-form detail of the event (never a value). */
+    public Attempt detail(String text) {
+        this.detail = text;
+        return this;
+    }
+
+    /** The moment the call started, truncated to microseconds. */
+    public Instant at() {
+        return at;
+    }
+
+    /** Audits a refusal and returns the exception to throw. A failing audit log does not turn a deny into an allow. */
+    public AccessDeniedException denied(Action checked, String explanation) {
+        action(checked);
+        AccessDeniedException denied = new AccessDeniedException(ErrorCode.ACCESS_DENIED,
+                ctx.principal().id() + " may not " + checked.wireName()
+                        + (path == null ? "" : " on " + path.qualifiedName()));
+        settled = true;
+        try {
+            log.append(draft(AuditEventType.ACCESS_DENIED, Decision.DENY, explanation, null).build());
+        } catch (RuntimeException auditFailure) {
+            denied.addSuppressed(auditUnavailable(auditFailure));
+        }
+        LOG.log(Level.DEBUG, "denied: {0}", explanation);
+        return denied;
+    }
+
+    /** Audits success with the caller's reason and ticket. Throws {@code AUDIT_UNAVAILABLE} if the log cannot be written. */
+    public void allowed() {
+        allowedAs(type, ctx.reason(), ctx.ticket());
+    }
+
+    /** Audits success as {@code eventType} with the given reason and ticket (break-glass uses the grant's). */
+    public void allowedAs(AuditEventType eventType, String reason, String ticket) {
+        append(draft(eventType, Decision.ALLOW, reason, ticket).build());
+    }
+
+    /** Audits an extra success event of another type in the same call (e.g. the alias move of a CURRENT add). */
+    public void alsoAllowed(AuditEventType eventType, String eventDetail) {
+        append(draft(eventType, Decision.ALLOW, ctx.reason(), ctx.ticket()).detail(eventDetail).build());
+    }
+
+    /**
+     * Audits a failure unless this call's outcome is already recorded (a denial) or the audit log
+     * itself is what failed, and returns the exception for the caller to rethrow.
+     */
+    public RuntimeException failed(RuntimeException failure) {
+        if (settled) {
+            return failure;
+        }
+        settled = true;
+        String reason = failure instanceof SecretsException se ? se.code().name() : "INTERNAL_ERROR " + failure.getClass().getSimpleName();
+        try {
+            log.append(draft(type, Decision.ERROR, reason, null).build());
+        } catch (RuntimeException auditFailure) {
+            failure.addSuppressed(auditUnavailable(auditFailure));
+        }
+        LOG.log(Level.DEBUG, "{0} failed for {1}: {2}", type, ctx.principal().id(), reason);
+        return failure;
+    }
+
+    private void append(AuditEvent event) {
+        try {
+            log.append(event);
+        } catch (RuntimeException auditFailure) {
+            settled = true;
+            UnavailableException unavailable = auditUnavailable(auditFailure);
+            LOG.log(Level.WARNING, "audit log unavailable; {0} refused for {1}", type, ctx.principal().id());
+            throw unavailable;
+        }
+    }
+
+    private static UnavailableException auditUnavailable(RuntimeException cause) {
+        if (cause instanceof UnavailableException u && u.code() == ErrorCode.AUDIT_UNAVAILABLE) {
+            return u;
+        }
+        return new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit log cannot be written; the operation was refused", cause);
+    }
+
+    private AuditEvent.Builder draft(AuditEventType eventType, Decision decision, String reason, String ticket) {
+        AuditEvent.Builder b = AuditEvent.builder(eventType, ctx.tenant(), ctx.principal().id(), ctx.requestId(), decision, at)
+                .version(version)
+                .action(action)
+                .detail(detail)
+                .sourceIp(ctx.sourceIp())
+                .reason(reason)
+                .ticket(ticket == null ? ctx.ticket() : ticket);
+        if (path != null) {
+            b.secret(path.environment(), path.path());
+        }
+        return b;
+    }
+}

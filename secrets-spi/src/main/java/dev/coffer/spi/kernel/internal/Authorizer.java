@@ -1,0 +1,89 @@
+package dev.coffer.spi.kernel.internal;
+
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Action;
+import dev.coffer.spi.access.BreakGlassGrant;
+import dev.coffer.spi.access.Effect;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.access.ResourcePattern;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.store.PolicyStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Evaluates a tenant's policies: default deny, an explicit deny wins, conditions must hold.
+ *
+ * <p>A requested resource is a {@link ResourcePattern}: a concrete secret path, {@code *} for
+ * tenant-wide actions, or the patterns of a break-glass request. An allow must cover all of it;
+ * a deny that overlaps any part of it wins.
+ */
+public final class Authorizer {
+    /** The resource tenant-wide actions (policies, audit) are checked against. */
+    public static final ResourcePattern TENANT_WIDE = ResourcePattern.parse("*");
+
+    private final PolicyStore policies;
+
+    public Authorizer(PolicyStore policies) {
+        this.policies = policies;
+    }
+
+    /** The outcome of one check, with an explanation fit for the audit log. */
+    public record Verdict(boolean allowed, String explanation) {}
+
+    /** Checks {@code action} on the secret at {@code path}. */
+    public Verdict check(AccessContext ctx, Action action, SecretPath path) {
+        return check(ctx, action, ResourcePattern.exact(path));
+    }
+
+    /** Checks {@code action} on every resource {@code requested} matches. */
+    public Verdict check(AccessContext ctx, Action action, ResourcePattern requested) {
+        List<Policy> tenantPolicies = policies.list(ctx.tenant());
+        Set<String> names = ctx.principal().policyNames();
+        String allowedBy = null;
+        for (Policy policy : tenantPolicies) {
+            if (!policy.coversAction(action) || !policy.coversPrincipal(names) || !policy.conditions().holdFor(ctx)) {
+                continue;
+            }
+            if (policy.effect() == Effect.DENY) {
+                if (policy.resources().stream().map(ResourcePattern::parse).anyMatch(r -> r.overlaps(requested))) {
+                    return new Verdict(false, action + " on " + requested + " denied by policy " + policy.name());
+                }
+            } else if (allowedBy == null
+                    && policy.resources().stream().map(ResourcePattern::parse).anyMatch(r -> r.covers(requested))) {
+                allowedBy = policy.name();
+            }
+        }
+        return allowedBy != null
+                ? new Verdict(true, action + " on " + requested + " allowed by policy " + allowedBy)
+                : new Verdict(false, "no policy allows " + action + " on " + requested);
+    }
+
+    /** Whether any of {@code actions} is allowed on {@code path}. */
+    public boolean anyAllowed(AccessContext ctx, SecretPath path, Action... actions) {
+        for (Action action : actions) {
+            if (check(ctx, action, path).allowed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The break-glass grant under which the caller may read {@code path}: an active grant covering
+     * it, with {@code secrets:read-break-glass} still allowed on the path right now.
+     */
+    public Optional<BreakGlassGrant> breakGlassFor(AccessContext ctx, SecretPath path, Instant now) {
+        for (BreakGlassGrant grant : policies.activeGrants(ctx.tenant(), ctx.principal().id(), now)) {
+            if (grant.activeAt(now) && grant.covers(path)) {
+                AccessContext underGrant = ctx.withReason(grant.reason()).withTicket(grant.ticketUrl());
+                if (check(underGrant, Action.READ_BREAK_GLASS, path).allowed()) {
+                    return Optional.of(grant);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

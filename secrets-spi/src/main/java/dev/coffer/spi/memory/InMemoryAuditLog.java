@@ -1,0 +1,165 @@
+package dev.coffer.spi.memory;
+
+import dev.coffer.spi.audit.AuditChain;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The reference {@link AuditLog}: a hash-chained list in memory, for tests and for embedding
+ * without a database. "Durable" here means "kept until the JVM exits".
+ *
+ * <p>Appends are serialized, so seq numbers are gap-free and each event chains to the one
+ * appended just before it. Besides the chain, the log remembers the seq and hash of the newest
+ * event it appended (the head), so {@link #verify()} also notices the newest events being removed
+ * or replaced — a chain alone cannot.
+ *
+ * <pre>{@code
+ * AuditLog audit = new InMemoryAuditLog();
+ * }</pre>
+ */
+public final class InMemoryAuditLog implements AuditLog {
+    private static final String QUERY_TOKEN_TAG = "audit/1";
+
+    private final List<AuditEvent> events = new ArrayList<>();
+    private long headSeq;
+    private String headHash = AuditChain.GENESIS;
+
+    /** An empty log. */
+    public InMemoryAuditLog() {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code draft} was already appended (has seq or hashes)
+     */
+    @Override
+    public synchronized AuditEvent append(AuditEvent draft) {
+        Objects.requireNonNull(draft, "draft");
+        if (!draft.isDraft() || draft.seq() != 0 || draft.prevHash() != null) {
+            throw new IllegalArgumentException("only drafts can be appended; event " + draft.seq() + " already is chained");
+        }
+        AuditEvent chained = draft.chained(headSeq + 1, headHash);
+        events.add(chained);
+        headSeq = chained.seq();
+        headHash = chained.hash();
+        return chained;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_ARGUMENT} for a page
+     *         token this log did not issue
+     */
+    @Override
+    public synchronized Page<AuditEvent> query(AuditQuery query, PageRequest page) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(page, "page");
+        long after = page.pageToken() == null ? 0 : afterSeq(page.pageToken());
+        List<AuditEvent> items = new ArrayList<>();
+        for (AuditEvent e : events) {
+            if (e.seq() <= after || !query.matches(e)) {
+                continue;
+            }
+            if (items.size() == page.limit()) {
+                String next = PageTokens.encode(QUERY_TOKEN_TAG, Long.toString(items.get(items.size() - 1).seq()));
+                return new Page<>(items, next);
+            }
+            items.add(e);
+        }
+        return new Page<>(items, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reports the first event that fails {@link AuditChain#isIntact}: an event whose content
+     * no longer matches its hash is named itself; after removed events, the first event following
+     * the gap is named (its seq does not follow on, or its {@code prevHash} names an event that is
+     * gone). Removing or replacing the newest events is found against the remembered head.
+     */
+    @Override
+    public synchronized AuditVerification verify() {
+        String prevHash = AuditChain.GENESIS;
+        long expectedSeq = 1;
+        long checked = 0;
+        for (AuditEvent e : events) {
+            checked++;
+            if (e.seq() != expectedSeq) {
+                return AuditVerification.broken(checked, e.seq(), e.seq() > expectedSeq
+                        ? missing(expectedSeq, e.seq() - 1) + " before event " + e.seq()
+                        : "event " + e.seq() + " is out of order; expected event " + expectedSeq);
+            }
+            if (!AuditChain.isIntact(e, prevHash)) {
+                return AuditVerification.broken(checked, e.seq(), !AuditChain.hash(e).equals(e.hash())
+                        ? "event " + e.seq() + " was altered: its content does not match its hash"
+                        : "event " + e.seq() + " does not chain to " + (e.seq() == 1 ? "the start of the log"
+                                : "event " + (e.seq() - 1) + ": one of them was altered or replaced"));
+            }
+            prevHash = e.hash();
+            expectedSeq++;
+        }
+        long last = expectedSeq - 1;
+        if (last < headSeq) {
+            return AuditVerification.broken(checked, last + 1,
+                    missing(last + 1, headSeq) + " at the end of the log");
+        }
+        if (!prevHash.equals(headHash)) {
+            return AuditVerification.broken(checked, last, "event " + last + " was replaced after it was appended");
+        }
+        return AuditVerification.ok(checked);
+    }
+
+    /**
+     * Test hook for tamper tests only: overwrites the stored event {@code seq} with {@code forged}
+     * as-is, as an attacker with write access to the storage would. Never used by Coffer itself.
+     *
+     * @throws IllegalArgumentException if no event {@code seq} is stored
+     */
+    public synchronized void tamperReplace(long seq, AuditEvent forged) {
+        Objects.requireNonNull(forged, "forged");
+        events.set(indexOf(seq), forged);
+    }
+
+    /**
+     * Test hook for tamper tests only: deletes the stored event {@code seq}, as an attacker with
+     * write access to the storage would. Never used by Coffer itself.
+     *
+     * @throws IllegalArgumentException if no event {@code seq} is stored
+     */
+    public synchronized void tamperRemove(long seq) {
+        events.remove(indexOf(seq));
+    }
+
+    private int indexOf(long seq) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).seq() == seq) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no event " + seq + " is stored");
+    }
+
+    private static long afterSeq(String token) {
+        try {
+            long seq = Long.parseLong(PageTokens.decode(QUERY_TOKEN_TAG, token));
+            if (seq < 1) {
+                throw PageTokens.malformed();
+            }
+            return seq;
+        } catch (NumberFormatException e) {
+            throw PageTokens.malformed();
+        }
+    }
+
+    private static String missing(long from, long to) {
+        return from == to ? "event " + from + " is missing" : "events " + from + ".." + to + " are missing";
+    }
+}

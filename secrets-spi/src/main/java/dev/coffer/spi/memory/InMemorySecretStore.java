@@ -1,0 +1,339 @@
+package dev.coffer.spi.memory;
+
+import dev.coffer.spi.crypto.SealedValue;
+import dev.coffer.spi.error.ConflictException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.error.VersionDestroyedException;
+import dev.coffer.spi.error.VersionDisabledException;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.spi.store.SecretStore;
+import dev.coffer.spi.store.VersionSealer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The reference {@link SecretStore}: everything in memory, for tests and for embedding without
+ * a database. Nothing survives the JVM.
+ *
+ * <p>One lock guards the whole store, so every mutation — including the version sealer and the
+ * {@link BeforeCommit} hook — runs as one atomic unit that other threads cannot observe half
+ * done. Each secret's state is an immutable snapshot; a failed sealer or hook means the old
+ * snapshot stays (or is put back), so nothing is stored and no version number is consumed.
+ *
+ * <pre>{@code
+ * SecretStore store = new InMemorySecretStore();
+ * }</pre>
+ */
+public final class InMemorySecretStore implements SecretStore {
+    private static final String LIST_TOKEN_TAG = "secrets/1";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, TenantSecrets> tenants = new HashMap<>();
+
+    /** An empty store. */
+    public InMemorySecretStore() {}
+
+    @Override
+    public Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(hook, "hook");
+        return locked(() -> {
+            TenantSecrets t = tenants.computeIfAbsent(secret.path().tenant(), k -> new TenantSecrets());
+            if (t.byPath(secret.path()).isPresent()) {
+                throw new ConflictException(ErrorCode.SECRET_EXISTS, "a secret already exists at " + secret.path());
+            }
+            if (t.hasId(secret.id())) {
+                throw new ConflictException(ErrorCode.SECRET_EXISTS, "a secret with id '" + secret.id() + "' already exists");
+            }
+            return commit(t, secret.id(), secret.path(), null,
+                    SecretEntry.fresh(secret, t.numbersUsed(secret.id())), secret, hook);
+        });
+    }
+
+    @Override
+    public Optional<Secret> findSecret(String tenant, String secretId) {
+        return locked(() -> entry(tenant, secretId).map(SecretEntry::secret));
+    }
+
+    @Override
+    public Optional<Secret> findSecretByPath(SecretPath path) {
+        Objects.requireNonNull(path, "path");
+        return locked(() -> Optional.ofNullable(tenants.get(path.tenant()))
+                .flatMap(t -> t.byPath(path)).map(SecretEntry::secret));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code lastRotatedAt} is kept as stored: only moves of {@code current} stamp it, so an
+     * update built from a stale read cannot undo a rotation that happened in between.
+     */
+    @Override
+    public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(hook, "hook");
+        return locked(() -> {
+            SecretEntry before = require(secret.path().tenant(), secret.id());
+            if (!before.secret().path().equals(secret.path())) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the path of secret '" + secret.id()
+                        + "' is " + before.secret().path() + " and cannot change to " + secret.path());
+            }
+            Secret updated = secret.withLastRotatedAt(before.secret().lastRotatedAt());
+            return commit(tenants.get(secret.path().tenant()), secret.id(), secret.path(), before,
+                    before.withSecret(updated), updated, hook);
+        });
+    }
+
+    @Override
+    public Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(page, "page");
+        String[] position = page.pageToken() == null ? null : listPosition(page.pageToken());
+        return locked(() -> {
+            TenantSecrets t = tenants.get(tenant);
+            List<Secret> items = new ArrayList<>();
+            boolean more = false;
+            if (t != null) {
+                // The tenant has secrets, so its id is valid and the position forms a valid path.
+                SecretPath after = position == null ? null : SecretPath.of(tenant, position[0], position[1]);
+                for (SecretEntry e : t.after(after)) {
+                    if (!filter.matches(e.secret().path())) {
+                        continue;
+                    }
+                    if (items.size() == page.limit()) {
+                        more = true;
+                        break;
+                    }
+                    items.add(e.secret());
+                }
+            }
+            String next = more ? PageTokens.encode(LIST_TOKEN_TAG, items.get(items.size() - 1).path().qualifiedName()) : null;
+            return new Page<>(items, next);
+        });
+    }
+
+    @Override
+    public void deleteSecret(String tenant, String secretId, BeforeCommit<Secret> hook) {
+        Objects.requireNonNull(hook, "hook");
+        locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            return commit(tenants.get(tenant), secretId, before.secret().path(), before, null, before.secret(), hook);
+        });
+    }
+
+    @Override
+    public VersionRecord addVersion(String tenant, String secretId, VersionSealer sealer, String createdBy, Instant now,
+            Instant expiresAt, boolean makeCurrent, BeforeCommit<VersionRecord> hook) {
+        Objects.requireNonNull(sealer, "sealer");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(hook, "hook");
+        return locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            int number = before.lastNumber() + 1;
+            // Sealed inside the lock: the number is only taken if everything below succeeds.
+            SealedValue sealed = Objects.requireNonNull(sealer.seal(number), "sealer returned null");
+            VersionRecord record = new VersionRecord(number, VersionState.ENABLED, createdBy, now, expiresAt, sealed.keyId());
+            SecretEntry after = before.withNewVersion(record, sealed);
+            if (makeCurrent) {
+                after = pointCurrentAt(after, number, now);
+            }
+            return commit(tenants.get(tenant), secretId, before.secret().path(), before, after, record, hook);
+        });
+    }
+
+    @Override
+    public List<VersionRecord> listVersions(String tenant, String secretId) {
+        return locked(() -> entry(tenant, secretId).map(e -> List.copyOf(e.versions().values())).orElse(List.of()));
+    }
+
+    @Override
+    public Optional<VersionRecord> findVersion(String tenant, String secretId, int number) {
+        return locked(() -> entry(tenant, secretId).map(e -> e.versions().get(number)));
+    }
+
+    @Override
+    public Optional<SealedValue> loadSealedValue(String tenant, String secretId, int number) {
+        return locked(() -> entry(tenant, secretId).map(e -> e.sealed().get(number)).map(SealedValue::copy));
+    }
+
+    @Override
+    public Aliases aliases(String tenant, String secretId) {
+        return locked(() -> entry(tenant, secretId).map(SecretEntry::aliases).orElse(Aliases.none()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks run in this order: alias name, secret, target exists, target enabled, then the
+     * compare-and-set. A move to where the alias already points succeeds without stamping
+     * {@code lastRotatedAt}: nothing rotated.
+     */
+    @Override
+    public AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected,
+            Instant now, BeforeCommit<AliasMove> hook) {
+        Aliases.requireName(alias);
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(hook, "hook");
+        if (Aliases.PREVIOUS.equals(alias)) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "alias 'previous' cannot be moved directly; it follows 'current' when 'current' moves");
+        }
+        return locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            SecretPath path = before.secret().path();
+            VersionRecord record = before.versions().get(target);
+            if (record == null) {
+                throw new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + target + " of " + path + " does not exist");
+            }
+            if (record.state() == VersionState.DISABLED) {
+                throw new VersionDisabledException("version " + target + " of " + path
+                        + " is disabled; alias '" + alias + "' can only point at an enabled version");
+            }
+            if (record.state() == VersionState.DESTROYED) {
+                throw new VersionDestroyedException("version " + target + " of " + path
+                        + " is destroyed; alias '" + alias + "' can only point at an enabled version");
+            }
+            OptionalInt from = before.aliases().get(alias);
+            if (!from.equals(expected)) {
+                throw new ConflictException(ErrorCode.VERSION_CONFLICT, "alias '" + alias + "' of " + path + " "
+                        + describe(from) + ", but the caller expected it " + describeExpected(expected));
+            }
+            SecretEntry after;
+            if (from.isPresent() && from.getAsInt() == target) {
+                after = before;
+            } else if (Aliases.CURRENT.equals(alias)) {
+                after = pointCurrentAt(before, target, now);
+            } else {
+                after = before.withAliases(SecretEntry.set(before.aliases(), alias, target), before.secret());
+            }
+            AliasMove move = new AliasMove(alias, from, target, after.aliases());
+            return commit(tenants.get(tenant), secretId, path, before, after, move, hook);
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Allowed transitions are {@code ENABLED ⇄ DISABLED} and {@code ENABLED|DISABLED →
+     * DESTROYED}; anything else, including a transition to the same state, is a
+     * {@code STATE_CONFLICT}.
+     */
+    @Override
+    public VersionRecord transitionVersion(String tenant, String secretId, int number, VersionState from,
+            VersionState to, BeforeCommit<VersionRecord> hook) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(hook, "hook");
+        return locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            SecretPath path = before.secret().path();
+            VersionRecord record = before.versions().get(number);
+            if (record == null) {
+                throw new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + number + " of " + path + " does not exist");
+            }
+            if (record.state() != from) {
+                throw new ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of " + path + " is "
+                        + record.state() + ", but the caller expected " + from);
+            }
+            if (from == to || from == VersionState.DESTROYED) {
+                throw new ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of " + path
+                        + " cannot go from " + from + " to " + to);
+            }
+            if (to != VersionState.ENABLED && before.aliases().pointsAt(Aliases.CURRENT, number)) {
+                throw new ConflictException(ErrorCode.VERSION_IS_CURRENT, "version " + number + " of " + path
+                        + " is current and cannot become " + to + "; promote another version first");
+            }
+            VersionRecord changed = record.withState(to);
+            return commit(tenants.get(tenant), secretId, path, before, before.withRecord(changed), changed, hook);
+        });
+    }
+
+    // Moves 'current' to number: the old current (if any, and different) becomes 'previous', and
+    // the secret records the rotation time, all in one snapshot.
+    private static SecretEntry pointCurrentAt(SecretEntry entry, int number, Instant now) {
+        OptionalInt old = entry.aliases().get(Aliases.CURRENT);
+        Aliases aliases = SecretEntry.set(entry.aliases(), Aliases.CURRENT, number);
+        if (old.isPresent() && old.getAsInt() != number) {
+            aliases = SecretEntry.set(aliases, Aliases.PREVIOUS, old.getAsInt());
+        }
+        return entry.withAliases(aliases, entry.secret().withLastRotatedAt(now));
+    }
+
+    // Installs 'after', runs the hook with 'result', and puts 'before' back if the hook throws.
+    private static <T> T commit(TenantSecrets t, String id, SecretPath path, SecretEntry before, SecretEntry after,
+            T result, BeforeCommit<T> hook) {
+        t.install(id, path, after);
+        try {
+            hook.run(result);
+        } catch (Throwable failure) {
+            t.install(id, path, before);
+            throw failure;
+        }
+        return result;
+    }
+
+    private Optional<SecretEntry> entry(String tenant, String secretId) {
+        TenantSecrets t = tenants.get(tenant);
+        return t == null || secretId == null ? Optional.empty() : t.byId(secretId);
+    }
+
+    private SecretEntry require(String tenant, String secretId) {
+        return entry(tenant, secretId).orElseThrow(() -> new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
+                "no secret with id '" + Text.printable(secretId) + "' in tenant '" + Text.printable(tenant) + "'"));
+    }
+
+    // The environment and path a list token points after.
+    private static String[] listPosition(String token) {
+        String qualified = PageTokens.decode(LIST_TOKEN_TAG, token);
+        int slash = qualified.indexOf('/');
+        if (slash < 0) {
+            throw PageTokens.malformed();
+        }
+        String[] position = {qualified.substring(0, slash), qualified.substring(slash + 1)};
+        try {
+            SecretPath.requireEnvironment(position[0]);
+            SecretPath.requirePath(position[1]);
+        } catch (SecretsException e) {
+            throw PageTokens.malformed();
+        }
+        return position;
+    }
+
+    private static String describe(OptionalInt at) {
+        return at.isPresent() ? "points at version " + at.getAsInt() : "is unset";
+    }
+
+    private static String describeExpected(OptionalInt expected) {
+        return expected.isPresent() ? "at version " + expected.getAsInt() : "unset";
+    }
+
+    private <T> T locked(Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

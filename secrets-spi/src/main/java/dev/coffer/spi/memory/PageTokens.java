@@ -1,0 +1,44 @@
+package dev.coffer.spi.memory;
+
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.SecretsException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Opaque page tokens for the in-memory stores: base64url of a tag and the position of the last
+ * item returned. The tag makes tokens of another listing (or random strings) fail loudly instead
+ * of silently paging from a wrong position.
+ */
+final class PageTokens {
+    private PageTokens() {}
+
+    static String encode(String tag, String position) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((tag + ":" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The position inside a token issued with {@code tag}.
+     *
+     * @throws InvalidRequestException {@code INVALID_ARGUMENT} for anything else
+     */
+    static String decode(String tag, String token) {
+        String text;
+        try {
+            text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw malformed();
+        }
+        if (!text.startsWith(tag + ":")) {
+            throw malformed();
+        }
+        return text.substring(tag.length() + 1);
+    }
+
+    /** The error for a token this store did not issue; never echoes the token. */
+    static SecretsException malformed() {
+        return new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "pageToken is malformed or was not issued by this listing");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.coffer.spi.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AuditChainTest {
+    private static AuditEvent draft(String reason) {
+        return AuditEvent.builder(AuditEventType.SECRET_READ, "acme", "user:a", "req-1", Decision.ALLOW,
+                Instant.parse("2030-01-01T00:00:00.123456Z")).secret("prod", "db").version(3).reason(reason).build();
+    }
+
+    @Test
+    void chainedEventsVerifyAndCoverThePreviousHash() {
+        AuditEvent first = draft("r").chained(1, AuditChain.GENESIS);
+        AuditEvent second = draft("r").chained(2, first.hash());
+        assertTrue(AuditChain.isIntact(first, AuditChain.GENESIS));
+        assertTrue(AuditChain.isIntact(second, first.hash()));
+        assertNotEquals(first.hash(), second.hash(), "same content at another position hashes differently");
+        assertEquals(64, first.hash().length());
+    }
+
+    @Test
+    void anyChangedFieldBreaksTheHash() {
+        AuditEvent event = draft("r").chained(1, AuditChain.GENESIS);
+        AuditEvent forged = new AuditEvent(event.seq(), event.eventType(), event.tenant(), event.environment(), event.path(),
+                event.version(), "user:mallory", event.action(), event.detail(), event.sourceIp(), event.requestId(),
+                event.decision(), event.reason(), event.ticket(), event.createdAt(), event.prevHash(), event.hash());
+        assertFalse(AuditChain.isIntact(forged, AuditChain.GENESIS));
+    }
+
+    @Test
+    void fieldBoundariesCannotBeShifted() {
+        // "ab" + "c" must not hash like "a" + "bc": fields are length-prefixed.
+        AuditEvent a = AuditEvent.builder(AuditEventType.SECRET_READ, "t", "user:x", "r", Decision.ALLOW, Instant.EPOCH)
+                .reason("ab").ticket("c").build().chained(1, AuditChain.GENESIS);
+        AuditEvent b = AuditEvent.builder(AuditEventType.SECRET_READ, "t", "user:x", "r", Decision.ALLOW, Instant.EPOCH)
+                .reason("a").ticket("bc").build().chained(1, AuditChain.GENESIS);
+        assertNotEquals(a.hash(), b.hash());
+    }
+}

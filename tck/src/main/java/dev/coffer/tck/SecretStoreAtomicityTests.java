@@ -1,0 +1,227 @@
+package dev.coffer.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.spi.crypto.SealedValue;
+import dev.coffer.spi.error.ConflictException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Concurrently;
+import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.Expect;
+import dev.coffer.tck.support.NoValueLeaks;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SecretStoreContract}: atomicity — a failing {@link BeforeCommit} hook undoes its change
+ * and its exception reaches the caller unchanged — and safety under concurrency.
+ */
+abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
+    private static final int THREADS = 16;
+
+    @Test
+    void failingCreateHookLeavesNoSecretAndThePathFree() {
+        Secret wanted = secret(TENANT, "prod", "payments/stripe-api-key");
+        IllegalStateException failure = hookFailure();
+
+        assertSame(failure, Expect.thrown(IllegalStateException.class,
+                () -> store.createSecret(wanted, failing(failure))));
+
+        assertTrue(store.findSecret(TENANT, wanted.id()).isEmpty());
+        assertTrue(store.findSecretByPath(wanted.path()).isEmpty());
+        assertEquals(wanted, store.createSecret(wanted, BeforeCommit.none()), "the path must still be free");
+    }
+
+    @Test
+    void createHookSeesTheSecretItCommitsWith() {
+        Secret wanted = secret(TENANT, "prod", "payments/stripe-api-key");
+        AtomicReference<Secret> seen = new AtomicReference<>();
+
+        Secret created = store.createSecret(wanted, seen::set);
+
+        assertEquals(created, seen.get());
+    }
+
+    @Test
+    void failingUpdateHookKeepsTheOldMetadata() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        Secret changed = SecretUpdate.none().withOwnerTeam("platform").applyTo(secret, at(5));
+        IllegalStateException failure = hookFailure();
+
+        assertSame(failure, Expect.thrown(IllegalStateException.class,
+                () -> store.updateSecret(changed, failing(failure))));
+
+        assertEquals(secret, reload(secret));
+    }
+
+    @Test
+    void failingMoveHookKeepsAliasesAndRotationTime() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        IllegalStateException failure = hookFailure();
+
+        assertSame(failure, Expect.thrown(IllegalStateException.class,
+                () -> store.moveAlias(TENANT, secret.id(), Aliases.CURRENT, 2, OptionalInt.of(1), at(3), failing(failure))));
+
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(at(1), reload(secret).lastRotatedAt());
+        AliasMove retried = move(secret, Aliases.CURRENT, 2, OptionalInt.of(1), at(4));
+        assertEquals(OptionalInt.of(1), retried.from(), "the failed move must not have happened");
+    }
+
+    @Test
+    void failingTransitionHookKeepsStateAndSealedValue() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret, at(1));
+        SealedValue before = store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow();
+        IllegalStateException failure = hookFailure();
+
+        for (VersionState to : List.of(VersionState.DISABLED, VersionState.DESTROYED)) {
+            assertSame(failure, Expect.thrown(IllegalStateException.class,
+                    () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, to, failing(failure))));
+        }
+
+        VersionRecord kept = store.findVersion(TENANT, secret.id(), 1).orElseThrow();
+        assertEquals(VersionState.ENABLED, kept.state());
+        assertEquals(KEY_ID, kept.keyId());
+        assertEquals(before, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+    }
+
+    @Test
+    void transitionHookSeesTheNewState() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret, at(1));
+        AtomicReference<VersionRecord> seen = new AtomicReference<>();
+
+        VersionRecord disabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED,
+                VersionState.DISABLED, seen::set);
+
+        assertEquals(disabled, seen.get());
+        assertEquals(VersionState.DISABLED, seen.get().state());
+    }
+
+    @Test
+    void failingDeleteHookKeepsSecretVersionsAndAliases() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+        SealedValue sealed = store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow();
+        IllegalStateException failure = hookFailure();
+
+        assertSame(failure, Expect.thrown(IllegalStateException.class,
+                () -> store.deleteSecret(TENANT, secret.id(), failing(failure))));
+
+        assertEquals(secret.id(), reload(secret).id());
+        assertEquals(secret.id(), store.findSecretByPath(secret.path()).orElseThrow().id());
+        assertEquals(1, store.listVersions(TENANT, secret.id()).size());
+        assertEquals(sealed, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
+    }
+
+    @Test
+    void deleteHookSeesTheDeletedSecret() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        AtomicReference<Secret> seen = new AtomicReference<>();
+
+        store.deleteSecret(TENANT, secret.id(), seen::set);
+
+        assertEquals(secret, seen.get());
+    }
+
+    @Test
+    void concurrentAddsGetNumbersOneToSixteenWithoutGapOrDuplicate() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+
+        List<Outcome<VersionRecord>> outcomes = Concurrently.run(THREADS, i -> addPending(secret, at(i)));
+
+        List<Integer> numbers = outcomes.stream().map(o -> succeeded(o).number()).sorted().toList();
+        List<Integer> expected = IntStream.rangeClosed(1, THREADS).boxed().toList();
+        assertEquals(expected, numbers);
+        assertEquals(expected, store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
+        assertEquals(THREADS + 1, addPending(secret, at(99)).number());
+    }
+
+    @Test
+    void concurrentAddsStoreWhatWasSealedForEachNumber() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        // A store may retry a losing transaction and seal a number again, so keep every sealing.
+        Map<Integer, List<SealedValue>> sealedByNumber = new ConcurrentHashMap<>();
+
+        List<Outcome<VersionRecord>> outcomes = Concurrently.run(THREADS, i -> store.addVersion(TENANT, secret.id(),
+                number -> {
+                    SealedValue sealed = randomSealed();
+                    sealedByNumber.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>()).add(sealed.copy());
+                    return sealed;
+                }, WRITER, at(i), null, false, BeforeCommit.none()));
+
+        outcomes.forEach(SecretStoreAtomicityTests::succeeded);
+        for (int number = 1; number <= THREADS; number++) {
+            SealedValue stored = store.loadSealedValue(TENANT, secret.id(), number).orElseThrow();
+            assertTrue(sealedByNumber.getOrDefault(number, List.of()).contains(stored),
+                    "version " + number + " must hold a value sealed for number " + number);
+        }
+    }
+
+    @Test
+    void concurrentPromotesWithTheSameExpectedVersionLetExactlyOneWin() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(0));
+        for (int i = 0; i < THREADS; i++) {
+            addPending(secret, at(1));
+        }
+
+        List<Outcome<AliasMove>> outcomes = Concurrently.run(THREADS,
+                i -> move(secret, Aliases.CURRENT, 2 + i, OptionalInt.of(1), at(2)));
+
+        List<AliasMove> wins = outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
+        assertEquals(1, wins.size(), "exactly one compare-and-set may succeed");
+        for (Outcome<AliasMove> lost : outcomes.stream().filter(o -> !o.succeeded()).toList()) {
+            assertConflict(lost.failure(), ErrorCode.VERSION_CONFLICT);
+        }
+        assertEquals(Map.of("current", wins.get(0).to(), "previous", 1), store.aliases(TENANT, secret.id()).byName());
+    }
+
+    @Test
+    void concurrentCreatesOfOnePathLetExactlyOneWin() {
+        List<Outcome<Secret>> outcomes = Concurrently.run(THREADS,
+                i -> store.createSecret(secret(TENANT, "prod", "payments/stripe-api-key"), BeforeCommit.none()));
+
+        List<Secret> wins = outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
+        assertEquals(1, wins.size(), "exactly one create may succeed");
+        for (Outcome<Secret> lost : outcomes.stream().filter(o -> !o.succeeded()).toList()) {
+            assertConflict(lost.failure(), ErrorCode.SECRET_EXISTS);
+        }
+        assertEquals(wins.get(0), store.findSecretByPath(wins.get(0).path()).orElseThrow());
+    }
+
+    private static <T> T succeeded(Outcome<T> outcome) {
+        if (!outcome.succeeded()) {
+            NoValueLeaks.assertNoValueIn(outcome.failure());
+            throw new AssertionError("a concurrent call failed: " + outcome.failure(), outcome.failure());
+        }
+        return outcome.value();
+    }
+
+    private static void assertConflict(Throwable failure, ErrorCode code) {
+        NoValueLeaks.assertNoValueIn(failure);
+        ConflictException conflict = assertInstanceOf(ConflictException.class, failure,
+                () -> "losers must get a conflict, got " + failure);
+        assertEquals(code, conflict.code());
+    }
+}

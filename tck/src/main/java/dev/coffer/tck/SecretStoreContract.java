@@ -1,0 +1,84 @@
+package dev.coffer.tck;
+
+import dev.coffer.spi.store.SecretStore;
+import dev.coffer.tck.support.NoValueLeaks;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The contract every {@link SecretStore} must meet, as JUnit Jupiter tests. A vendor extends this
+ * class in its own test sources and returns a fresh, empty store from {@link #newStore()}; the
+ * inherited nested groups then run against it:
+ *
+ * <pre>{@code
+ * class JdbiSecretStoreTest extends SecretStoreContract {
+ *     @Override
+ *     protected SecretStore newStore() {
+ *         return new JdbiSecretStore(H2.freshDatabase());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>What is proved, group by group:
+ * <ul>
+ *   <li>{@code secrets}: create, find by id and path, update, list (ordered by environment then
+ *       path, filtered, paginated), delete; unique paths, including secrets pending deletion;
+ *       tenant isolation;</li>
+ *   <li>{@code versions}: numbers from 1 without gap, the sealer gets the allocated number, sealed
+ *       values round-trip as copies, compare-and-set state transitions, destroy;</li>
+ *   <li>{@code aliases}: compare-and-set alias moves, {@code previous} and
+ *       {@code lastRotatedAt} maintained with {@code current}, targets must be enabled;</li>
+ *   <li>{@code atomicity and concurrency}: a failing hook undoes its change and the caller gets the hook's own
+ *       exception; concurrent adds, promotes and creates stay consistent.</li>
+ * </ul>
+ * No sealed value ever needs to be opened: the store treats it as opaque bytes, so the tests
+ * seal with random bytes. If the store implements {@link AutoCloseable} it is closed after each
+ * test. Every test runs under {@link NoValueLeaks}.
+ */
+@ExtendWith(NoValueLeaks.class)
+public abstract class SecretStoreContract {
+
+    /** A fresh store holding nothing, called once per test. */
+    protected abstract SecretStore newStore();
+
+    /** Secrets as metadata: create, find, update, list, delete; tenants. */
+    @Nested
+    @DisplayName("secrets")
+    class Secrets extends SecretStoreMetadataTests {
+        @Override
+        SecretStore freshStore() {
+            return newStore();
+        }
+    }
+
+    /** Versions: numbering, sealing, sealed values, state transitions. */
+    @Nested
+    @DisplayName("versions")
+    class Versions extends SecretStoreVersionTests {
+        @Override
+        SecretStore freshStore() {
+            return newStore();
+        }
+    }
+
+    /** Aliases: compare-and-set moves and their targets. */
+    @Nested
+    @DisplayName("aliases")
+    class AliasMoves extends SecretStoreAliasTests {
+        @Override
+        SecretStore freshStore() {
+            return newStore();
+        }
+    }
+
+    /** Hooks that fail, and concurrent writers. */
+    @Nested
+    @DisplayName("atomicity and concurrency")
+    class Atomicity extends SecretStoreAtomicityTests {
+        @Override
+        SecretStore freshStore() {
+            return newStore();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dev.coffer.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.spi.error.ConflictException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Expect;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@link SecretStoreContract}: secrets as metadata — create, find, update, list, delete, tenants. */
+abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
+
+    @Test
+    void createdSecretIsFoundByIdAndByPath() {
+        Secret wanted = secret(TENANT, "prod", "payments/stripe-api-key");
+
+        Secret created = store.createSecret(wanted, BeforeCommit.none());
+
+        assertEquals(wanted, created);
+        assertEquals(wanted, store.findSecret(TENANT, wanted.id()).orElseThrow());
+        assertEquals(wanted, store.findSecretByPath(wanted.path()).orElseThrow());
+    }
+
+    @Test
+    void unknownIdAndPathAreNotFound() {
+        create("prod", "payments/stripe-api-key");
+
+        assertTrue(store.findSecret(TENANT, newId()).isEmpty());
+        assertTrue(store.findSecretByPath(SecretPath.of(TENANT, "prod", "payments/other")).isEmpty());
+        assertTrue(store.findSecretByPath(SecretPath.of(TENANT, "dev", "payments/stripe-api-key")).isEmpty());
+    }
+
+    @Test
+    void createOnTakenPathFailsWithSecretExists() {
+        Secret first = create("prod", "payments/stripe-api-key");
+        Secret second = secret(TENANT, "prod", "payments/stripe-api-key");
+
+        Expect.thrown(ConflictException.class, ErrorCode.SECRET_EXISTS,
+                () -> store.createSecret(second, BeforeCommit.none()));
+
+        assertEquals(first, store.findSecretByPath(first.path()).orElseThrow());
+        assertTrue(store.findSecret(TENANT, second.id()).isEmpty());
+    }
+
+    @Test
+    void createOnPathPendingDeletionFailsWithSecretExists() {
+        Secret first = create("prod", "payments/stripe-api-key");
+        store.updateSecret(first.withDeletionScheduledAt(at(30 * 86400), at(1)), BeforeCommit.none());
+
+        Expect.thrown(ConflictException.class, ErrorCode.SECRET_EXISTS,
+                () -> store.createSecret(secret(TENANT, "prod", "payments/stripe-api-key"), BeforeCommit.none()));
+
+        assertEquals(first.id(), store.findSecretByPath(first.path()).orElseThrow().id());
+    }
+
+    @Test
+    void samePathIsFreeInAnotherEnvironmentAndAnotherTenant() {
+        Secret prod = create("prod", "payments/stripe-api-key");
+        Secret dev = create("dev", "payments/stripe-api-key");
+        Secret other = create(OTHER_TENANT, "prod", "payments/stripe-api-key");
+
+        assertEquals(prod, store.findSecretByPath(prod.path()).orElseThrow());
+        assertEquals(dev, store.findSecretByPath(dev.path()).orElseThrow());
+        assertEquals(other, store.findSecretByPath(other.path()).orElseThrow());
+    }
+
+    @Test
+    void idOfAnotherTenantIsNotFound() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+
+        assertTrue(store.findSecret(OTHER_TENANT, secret.id()).isEmpty());
+        assertTrue(store.listVersions(OTHER_TENANT, secret.id()).isEmpty());
+        assertTrue(store.findVersion(OTHER_TENANT, secret.id(), 1).isEmpty());
+        assertTrue(store.loadSealedValue(OTHER_TENANT, secret.id(), 1).isEmpty());
+        assertTrue(store.aliases(OTHER_TENANT, secret.id()).byName().isEmpty());
+        assertTrue(store.listSecrets(OTHER_TENANT, SecretFilter.all(), PageRequest.first()).items().isEmpty());
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.addVersion(OTHER_TENANT, secret.id(), sealer(), WRITER, at(2), null, true, BeforeCommit.none()));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.deleteSecret(OTHER_TENANT, secret.id(), BeforeCommit.none()));
+        Expect.thrown(NotFoundException.class,
+                () -> store.moveAlias(OTHER_TENANT, secret.id(), "canary", 1, OptionalInt.empty(), at(2), BeforeCommit.none()));
+
+        assertEquals(1, store.listVersions(TENANT, secret.id()).size());
+        assertEquals(secret.id(), reload(secret).id());
+    }
+
+    @Test
+    void updateReplacesMetadataAndKeepsIdentity() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        Secret changed = SecretUpdate.none().withOwnerTeam("platform").withDescription("rotated by hand")
+                .withLabels(Map.of("tier", "silver")).applyTo(secret, at(5));
+
+        Secret updated = store.updateSecret(changed, BeforeCommit.none());
+
+        assertEquals(changed, updated);
+        assertEquals(changed, reload(secret));
+        assertEquals(changed, store.findSecretByPath(secret.path()).orElseThrow());
+    }
+
+    @Test
+    void updateOfUnknownSecretFailsWithSecretNotFound() {
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.updateSecret(secret(TENANT, "prod", "payments/nowhere"), BeforeCommit.none()));
+    }
+
+    @Test
+    void listOrdersByEnvironmentThenPath() {
+        create("prod", "web/key");
+        create("dev", "web/key");
+        create("staging", "app/db");
+        create("prod", "app/db");
+        create("dev", "app/key");
+        create("prod", "app/key");
+
+        assertEquals(List.of("dev/app/key", "dev/web/key", "prod/app/db", "prod/app/key", "prod/web/key", "staging/app/db"),
+                names(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first())));
+    }
+
+    @Test
+    void listFiltersByEnvironment() {
+        create("prod", "web/key");
+        create("dev", "web/key");
+        create("prod", "app/db");
+
+        assertEquals(List.of("prod/app/db", "prod/web/key"),
+                names(store.listSecrets(TENANT, SecretFilter.environment("prod"), PageRequest.first())));
+    }
+
+    @Test
+    void listFiltersByPathPrefix() {
+        create("prod", "payments/stripe");
+        create("prod", "payments/adyen");
+        create("prod", "paymentsx/old");
+        create("prod", "search/key");
+        create("dev", "payments/stripe");
+
+        assertEquals(List.of("dev/payments/stripe", "prod/payments/adyen", "prod/payments/stripe"),
+                names(store.listSecrets(TENANT, new SecretFilter(null, "payments/"), PageRequest.first())));
+        assertEquals(List.of("prod/payments/adyen", "prod/payments/stripe"),
+                names(store.listSecrets(TENANT, new SecretFilter("prod", "payments/"), PageRequest.first())));
+    }
+
+    @Test
+    void listOfTenantWithoutSecretsIsEmptyWithoutNextPage() {
+        create(OTHER_TENANT, "prod", "web/key");
+
+        Page<Secret> page = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first());
+
+        assertTrue(page.items().isEmpty());
+        assertNull(page.nextPageToken());
+    }
+
+    @Test
+    void paginationReturnsEverySecretOnceInOrder() {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            String path = "svc/key" + (char) ('a' + i);
+            create(i % 2 == 0 ? "prod" : "dev", path);
+        }
+        for (String env : List.of("dev", "prod")) {
+            for (int i = 0; i < 23; i++) {
+                if ((i % 2 == 0) == env.equals("prod")) {
+                    expected.add(env + "/svc/key" + (char) ('a' + i));
+                }
+            }
+        }
+
+        List<String> seen = new ArrayList<>();
+        PageRequest request = PageRequest.first(5);
+        int pages = 0;
+        while (true) {
+            Page<Secret> page = store.listSecrets(TENANT, SecretFilter.all(), request);
+            assertTrue(page.items().size() <= 5, "a page holds at most the requested number of items");
+            seen.addAll(names(page));
+            pages++;
+            assertTrue(pages <= 10, "pagination must end");
+            if (page.nextPageToken() == null) {
+                break;
+            }
+            request = request.next(page.nextPageToken());
+        }
+
+        assertEquals(expected, seen);
+        assertEquals(seen.size(), new HashSet<>(seen).size(), "no secret may appear twice");
+    }
+
+    @Test
+    void paginationWithFilterStaysWithinFilter() {
+        for (int i = 0; i < 7; i++) {
+            create("prod", "svc/key" + i);
+            create("dev", "svc/key" + i);
+        }
+
+        Set<String> seen = new HashSet<>();
+        PageRequest request = PageRequest.first(3);
+        String token;
+        do {
+            Page<Secret> page = store.listSecrets(TENANT, SecretFilter.environment("dev"), request);
+            for (String name : names(page)) {
+                assertTrue(name.startsWith("dev/"), () -> name + " is outside the filter");
+                assertTrue(seen.add(name), () -> name + " appeared twice");
+            }
+            token = page.nextPageToken();
+            request = token == null ? request : request.next(token);
+        } while (token != null);
+
+        assertEquals(7, seen.size());
+    }
+
+    @Test
+    void malformedPageTokenFailsAsInvalidRequest() {
+        create("prod", "web/key");
+
+        Expect.thrown(InvalidRequestException.class,
+                () -> store.listSecrets(TENANT, SecretFilter.all(), new PageRequest("%%not-a-token-of-this-store%%", 10)));
+    }
+
+    @Test
+    void deleteFreesThePathAndRemovesVersionsAndAliases() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        move(secret, "canary", 2, OptionalInt.empty(), at(3));
+
+        store.deleteSecret(TENANT, secret.id(), BeforeCommit.none());
+
+        assertTrue(store.findSecret(TENANT, secret.id()).isEmpty());
+        assertTrue(store.findSecretByPath(secret.path()).isEmpty());
+        assertTrue(store.listVersions(TENANT, secret.id()).isEmpty());
+        assertTrue(store.findVersion(TENANT, secret.id(), 1).isEmpty());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
+        assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty());
+        assertTrue(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first()).items().isEmpty());
+
+        Secret successor = create("prod", "payments/stripe-api-key");
+        assertNotEquals(secret.id(), successor.id());
+        assertEquals(1, addPending(successor).number(), "a new secret numbers its versions from 1");
+    }
+
+    @Test
+    void deleteOfUnknownSecretFailsWithSecretNotFound() {
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.deleteSecret(TENANT, newId(), BeforeCommit.none()));
+    }
+
+    @Test
+    void deleteLeavesOtherSecretsAlone() {
+        Secret doomed = create("prod", "web/key");
+        Secret kept = create("prod", "app/key");
+        addCurrent(kept, at(1));
+
+        store.deleteSecret(TENANT, doomed.id(), BeforeCommit.none());
+
+        assertEquals(kept.id(), reload(kept).id());
+        assertEquals(1, store.listVersions(TENANT, kept.id()).size());
+        assertEquals(OptionalInt.of(1), store.aliases(TENANT, kept.id()).get("current"));
+    }
+
+    private static List<String> names(Page<Secret> page) {
+        return page.items().stream().map(s -> s.path().qualifiedName()).toList();
+    }
+}

@@ -1,0 +1,315 @@
+package dev.coffer.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.spi.crypto.SealedValue;
+import dev.coffer.spi.error.ConflictException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.spi.store.VersionSealer;
+import dev.coffer.tck.support.Expect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@link SecretStoreContract}: versions — numbering, sealing, sealed values, states. */
+abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
+
+    @Test
+    void versionsAreNumberedFromOneWithoutGaps() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            numbers.add(addPending(secret, at(i)).number());
+        }
+
+        assertEquals(List.of(1, 2, 3, 4, 5), numbers);
+        assertEquals(numbers, store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
+    }
+
+    @Test
+    void addedVersionKeepsItsFacts() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        SealedValue sealed = randomSealed();
+
+        VersionRecord added = store.addVersion(TENANT, secret.id(), n -> sealed, WRITER, at(7), at(3600), false,
+                BeforeCommit.none());
+
+        VersionRecord expected = new VersionRecord(1, VersionState.ENABLED, WRITER, at(7), at(3600), KEY_ID);
+        assertEquals(expected, added);
+        assertEquals(expected, store.findVersion(TENANT, secret.id(), 1).orElseThrow());
+        assertEquals(List.of(expected), store.listVersions(TENANT, secret.id()));
+    }
+
+    @Test
+    void sealerReceivesTheAllocatedNumber() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        List<Integer> asked = new ArrayList<>();
+        VersionSealer recording = number -> {
+            asked.add(number);
+            return randomSealed();
+        };
+
+        for (int i = 0; i < 3; i++) {
+            store.addVersion(TENANT, secret.id(), recording, WRITER, at(i), null, false, BeforeCommit.none());
+        }
+
+        assertEquals(List.of(1, 2, 3), asked);
+    }
+
+    @Test
+    void failingSealerStoresNothingAndNumbersStayGapFree() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+        UnavailableException keyDown = new UnavailableException(ErrorCode.KEY_UNAVAILABLE, "key service down (TCK)");
+
+        UnavailableException thrown = Expect.thrown(UnavailableException.class, ErrorCode.KEY_UNAVAILABLE,
+                () -> store.addVersion(TENANT, secret.id(), n -> {
+                    throw keyDown;
+                }, WRITER, at(2), null, true, BeforeCommit.none()));
+
+        assertSame(keyDown, thrown, "the sealer's exception must reach the caller unchanged");
+        assertEquals(List.of(1), store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(at(1), reload(secret).lastRotatedAt());
+        assertEquals(2, addPending(secret, at(3)).number());
+    }
+
+    @Test
+    void failingHookStoresNothingAndNumbersStayGapFree() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+        IllegalStateException failure = hookFailure();
+
+        IllegalStateException thrown = Expect.thrown(IllegalStateException.class,
+                () -> store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, failing(failure)));
+
+        assertSame(failure, thrown);
+        assertTrue(store.findVersion(TENANT, secret.id(), 2).isEmpty());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
+        assertEquals(1, store.listVersions(TENANT, secret.id()).size());
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(at(1), reload(secret).lastRotatedAt());
+        assertEquals(2, addPending(secret, at(3)).number());
+    }
+
+    @Test
+    void hookSeesTheAddedVersion() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        AtomicReference<VersionRecord> seen = new AtomicReference<>();
+
+        VersionRecord added = store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, false, seen::set);
+
+        assertEquals(added, seen.get());
+    }
+
+    @Test
+    void addVersionToUnknownSecretFailsWithSecretNotFound() {
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.addVersion(TENANT, newId(), sealer(), WRITER, T0, null, false, BeforeCommit.none()));
+    }
+
+    @Test
+    void unknownVersionIsNotFound() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret);
+
+        assertTrue(store.findVersion(TENANT, secret.id(), 2).isEmpty());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
+        assertTrue(store.listVersions(TENANT, newId()).isEmpty());
+    }
+
+    @Test
+    void sealedValueRoundTripsPerVersion() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        Map<Integer, SealedValue> sealedByNumber = new ConcurrentHashMap<>();
+        VersionSealer remembering = number -> {
+            SealedValue sealed = new SealedValue(randomBytes(64), randomBytes(32), "tck-key-" + number);
+            sealedByNumber.put(number, sealed.copy());
+            return sealed;
+        };
+        for (int i = 0; i < 3; i++) {
+            store.addVersion(TENANT, secret.id(), remembering, WRITER, at(i), null, false, BeforeCommit.none());
+        }
+
+        for (int number = 1; number <= 3; number++) {
+            assertEquals(sealedByNumber.get(number), store.loadSealedValue(TENANT, secret.id(), number).orElseThrow());
+            assertEquals("tck-key-" + number, store.findVersion(TENANT, secret.id(), number).orElseThrow().keyId());
+        }
+    }
+
+    @Test
+    void loadedSealedValueIsACopy() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        SealedValue original = randomSealed();
+        store.addVersion(TENANT, secret.id(), n -> original.copy(), WRITER, T0, null, false, BeforeCommit.none());
+
+        SealedValue loaded = store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow();
+        loaded.ciphertext()[0] ^= 0x01;
+        loaded.wrappedKey()[0] ^= 0x01;
+
+        SealedValue again = store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow();
+        assertArrayEquals(original.ciphertext(), again.ciphertext());
+        assertArrayEquals(original.wrappedKey(), again.wrappedKey());
+    }
+
+    @Test
+    void sealerArraysChangedAfterAddDoNotChangeStoredValue() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        SealedValue handedOver = randomSealed();
+        SealedValue original = handedOver.copy();
+        store.addVersion(TENANT, secret.id(), n -> handedOver, WRITER, T0, null, false, BeforeCommit.none());
+
+        handedOver.ciphertext()[0] ^= 0x01;
+        handedOver.wrappedKey()[0] ^= 0x01;
+
+        assertEquals(original, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+    }
+
+    @Test
+    void disableAndEnableAreCompareAndSetOnState() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret);
+        addCurrent(secret, at(1));
+
+        VersionRecord disabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED,
+                VersionState.DISABLED, BeforeCommit.none());
+        assertEquals(VersionState.DISABLED, disabled.state());
+        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
+
+        VersionRecord enabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.DISABLED,
+                VersionState.ENABLED, BeforeCommit.none());
+        assertEquals(VersionState.ENABLED, enabled.state());
+        assertEquals(KEY_ID, enabled.keyId());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent());
+    }
+
+    @Test
+    void transitionFromWrongStateFailsWithStateConflictAndChangesNothing() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret);
+
+        Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
+                () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.DISABLED, VersionState.ENABLED,
+                        BeforeCommit.none()));
+        store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
+        Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
+                () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DESTROYED,
+                        BeforeCommit.none()));
+
+        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent());
+    }
+
+    @Test
+    void currentVersionCannotBeDisabledOrDestroyed() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+
+        for (VersionState to : List.of(VersionState.DISABLED, VersionState.DESTROYED)) {
+            Expect.thrown(ConflictException.class, ErrorCode.VERSION_IS_CURRENT,
+                    () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, to, BeforeCommit.none()));
+        }
+
+        VersionRecord kept = store.findVersion(TENANT, secret.id(), 1).orElseThrow();
+        assertEquals(VersionState.ENABLED, kept.state());
+        assertEquals(KEY_ID, kept.keyId());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent());
+    }
+
+    @Test
+    void previousVersionCanBeDisabled() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addCurrent(secret, at(1));
+        addCurrent(secret, at(2));
+
+        store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
+
+        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
+        assertEquals(OptionalInt.of(2), store.aliases(TENANT, secret.id()).get("current"));
+    }
+
+    @Test
+    void destroyRemovesSealedValueAndKeyIdButKeepsTheNumber() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret, at(1));
+        addPending(secret, at(2));
+
+        VersionRecord destroyed = store.transitionVersion(TENANT, secret.id(), 2, VersionState.ENABLED,
+                VersionState.DESTROYED, BeforeCommit.none());
+
+        assertEquals(VersionState.DESTROYED, destroyed.state());
+        assertEquals("", destroyed.keyId());
+        VersionRecord stored = store.findVersion(TENANT, secret.id(), 2).orElseThrow();
+        assertEquals(VersionState.DESTROYED, stored.state());
+        assertEquals("", stored.keyId());
+        assertEquals(at(2), stored.createdAt());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent(), "other versions keep their values");
+        assertEquals(List.of(1, 2), store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
+        assertEquals(3, addPending(secret, at(3)).number(), "a destroyed number is never reused");
+    }
+
+    @Test
+    void disabledVersionCanBeDestroyed() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret);
+        store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
+
+        store.transitionVersion(TENANT, secret.id(), 1, VersionState.DISABLED, VersionState.DESTROYED, BeforeCommit.none());
+
+        assertEquals(VersionState.DESTROYED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty());
+    }
+
+    @Test
+    void transitionOfMissingVersionFailsWithVersionNotFound() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret);
+
+        Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
+                () -> store.transitionVersion(TENANT, secret.id(), 2, VersionState.ENABLED, VersionState.DISABLED,
+                        BeforeCommit.none()));
+    }
+
+    @Test
+    void addVersionWithMakeCurrentMovesCurrentAndPrevious() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+
+        addCurrent(secret, at(1));
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(at(1), reload(secret).lastRotatedAt());
+
+        addCurrent(secret, at(2));
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(at(2), reload(secret).lastRotatedAt());
+
+        addPending(secret, at(3));
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(at(2), reload(secret).lastRotatedAt());
+    }
+
+    @Test
+    void pendingVersionLeavesAliasesAndRotationTimeAlone() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+
+        addPending(secret, at(1));
+
+        assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty());
+        assertNull(reload(secret).lastRotatedAt());
+    }
+}
