@@ -6,8 +6,6 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.error.SecretsException;
-import dev.coffer.spi.error.VersionDestroyedException;
-import dev.coffer.spi.error.VersionDisabledException;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
@@ -202,23 +200,9 @@ public final class InMemorySecretStore implements SecretStore {
         return locked(() -> {
             SecretEntry before = require(tenant, secretId);
             SecretPath path = before.secret().path();
-            VersionRecord record = before.versions().get(target);
-            if (record == null) {
-                throw new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + target + " of " + path + " does not exist");
-            }
-            if (record.state() == VersionState.DISABLED) {
-                throw new VersionDisabledException("version " + target + " of " + path
-                        + " is disabled; alias '" + alias + "' can only point at an enabled version");
-            }
-            if (record.state() == VersionState.DESTROYED) {
-                throw new VersionDestroyedException("version " + target + " of " + path
-                        + " is destroyed; alias '" + alias + "' can only point at an enabled version");
-            }
+            StoreRules.requireAliasTarget(path, alias, target, before.versions().get(target));
             OptionalInt from = before.aliases().get(alias);
-            if (!from.equals(expected)) {
-                throw new ConflictException(ErrorCode.VERSION_CONFLICT, "alias '" + alias + "' of " + path + " "
-                        + describe(from) + ", but the caller expected it " + describeExpected(expected));
-            }
+            StoreRules.requireAliasAt(path, alias, from, expected);
             SecretEntry after;
             if (from.isPresent() && from.getAsInt() == target) {
                 after = before;
@@ -249,21 +233,7 @@ public final class InMemorySecretStore implements SecretStore {
             SecretEntry before = require(tenant, secretId);
             SecretPath path = before.secret().path();
             VersionRecord record = before.versions().get(number);
-            if (record == null) {
-                throw new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + number + " of " + path + " does not exist");
-            }
-            if (record.state() != from) {
-                throw new ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of " + path + " is "
-                        + record.state() + ", but the caller expected " + from);
-            }
-            if (from == to || from == VersionState.DESTROYED) {
-                throw new ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of " + path
-                        + " cannot go from " + from + " to " + to);
-            }
-            if (to != VersionState.ENABLED && before.aliases().pointsAt(Aliases.CURRENT, number)) {
-                throw new ConflictException(ErrorCode.VERSION_IS_CURRENT, "version " + number + " of " + path
-                        + " is current and cannot become " + to + "; promote another version first");
-            }
+            StoreRules.requireTransition(path, before.aliases(), number, record, from, to);
             VersionRecord changed = record.withState(to);
             return commit(tenants.get(tenant), secretId, path, before, before.withRecord(changed), changed, hook);
         });
@@ -318,14 +288,6 @@ public final class InMemorySecretStore implements SecretStore {
             throw PageTokens.malformed();
         }
         return position;
-    }
-
-    private static String describe(OptionalInt at) {
-        return at.isPresent() ? "points at version " + at.getAsInt() : "is unset";
-    }
-
-    private static String describeExpected(OptionalInt expected) {
-        return expected.isPresent() ? "at version " + expected.getAsInt() : "unset";
     }
 
     private <T> T locked(Supplier<T> work) {

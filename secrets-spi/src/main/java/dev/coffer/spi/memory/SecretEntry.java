@@ -4,6 +4,7 @@ import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionState;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,7 +57,7 @@ record SecretEntry(Secret secret, NavigableMap<Integer, VersionRecord> versions,
         NavigableMap<Integer, VersionRecord> v = new TreeMap<>(versions);
         v.put(record.number(), record);
         Map<Integer, SealedValue> s = sealed;
-        if (record.state() == dev.coffer.spi.model.VersionState.DESTROYED) {
+        if (record.state() == VersionState.DESTROYED) {
             s = new HashMap<>(sealed);
             s.remove(record.number());
         }
