@@ -122,6 +122,7 @@ public abstract class AuditLogContract {
         AuditEvent draft = AuditEvent.builder(AuditEventType.BREAK_GLASS_READ, TENANT, "user:tck-alice", "req-42",
                         Decision.ALLOW, T0.plusNanos(123_456_000))
                 .secret("prod", "payments/stripe-api-key").version(3).action("secrets:read-break-glass")
+                .detail("grant=bg_tck")
                 .sourceIp("10.1.2.3").reason("incident 7").ticket("https://tickets.example/INC-7").build();
 
         AuditEvent appended = log.append(draft);
@@ -364,7 +365,7 @@ public abstract class AuditLogContract {
 
     private static AuditEvent withReason(AuditEvent e, String reason, String prevHash, String hash) {
         return new AuditEvent(e.seq(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
-                e.action(), e.sourceIp(), e.requestId(), e.decision(), reason, e.ticket(), e.createdAt(), prevHash, hash);
+                e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), reason, e.ticket(), e.createdAt(), prevHash, hash);
     }
 
     private static Instant at(int second) {

@@ -2,7 +2,6 @@ package dev.coffer.tck;
 
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tck.support.NoValueLeaks;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,14 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>What is proved, group by group:
  * <ul>
- *   <li>{@code secrets}: create, find by id and path, update, list (ordered by environment then
+ *   <li>{@code Secrets}: create, find by id and path, update, list (ordered by environment then
  *       path, filtered, paginated), delete; unique paths, including secrets pending deletion;
  *       tenant isolation;</li>
- *   <li>{@code versions}: numbers from 1 without gap, the sealer gets the allocated number, sealed
+ *   <li>{@code Versions}: numbers from 1 without gap, the sealer gets the allocated number, sealed
  *       values round-trip as copies, compare-and-set state transitions, destroy;</li>
- *   <li>{@code aliases}: compare-and-set alias moves, {@code previous} and
+ *   <li>{@code AliasMoves}: compare-and-set alias moves, {@code previous} and
  *       {@code lastRotatedAt} maintained with {@code current}, targets must be enabled;</li>
- *   <li>{@code atomicity and concurrency}: a failing hook undoes its change and the caller gets the hook's own
+ *   <li>{@code Atomicity}: a failing hook undoes its change and the caller gets the hook's own
  *       exception; concurrent adds, promotes and creates stay consistent.</li>
  * </ul>
  * No sealed value ever needs to be opened: the store treats it as opaque bytes, so the tests
@@ -44,7 +43,6 @@ public abstract class SecretStoreContract {
 
     /** Secrets as metadata: create, find, update, list, delete; tenants. */
     @Nested
-    @DisplayName("secrets")
     class Secrets extends SecretStoreMetadataTests {
         @Override
         SecretStore freshStore() {
@@ -54,7 +52,6 @@ public abstract class SecretStoreContract {
 
     /** Versions: numbering, sealing, sealed values, state transitions. */
     @Nested
-    @DisplayName("versions")
     class Versions extends SecretStoreVersionTests {
         @Override
         SecretStore freshStore() {
@@ -64,7 +61,6 @@ public abstract class SecretStoreContract {
 
     /** Aliases: compare-and-set moves and their targets. */
     @Nested
-    @DisplayName("aliases")
     class AliasMoves extends SecretStoreAliasTests {
         @Override
         SecretStore freshStore() {
@@ -74,7 +70,6 @@ public abstract class SecretStoreContract {
 
     /** Hooks that fail, and concurrent writers. */
     @Nested
-    @DisplayName("atomicity and concurrency")
     class Atomicity extends SecretStoreAtomicityTests {
         @Override
         SecretStore freshStore() {

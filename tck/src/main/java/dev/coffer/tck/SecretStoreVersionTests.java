@@ -312,4 +312,49 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty());
         assertNull(reload(secret).lastRotatedAt());
     }
+
+    @Test
+    void rewrapReplacesWrappedKeyAndKeyIdButKeepsCiphertext() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        SealedValue original = randomSealed();
+        store.addVersion(TENANT, secret.id(), n -> original, WRITER, at(1), null, false, BeforeCommit.none());
+        SealedValue rewrapped = new SealedValue(original.ciphertext(), randomBytes(40), "tck-key-2");
+
+        assertTrue(store.rewrapVersion(TENANT, secret.id(), 1, rewrapped));
+
+        assertEquals(rewrapped, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+        assertEquals("tck-key-2", store.findVersion(TENANT, secret.id(), 1).orElseThrow().keyId());
+    }
+
+    @Test
+    void rewrapThatChangesTheCiphertextIsRefused() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        SealedValue original = randomSealed();
+        store.addVersion(TENANT, secret.id(), n -> original, WRITER, at(1), null, false, BeforeCommit.none());
+
+        Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT, () -> store.rewrapVersion(TENANT, secret.id(), 1,
+                new SealedValue(randomBytes(48), randomBytes(40), "tck-key-2")));
+
+        assertEquals(original, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+        assertEquals(KEY_ID, store.findVersion(TENANT, secret.id(), 1).orElseThrow().keyId());
+    }
+
+    @Test
+    void rewrapOfDestroyedVersionReportsNothingToDo() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        SealedValue original = randomSealed();
+        store.addVersion(TENANT, secret.id(), n -> original, WRITER, at(1), null, false, BeforeCommit.none());
+        store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DESTROYED, BeforeCommit.none());
+
+        assertEquals(false, store.rewrapVersion(TENANT, secret.id(), 1, original));
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty());
+    }
+
+    @Test
+    void rewrapOfUnknownVersionIsNotFound() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+
+        Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
+                () -> store.rewrapVersion(TENANT, secret.id(), 7, randomSealed()));
+    }
 }

@@ -5,8 +5,8 @@ package dev.coffer.spi.audit;
  *
  * @param intact whether every event verified
  * @param eventsChecked how many events were checked
- * @param firstBrokenSeq the seq of the first event that was altered, or after which events were
- *        removed; 0 when intact
+ * @param firstBrokenSeq the seq of the first event that fails to verify: an altered event, or the
+ *        first event after a gap left by removed events; 0 when intact
  * @param problem what was found, or {@code null} when intact
  */
 public record AuditVerification(boolean intact, long eventsChecked, long firstBrokenSeq, String problem) {

@@ -239,6 +239,29 @@ public final class InMemorySecretStore implements SecretStore {
         });
     }
 
+    @Override
+    public boolean rewrapVersion(String tenant, String secretId, int number, SealedValue rewrapped) {
+        Objects.requireNonNull(rewrapped, "rewrapped");
+        return locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            SecretPath path = before.secret().path();
+            VersionRecord record = before.versions().get(number);
+            if (record == null) {
+                throw new NotFoundException(ErrorCode.VERSION_NOT_FOUND, path.qualifiedName() + " has no version " + number);
+            }
+            SealedValue stored = before.sealed().get(number);
+            if (stored == null) {
+                return false;
+            }
+            if (!java.util.Arrays.equals(stored.ciphertext(), rewrapped.ciphertext())) {
+                throw new ConflictException(ErrorCode.STATE_CONFLICT, "rewrap of version " + number + " of "
+                        + path.qualifiedName() + " would change the value ciphertext; only the wrapped key may change");
+            }
+            tenants.get(tenant).install(secretId, path, before.withRewrapped(number, rewrapped));
+            return true;
+        });
+    }
+
     // Moves 'current' to number: the old current (if any, and different) becomes 'previous', and
     // the secret records the rotation time, all in one snapshot.
     private static SecretEntry pointCurrentAt(SecretEntry entry, int number, Instant now) {

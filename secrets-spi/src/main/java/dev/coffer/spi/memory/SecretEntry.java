@@ -64,6 +64,16 @@ record SecretEntry(Secret secret, NavigableMap<Integer, VersionRecord> versions,
         return new SecretEntry(secret, v, s, aliases, lastNumber);
     }
 
+    /** Replaces a version's sealed value and key id after a rewrap (ciphertext already checked equal). */
+    SecretEntry withRewrapped(int number, SealedValue value) {
+        NavigableMap<Integer, VersionRecord> v = new TreeMap<>(versions);
+        VersionRecord r = v.get(number);
+        v.put(number, new VersionRecord(r.number(), r.state(), r.createdBy(), r.createdAt(), r.expiresAt(), value.keyId()));
+        Map<Integer, SealedValue> s = new HashMap<>(sealed);
+        s.put(number, value.copy());
+        return new SecretEntry(secret, v, s, aliases, lastNumber);
+    }
+
     /** Alias {@code name} set to {@code number}, others kept. */
     static Aliases set(Aliases aliases, String name, int number) {
         Map<String, Integer> byName = new TreeMap<>(aliases.byName());

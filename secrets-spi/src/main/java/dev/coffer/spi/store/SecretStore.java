@@ -57,7 +57,9 @@ public interface SecretStore {
     Secret updateSecret(Secret secret, BeforeCommit<Secret> hook);
 
     /**
-     * Lists a tenant's secrets ordered by environment and path.
+     * Lists a tenant's secrets ordered by environment, then path, each compared by UTF-16 code
+     * units (plain {@link String#compareTo} order, {@code COLLATE "C"} in SQL), so every store pages
+     * the same way.
      *
      * @throws dev.coffer.spi.error.InvalidRequestException for a page token this store did not issue
      */
@@ -118,4 +120,14 @@ public interface SecretStore {
      */
     VersionRecord transitionVersion(String tenant, String secretId, int number, VersionState from, VersionState to,
             BeforeCommit<VersionRecord> hook);
+
+    /**
+     * Replaces the wrapped data key and key id of a version after its tenant key was rotated.
+     * The value ciphertext must be byte-for-byte the stored one: a rewrap never re-encrypts a value.
+     *
+     * @return {@code true} if replaced; {@code false} if the version no longer holds a sealed value (destroyed)
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND} or {@code VERSION_NOT_FOUND}
+     * @throws dev.coffer.spi.error.ConflictException {@code STATE_CONFLICT} if {@code rewrapped.ciphertext()} differs from the stored one
+     */
+    boolean rewrapVersion(String tenant, String secretId, int number, SealedValue rewrapped);
 }

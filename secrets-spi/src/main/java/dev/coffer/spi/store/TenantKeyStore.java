@@ -15,7 +15,7 @@ public interface TenantKeyStore {
     Optional<WrappedTenantKey> find(String tenant);
 
     /**
-     * Stores {@code key} (revision 1) unless the tenant already has one; returns what is stored
+     * Stores {@code key} as revision 1 (whatever revision the argument carries) unless the tenant already has one; returns what is stored
      * afterwards, which is the other writer's key if it won the race.
      */
     WrappedTenantKey createIfAbsent(WrappedTenantKey key);

@@ -1,0 +1,209 @@
+package dev.coffer.tck;
+
+import dev.coffer.tck.manager.AliasContract;
+import dev.coffer.tck.manager.AuditContract;
+import dev.coffer.tck.manager.BreakGlassContract;
+import dev.coffer.tck.manager.ConcurrencyContract;
+import dev.coffer.tck.manager.ConditionContract;
+import dev.coffer.tck.manager.DeletionContract;
+import dev.coffer.tck.manager.FailClosedContract;
+import dev.coffer.tck.manager.LifecycleContract;
+import dev.coffer.tck.manager.ManagerContractBase;
+import dev.coffer.tck.manager.PolicyMatrixContract;
+import dev.coffer.tck.manager.PolicyRulesContract;
+import dev.coffer.tck.manager.TenancyContract;
+import dev.coffer.tck.manager.ValidationContract;
+import dev.coffer.tck.manager.VersionContract;
+import dev.coffer.tck.manager.VersionStateContract;
+import dev.coffer.tck.support.NoValueLeaks;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The end-to-end semantics of a {@link dev.coffer.spi.SecretManager}: lifecycle, versions and
+ * derived statuses, compare-and-set aliases, disable/enable/destroy, the deletion window, the
+ * policy matrix and conditions, audit, fail-closed behaviour, break-glass, input validation,
+ * concurrency and tenancy. The kernel ({@code StandardSecretManager}) passes it over any
+ * conforming SPI parts; a remote implementation (the reference server behind a client) passes it
+ * over the wire.
+ *
+ * <p>How a vendor runs it — extend it in {@code src/test} and hand out a fresh, empty manager per
+ * test:
+ *
+ * <pre>{@code
+ * class MySecretManagerTest extends SecretManagerContract {
+ *     @Override
+ *     protected ManagerFixture createFixture() {
+ *         return new MyFixture();   // fresh manager, tenant, admin context; optional clock() and auditOutage()
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Each topic is a {@link Nested} class (JUnit discovers them through the subclass); every test
+ * gets its own fixture from {@link #createFixture()}, closed afterwards. Tests that need to move
+ * time ({@link ManagerFixture#clock()}) or to break the audit log
+ * ({@link ManagerFixture#auditOutage()}) are skipped, not failed, when the fixture cannot. Every
+ * test runs under {@link NoValueLeaks}: a test value in a log line, on the console or in an
+ * exception fails it.
+ *
+ * <p>The topic bodies live in {@code dev.coffer.tck.manager}; this class only wires them to the
+ * fixture. Run a single topic with e.g. {@code -Dtest='MySecretManagerTest$Aliases'}.
+ */
+@ExtendWith(NoValueLeaks.class)
+public abstract class SecretManagerContract extends ManagerContractBase {
+    private ManagerFixture fixture;
+
+    /** A fresh, empty manager for one test; closed after it. */
+    protected abstract ManagerFixture createFixture();
+
+    @BeforeEach
+    final void openFixture() {
+        fixture = Objects.requireNonNull(createFixture(), "createFixture() returned null");
+    }
+
+    @AfterEach
+    final void closeFixture() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+            fixture = null;
+        }
+    }
+
+    @Override
+    protected final ManagerFixture fixture() {
+        if (fixture == null) {
+            throw new IllegalStateException("no fixture: the contract runs its tests only through JUnit");
+        }
+        return fixture;
+    }
+
+    @Nested
+    @DisplayName("Lifecycle: create, read, describe, update, list")
+    class Lifecycle extends LifecycleContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Versions and derived statuses")
+    class Versions extends VersionContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Aliases and compare-and-set")
+    class Aliases extends AliasContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Disable, enable, destroy")
+    class VersionStates extends VersionStateContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Deletion window, restore, purge")
+    class Deletion extends DeletionContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Policy matrix: every operation against its action")
+    class PolicyMatrix extends PolicyMatrixContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Policy rules: deny wins, globs, groups, resource patterns")
+    class PolicyRules extends PolicyRulesContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Policy conditions")
+    class PolicyConditions extends ConditionContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Audit")
+    class Audit extends AuditContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Fail closed when audit is down")
+    class FailClosed extends FailClosedContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Break-glass")
+    class BreakGlass extends BreakGlassContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Input validation")
+    class InputValidation extends ValidationContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Concurrency")
+    class Concurrency extends ConcurrencyContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Tenancy")
+    class Tenancy extends TenancyContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.coffer.tck.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.spi.error.ConflictException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.spi.model.VersionStatus;
+import dev.coffer.tck.support.TestValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Racing callers: compare-and-set has exactly one winner and version numbers stay dense and
+ * unique. Part of {@link dev.coffer.tck.SecretManagerContract}.
+ */
+public abstract class ConcurrencyContract extends ManagerContractBase {
+    private static final int THREADS = 16;
+    private static final long TIMEOUT_SECONDS = 60;
+
+    /** Outcome of one racing call: the value it returned or the exception it threw. */
+    private record Outcome<T>(T value, Throwable failure) {}
+
+    /** Runs every task at once behind a start gate and returns their outcomes in task order. */
+    private static <T> List<Outcome<T>> race(List<Callable<T>> tasks) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        CountDownLatch ready = new CountDownLatch(tasks.size());
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    start.await();
+                    return task.call();
+                }));
+            }
+            assertTrue(ready.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "racers did not start");
+            start.countDown();
+            List<Outcome<T>> outcomes = new ArrayList<>();
+            for (Future<T> future : futures) {
+                try {
+                    outcomes.add(new Outcome<>(future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), null));
+                } catch (ExecutionException e) {
+                    outcomes.add(new Outcome<>(null, e.getCause()));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("a racing call did not finish within " + TIMEOUT_SECONDS + "s");
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "racers did not stop");
+        }
+    }
+
+    @Test
+    void racingPromotionsHaveExactlyOneWinner() throws InterruptedException {
+        Secret secret = createSecret("prod/race/promote");
+        addCurrent(secret.id(), TestValues.text());
+        for (int i = 0; i < THREADS; i++) {
+            addPending(secret.id(), TestValues.text());
+        }
+        List<Callable<Integer>> promotions = IntStream.rangeClosed(2, THREADS + 1)
+                .<Callable<Integer>>mapToObj(v -> () -> {
+                    manager().promote(admin(), secret.id(), v, OptionalInt.of(1));
+                    return v;
+                })
+                .toList();
+
+        List<Outcome<Integer>> outcomes = race(promotions);
+
+        List<Integer> winners = outcomes.stream().filter(o -> o.failure() == null).map(Outcome::value).toList();
+        assertEquals(1, winners.size(), () -> "winners: " + winners);
+        for (Outcome<Integer> loser : outcomes) {
+            if (loser.failure() != null) {
+                assertTrue(loser.failure() instanceof ConflictException c && c.code() == ErrorCode.VERSION_CONFLICT,
+                        () -> "a losing promote must fail with VERSION_CONFLICT, got " + loser.failure());
+            }
+        }
+        int winner = winners.get(0);
+        assertAliases(secret.id(), "current", winner, "previous", 1);
+        Map<Integer, VersionStatus> expected = new TreeMap<>();
+        expected.put(1, VersionStatus.PREVIOUS);
+        for (int v = 2; v <= THREADS + 1; v++) {
+            expected.put(v, v == winner ? VersionStatus.CURRENT : VersionStatus.PENDING);
+        }
+        assertEquals(expected, statuses(secret.id()));
+    }
+
+    @Test
+    void concurrentAddsGetNumbersOneToSixteen() throws InterruptedException {
+        Secret secret = createSecret("prod/race/add");
+        List<Callable<Integer>> adds = IntStream.range(0, THREADS)
+                .<Callable<Integer>>mapToObj(i -> () -> addPending(secret.id(), TestValues.text()).number())
+                .toList();
+
+        List<Outcome<Integer>> outcomes = race(adds);
+
+        for (Outcome<Integer> o : outcomes) {
+            assertEquals(null, o.failure(), () -> "a concurrent add failed: " + o.failure());
+        }
+        List<Integer> expected = IntStream.rangeClosed(1, THREADS).boxed().toList();
+        assertEquals(expected, outcomes.stream().map(Outcome::value).sorted().toList());
+        assertEquals(expected, manager().versions(admin(), secret.id()).stream().map(SecretVersion::number).toList());
+    }
+
+    @Test
+    void concurrentCurrentAddsLeaveOneCurrentAndOnePrevious() throws InterruptedException {
+        Secret secret = createSecret("prod/race/add-current");
+        List<Callable<Integer>> adds = IntStream.range(0, THREADS)
+                .<Callable<Integer>>mapToObj(i -> () -> addCurrent(secret.id(), TestValues.text()).number())
+                .toList();
+
+        race(adds).forEach(o -> assertEquals(null, o.failure(), () -> "a concurrent add failed: " + o.failure()));
+
+        Map<Integer, VersionStatus> statuses = statuses(secret.id());
+        assertEquals(THREADS, statuses.size());
+        assertEquals(1, statuses.values().stream().filter(s -> s == VersionStatus.CURRENT).count());
+        assertEquals(1, statuses.values().stream().filter(s -> s == VersionStatus.PREVIOUS).count());
+        assertEquals(THREADS - 2, statuses.values().stream().filter(s -> s == VersionStatus.PENDING).count());
+        // number allocation and the move of current are one atomic step, so the newest number wins
+        assertAliases(secret.id(), "current", THREADS, "previous", THREADS - 1);
+    }
+
+    @Test
+    void racingCreatesOfOnePathHaveExactlyOneWinner() throws InterruptedException {
+        List<Callable<String>> creates = IntStream.range(0, THREADS)
+                .<Callable<String>>mapToObj(i -> () -> createSecret("prod/race/create").id())
+                .toList();
+
+        List<Outcome<String>> outcomes = race(creates);
+
+        assertEquals(1, outcomes.stream().filter(o -> o.failure() == null).count());
+        outcomes.stream().filter(o -> o.failure() != null).forEach(o -> assertTrue(
+                o.failure() instanceof ConflictException c && c.code() == ErrorCode.SECRET_EXISTS,
+                () -> "a losing create must fail with SECRET_EXISTS, got " + o.failure()));
+    }
+}
