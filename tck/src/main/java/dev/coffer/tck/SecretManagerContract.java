@@ -51,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * exception fails it.
  *
  * <p>The topic bodies live in {@code dev.coffer.tck.manager}; this class only wires them to the
- * fixture. Run a single topic with e.g. {@code -Dtest='MySecretManagerTest$Aliases'}.
+ * fixture. A subclass may add its own tests and use the helpers of {@link ManagerContractBase}.
  */
 @ExtendWith(NoValueLeaks.class)
 public abstract class SecretManagerContract extends ManagerContractBase {

@@ -14,6 +14,8 @@ import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.store.AddedVersion;
+import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.VersionSealer;
 import dev.coffer.tck.support.Expect;
@@ -110,11 +112,31 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
     @Test
     void hookSeesTheAddedVersion() {
         Secret secret = create("prod", "payments/stripe-api-key");
-        AtomicReference<VersionRecord> seen = new AtomicReference<>();
+        AtomicReference<AddedVersion> seen = new AtomicReference<>();
 
         VersionRecord added = store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, false, seen::set);
 
-        assertEquals(added, seen.get());
+        assertEquals(added, seen.get().record());
+        assertTrue(seen.get().currentMove().isEmpty(), "a pending version moves no alias");
+    }
+
+    @Test
+    void hookOfACurrentAddSeesTheMoveFromTheOldCurrent() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        AtomicReference<AddedVersion> first = new AtomicReference<>();
+        AtomicReference<AddedVersion> second = new AtomicReference<>();
+
+        store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, true, first::set);
+        store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, second::set);
+
+        AliasMove initial = first.get().currentMove().orElseThrow();
+        assertEquals("current", initial.alias());
+        assertEquals(OptionalInt.empty(), initial.from());
+        assertEquals(1, initial.to());
+        AliasMove rotation = second.get().currentMove().orElseThrow();
+        assertEquals(OptionalInt.of(1), rotation.from());
+        assertEquals(2, rotation.to());
+        assertEquals(Map.of("current", 2, "previous", 1), rotation.aliases().byName());
     }
 
     @Test

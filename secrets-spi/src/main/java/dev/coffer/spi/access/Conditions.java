@@ -50,6 +50,7 @@ public record Conditions(boolean mfa, boolean ticketRequired, List<String> sourc
         if (!sourceCidr.isEmpty() && sourceCidr.stream().map(CidrBlock::parse).noneMatch(c -> c.contains(ctx.sourceIp()))) {
             return false;
         }
-        return sourceCluster.isEmpty() || sourceCluster.contains(ctx.principal().cluster());
+        String cluster = ctx.principal().cluster();
+        return sourceCluster.isEmpty() || (cluster != null && sourceCluster.contains(cluster));
     }
 }

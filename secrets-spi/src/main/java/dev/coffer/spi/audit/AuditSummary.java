@@ -8,7 +8,7 @@ import java.util.Map;
  * Answers "who read what and why" for a period.
  *
  * @param since start of the period
- * @param until end of the period (the time of the summary)
+ * @param until end of the period, inclusive (the time of the summary)
  * @param readsByPrincipal successful reads (normal and break-glass) per principal id
  * @param readsBySecret successful reads per {@code <environment>/<path>}
  * @param breakGlassReads every read made under a break-glass grant, with reason and ticket

@@ -172,11 +172,9 @@ public final class StandardSecretManager implements SecretManager {
             VersionRecord added = store.addVersion(ctx.tenant(), secretId,
                     number -> envelope.seal(version.value(), new ValueBinding(secret.path(), number)),
                     ctx.principal().id(), a.at(), version.expiresAt(), makeCurrent,
-                    record -> {
-                        a.version(record.number()).allowed();
-                        if (makeCurrent) {
-                            a.alsoAllowed(AuditEventType.ALIAS_MOVE, AuditSummarizer.CURRENT_MOVE_PREFIX + "to=" + record.number());
-                        }
+                    done -> {
+                        a.version(done.record().number()).allowed();
+                        done.currentMove().ifPresent(move -> a.alsoAllowed(AuditEventType.ALIAS_MOVE, moveDetail(move)));
                     });
             return SecretVersion.derive(added, store.aliases(ctx.tenant(), secretId));
         });
@@ -252,10 +250,15 @@ public final class StandardSecretManager implements SecretManager {
             }
             requireNotPendingDeletion(secret);
             AliasMove move = store.moveAlias(ctx.tenant(), secretId, alias, version, expectedPreviousVersion, a.at(),
-                    moved -> a.detail("alias=" + alias + " from=" + (moved.from().isPresent() ? moved.from().getAsInt() : "none")
-                            + " to=" + moved.to()).allowed());
+                    moved -> a.detail(moveDetail(moved)).allowed());
             return move.aliases();
         });
+    }
+
+    /** The fixed-form detail of an alias move: {@code alias=current from=1 to=2} ({@code from=none} when unset). */
+    private static String moveDetail(AliasMove move) {
+        return "alias=" + move.alias() + " from=" + (move.from().isPresent() ? String.valueOf(move.from().getAsInt()) : "none")
+                + " to=" + move.to();
     }
 
     @Override

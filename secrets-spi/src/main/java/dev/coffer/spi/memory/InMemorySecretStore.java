@@ -14,6 +14,7 @@ import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
@@ -141,7 +142,7 @@ public final class InMemorySecretStore implements SecretStore {
 
     @Override
     public VersionRecord addVersion(String tenant, String secretId, VersionSealer sealer, String createdBy, Instant now,
-            Instant expiresAt, boolean makeCurrent, BeforeCommit<VersionRecord> hook) {
+            Instant expiresAt, boolean makeCurrent, BeforeCommit<AddedVersion> hook) {
         Objects.requireNonNull(sealer, "sealer");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(hook, "hook");
@@ -152,10 +153,13 @@ public final class InMemorySecretStore implements SecretStore {
             SealedValue sealed = Objects.requireNonNull(sealer.seal(number), "sealer returned null");
             VersionRecord record = new VersionRecord(number, VersionState.ENABLED, createdBy, now, expiresAt, sealed.keyId());
             SecretEntry after = before.withNewVersion(record, sealed);
+            Optional<AliasMove> currentMove = Optional.empty();
             if (makeCurrent) {
                 after = pointCurrentAt(after, number, now);
+                currentMove = Optional.of(new AliasMove(Aliases.CURRENT, before.aliases().get(Aliases.CURRENT), number, after.aliases()));
             }
-            return commit(tenants.get(tenant), secretId, before.secret().path(), before, after, record, hook);
+            commit(tenants.get(tenant), secretId, before.secret().path(), before, after, new AddedVersion(record, currentMove), hook);
+            return record;
         });
     }
 

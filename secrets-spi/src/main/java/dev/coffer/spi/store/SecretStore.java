@@ -75,7 +75,8 @@ public interface SecretStore {
     /**
      * Adds a version: allocates the next number, seals the value through {@code sealer} with that
      * number, stores record and sealed value, and if {@code makeCurrent} moves {@code current} to
-     * it (unconditionally; old current becomes previous, {@code lastRotatedAt} = {@code now}).
+     * it (unconditionally; old current becomes previous, {@code lastRotatedAt} = {@code now}). The
+     * hook sees the record and, when made current, the alias move with the old current as {@code from}.
      *
      * @param createdBy principal id
      * @param now creation time
@@ -83,7 +84,7 @@ public interface SecretStore {
      * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
      */
     VersionRecord addVersion(String tenant, String secretId, VersionSealer sealer, String createdBy, Instant now,
-            Instant expiresAt, boolean makeCurrent, BeforeCommit<VersionRecord> hook);
+            Instant expiresAt, boolean makeCurrent, BeforeCommit<AddedVersion> hook);
 
     /** Every version of a secret, oldest first; empty if the secret does not exist. */
     List<VersionRecord> listVersions(String tenant, String secretId);

@@ -1,6 +1,7 @@
 package dev.coffer.tck.manager;
 
 import static dev.coffer.spi.model.VersionStatus.CURRENT;
+import static dev.coffer.spi.model.VersionStatus.DESTROYED;
 import static dev.coffer.spi.model.VersionStatus.DISABLED;
 import static dev.coffer.spi.model.VersionStatus.PENDING;
 import static dev.coffer.spi.model.VersionStatus.PREVIOUS;
@@ -184,6 +185,6 @@ public abstract class AliasContract extends ManagerContractBase {
         Expect.thrown(VersionDestroyedException.class, ErrorCode.VERSION_DESTROYED,
                 () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.empty()));
         assertAliases(secret.id(), "current", 1);
-        assertStatuses(secret.id(), 1, CURRENT, 2, DISABLED, 3, dev.coffer.spi.model.VersionStatus.DESTROYED);
+        assertStatuses(secret.id(), 1, CURRENT, 2, DISABLED, 3, DESTROYED);
     }
 }

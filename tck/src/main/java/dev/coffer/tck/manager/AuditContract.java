@@ -21,6 +21,7 @@ import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.VersionSelector;
+import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.MutableClock;
 import dev.coffer.tck.support.NoValueLeaks;
@@ -130,19 +131,19 @@ public abstract class AuditContract extends ManagerContractBase {
         assertEquals("audit/writes", created.path());
 
         AccessContext first = admin().withRequestId(requestId("add-first"));
-        addVersion(first, secret.id(), TestValues.text(), dev.coffer.spi.model.VersionStatus.CURRENT);
+        addVersion(first, secret.id(), TestValues.text(), VersionStatus.CURRENT);
         assertEquals(1, auditEventOf(first.requestId(), AuditEventType.VERSION_ADD).version());
         AuditEvent firstMove = auditEventOf(first.requestId(), AuditEventType.ALIAS_MOVE);
         assertEquals("alias=current from=none to=1", firstMove.detail());
         assertEquals(2, auditEventsOf(first.requestId()).size());
 
         AccessContext second = admin().withRequestId(requestId("add-second"));
-        addVersion(second, secret.id(), TestValues.text(), dev.coffer.spi.model.VersionStatus.CURRENT);
+        addVersion(second, secret.id(), TestValues.text(), VersionStatus.CURRENT);
         assertEquals("alias=current from=1 to=2", auditEventOf(second.requestId(), AuditEventType.ALIAS_MOVE).detail());
         assertEquals(2, auditEventOf(second.requestId(), AuditEventType.ALIAS_MOVE).version());
 
         AccessContext pending = admin().withRequestId(requestId("add-pending"));
-        addVersion(pending, secret.id(), TestValues.text(), dev.coffer.spi.model.VersionStatus.PENDING);
+        addVersion(pending, secret.id(), TestValues.text(), VersionStatus.PENDING);
         AuditEvent added = onlyAuditEventOf(pending.requestId());
         assertEquals(AuditEventType.VERSION_ADD, added.eventType());
         assertEquals(3, added.version());

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                     outcomes.add(new Outcome<>(future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), null));
                 } catch (ExecutionException e) {
                     outcomes.add(new Outcome<>(null, e.getCause()));
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     throw new AssertionError("a racing call did not finish within " + TIMEOUT_SECONDS + "s");
                 }
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Action;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.error.ConflictException;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -251,7 +253,7 @@ public abstract class LifecycleContract extends ManagerContractBase {
         assertNull(manager().describe(admin(), secret.id()).secret().lastRotatedAt(), "a pending version is no rotation");
 
         clock.advance(Duration.ofHours(1));
-        manager().promote(admin(), secret.id(), 1, java.util.OptionalInt.empty());
+        manager().promote(admin(), secret.id(), 1, OptionalInt.empty());
         assertEquals(clock.instant(), manager().describe(admin(), secret.id()).secret().lastRotatedAt());
 
         clock.advance(Duration.ofHours(1));
@@ -259,7 +261,7 @@ public abstract class LifecycleContract extends ManagerContractBase {
         assertEquals(clock.instant(), manager().describe(admin(), secret.id()).secret().lastRotatedAt());
     }
 
-    private List<String> listNames(dev.coffer.spi.access.AccessContext ctx, SecretFilter filter) {
+    private List<String> listNames(AccessContext ctx, SecretFilter filter) {
         return manager().list(ctx, filter, PageRequest.first()).items().stream().map(s -> s.path().qualifiedName()).toList();
     }
 }

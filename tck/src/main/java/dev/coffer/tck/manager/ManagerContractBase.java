@@ -175,7 +175,7 @@ public abstract class ManagerContractBase {
         return manager().create(admin(), NewSecret.builder(path(environmentAndPath), ownerTeam).build());
     }
 
-    /** Adds {@code text} as a version with {@code status}, as admin; the value is closed afterwards. */
+    /** Adds {@code text} as a version with {@code status}, as {@code ctx}; the value is closed afterwards. */
     protected SecretVersion addVersion(AccessContext ctx, String secretId, String text, VersionStatus status) {
         try (SecretValue value = SecretValue.ofUtf8(text)) {
             return manager().addVersion(ctx, secretId, new NewVersion(value, status, null));

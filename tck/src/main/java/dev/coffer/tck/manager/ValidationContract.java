@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.NewSecret;
+import dev.coffer.spi.model.NewVersion;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
@@ -79,7 +80,7 @@ public abstract class ValidationContract extends ManagerContractBase {
             bytes[i] = (byte) i;
         }
         try (SecretValue value = SecretValue.of(bytes)) {
-            manager().addVersion(admin(), secret.id(), dev.coffer.spi.model.NewVersion.current(value));
+            manager().addVersion(admin(), secret.id(), NewVersion.current(value));
         }
         try (SecretContent content = manager().read(admin(), secret.path(), VersionSelector.current())) {
             assertTrue(Arrays.equals(bytes, content.value().bytes()));
@@ -90,7 +91,7 @@ public abstract class ValidationContract extends ManagerContractBase {
     void emptyValueRoundTrips() {
         Secret secret = createSecret("prod/empty-value");
         try (SecretValue value = SecretValue.of(new byte[0])) {
-            manager().addVersion(admin(), secret.id(), dev.coffer.spi.model.NewVersion.current(value));
+            manager().addVersion(admin(), secret.id(), NewVersion.current(value));
         }
         try (SecretContent content = manager().read(admin(), secret.path(), VersionSelector.current())) {
             assertEquals(0, content.value().length());
@@ -117,7 +118,7 @@ public abstract class ValidationContract extends ManagerContractBase {
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> VersionSelector.number(0));
         try (SecretValue value = TestValues.value()) {
             Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                    () -> new dev.coffer.spi.model.NewVersion(value, VersionStatus.PREVIOUS, null));
+                    () -> new NewVersion(value, VersionStatus.PREVIOUS, null));
         }
     }
 

@@ -6,14 +6,16 @@ import static dev.coffer.spi.model.VersionStatus.DISABLED;
 import static dev.coffer.spi.model.VersionStatus.PENDING;
 import static dev.coffer.spi.model.VersionStatus.PREVIOUS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.spi.model.NewVersion;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
+import dev.coffer.tck.support.MutableClock;
 import dev.coffer.tck.support.TestValues;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -176,10 +178,10 @@ public abstract class VersionContract extends ManagerContractBase {
     @Test
     void expiresAtIsReportedToReaders() {
         Secret secret = createSecret("prod/expiring");
-        java.time.Instant expiry = java.time.Instant.parse("2040-01-01T00:00:00Z");
+        Instant expiry = Instant.parse("2040-01-01T00:00:00Z");
         try (var value = TestValues.value()) {
             SecretVersion added = manager().addVersion(admin(), secret.id(),
-                    new dev.coffer.spi.model.NewVersion(value, CURRENT, expiry));
+                    new NewVersion(value, CURRENT, expiry));
             assertEquals(expiry, added.expiresAt());
         }
         try (var content = manager().read(admin(), secret.path(), VersionSelector.current())) {
@@ -189,12 +191,12 @@ public abstract class VersionContract extends ManagerContractBase {
 
     @Test
     void versionTimestampsFollowTheClock() {
-        var clock = clock();
+        MutableClock clock = clock();
         Secret secret = createSecret("prod/times");
         SecretVersion first = addPending(secret.id(), TestValues.text());
         clock.advance(Duration.ofMinutes(3));
         SecretVersion second = addPending(secret.id(), TestValues.text());
         assertEquals(Duration.ofMinutes(3), Duration.between(first.createdAt(), second.createdAt()));
-        assertTrue(second.createdAt().equals(clock.instant()));
+        assertEquals(clock.instant(), second.createdAt());
     }
 }

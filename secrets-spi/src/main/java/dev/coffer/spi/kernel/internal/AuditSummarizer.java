@@ -14,6 +14,7 @@ import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class AuditSummarizer {
         this.store = store;
     }
 
-    /** Summarizes {@code tenant}'s events in {@code [since, until)} and its overdue secrets at {@code until}. */
+    /** Summarizes {@code tenant}'s events in {@code [since, until]} and its overdue secrets at {@code until}. */
     public AuditSummary summarize(String tenant, Instant since, Instant until) {
         Map<String, Long> readsByPrincipal = new TreeMap<>();
         Map<String, Long> readsBySecret = new TreeMap<>();
@@ -42,7 +43,8 @@ public final class AuditSummarizer {
         Map<String, Long> rotationsByTeam = new TreeMap<>();
         Map<String, String> teamByPath = new HashMap<>();
 
-        AuditQuery query = AuditQuery.tenant(tenant).withSince(since).withUntil(until);
+        // AuditQuery.until is exclusive; the summary includes what happened at 'until' itself.
+        AuditQuery query = AuditQuery.tenant(tenant).withSince(since).withUntil(until.plus(1, ChronoUnit.MICROS));
         PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
         while (page != null) {
             Page<AuditEvent> events = log.query(query, page);
