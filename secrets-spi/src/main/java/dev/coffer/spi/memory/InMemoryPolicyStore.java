@@ -1,5 +1,6 @@
 package dev.coffer.spi.memory;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.access.BreakGlassGrant;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
@@ -76,8 +77,8 @@ public final class InMemoryPolicyStore implements PolicyStore {
             TreeMap<String, Policy> byName = policies.get(tenant);
             Policy before = byName == null || name == null ? null : byName.remove(name);
             if (before == null) {
-                throw new NotFoundException(ErrorCode.POLICY_NOT_FOUND, "no policy '" + Text.printable(name)
-                        + "' in tenant '" + Text.printable(tenant) + "'");
+                throw new NotFoundException(ErrorCode.POLICY_NOT_FOUND, "no policy '" + Messages.printable(name)
+                        + "' in tenant '" + Messages.printable(tenant) + "'");
             }
             try {
                 hook.run(before);

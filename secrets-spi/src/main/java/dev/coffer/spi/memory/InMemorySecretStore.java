@@ -1,5 +1,6 @@
 package dev.coffer.spi.memory;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
@@ -297,7 +298,7 @@ public final class InMemorySecretStore implements SecretStore {
 
     private SecretEntry require(String tenant, String secretId) {
         return entry(tenant, secretId).orElseThrow(() -> new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
-                "no secret with id '" + Text.printable(secretId) + "' in tenant '" + Text.printable(tenant) + "'"));
+                "no secret with id '" + Messages.printable(secretId) + "' in tenant '" + Messages.printable(tenant) + "'"));
     }
 
     // The environment and path a list token points after.

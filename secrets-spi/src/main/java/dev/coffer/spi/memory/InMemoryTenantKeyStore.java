@@ -1,5 +1,6 @@
 package dev.coffer.spi.memory;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
@@ -49,7 +50,7 @@ public final class InMemoryTenantKeyStore implements TenantKeyStore {
         return keys.compute(tenant, (t, stored) -> {
             if (stored == null) {
                 throw new NotFoundException(ErrorCode.TENANT_KEY_NOT_FOUND,
-                        "tenant '" + Text.printable(tenant) + "' has no key to replace");
+                        "tenant '" + Messages.printable(tenant) + "' has no key to replace");
             }
             if (stored.revision() != expectedRevision) {
                 throw new ConflictException(ErrorCode.VERSION_CONFLICT, "the key of tenant '" + tenant + "' is at revision "

@@ -1,5 +1,6 @@
 package dev.coffer.spi.model;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import java.util.Map;
@@ -51,7 +52,7 @@ public record Aliases(Map<String, Integer> byName) {
     public static String requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
-                    "alias '" + SecretPath.printable(name) + "' must match [a-z][a-z0-9-]{0,62}");
+                    "alias '" + Messages.printable(name) + "' must match [a-z][a-z0-9-]{0,62}");
         }
         return name;
     }

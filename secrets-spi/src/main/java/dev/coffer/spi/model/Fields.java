@@ -1,5 +1,6 @@
 package dev.coffer.spi.model;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class Fields {
 
     static String ownerTeam(String team) {
         if (team == null || !TEAM.matcher(team).matches()) {
-            throw invalid("ownerTeam '" + SecretPath.printable(team) + "' must match [a-z0-9][a-z0-9._-]{0,127}");
+            throw invalid("ownerTeam '" + Messages.printable(team) + "' must match [a-z0-9][a-z0-9._-]{0,127}");
         }
         return team;
     }
@@ -47,7 +48,7 @@ final class Fields {
             return Secret.ROTATION_MANUAL_OVERLAP;
         }
         if (!ROTATION_STRATEGY.matcher(strategy).matches()) {
-            throw invalid("rotationStrategy '" + SecretPath.printable(strategy)
+            throw invalid("rotationStrategy '" + Messages.printable(strategy)
                     + "' must be manual-overlap, generated or a rotator name matching [a-z][a-z0-9-]{0,62}");
         }
         return strategy;
@@ -69,7 +70,7 @@ final class Fields {
         }
         labels.forEach((key, value) -> {
             if (key == null || !LABEL_KEY.matcher(key).matches()) {
-                throw invalid("label key '" + SecretPath.printable(key) + "' must match [a-z][a-z0-9_.-]{0,62}");
+                throw invalid("label key '" + Messages.printable(key) + "' must match [a-z][a-z0-9_.-]{0,62}");
             }
             if (value == null || value.length() > MAX_LABEL_VALUE) {
                 throw invalid("label '" + key + "' must have a value of at most " + MAX_LABEL_VALUE + " characters");

@@ -2,6 +2,7 @@ package dev.coffer.spi.model;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.internal.Messages;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -54,7 +55,7 @@ public record SecretPath(String tenant, String environment, String path) {
         }
         int slash = environmentAndPath.indexOf('/');
         if (slash < 0) {
-            throw invalid("secret path '" + printable(environmentAndPath)
+            throw invalid("secret path '" + Messages.printable(environmentAndPath)
                     + "' has no path after the environment; write <environment>/<path>");
         }
         return new SecretPath(tenant, environmentAndPath.substring(0, slash), environmentAndPath.substring(slash + 1));
@@ -63,7 +64,7 @@ public record SecretPath(String tenant, String environment, String path) {
     /** Validates a tenant id. */
     public static String requireTenant(String tenant) {
         if (tenant == null || !NAME.matcher(tenant).matches()) {
-            throw invalid("tenant '" + printable(tenant) + "' must match [a-z][a-z0-9-]{0,62}");
+            throw invalid("tenant '" + Messages.printable(tenant) + "' must match [a-z][a-z0-9-]{0,62}");
         }
         return tenant;
     }
@@ -71,7 +72,7 @@ public record SecretPath(String tenant, String environment, String path) {
     /** Validates an environment name. */
     public static String requireEnvironment(String environment) {
         if (environment == null || !NAME.matcher(environment).matches()) {
-            throw invalid("environment '" + printable(environment) + "' must match [a-z][a-z0-9-]{0,62}");
+            throw invalid("environment '" + Messages.printable(environment) + "' must match [a-z][a-z0-9-]{0,62}");
         }
         return environment;
     }
@@ -86,13 +87,13 @@ public record SecretPath(String tenant, String environment, String path) {
         }
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty()) {
-                throw invalid("path '" + printable(path) + "' has an empty segment");
+                throw invalid("path '" + Messages.printable(path) + "' has an empty segment");
             }
             if (segment.equals(".") || segment.equals("..")) {
-                throw invalid("path '" + printable(path) + "' has a '" + segment + "' segment");
+                throw invalid("path '" + Messages.printable(path) + "' has a '" + segment + "' segment");
             }
             if (!SEGMENT.matcher(segment).matches()) {
-                throw invalid("path segment '" + printable(segment) + "' must match [A-Za-z0-9._-]+");
+                throw invalid("path segment '" + Messages.printable(segment) + "' must match [A-Za-z0-9._-]+");
             }
         }
         return path;
@@ -117,20 +118,4 @@ public record SecretPath(String tenant, String environment, String path) {
         return new InvalidRequestException(ErrorCode.INVALID_PATH, message);
     }
 
-    // Echoes user input in messages, but bounded and without control characters, so a value
-    // pasted into the path field cannot flood logs or forge log lines.
-    static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length() && out.length() < 80; i++) {
-            char c = s.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        if (s.length() > 80) {
-            out.append("...");
-        }
-        return out.toString();
-    }
 }
