@@ -139,8 +139,9 @@ public final class StandardSecretManager implements SecretManager {
         return attempt(ctx, AuditEventType.SECRET_LIST, a -> {
             Page<Secret> all = store.listSecrets(ctx.tenant(), filter, page);
             // Metadata of secrets the caller may not act on stays hidden; page sizes may shrink.
+            List<Policy> policies = authorizer.policiesOf(ctx);
             List<Secret> visible = all.items().stream()
-                    .filter(s -> authorizer.anyAllowed(ctx, s.path(), Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN))
+                    .filter(s -> authorizer.anyAllowed(policies, ctx, s.path(), Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN))
                     .toList();
             a.allowed();
             return new Page<>(visible, all.nextPageToken());

@@ -40,7 +40,16 @@ public final class Authorizer {
 
     /** Checks {@code action} on every resource {@code requested} matches. */
     public Verdict check(AccessContext ctx, Action action, ResourcePattern requested) {
-        List<Policy> tenantPolicies = policies.list(ctx.tenant());
+        return check(policies.list(ctx.tenant()), ctx, action, requested);
+    }
+
+    /** The tenant's policies, loaded once for a call that checks many secrets (a listing). */
+    public List<Policy> policiesOf(AccessContext ctx) {
+        return policies.list(ctx.tenant());
+    }
+
+    /** Checks against policies already loaded with {@link #policiesOf}. */
+    public Verdict check(List<Policy> tenantPolicies, AccessContext ctx, Action action, ResourcePattern requested) {
         Set<String> names = ctx.principal().policyNames();
         String allowedBy = null;
         for (Policy policy : tenantPolicies) {
@@ -63,8 +72,14 @@ public final class Authorizer {
 
     /** Whether any of {@code actions} is allowed on {@code path}. */
     public boolean anyAllowed(AccessContext ctx, SecretPath path, Action... actions) {
+        return anyAllowed(policiesOf(ctx), ctx, path, actions);
+    }
+
+    /** Whether any of {@code actions} is allowed on {@code path}, against policies already loaded. */
+    public boolean anyAllowed(List<Policy> tenantPolicies, AccessContext ctx, SecretPath path, Action... actions) {
+        ResourcePattern requested = ResourcePattern.exact(path);
         for (Action action : actions) {
-            if (check(ctx, action, path).allowed()) {
+            if (check(tenantPolicies, ctx, action, requested).allowed()) {
                 return true;
             }
         }
