@@ -53,7 +53,8 @@ public record AuditEvent(
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(decision, "decision");
-        Objects.requireNonNull(createdAt, "createdAt");
+        // Durable logs keep microseconds and the hash covers the instant: normalise once, here.
+        createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** Whether this is a draft that has not been appended yet. */

@@ -9,6 +9,10 @@ import java.util.Optional;
  * <p>Contract (proved by the TCK's {@code TenantKeyStoreContract}): {@link #createIfAbsent}
  * returns the one stored key whoever wins; {@link #replace} succeeds only on the expected
  * revision and stores revision + 1.
+ *
+ * <p>Writes commit on their own, never inside a {@link SecretStore} transaction: envelopes cache
+ * tenant keys, so a key rolled back with a failed version add would leave values sealed under a
+ * key that no longer exists.
  */
 public interface TenantKeyStore {
     /** The tenant's key, if created. */

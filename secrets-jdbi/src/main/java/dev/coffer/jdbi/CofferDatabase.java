@@ -1,0 +1,139 @@
+package dev.coffer.jdbi;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.coffer.jdbi.internal.Database;
+import dev.coffer.jdbi.internal.Migrations;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.error.UnavailableException;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Coffer's durable storage on one database: opens the connection pools, migrates the schema
+ * (unless told not to) and hands out the four SPI implementations, which share the database and
+ * its transactions. Close it to stop the audit committer and the pools.
+ *
+ * <pre>{@code
+ * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")))) {
+ *     SecretManager manager = StandardSecretManager.builder()
+ *             .secretStore(db.secretStore())
+ *             .policyStore(db.policyStore())
+ *             .auditLog(db.auditLog())
+ *             .envelope(new JdkEnvelope(db.tenantKeyStore()))
+ *             .build();
+ * }
+ * }</pre>
+ *
+ * <p>Several instances (several server processes) may share one PostgreSQL database: version
+ * numbers, alias moves, tenant keys and the audit sequence stay consistent across them.
+ */
+public final class CofferDatabase implements AutoCloseable {
+    private final DatabaseConfig config;
+    private final HikariDataSource mainPool;
+    private final HikariDataSource keyPool;
+    private final JdbiSecretStore secretStore;
+    private final JdbiTenantKeyStore tenantKeyStore;
+    private final JdbiAuditLog auditLog;
+    private final JdbiPolicyStore policyStore;
+
+    private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool) {
+        this.config = config;
+        this.mainPool = mainPool;
+        this.keyPool = keyPool;
+        Database db = new Database(mainPool, keyPool);
+        this.secretStore = new JdbiSecretStore(db);
+        this.tenantKeyStore = new JdbiTenantKeyStore(db);
+        this.auditLog = new JdbiAuditLog(db, config.groupCommit());
+        this.policyStore = new JdbiPolicyStore(db);
+    }
+
+    /**
+     * Connects and, if {@link DatabaseConfig#migrateOnStart()}, migrates the schema.
+     *
+     * @throws dev.coffer.spi.error.UnavailableException {@code STORE_UNAVAILABLE} when the
+     *         database cannot be reached, migrated, or (with migrations off) has no schema
+     */
+    public static CofferDatabase open(DatabaseConfig config) {
+        Objects.requireNonNull(config, "config");
+        HikariDataSource mainPool = null;
+        HikariDataSource keyPool = null;
+        try {
+            mainPool = pool(config, "coffer-main", config.poolSize());
+            keyPool = pool(config, "coffer-keys", 2);
+            if (config.migrateOnStart()) {
+                Migrations.migrate(mainPool, config.schema());
+            } else {
+                Migrations.requireSchema(mainPool);
+            }
+            return new CofferDatabase(config, mainPool, keyPool);
+        } catch (RuntimeException e) {
+            if (keyPool != null) {
+                keyPool.close();
+            }
+            if (mainPool != null) {
+                mainPool.close();
+            }
+            throw e instanceof SecretsException ? e : new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "cannot open the Coffer database " + config.safeUrl() + ": " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static HikariDataSource pool(DatabaseConfig config, String name, int size) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(Math.min(2, size));
+        // Fail a call within seconds when the database is gone, instead of hanging it.
+        hikari.setConnectionTimeout(10_000);
+        if (config.schema() != null) {
+            hikari.setSchema(config.schema());
+        }
+        return new HikariDataSource(hikari);
+    }
+
+    /** The secret store (metadata, versions, aliases). */
+    public JdbiSecretStore secretStore() {
+        return secretStore;
+    }
+
+    /** The wrapped tenant keys, for the envelope. */
+    public JdbiTenantKeyStore tenantKeyStore() {
+        return tenantKeyStore;
+    }
+
+    /** The hash-chained audit log. */
+    public JdbiAuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** Policies and break-glass grants. */
+    public JdbiPolicyStore policyStore() {
+        return policyStore;
+    }
+
+    /** The main connection pool, for health checks and operational queries. */
+    public DataSource dataSource() {
+        return mainPool;
+    }
+
+    /** The configuration this database was opened with. */
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    /** Commits queued audit events, then closes the pools. */
+    @Override
+    public void close() {
+        try {
+            auditLog.close();
+        } finally {
+            keyPool.close();
+            mainPool.close();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.coffer.jdbi.internal;
+
+import dev.coffer.spi.error.ConflictException;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.error.VersionDestroyedException;
+import dev.coffer.spi.error.VersionDisabledException;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionState;
+import java.util.OptionalInt;
+
+/**
+ * The preconditions of alias moves and state changes, checked under the secret's row lock, with
+ * messages that name path, alias and versions (never a value). The same rules, in the same order,
+ * as the in-memory reference store.
+ */
+public final class StoreRules {
+    private StoreRules() {}
+
+    /** The error for a secret id that is not in the tenant. */
+    public static NotFoundException secretNotFound(String tenant, String secretId) {
+        return new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
+                "no secret with id '" + Text.printable(secretId) + "' in tenant '" + Text.printable(tenant) + "'");
+    }
+
+    /** The error for a version number the secret does not have. */
+    public static NotFoundException versionNotFound(SecretPath path, int number) {
+        return new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + number + " of " + path + " does not exist");
+    }
+
+    /** An alias may only point at an existing, enabled version. */
+    public static void requireAliasTarget(SecretPath path, String alias, int target, VersionRecord record) {
+        if (record == null) {
+            throw versionNotFound(path, target);
+        }
+        if (record.state() == VersionState.DISABLED) {
+            throw new VersionDisabledException("version " + target + " of " + path
+                    + " is disabled; alias '" + alias + "' can only point at an enabled version");
+        }
+        if (record.state() == VersionState.DESTROYED) {
+            throw new VersionDestroyedException("version " + target + " of " + path
+                    + " is destroyed; alias '" + alias + "' can only point at an enabled version");
+        }
+    }
+
+    /** The compare-and-set of an alias move: it must point where the caller expects. */
+    public static void requireAliasAt(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
+        if (!actual.equals(expected)) {
+            throw aliasConflict(path, alias, actual, expected);
+        }
+    }
+
+    /** The error of a lost compare-and-set. */
+    public static ConflictException aliasConflict(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
+        return new ConflictException(ErrorCode.VERSION_CONFLICT, "alias '" + alias + "' of " + path + " "
+                + (actual.isPresent() ? "points at version " + actual.getAsInt() : "is unset")
+                + ", but the caller expected it "
+                + (expected.isPresent() ? "at version " + expected.getAsInt() : "unset"));
+    }
+
+    /**
+     * A state change: compare-and-set on {@code from}, only {@code ENABLED ⇄ DISABLED} and
+     * {@code ENABLED|DISABLED → DESTROYED}, and never the current version out of ENABLED.
+     */
+    public static void requireTransition(SecretPath path, Aliases aliases, int number, VersionRecord record,
+            VersionState from, VersionState to) {
+        if (record == null) {
+            throw versionNotFound(path, number);
+        }
+        if (record.state() != from) {
+            throw new ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of " + path + " is "
+                    + record.state() + ", but the caller expected " + from);
+        }
+        if (from == to || from == VersionState.DESTROYED) {
+            throw new ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of " + path
+                    + " cannot go from " + from + " to " + to);
+        }
+        if (to != VersionState.ENABLED && aliases.pointsAt(Aliases.CURRENT, number)) {
+            throw new ConflictException(ErrorCode.VERSION_IS_CURRENT, "version " + number + " of " + path
+                    + " is current and cannot become " + to + "; promote another version first");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.coffer.jdbi;
+
+import dev.coffer.jdbi.testing.JdbiFixture;
+import dev.coffer.jdbi.testing.SqlTampering;
+import dev.coffer.jdbi.testing.UsePostgres;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.SecretStore;
+import dev.coffer.spi.store.TenantKeyStore;
+import dev.coffer.tck.AuditLogContract;
+import dev.coffer.tck.ManagerFixture;
+import dev.coffer.tck.PolicyStoreContract;
+import dev.coffer.tck.SecretManagerContract;
+import dev.coffer.tck.SecretStoreContract;
+import dev.coffer.tck.TenantKeyStoreContract;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The whole TCK on PostgreSQL, the production store: every SPI suite and the manager suite. */
+@ExtendWith(UsePostgres.class)
+class PostgresContractTest {
+
+    @Nested
+    class Store extends SecretStoreContract {
+        @Override
+        protected SecretStore newStore() {
+            return UsePostgres.database().reset().secretStore();
+        }
+    }
+
+    @Nested
+    class TenantKeys extends TenantKeyStoreContract {
+        @Override
+        protected TenantKeyStore newTenantKeyStore() {
+            return UsePostgres.database().reset().tenantKeyStore();
+        }
+    }
+
+    @Nested
+    class Audit extends AuditLogContract {
+        @Override
+        protected AuditLog newAuditLog() {
+            return UsePostgres.database().reset().auditLog();
+        }
+
+        @Override
+        protected Optional<AuditTampering> tampering(AuditLog log) {
+            return Optional.of(new SqlTampering(UsePostgres.database().sql()));
+        }
+    }
+
+    @Nested
+    class Policies extends PolicyStoreContract {
+        @Override
+        protected PolicyStore newPolicyStore() {
+            return UsePostgres.database().reset().policyStore();
+        }
+    }
+
+    @Nested
+    class Manager extends SecretManagerContract {
+        @Override
+        protected ManagerFixture createFixture() {
+            return new JdbiFixture(UsePostgres.database().reset());
+        }
+    }
+}

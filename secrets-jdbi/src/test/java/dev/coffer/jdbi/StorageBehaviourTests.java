@@ -1,0 +1,278 @@
+package dev.coffer.jdbi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.jdbi.testing.TestDatabase;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditEventType;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.audit.Decision;
+import dev.coffer.spi.crypto.SealedValue;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Concurrently;
+import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.Expect;
+import dev.coffer.tck.support.NoValueLeaks;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the JDBI parts promise beyond the TCK — shared transactions, group commit, tamper
+ * detection of plain SQL changes, code-point listing order, migrations switched off — run on
+ * H2 and on PostgreSQL by the subclasses.
+ */
+@ExtendWith(NoValueLeaks.class)
+abstract class StorageBehaviourTests {
+    static final String TENANT = "acme";
+    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    CofferDatabase db;
+
+    /** The run's database of the subclass's kind. */
+    abstract TestDatabase database();
+
+    @BeforeEach
+    final void emptyDatabase() {
+        db = database().reset();
+    }
+
+    // ---- one transaction for a change and its audit event
+
+    @Test
+    void auditAppendInsideAHookCommitsWithTheChange() {
+        Secret secret = createSecret("prod/db/password");
+
+        db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true,
+                added -> db.auditLog().append(draft(AuditEventType.VERSION_ADD).version(added.record().number()).build()));
+
+        assertEquals(1, db.secretStore().listVersions(TENANT, secret.id()).size());
+        assertEquals(List.of(AuditEventType.VERSION_ADD), eventTypes());
+        assertTrue(db.auditLog().verify().intact());
+    }
+
+    @Test
+    void failingHookRollsBackTheChangeAndTheAuditEventItAppended() {
+        Secret secret = createSecret("prod/db/password");
+        IllegalStateException failure = new IllegalStateException("injected after the audit append");
+
+        IllegalStateException thrown = Expect.thrown(IllegalStateException.class,
+                () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true, added -> {
+                    db.auditLog().append(draft(AuditEventType.VERSION_ADD).build());
+                    throw failure;
+                }));
+
+        assertSame(failure, thrown);
+        assertTrue(db.secretStore().listVersions(TENANT, secret.id()).isEmpty());
+        assertTrue(eventTypes().isEmpty(), "the audit event must roll back with the version");
+        assertEquals(1, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq(), "no seq was consumed");
+    }
+
+    @Test
+    void auditFailureInsideAHookFailsTheChangeWithAuditUnavailable() {
+        Secret secret = createSecret("prod/db/password");
+        blockAuditInserts(true);
+        try {
+            UnavailableException thrown = Expect.thrown(UnavailableException.class, ErrorCode.AUDIT_UNAVAILABLE,
+                    () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true,
+                            added -> db.auditLog().append(draft(AuditEventType.VERSION_ADD).build())));
+            NoValueLeaks.assertNoValueIn(thrown);
+        } finally {
+            blockAuditInserts(false);
+        }
+        assertTrue(db.secretStore().listVersions(TENANT, secret.id()).isEmpty());
+        assertTrue(db.secretStore().aliases(TENANT, secret.id()).byName().isEmpty());
+    }
+
+    // ---- group commit
+
+    @Test
+    void groupCommitGivesConcurrentAppendsGapFreeSeqsInFewerCommits() {
+        long commitsBefore = db.auditLog().commitCount();
+
+        List<Outcome<List<Long>>> outcomes = Concurrently.run(32, thread -> {
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                seqs.add(db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq());
+            }
+            return seqs;
+        });
+
+        List<Long> seqs = new ArrayList<>();
+        outcomes.forEach(o -> seqs.addAll(succeeded(o)));
+        seqs.sort(Comparator.naturalOrder());
+        assertEquals(LongStream.rangeClosed(1, 800).boxed().toList(), seqs);
+        AuditVerification verification = db.auditLog().verify();
+        assertTrue(verification.intact(), verification::problem);
+        assertEquals(800, verification.eventsChecked());
+        long commits = db.auditLog().commitCount() - commitsBefore;
+        assertTrue(db.auditLog().groupCommit());
+        assertTrue(commits < 800, "800 appends should share commits, took " + commits);
+    }
+
+    @Test
+    void failedBatchFailsEveryCallerWithAuditUnavailableAndTheNextAppendSucceeds() {
+        blockAuditInserts(true);
+        List<Outcome<AuditEvent>> outcomes;
+        try {
+            outcomes = Concurrently.run(8, i -> db.auditLog().append(draft(AuditEventType.SECRET_READ).build()));
+        } finally {
+            blockAuditInserts(false);
+        }
+
+        for (Outcome<AuditEvent> outcome : outcomes) {
+            UnavailableException failure = assertInstanceOf(UnavailableException.class, outcome.failure());
+            assertEquals(ErrorCode.AUDIT_UNAVAILABLE, failure.code());
+        }
+        assertEquals(1, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq());
+    }
+
+    @Test
+    void withoutGroupCommitEveryAppendCommitsAlone() {
+        try (CofferDatabase solo = CofferDatabase.open(database().config().toBuilder()
+                .groupCommit(false).migrateOnStart(false).build())) {
+            List<Outcome<Long>> outcomes = Concurrently.run(4, i -> solo.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq());
+
+            outcomes.forEach(StorageBehaviourTests::succeeded);
+            assertFalse(solo.auditLog().groupCommit());
+            assertEquals(4, solo.auditLog().commitCount());
+            assertTrue(db.auditLog().verify().intact());
+        }
+    }
+
+    // ---- tampering in plain SQL
+
+    @Test
+    void updateOnAuditEventsInSqlIsCaughtByVerify() {
+        appendEvents(10);
+
+        database().sql().useHandle(h -> h.execute("UPDATE audit_events SET principal = 'user:mallory' WHERE seq = 4"));
+
+        AuditVerification verification = db.auditLog().verify();
+        assertFalse(verification.intact());
+        assertEquals(4, verification.firstBrokenSeq());
+    }
+
+    @Test
+    void deleteOnAuditEventsInSqlIsCaughtByVerify() {
+        appendEvents(10);
+
+        database().sql().useHandle(h -> h.execute("DELETE FROM audit_events WHERE seq = 4"));
+
+        AuditVerification verification = db.auditLog().verify();
+        assertFalse(verification.intact());
+        assertEquals(5, verification.firstBrokenSeq(), "the first event after the gap");
+    }
+
+    @Test
+    void deletingTheNewestEventsInSqlIsCaughtAgainstTheHead() {
+        appendEvents(10);
+
+        database().sql().useHandle(h -> h.execute("DELETE FROM audit_events WHERE seq >= 9"));
+
+        AuditVerification verification = db.auditLog().verify();
+        assertFalse(verification.intact());
+        assertEquals(9, verification.firstBrokenSeq());
+    }
+
+    // ---- listing order, migrations off
+
+    @Test
+    void listingIsInCodePointOrderWhateverTheCollation() {
+        List<String> paths = List.of("b/key", "B/key", "_x/key", "-x/key", "a.b/key", "a-b/key", "ab/key", "A/key", "9/key");
+        paths.forEach(this::createSecretAt);
+
+        List<String> listed = db.secretStore().listSecrets(TENANT, SecretFilter.environment("prod"), PageRequest.first())
+                .items().stream().map(s -> s.path().path()).toList();
+
+        assertEquals(paths.stream().sorted().toList(), listed);
+    }
+
+    @Test
+    void migrationsOffOpensAnAlreadyMigratedDatabase() {
+        Secret secret = createSecret("prod/db/password");
+
+        try (CofferDatabase second = CofferDatabase.open(database().config().toBuilder().migrateOnStart(false).build())) {
+            assertEquals(secret, second.secretStore().findSecret(TENANT, secret.id()).orElseThrow());
+            second.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true, BeforeCommit.none());
+        }
+        assertEquals(1, db.secretStore().listVersions(TENANT, secret.id()).size());
+    }
+
+    @Test
+    void secretCreatedAgainUnderAPurgedIdContinuesItsNumbering() {
+        Secret secret = createSecret("prod/db/password");
+        for (int i = 0; i < 3; i++) {
+            db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, false, BeforeCommit.none());
+        }
+        db.secretStore().deleteSecret(TENANT, secret.id(), BeforeCommit.none());
+
+        db.secretStore().createSecret(secret, BeforeCommit.none());
+
+        assertEquals(4, db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, false,
+                BeforeCommit.none()).number(), "numbers are never handed out twice");
+    }
+
+    // ---- helpers
+
+    /** Makes every insert into audit_events fail (a constraint no row meets), or lifts that again. */
+    void blockAuditInserts(boolean block) {
+        database().sql().useHandle(h -> h.execute(block
+                ? "ALTER TABLE audit_events ADD CONSTRAINT block_appends CHECK (seq < 0)"
+                : "ALTER TABLE audit_events DROP CONSTRAINT block_appends"));
+    }
+
+    Secret createSecret(String qualified) {
+        SecretPath path = SecretPath.parse(TENANT, qualified);
+        Secret secret = new Secret("sec_" + java.util.UUID.randomUUID().toString().replace("-", ""), path, "payments",
+                "", null, Duration.ofDays(90), Map.of("tier", "gold"), T0, T0, null, null);
+        return db.secretStore().createSecret(secret, BeforeCommit.none());
+    }
+
+    private void createSecretAt(String path) {
+        createSecret("prod/" + path);
+    }
+
+    static SealedValue sealed() {
+        return new SealedValue(new byte[] {1, 2, 3, 4}, new byte[] {5, 6, 7}, "key-1");
+    }
+
+    static AuditEvent.Builder draft(AuditEventType type) {
+        return AuditEvent.builder(type, TENANT, "user:alice", "req-1", Decision.ALLOW, T0).secret("prod", "db/password");
+    }
+
+    void appendEvents(int count) {
+        for (int i = 0; i < count; i++) {
+            db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
+        }
+    }
+
+    List<AuditEventType> eventTypes() {
+        return database().sql().withHandle(h -> h.createQuery("SELECT event_type FROM audit_events ORDER BY seq")
+                .mapTo(String.class).list()).stream().map(AuditEventType::valueOf).toList();
+    }
+
+    static <T> T succeeded(Outcome<T> outcome) {
+        if (!outcome.succeeded()) {
+            throw new AssertionError("a concurrent call failed: " + outcome.failure(), outcome.failure());
+        }
+        return outcome.value();
+    }
+}
