@@ -1,4 +1,6 @@
 /**
- * Envelope encryption on Google Tink: a root KEK from a key URI, per-tenant KEK keysets stored wrapped under the root, and a fresh DEK per secret version. Arrives with issue 3.
+ * Envelope encryption on Google Tink with a per-tenant key hierarchy: {@link dev.coffer.tink.TinkEnvelope}
+ * (the {@link dev.coffer.spi.crypto.Envelope}), {@link dev.coffer.tink.TenantKeyRotation} (two-phase
+ * rotation of tenant keys) and its reports. Root keys come from {@link dev.coffer.tink.root}.
  */
 package dev.coffer.tink;
