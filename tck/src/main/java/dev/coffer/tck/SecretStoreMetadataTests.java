@@ -161,6 +161,18 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
     }
 
     @Test
+    void listIncludesSecretsPendingDeletion() {
+        // Operators must see them, and key rotation rewraps what the listing returns.
+        Secret pending = create("prod", "payments/stripe-api-key");
+        store.updateSecret(pending.withDeletionScheduledAt(at(30 * 86400), at(1)), BeforeCommit.none());
+
+        Page<Secret> page = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first());
+
+        assertEquals(List.of(pending.id()), page.items().stream().map(Secret::id).toList());
+        assertEquals(at(30 * 86400), page.items().get(0).deletionScheduledAt());
+    }
+
+    @Test
     void listOfTenantWithoutSecretsIsEmptyWithoutNextPage() {
         create(OTHER_TENANT, "prod", "web/key");
 

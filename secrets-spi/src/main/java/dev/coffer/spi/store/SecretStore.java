@@ -59,7 +59,8 @@ public interface SecretStore {
     /**
      * Lists a tenant's secrets ordered by environment, then path, each compared by UTF-16 code
      * units (plain {@link String#compareTo} order, {@code COLLATE "C"} in SQL), so every store pages
-     * the same way.
+     * the same way. Secrets pending deletion are listed too (operators see them; key rotation
+     * rewraps whatever the listing returns).
      *
      * @throws dev.coffer.spi.error.InvalidRequestException for a page token this store did not issue
      */
