@@ -1,0 +1,51 @@
+package dev.coffer.server.api;
+
+import dev.coffer.server.internal.Printable;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.model.PageRequest;
+
+/**
+ * Parses query parameters by hand: JAX-RS answers 404 when it cannot convert a query parameter,
+ * and a bad parameter is a 400.
+ */
+final class QueryParams {
+    private QueryParams() {}
+
+    static Integer integer(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "query parameter '" + name + "' must be an integer, got '" + Printable.of(value) + "'");
+        }
+    }
+
+    static PageRequest page(String pageToken, String limit) {
+        Integer size = integer("limit", limit);
+        return new PageRequest(pageToken == null || pageToken.isEmpty() ? null : pageToken,
+                size == null ? PageRequest.DEFAULT_LIMIT : size);
+    }
+
+    static <E extends Enum<E>> E enumValue(String name, String value, Class<E> type) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "query parameter '" + name + "' must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + Printable.of(value) + "'");
+        }
+    }
+
+    static <T> T requireBody(T body) {
+        if (body == null) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "a JSON request body is required");
+        }
+        return body;
+    }
+}

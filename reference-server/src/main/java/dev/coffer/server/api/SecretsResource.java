@@ -1,0 +1,186 @@
+package dev.coffer.server.api;
+
+import static dev.coffer.server.api.QueryParams.requireBody;
+
+import dev.coffer.server.api.dto.AddVersionRequest;
+import dev.coffer.server.api.dto.AliasesBody;
+import dev.coffer.server.api.dto.CreateSecretRequest;
+import dev.coffer.server.api.dto.MoveAliasRequest;
+import dev.coffer.server.api.dto.PageBody;
+import dev.coffer.server.api.dto.SecretBody;
+import dev.coffer.server.api.dto.SecretDetailsBody;
+import dev.coffer.server.api.dto.SecretValueBody;
+import dev.coffer.server.api.dto.UpdateSecretRequest;
+import dev.coffer.server.api.dto.VersionBody;
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.model.NewVersion;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretContent;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretValue;
+import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.spi.model.VersionSelector;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Objects;
+
+/**
+ * {@code /v1/secrets}: secrets, versions, aliases and reads. Id routes only match ids
+ * ({@code sec_...}) and environments cannot contain {@code _}, so {@code /v1/secrets/prod/...} is
+ * always a read by name.
+ */
+@Path("v1/secrets")
+@Produces(MediaType.APPLICATION_JSON)
+public class SecretsResource {
+    private static final String ID = "{id: sec_[A-Za-z0-9]+}";
+
+    private final SecretManager manager;
+
+    public SecretsResource(SecretManager manager) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    /** Creates a secret (metadata only): 201 with its id. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(@Context SecurityContext security, @Context UriInfo uri, CreateSecretRequest body) {
+        AccessContext ctx = Callers.context(security);
+        Secret secret = manager.create(ctx, requireBody(body).toNewSecret(ctx.tenant()));
+        return Response.created(uri.getAbsolutePathBuilder().path(secret.id()).build()).entity(SecretBody.from(secret)).build();
+    }
+
+    /** Lists metadata the caller may see. */
+    @GET
+    public PageBody<SecretBody> list(@Context SecurityContext security, @QueryParam("environment") String environment,
+            @QueryParam("prefix") String prefix, @QueryParam("pageToken") String pageToken, @QueryParam("limit") String limit) {
+        AccessContext ctx = Callers.context(security);
+        Page<Secret> page = manager.list(ctx, new SecretFilter(blankToNull(environment), blankToNull(prefix)),
+                QueryParams.page(pageToken, limit));
+        return new PageBody<>(page.items().stream().map(SecretBody::from).toList(), page.nextPageToken());
+    }
+
+    /** Metadata, versions and aliases; no values. */
+    @GET
+    @Path(ID)
+    public SecretDetailsBody describe(@Context SecurityContext security, @PathParam("id") String id) {
+        return SecretDetailsBody.from(manager.describe(Callers.context(security), id));
+    }
+
+    /** Updates metadata; absent fields are kept. */
+    @PATCH
+    @Path(ID)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public SecretBody update(@Context SecurityContext security, @PathParam("id") String id, UpdateSecretRequest body) {
+        return SecretBody.from(manager.update(Callers.context(security), id, requireBody(body).toUpdate()));
+    }
+
+    /** Schedules deletion after a recovery window (default 30 days): 202. */
+    @DELETE
+    @Path(ID)
+    public Response scheduleDeletion(@Context SecurityContext security, @PathParam("id") String id,
+            @QueryParam("recoveryWindowDays") String recoveryWindowDays) {
+        Integer days = QueryParams.integer("recoveryWindowDays", recoveryWindowDays);
+        AccessContext ctx = Callers.context(security);
+        Secret secret = days == null ? manager.scheduleDeletion(ctx, id) : manager.scheduleDeletion(ctx, id, days);
+        return Response.accepted(SecretBody.from(secret)).build();
+    }
+
+    /** Cancels a scheduled deletion. */
+    @POST
+    @Path(ID + "/restore")
+    public SecretBody restore(@Context SecurityContext security, @PathParam("id") String id) {
+        return SecretBody.from(manager.restore(Callers.context(security), id));
+    }
+
+    /** Adds a version (CURRENT unless {@code status} is PENDING): 201. */
+    @POST
+    @Path(ID + "/versions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response addVersion(@Context SecurityContext security, @Context UriInfo uri, @PathParam("id") String id,
+            AddVersionRequest body) {
+        AccessContext ctx = Callers.context(security);
+        requireBody(body);
+        SecretVersion added;
+        try (SecretValue value = body.toValue()) {
+            added = manager.addVersion(ctx, id, new NewVersion(value, body.toStatus(), body.toExpiresAt()));
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(Integer.toString(added.number())).build())
+                .entity(VersionBody.from(added)).build();
+    }
+
+    /** Every version, oldest first. */
+    @GET
+    @Path(ID + "/versions")
+    public PageBody<VersionBody> versions(@Context SecurityContext security, @PathParam("id") String id) {
+        return PageBody.of(manager.versions(Callers.context(security), id).stream().map(VersionBody::from).toList());
+    }
+
+    /** Disables a version. */
+    @POST
+    @Path(ID + "/versions/{n: [0-9]{1,9}}/disable")
+    public VersionBody disable(@Context SecurityContext security, @PathParam("id") String id, @PathParam("n") int n) {
+        return VersionBody.from(manager.disable(Callers.context(security), id, n));
+    }
+
+    /** Enables a disabled version. */
+    @POST
+    @Path(ID + "/versions/{n: [0-9]{1,9}}/enable")
+    public VersionBody enable(@Context SecurityContext security, @PathParam("id") String id, @PathParam("n") int n) {
+        return VersionBody.from(manager.enable(Callers.context(security), id, n));
+    }
+
+    /** Destroys a version for good. */
+    @POST
+    @Path(ID + "/versions/{n: [0-9]{1,9}}/destroy")
+    public VersionBody destroy(@Context SecurityContext security, @PathParam("id") String id, @PathParam("n") int n) {
+        return VersionBody.from(manager.destroy(Callers.context(security), id, n));
+    }
+
+    /** Moves an alias by compare-and-set: 409 {@code VERSION_CONFLICT} when it points elsewhere. */
+    @POST
+    @Path(ID + "/aliases/{alias}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public AliasesBody moveAlias(@Context SecurityContext security, @PathParam("id") String id, @PathParam("alias") String alias,
+            MoveAliasRequest body) {
+        requireBody(body);
+        return AliasesBody.from(manager.moveAlias(Callers.context(security), id, alias, body.target(), body.expected()));
+    }
+
+    /** Reads a value by alias ({@code current} by default) or version number. */
+    @GET
+    @Path("{environment: [a-z][a-z0-9-]*}/{path: .+}")
+    public SecretValueBody read(@Context SecurityContext security, @PathParam("environment") String environment,
+            @PathParam("path") String path, @QueryParam("alias") String alias, @QueryParam("version") String version) {
+        AccessContext ctx = Callers.context(security);
+        Integer number = QueryParams.integer("version", version);
+        if (number != null && alias != null) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "give either 'alias' or 'version', not both");
+        }
+        VersionSelector selector = number != null ? VersionSelector.number(number)
+                : VersionSelector.alias(alias == null ? "current" : alias);
+        try (SecretContent content = manager.read(ctx, SecretPath.of(ctx.tenant(), environment, path), selector)) {
+            return SecretValueBody.from(content);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.coffer.server.api.problem;
+
+import dev.coffer.spi.error.ErrorCode;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+/** Builds problem responses. */
+public final class Problems {
+    /** The code of an unexpected server failure; {@link ErrorCode} has none because the kernel never raises it. */
+    public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+
+    private Problems() {}
+
+    /** A response for {@code code} with its usual status. */
+    public static Response response(ErrorCode code, String detail) {
+        return response(Problem.of(code.httpStatus(), code.name(), detail));
+    }
+
+    /** A response carrying {@code problem}. */
+    public static Response response(Problem problem) {
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .entity(problem)
+                .build();
+    }
+
+    /**
+     * 401 with the RFC 6750 challenge. {@code error} is {@code null} when no token was sent and
+     * {@code invalid_token} when one was sent but refused.
+     */
+    public static Response unauthenticated(String detail, boolean tokenSent) {
+        String challenge = tokenSent
+                ? "Bearer realm=\"coffer\", error=\"invalid_token\""
+                : "Bearer realm=\"coffer\"";
+        return Response.fromResponse(response(ErrorCode.UNAUTHENTICATED, detail))
+                .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+                .build();
+    }
+}

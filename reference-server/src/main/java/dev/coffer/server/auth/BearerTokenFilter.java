@@ -1,0 +1,86 @@
+package dev.coffer.server.auth;
+
+import dev.coffer.server.api.RequestFacts;
+import dev.coffer.server.api.problem.Problems;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.error.SecretsException;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Deny by default: every request needs a valid bearer token except {@code GET}/{@code HEAD} of
+ * exactly {@code /health/live} and {@code /health/ready}. The filter runs before resource
+ * matching, so a new resource method, or a path that matches nothing, is never reachable without
+ * a token — there is no annotation to forget.
+ *
+ * <p>Refusals are 401 problems with {@code WWW-Authenticate: Bearer}; the reason is a fixed
+ * phrase and never quotes the token. On success the request's
+ * {@link jakarta.ws.rs.core.SecurityContext} carries a {@link CallerPrincipal}.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public final class BearerTokenFilter implements ContainerRequestFilter {
+    /** Paths (relative to the application root) reachable without a token. */
+    public static final Set<String> OPEN_PATHS = Set.of("health/live", "health/ready");
+
+    private static final int MAX_TOKEN_CHARS = 16 * 1024;
+    private static final String BEARER = "Bearer ";
+
+    private final TokenVerifier verifier;
+
+    public BearerTokenFilter(TokenVerifier verifier) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (isOpen(request)) {
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            request.abortWith(Problems.unauthenticated("a bearer token is required (Authorization: Bearer <token>)", false));
+            return;
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            request.abortWith(Problems.unauthenticated("the Authorization header must use the Bearer scheme", true));
+            return;
+        }
+        String token = header.substring(BEARER.length()).trim();
+        if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+            request.abortWith(Problems.unauthenticated("the bearer token is empty or too long", true));
+            return;
+        }
+        AccessContext context;
+        try {
+            context = RequestFacts.contextFor(ClaimMapping.principal(verifier.verify(token)), request);
+        } catch (TokenRejectedException e) {
+            request.abortWith(Problems.unauthenticated(e.getMessage(), true));
+            return;
+        } catch (SecretsException e) { // reason or ticket header refused
+            request.abortWith(Problems.response(e.code(), e.getMessage()));
+            return;
+        }
+        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context),
+                request.getSecurityContext() != null && request.getSecurityContext().isSecure()));
+    }
+
+    private static boolean isOpen(ContainerRequestContext request) {
+        String method = request.getMethod();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            return false;
+        }
+        String path = request.getUriInfo().getPath(false);
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        return OPEN_PATHS.contains(path);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.coffer.server.cli;
+
+import dev.coffer.spi.error.SecretsException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
+
+/**
+ * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit} and
+ * {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ *
+ * <pre>
+ * ./coffer serve
+ * export COFFER_TOKEN_FILE=coffer-data/admin.token
+ * ./coffer secret create prod/db/password --owner-team payments
+ * printf 's3cr3t' | ./coffer secret put prod/db/password
+ * ./coffer secret get prod/db/password
+ * </pre>
+ */
+@Command(name = "coffer", mixinStandardHelpOptions = true, version = "coffer 0.1.0-SNAPSHOT",
+        description = "Coffer: secrets management. Run the server, manage secrets and policies, read the audit log.",
+        subcommands = {ServeCommand.class, SecretCommand.class, PolicyCommand.class, AuditCommand.class, TokenCommand.class,
+            HelpCommand.class})
+public final class Coffer implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand: usage on stderr, exit 2. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    private Coffer() {}
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Coffer());
+        cli.setExecutionExceptionHandler(Coffer::onError);
+        cli.setErr(new PrintWriter(System.err, true));
+        return cli.execute(args);
+    }
+
+    private static int onError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        if (e instanceof CliException cli) {
+            command.getErr().println("coffer: " + cli.getMessage());
+            return cli.exitCode();
+        }
+        if (e instanceof SecretsException s) {
+            command.getErr().println("coffer: " + s.code() + ": " + s.getMessage());
+            return ExitCodes.forStatus(s.code().httpStatus());
+        }
+        // Library messages may quote input; name the failure only, unless COFFER_DEBUG asks for the trace.
+        if (System.getenv("COFFER_DEBUG") != null) {
+            e.printStackTrace(command.getErr());
+        }
+        command.getErr().println("coffer: unexpected " + e.getClass().getSimpleName() + " (exit " + ExitCodes.INTERNAL + ")");
+        return ExitCodes.INTERNAL;
+    }
+}

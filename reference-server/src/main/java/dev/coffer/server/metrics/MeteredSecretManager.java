@@ -1,0 +1,184 @@
+package dev.coffer.server.metrics;
+
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.BreakGlassGrant;
+import dev.coffer.spi.access.BreakGlassRequest;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.audit.AuditSummary;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.NewSecret;
+import dev.coffer.spi.model.NewVersion;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretContent;
+import dev.coffer.spi.model.SecretDetails;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.spi.model.VersionSelector;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Times reads as {@code coffer_read_seconds} and counts them as
+ * {@code coffer_reads_total{outcome="success"}} or {@code {outcome="failure",code="<ErrorCode>"}};
+ * every other call passes straight through.
+ */
+public final class MeteredSecretManager implements SecretManager {
+    private static final String READS = "coffer_reads_total";
+    private static final String READS_HELP = "Reads by outcome (failures by error code)";
+
+    private final SecretManager delegate;
+    private final Metrics metrics;
+    private final Histogram readLatency;
+    private final Counter readSuccess;
+
+    public MeteredSecretManager(SecretManager delegate, Metrics metrics) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.metrics = metrics;
+        this.readLatency = metrics.histogram("coffer_read_seconds", "Latency of reads: authorize, decrypt, audit", "");
+        this.readSuccess = metrics.counter(READS, READS_HELP, "outcome=\"success\"");
+    }
+
+    @Override
+    public SecretContent read(AccessContext ctx, SecretPath path, VersionSelector selector) {
+        long start = System.nanoTime();
+        try {
+            SecretContent content = delegate.read(ctx, path, selector);
+            readSuccess.increment();
+            return content;
+        } catch (SecretsException e) {
+            failure(e.code().name());
+            throw e;
+        } catch (RuntimeException e) {
+            failure("INTERNAL_ERROR");
+            throw e;
+        } finally {
+            readLatency.observeNanos(System.nanoTime() - start);
+        }
+    }
+
+    private void failure(String code) {
+        metrics.counter(READS, READS_HELP, "outcome=\"failure\",code=\"" + code + "\"").increment();
+    }
+
+    @Override
+    public Secret create(AccessContext ctx, NewSecret request) {
+        return delegate.create(ctx, request);
+    }
+
+    @Override
+    public SecretDetails describe(AccessContext ctx, String secretId) {
+        return delegate.describe(ctx, secretId);
+    }
+
+    @Override
+    public SecretDetails describe(AccessContext ctx, SecretPath path) {
+        return delegate.describe(ctx, path);
+    }
+
+    @Override
+    public Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
+        return delegate.list(ctx, filter, page);
+    }
+
+    @Override
+    public Secret update(AccessContext ctx, String secretId, SecretUpdate update) {
+        return delegate.update(ctx, secretId, update);
+    }
+
+    @Override
+    public SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version) {
+        return delegate.addVersion(ctx, secretId, version);
+    }
+
+    @Override
+    public List<SecretVersion> versions(AccessContext ctx, String secretId) {
+        return delegate.versions(ctx, secretId);
+    }
+
+    @Override
+    public Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
+        return delegate.moveAlias(ctx, secretId, alias, version, expectedPreviousVersion);
+    }
+
+    @Override
+    public SecretVersion disable(AccessContext ctx, String secretId, int version) {
+        return delegate.disable(ctx, secretId, version);
+    }
+
+    @Override
+    public SecretVersion enable(AccessContext ctx, String secretId, int version) {
+        return delegate.enable(ctx, secretId, version);
+    }
+
+    @Override
+    public SecretVersion destroy(AccessContext ctx, String secretId, int version) {
+        return delegate.destroy(ctx, secretId, version);
+    }
+
+    @Override
+    public Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays) {
+        return delegate.scheduleDeletion(ctx, secretId, recoveryWindowDays);
+    }
+
+    @Override
+    public Secret restore(AccessContext ctx, String secretId) {
+        return delegate.restore(ctx, secretId);
+    }
+
+    @Override
+    public void purge(AccessContext ctx, String secretId) {
+        delegate.purge(ctx, secretId);
+    }
+
+    @Override
+    public BreakGlassGrant grantBreakGlass(AccessContext ctx, BreakGlassRequest request) {
+        return delegate.grantBreakGlass(ctx, request);
+    }
+
+    @Override
+    public Page<AuditEvent> queryAudit(AccessContext ctx, AuditQuery query, PageRequest page) {
+        return delegate.queryAudit(ctx, query, page);
+    }
+
+    @Override
+    public AuditSummary summarizeAudit(AccessContext ctx, Instant since) {
+        return delegate.summarizeAudit(ctx, since);
+    }
+
+    @Override
+    public AuditVerification verifyAudit(AccessContext ctx) {
+        return delegate.verifyAudit(ctx);
+    }
+
+    @Override
+    public Policy putPolicy(AccessContext ctx, Policy policy) {
+        return delegate.putPolicy(ctx, policy);
+    }
+
+    @Override
+    public Optional<Policy> getPolicy(AccessContext ctx, String name) {
+        return delegate.getPolicy(ctx, name);
+    }
+
+    @Override
+    public List<Policy> listPolicies(AccessContext ctx) {
+        return delegate.listPolicies(ctx);
+    }
+
+    @Override
+    public void deletePolicy(AccessContext ctx, String name) {
+        delegate.deletePolicy(ctx, name);
+    }
+}

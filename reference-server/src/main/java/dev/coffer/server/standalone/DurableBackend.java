@@ -1,0 +1,111 @@
+package dev.coffer.server.standalone;
+
+import dev.coffer.jdbi.CofferDatabase;
+import dev.coffer.jdbi.DatabaseConfig;
+import dev.coffer.server.api.HealthCheck;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.crypto.Envelope;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.SecretStore;
+import dev.coffer.tink.TinkEnvelope;
+import dev.coffer.tink.root.RootKey;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The durable parts: {@code secrets-jdbi} on H2 (a file in the data directory) or PostgreSQL, and
+ * the {@code secrets-tink} envelope under a root key ({@code local-keyset:<data>/root-keyset.json}
+ * by default). Database credentials come from {@code COFFER_DB_USER} and {@code COFFER_DB_PASSWORD}.
+ */
+final class DurableBackend implements Backend {
+    private static final byte[] PROBE = "coffer-health-probe".getBytes(StandardCharsets.UTF_8);
+    private static final Duration KEY_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+    private final CofferDatabase db;
+    private final TinkEnvelope envelope;
+    private final String description;
+
+    private DurableBackend(CofferDatabase db, TinkEnvelope envelope, String description) {
+        this.db = db;
+        this.envelope = envelope;
+        this.description = description;
+    }
+
+    /** Opens (and migrates) the database and the envelope named by {@code options}. */
+    static DurableBackend open(ServeOptions options, DataDir data) {
+        DatabaseConfig config = options.jdbcUrl() == null
+                ? DatabaseConfig.h2File(data.root())
+                : DatabaseConfig.builder(options.jdbcUrl())
+                        .user(System.getenv("COFFER_DB_USER"))
+                        .password(System.getenv("COFFER_DB_PASSWORD"))
+                        .build();
+        String keyUri = options.keyUri() == null ? "local-keyset:" + data.file(TinkEnvelope.LOCAL_KEYSET_FILE) : options.keyUri();
+        CofferDatabase db = CofferDatabase.open(config);
+        try {
+            TinkEnvelope envelope = TinkEnvelope.builder().keyUri(keyUri).tenantKeyStore(db.tenantKeyStore()).build();
+            if (options.jdbcUrl() == null && data.has("coffer.mv.db")) {
+                data.restrict("coffer.mv.db");
+            }
+            return new DurableBackend(db, envelope, config.safeUrl() + "; root key " + envelope.rootKey().uri());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SecretStore secretStore() {
+        return db.secretStore();
+    }
+
+    @Override
+    public Envelope envelope() {
+        return envelope;
+    }
+
+    @Override
+    public AuditLog auditLog() {
+        return db.auditLog();
+    }
+
+    @Override
+    public PolicyStore policyStore() {
+        return db.policyStore();
+    }
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        RootKey root = envelope.rootKey();
+        // A KMS root costs a remote call per check, so the result is reused for a while.
+        return List.of(HealthChecks.store(db.secretStore()),
+                HealthChecks.cached(HealthChecks.check("keys", () -> roundTrip(root)), KEY_CHECK_INTERVAL));
+    }
+
+    private static void roundTrip(RootKey root) {
+        try {
+            byte[] opened = root.unwrap(root.wrap(PROBE, PROBE), PROBE);
+            boolean same = Arrays.equals(opened, PROBE);
+            Arrays.fill(opened, (byte) 0);
+            if (!same) {
+                throw new UnavailableException(ErrorCode.KEY_UNAVAILABLE, "the root key does not round-trip");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new UnavailableException(ErrorCode.KEY_UNAVAILABLE, "the root key does not open what it wrapped");
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

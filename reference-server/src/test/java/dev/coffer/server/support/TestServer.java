@@ -1,0 +1,176 @@
+package dev.coffer.server.support;
+
+import dev.coffer.server.auth.JwtSettings;
+import dev.coffer.server.auth.SmallRyeTokenVerifier;
+import dev.coffer.server.auth.TokenMinter;
+import dev.coffer.server.metrics.Metrics;
+import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.Kernel;
+import dev.coffer.server.standalone.StandaloneServer;
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.memory.InMemorySecrets;
+import dev.coffer.spi.store.BeforeCommit;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.glassfish.jersey.server.ResourceConfig;
+
+/**
+ * The real standalone server on a free loopback port, over the in-memory parts, with a fresh RSA
+ * key pair; tokens are real RS256 signatures.
+ */
+public final class TestServer implements AutoCloseable {
+    /** Token with every right (group coffer-admins) in the default tenant. */
+    public final String adminToken;
+
+    private final KeyPair keys;
+    private final InMemorySecrets parts = InMemorySecrets.create();
+    private final Metrics metrics = new Metrics();
+    private final StandaloneServer server;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private TestServer(Consumer<ResourceConfig> customize, boolean trustForwardedFor) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            keys = generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        dev.coffer.server.standalone.Backend backend = new MemoryBackend(parts);
+        SecretManager manager = Kernel.over(backend, metrics);
+        AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog());
+        ResourceConfig app = StandaloneServer.application(manager,
+                new SmallRyeTokenVerifier(keys.getPublic(), JwtSettings.defaults()), backend.healthChecks(), metrics, trustForwardedFor);
+        customize.accept(app);
+        server = StandaloneServer.start(app, "127.0.0.1", 0);
+        adminToken = token(TokenMinter.TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
+    }
+
+    /** A server with the standard application. */
+    public static TestServer start() {
+        return new TestServer(app -> { }, false);
+    }
+
+    /** A server behind a (pretend) reverse proxy: the caller address comes from X-Forwarded-For. */
+    public static TestServer startTrustingForwardedFor() {
+        return new TestServer(app -> { }, true);
+    }
+
+    /** A server whose application {@code customize} may extend (e.g. with an extra resource). */
+    public static TestServer start(Consumer<ResourceConfig> customize) {
+        return new TestServer(customize, false);
+    }
+
+    /** The in-memory parts behind the server. */
+    public InMemorySecrets parts() {
+        return parts;
+    }
+
+    /** Installs a policy in the default tenant, bypassing authorization. */
+    public void allow(Policy policy) {
+        parts.policyStore().put("default", policy, BeforeCommit.none());
+    }
+
+    /** The server's signing key (to mint tokens in tests). */
+    public PrivateKey signingKey() {
+        return keys.getPrivate();
+    }
+
+    /** A token signed by the server's key with the default issuer and audience. */
+    public String token(TokenMinter.TokenRequest request) {
+        return new TokenMinter(keys.getPrivate(), JwtSettings.defaults()).mint(request);
+    }
+
+    /** A token for {@code subject} in {@code groups}. */
+    public String token(String subject, String... groups) {
+        return token(TokenMinter.TokenRequest.subject(subject).groups(List.of(groups)).ttl(Duration.ofMinutes(10)));
+    }
+
+    /** The base URL. */
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    /** Sends a request; {@code token} and {@code body} may be null; headers as name, value pairs. */
+    public Reply send(String method, String path, String token, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base().resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Reply(response.statusCode(), response);
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    /**
+     * Sends only the head of a request announcing {@code contentLength} body bytes and returns the
+     * status line: how a server that refuses by the headers alone answers without the body.
+     */
+    public String statusLineForDeclaredBody(String method, String path, String token, long contentLength) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", base().getPort())) {
+            socket.setSoTimeout(20_000);
+            String head = method + " /" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n{\"value\":\"";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            return in.readLine();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("raw request failed: " + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    /** GET as admin. */
+    public Reply get(String path) {
+        return send("GET", path, adminToken, null);
+    }
+
+    /** POST as admin. */
+    public Reply post(String path, String body) {
+        return send("POST", path, adminToken, body);
+    }
+
+    /** Creates {@code env/path} as admin and returns its id. */
+    public String create(String environment, String path) {
+        Reply reply = post("v1/secrets", "{\"environment\":\"" + environment + "\",\"path\":\"" + path + "\",\"ownerTeam\":\"payments\"}");
+        if (reply.status() != 201) {
+            throw new AssertionError("create failed: " + reply);
+        }
+        JsonObject secret = reply.json();
+        return secret.getString("id");
+    }
+
+    /** Adds a text version as admin. */
+    public Reply put(String id, String value, String status) {
+        return post("v1/secrets/" + id + "/versions", "{\"value\":\"" + value + "\",\"status\":\"" + status + "\"}");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
