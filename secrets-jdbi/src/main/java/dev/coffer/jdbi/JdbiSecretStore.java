@@ -191,8 +191,14 @@ public final class JdbiSecretStore implements SecretStore {
                     .execute();
             Optional<AliasMove> currentMove = Optional.empty();
             if (makeCurrent) {
-                OptionalInt old = SecretRows.aliases(h, tenant, secretId).get(Aliases.CURRENT);
-                pointCurrentAt(h, locked.secret(), old, number, now);
+                // Unconditional by contract, and the row lock orders concurrent adds: no compare-and-set needed.
+                Aliases before = SecretRows.aliases(h, tenant, secretId);
+                OptionalInt old = before.get(Aliases.CURRENT);
+                SecretRows.setAlias(h, tenant, secretId, Aliases.CURRENT, number);
+                if (old.isPresent()) {
+                    SecretRows.setAlias(h, tenant, secretId, Aliases.PREVIOUS, old.getAsInt());
+                }
+                SecretRows.stampRotation(h, tenant, secretId, now);
                 currentMove = Optional.of(new AliasMove(Aliases.CURRENT, old, number, SecretRows.aliases(h, tenant, secretId)));
             }
             return new AddedVersion(record, currentMove);

@@ -62,7 +62,7 @@ class H2ContractTest {
     class Manager extends SecretManagerContract {
         @Override
         protected ManagerFixture createFixture() {
-            return new JdbiFixture(UseH2.database().reset());
+            return JdbiFixture.over(UseH2.database().reset());
         }
     }
 }

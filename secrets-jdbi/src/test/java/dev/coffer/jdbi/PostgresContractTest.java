@@ -62,7 +62,7 @@ class PostgresContractTest {
     class Manager extends SecretManagerContract {
         @Override
         protected ManagerFixture createFixture() {
-            return new JdbiFixture(UsePostgres.database().reset());
+            return JdbiFixture.over(UsePostgres.database().reset());
         }
     }
 }

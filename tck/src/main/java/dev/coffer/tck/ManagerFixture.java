@@ -35,6 +35,26 @@ public interface ManagerFixture extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether the manager can {@link SecretManager#purge purge}. {@code false} for a remote
+     * manager whose API has no purge route (the reference server's REST API); the tests that call
+     * {@code purge} are then skipped, not failed. Every in-process manager must return {@code true}.
+     */
+    default boolean canPurge() {
+        return true;
+    }
+
+    /**
+     * Whether {@link SecretManager#describe(AccessContext, dev.coffer.spi.model.SecretPath)} refuses
+     * a caller who may not see the secret with {@code ACCESS_DENIED}. {@code false} for a remote
+     * manager whose API has no describe-by-path route and answers it by listing, which hides such a
+     * secret ({@code SECRET_NOT_FOUND}); only that one assertion is then skipped. Every in-process
+     * manager must return {@code true}.
+     */
+    default boolean describeByPathReportsDenial() {
+        return true;
+    }
+
     @Override
     default void close() {}
 

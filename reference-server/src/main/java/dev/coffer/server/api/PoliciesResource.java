@@ -2,7 +2,7 @@ package dev.coffer.server.api;
 
 import dev.coffer.server.api.dto.PageBody;
 import dev.coffer.server.api.dto.PolicyBody;
-import dev.coffer.server.internal.Printable;
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
@@ -40,7 +40,7 @@ public class PoliciesResource {
     @Path("{name}")
     public PolicyBody get(@Context SecurityContext security, @PathParam("name") String name) {
         return manager.getPolicy(Callers.context(security), name).map(PolicyBody::from)
-                .orElseThrow(() -> new NotFoundException(ErrorCode.POLICY_NOT_FOUND, "no policy '" + Printable.of(name) + "'"));
+                .orElseThrow(() -> new NotFoundException(ErrorCode.POLICY_NOT_FOUND, "no policy '" + Messages.printable(name) + "'"));
     }
 
     /** Creates or replaces a policy. */

@@ -1,6 +1,6 @@
 package dev.coffer.server.api;
 
-import dev.coffer.server.internal.Printable;
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.PageRequest;
@@ -20,7 +20,7 @@ final class QueryParams {
             return Integer.valueOf(value.trim());
         } catch (NumberFormatException e) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
-                    "query parameter '" + name + "' must be an integer, got '" + Printable.of(value) + "'");
+                    "query parameter '" + name + "' must be an integer, got '" + Messages.printable(value) + "'");
         }
     }
 
@@ -38,7 +38,7 @@ final class QueryParams {
             return Enum.valueOf(type, value.trim());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "query parameter '" + name + "' must be one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + Printable.of(value) + "'");
+                    + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + Messages.printable(value) + "'");
         }
     }
 

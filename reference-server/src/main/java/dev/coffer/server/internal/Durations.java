@@ -1,5 +1,6 @@
 package dev.coffer.server.internal;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class Durations {
     }
 
     private static InvalidRequestException invalid(String field, String text) {
-        return new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, field + " '" + Printable.of(text)
+        return new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, field + " '" + Messages.printable(text)
                 + "' is not a duration; write e.g. 90d, 12h, 30m, 60s or ISO-8601 (P90D, PT1H)");
     }
 }

@@ -1,5 +1,6 @@
 package dev.coffer.server.internal;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import java.time.Instant;
@@ -18,7 +19,7 @@ public final class Instants {
         try {
             return OffsetDateTime.parse(text.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, field + " '" + Printable.of(text)
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, field + " '" + Messages.printable(text)
                     + "' is not an ISO-8601 instant such as 2025-01-31T12:00:00Z");
         }
     }

@@ -135,6 +135,7 @@ public abstract class DeletionContract extends ManagerContractBase {
 
     @Test
     void purgingASecretThatIsNotPendingFails() {
+        requirePurge();
         Expect.thrown(ConflictException.class, ErrorCode.SECRET_NOT_PENDING_DELETION,
                 () -> manager().purge(admin(), secret.id()));
         assertEquals(value, readCurrent(secret.path()));
@@ -142,6 +143,7 @@ public abstract class DeletionContract extends ManagerContractBase {
 
     @Test
     void purgingInsideTheRecoveryWindowFails() {
+        requirePurge();
         manager().scheduleDeletion(admin(), secret.id(), 7);
         Expect.thrown(ConflictException.class, ErrorCode.RECOVERY_WINDOW_OPEN,
                 () -> manager().purge(admin(), secret.id()));
@@ -152,6 +154,7 @@ public abstract class DeletionContract extends ManagerContractBase {
 
     @Test
     void purgingOneMicrosecondBeforeTheWindowEndsFails() {
+        requirePurge();
         MutableClock clock = clock();
         Secret scheduled = manager().scheduleDeletion(admin(), secret.id(), 7);
         clock.set(scheduled.deletionScheduledAt().minus(1, ChronoUnit.MICROS));
@@ -162,6 +165,7 @@ public abstract class DeletionContract extends ManagerContractBase {
 
     @Test
     void purgingWhenTheWindowEndsRemovesTheSecretAndFreesThePath() {
+        requirePurge();
         MutableClock clock = clock();
         Secret scheduled = manager().scheduleDeletion(admin(), secret.id(), 7);
         clock.set(scheduled.deletionScheduledAt());
@@ -183,6 +187,7 @@ public abstract class DeletionContract extends ManagerContractBase {
 
     @Test
     void purgingAfterTheDefaultWindowRemovesTheSecret() {
+        requirePurge();
         MutableClock clock = clock();
         manager().scheduleDeletion(admin(), secret.id());
         clock.advance(Duration.ofDays(30).plusSeconds(1));

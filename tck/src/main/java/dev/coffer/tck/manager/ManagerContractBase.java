@@ -86,6 +86,11 @@ public abstract class ManagerContractBase {
         return outage.get();
     }
 
+    /** Skips the running test when the fixture's manager cannot purge ({@link ManagerFixture#canPurge()}). */
+    protected void requirePurge() {
+        Assumptions.assumeTrue(fixture().canPurge(), "the manager under test cannot purge (its API has no purge route)");
+    }
+
     // ---------------------------------------------------------------- principals and policies
 
     /** {@code user:tck-<name>} in the fixture's tenant, without groups, mfa or cluster. */

@@ -1,5 +1,6 @@
 package dev.coffer.server.api.dto;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.access.Effect;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
@@ -24,13 +25,13 @@ public record PolicyBody(String name, String effect, List<String> principals, Li
     public Policy toPolicy(String pathName) {
         if (name != null && !name.equals(pathName)) {
             throw new InvalidRequestException(ErrorCode.INVALID_POLICY, "the body names policy '"
-                    + dev.coffer.server.internal.Printable.of(name) + "' but the path names '" + dev.coffer.server.internal.Printable.of(pathName) + "'");
+                    + dev.coffer.spi.internal.Messages.printable(name) + "' but the path names '" + dev.coffer.spi.internal.Messages.printable(pathName) + "'");
         }
         Effect parsed = switch (effect == null ? "" : effect.toLowerCase(Locale.ROOT)) {
             case "allow" -> Effect.ALLOW;
             case "deny" -> Effect.DENY;
             default -> throw new InvalidRequestException(ErrorCode.INVALID_POLICY, "policy '"
-                    + dev.coffer.server.internal.Printable.of(pathName) + "': effect must be allow or deny");
+                    + dev.coffer.spi.internal.Messages.printable(pathName) + "': effect must be allow or deny");
         };
         return new Policy(pathName, parsed, principals, actions, resources,
                 conditions == null ? null : conditions.toConditions());

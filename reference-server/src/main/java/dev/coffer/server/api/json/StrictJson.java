@@ -1,6 +1,6 @@
 package dev.coffer.server.api.json;
 
-import dev.coffer.server.internal.Printable;
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import jakarta.json.Json;
@@ -105,7 +105,7 @@ public final class StrictJson {
         Set<String> known = Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.toSet());
         for (String key : object.keySet()) {
             if (!known.contains(key)) {
-                throw invalid("unknown field '" + prefix + Printable.of(key) + "'; expected "
+                throw invalid("unknown field '" + prefix + Messages.printable(key) + "'; expected "
                         + Arrays.stream(components).map(RecordComponent::getName).toList());
             }
         }
@@ -138,7 +138,7 @@ public final class StrictJson {
         } else if (raw == Map.class) {
             require(actual == JsonValue.ValueType.OBJECT, field, "an object");
             Type element = ((ParameterizedType) type).getActualTypeArguments()[1];
-            value.asJsonObject().forEach((k, v) -> checkValue(v, element, field + "." + Printable.of(k)));
+            value.asJsonObject().forEach((k, v) -> checkValue(v, element, field + "." + Messages.printable(k)));
         } else if (raw.isRecord()) {
             require(actual == JsonValue.ValueType.OBJECT, field, "an object");
             check(value.asJsonObject(), raw, field + ".");

@@ -1,0 +1,104 @@
+package dev.coffer.tck;
+
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.access.Principal;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.crypto.Envelope;
+import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.SecretStore;
+import dev.coffer.tck.support.MutableClock;
+import dev.coffer.tck.support.SwitchableAuditLog;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link ManagerFixture} for vendors who implement SPI parts rather than a whole
+ * {@link SecretManager}: it runs {@link StandardSecretManager} over the parts given, on a
+ * {@link MutableClock}, with the audit log wrapped in a {@link SwitchableAuditLog}, and installs
+ * the admin policy straight into the policy store. Every capability of the contract is present.
+ *
+ * <pre>{@code
+ * class MyStoreManagerTest extends SecretManagerContract {
+ *     protected ManagerFixture createFixture() {
+ *         return KernelFixture.over(new MySecretStore(), new JdkEnvelope(new MyTenantKeyStore()),
+ *                 new MyAuditLog(), new MyPolicyStore());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class KernelFixture implements ManagerFixture {
+    /** The tenant the contract acts in. */
+    public static final String TENANT = "tck";
+    /** The all-powerful principal the fixture bootstraps. */
+    public static final String ADMIN = "user:admin";
+
+    private final MutableClock clock = MutableClock.startingAt2030();
+    private final SwitchableAuditLog auditLog;
+    private final SecretManager manager;
+    private final AutoCloseable onClose;
+
+    private KernelFixture(SecretStore store, Envelope envelope, AuditLog log, PolicyStore policies, AutoCloseable onClose) {
+        this.auditLog = new SwitchableAuditLog(Objects.requireNonNull(log, "auditLog"));
+        this.onClose = onClose;
+        policies.put(TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")), BeforeCommit.none());
+        this.manager = StandardSecretManager.builder()
+                .secretStore(store)
+                .envelope(envelope)
+                .auditLog(auditLog)
+                .policyStore(policies)
+                .clock(clock)
+                .build();
+    }
+
+    /** The kernel over fresh, empty parts. */
+    public static KernelFixture over(SecretStore store, Envelope envelope, AuditLog auditLog, PolicyStore policyStore) {
+        return new KernelFixture(store, envelope, auditLog, policyStore, () -> { });
+    }
+
+    /** As {@link #over}, closing {@code resources} (a database, a pool) when the test ends. */
+    public static KernelFixture over(SecretStore store, Envelope envelope, AuditLog auditLog, PolicyStore policyStore,
+            AutoCloseable resources) {
+        return new KernelFixture(store, envelope, auditLog, policyStore, resources);
+    }
+
+    @Override
+    public SecretManager manager() {
+        return manager;
+    }
+
+    @Override
+    public String tenant() {
+        return TENANT;
+    }
+
+    @Override
+    public AccessContext admin() {
+        return AccessContext.of(Principal.of(ADMIN, TENANT));
+    }
+
+    @Override
+    public Optional<MutableClock> clock() {
+        return Optional.of(clock);
+    }
+
+    @Override
+    public Optional<AuditOutage> auditOutage() {
+        return Optional.of(auditLog);
+    }
+
+    @Override
+    public void close() {
+        try {
+            onClose.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the fixture's resources failed", e);
+        }
+    }
+}
