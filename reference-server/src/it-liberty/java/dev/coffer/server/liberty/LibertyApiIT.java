@@ -1,0 +1,163 @@
+package dev.coffer.server.liberty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.server.auth.JwtSettings;
+import dev.coffer.server.auth.TokenMinter;
+import dev.coffer.server.auth.TokenMinter.TokenRequest;
+import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.DataDir;
+import dev.coffer.server.standalone.SigningKeys;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.StringReader;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The REST API inside Open Liberty (Arquillian, Liberty managed container): the WAR the build
+ * made ({@code target/coffer.war}) on the {@code cofferIT} server of
+ * {@code src/test/liberty/config/server.xml}, H2 in the server's output directory, tokens verified
+ * by the {@code mpJwt} feature with the test-only key pair in {@code src/test/resources/liberty-it}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class LibertyApiIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        File war = new File(System.getProperty("coffer.war"));
+        return ShrinkWrap.create(ZipImporter.class, "coffer.war").importFrom(war).as(WebArchive.class);
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private static final TokenMinter MINTER = new TokenMinter(
+            SigningKeys.load(DataDir.existing(Path.of(System.getProperty("coffer.it.keys")))).privateKey(), JwtSettings.defaults());
+
+    private static String admin() {
+        return MINTER.mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
+    }
+
+    @Test
+    void createPutReadPromoteAndStaleCas() throws Exception {
+        String token = admin();
+        String path = "liberty/it-" + UUID.randomUUID().toString().substring(0, 8);
+
+        HttpResponse<String> created = send("POST", "v1/secrets", token,
+                "{\"environment\":\"prod\",\"path\":\"" + path + "\",\"ownerTeam\":\"payments\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = json(created).getString("id");
+        assertTrue(id.startsWith("sec_"), id);
+        assertTrue(created.headers().firstValue("X-Request-Id").isPresent(), "X-Request-Id");
+
+        HttpResponse<String> v1 = send("POST", "v1/secrets/" + id + "/versions", token, "{\"value\":\"s3cr3t-v1\"}");
+        assertEquals(201, v1.statusCode(), v1.body());
+        assertEquals(1, json(v1).getInt("version"));
+
+        HttpResponse<String> read = send("GET", "v1/secrets/prod/" + path, token, null);
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("s3cr3t-v1", json(read).getString("value"));
+        assertEquals(1, json(read).getInt("version"));
+
+        HttpResponse<String> v2 = send("POST", "v1/secrets/" + id + "/versions", token, "{\"value\":\"s3cr3t-v2\",\"status\":\"PENDING\"}");
+        assertEquals(201, v2.statusCode(), v2.body());
+        assertEquals("PENDING", json(v2).getString("status"));
+        assertEquals("s3cr3t-v1", json(send("GET", "v1/secrets/prod/" + path, token, null)).getString("value"),
+                "readers still get the current version");
+
+        HttpResponse<String> promoted = send("POST", "v1/secrets/" + id + "/aliases/current", token,
+                "{\"version\":2,\"expectedPreviousVersion\":1}");
+        assertEquals(200, promoted.statusCode(), promoted.body());
+        HttpResponse<String> after = send("GET", "v1/secrets/prod/" + path, token, null);
+        assertEquals("s3cr3t-v2", json(after).getString("value"));
+        assertEquals(2, json(after).getInt("version"));
+
+        HttpResponse<String> stale = send("POST", "v1/secrets/" + id + "/aliases/current", token,
+                "{\"version\":1,\"expectedPreviousVersion\":1}");
+        assertEquals(409, stale.statusCode(), stale.body());
+        assertEquals("VERSION_CONFLICT", json(stale).getString("code"));
+        assertTrue(stale.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+
+    @Test
+    void withoutATokenIs401() throws Exception {
+        HttpResponse<String> none = send("GET", "v1/secrets?environment=prod", null, null);
+        assertEquals(401, none.statusCode(), none.body());
+
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String forged = new TokenMinter(rsa.generateKeyPair().getPrivate(), JwtSettings.defaults())
+                .mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
+        HttpResponse<String> bad = send("GET", "v1/secrets?environment=prod", forged, null);
+        assertEquals(401, bad.statusCode(), bad.body());
+
+        String wrongAudience = new TokenMinter(SigningKeys.load(DataDir.existing(Path.of(System.getProperty("coffer.it.keys"))))
+                .privateKey(), new JwtSettings("coffer", "someone-else")).mint(TokenRequest.subject("admin"));
+        assertEquals(401, send("GET", "v1/secrets?environment=prod", wrongAudience, null).statusCode());
+    }
+
+    @Test
+    void aTokenLackingTheActionIs403() throws Exception {
+        String path = "liberty/denied-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = send("POST", "v1/secrets", admin(),
+                "{\"environment\":\"prod\",\"path\":\"" + path + "\",\"ownerTeam\":\"payments\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = json(created).getString("id");
+        assertEquals(201, send("POST", "v1/secrets/" + id + "/versions", admin(), "{\"value\":\"hidden\"}").statusCode());
+
+        String reader = MINTER.mint(TokenRequest.subject("mallory").groups(List.of("not-an-admin")));
+        HttpResponse<String> denied = send("GET", "v1/secrets/prod/" + path, reader, null);
+        assertEquals(403, denied.statusCode(), denied.body());
+        assertEquals("ACCESS_DENIED", json(denied).getString("code"));
+        assertTrue(!denied.body().contains("hidden"));
+
+        HttpResponse<String> write = send("POST", "v1/secrets/" + id + "/versions", reader, "{\"value\":\"x\"}");
+        assertEquals(403, write.statusCode(), write.body());
+    }
+
+    @Test
+    void healthIsOpen() throws Exception {
+        HttpResponse<String> live = send("GET", "health/live", null, null);
+        assertEquals(200, live.statusCode(), live.body());
+        HttpResponse<String> ready = send("GET", "health/ready", null, null);
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("UP"), ready.body());
+        assertEquals(401, send("GET", "health", null, null).statusCode(), "only live and ready are open");
+    }
+
+    private HttpResponse<String> send(String method, String relative, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.toURI().resolve(relative));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.coffer.server.liberty;
+
+import dev.coffer.server.api.CofferApi;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.HashSet;
+import java.util.Set;
+import org.eclipse.microprofile.auth.LoginConfig;
+
+/**
+ * The REST API on Liberty: the resources and providers of {@link CofferApi} over the
+ * {@link CofferRuntime}'s kernel, plus {@link MpJwtCallerFilter}, which turns the token Liberty's
+ * {@code mpJwt} feature verified into the caller the resources expect. {@code WEB-INF/web.xml}
+ * requires an authenticated caller for every path but {@code GET}/{@code HEAD} of
+ * {@code /health/live} and {@code /health/ready}, as standalone.
+ */
+@ApplicationPath("/")
+@LoginConfig(authMethod = "MP-JWT", realmName = "coffer")
+public class CofferLibertyApplication extends Application {
+    private Set<Object> singletons;
+
+    @Override
+    public synchronized Set<Object> getSingletons() {
+        if (singletons == null) {
+            CofferRuntime runtime = CDI.current().select(CofferRuntime.class).get();
+            Set<Object> all = new HashSet<>();
+            all.addAll(CofferApi.resources(runtime.manager(), runtime.healthChecks(), () -> runtime.metrics().prometheusText()));
+            all.addAll(CofferApi.providers());
+            all.add(new MpJwtCallerFilter());
+            singletons = Set.copyOf(all);
+        }
+        return singletons;
+    }
+}
