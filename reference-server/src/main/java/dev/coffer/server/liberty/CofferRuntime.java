@@ -3,6 +3,7 @@ package dev.coffer.server.liberty;
 import dev.coffer.server.api.HealthCheck;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.DurableBackend;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.spi.SecretManager;
 import jakarta.annotation.PostConstruct;
@@ -27,7 +28,7 @@ public class CofferRuntime {
     @Inject
     Config config;
 
-    private LibertyBackend backend;
+    private DurableBackend backend;
     private Metrics metrics;
     private SecretManager manager;
 

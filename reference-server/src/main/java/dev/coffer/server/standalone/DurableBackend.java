@@ -22,7 +22,7 @@ import java.util.List;
  * the {@code secrets-tink} envelope under a root key ({@code local-keyset:<data>/root-keyset.json}
  * by default). Database credentials come from {@code COFFER_DB_USER} and {@code COFFER_DB_PASSWORD}.
  */
-final class DurableBackend implements Backend {
+public final class DurableBackend implements Backend {
     private static final byte[] PROBE = "coffer-health-probe".getBytes(StandardCharsets.UTF_8);
     private static final Duration KEY_CHECK_INTERVAL = Duration.ofSeconds(30);
 
@@ -45,12 +45,26 @@ final class DurableBackend implements Backend {
                         .password(System.getenv("COFFER_DB_PASSWORD"))
                         .build();
         String keyUri = options.keyUri() == null ? "local-keyset:" + data.file(TinkEnvelope.LOCAL_KEYSET_FILE) : options.keyUri();
-        CofferDatabase db = CofferDatabase.open(config);
+        DurableBackend backend = open(config, keyUri);
         try {
-            TinkEnvelope envelope = TinkEnvelope.builder().keyUri(keyUri).tenantKeyStore(db.tenantKeyStore()).build();
             if (options.jdbcUrl() == null && data.has("coffer.mv.db")) {
                 data.restrict("coffer.mv.db");
             }
+            return backend;
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (and migrates) the database of {@code config} and the envelope under {@code keyUri};
+     * the one wiring of durable parts, shared by the standalone server and the Liberty deployment.
+     */
+    public static DurableBackend open(DatabaseConfig config, String keyUri) {
+        CofferDatabase db = CofferDatabase.open(config);
+        try {
+            TinkEnvelope envelope = TinkEnvelope.builder().keyUri(keyUri).tenantKeyStore(db.tenantKeyStore()).build();
             return new DurableBackend(db, envelope, config.safeUrl() + "; root key " + envelope.rootKey().uri());
         } catch (RuntimeException e) {
             db.close();

@@ -9,8 +9,18 @@ import dev.coffer.spi.store.SecretStore;
 import java.util.List;
 
 /** The in-memory parts of {@code secrets-spi}: for demos and tests; everything vanishes on exit. */
-final class InMemoryBackend implements Backend {
-    private final InMemorySecrets parts = InMemorySecrets.create();
+public final class InMemoryBackend implements Backend {
+    private final InMemorySecrets parts;
+
+    /** A backend over fresh in-memory parts. */
+    public InMemoryBackend() {
+        this(InMemorySecrets.create());
+    }
+
+    /** A backend over {@code parts}, so tests can reach the parts behind the server. */
+    public InMemoryBackend(InMemorySecrets parts) {
+        this.parts = parts;
+    }
 
     @Override
     public SecretStore secretStore() {

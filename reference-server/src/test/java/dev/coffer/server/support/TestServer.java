@@ -47,7 +47,7 @@ public final class TestServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        dev.coffer.server.standalone.Backend backend = new MemoryBackend(parts);
+        dev.coffer.server.standalone.Backend backend = new dev.coffer.server.standalone.InMemoryBackend(parts);
         SecretManager manager = Kernel.over(backend, metrics);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog());
         ResourceConfig app = StandaloneServer.application(manager,
