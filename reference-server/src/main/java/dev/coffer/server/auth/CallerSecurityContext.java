@@ -2,14 +2,24 @@ package dev.coffer.server.auth;
 
 import jakarta.ws.rs.core.SecurityContext;
 
-/** The security context of a request authenticated with a bearer token. */
-final class CallerSecurityContext implements SecurityContext {
+/**
+ * The security context of a request authenticated with a bearer token: the mapped caller, its
+ * groups as roles. Used by the standalone filter and by the Liberty (mpJwt) filter alike.
+ */
+public final class CallerSecurityContext implements SecurityContext {
     private final CallerPrincipal caller;
     private final boolean secure;
+    private final String scheme;
 
     CallerSecurityContext(CallerPrincipal caller, boolean secure) {
+        this(caller, secure, "Bearer");
+    }
+
+    /** A context for {@code caller}, authenticated by {@code scheme} (e.g. {@code MP-JWT}). */
+    public CallerSecurityContext(CallerPrincipal caller, boolean secure, String scheme) {
         this.caller = caller;
         this.secure = secure;
+        this.scheme = scheme;
     }
 
     @Override
@@ -29,6 +39,6 @@ final class CallerSecurityContext implements SecurityContext {
 
     @Override
     public String getAuthenticationScheme() {
-        return "Bearer";
+        return scheme;
     }
 }

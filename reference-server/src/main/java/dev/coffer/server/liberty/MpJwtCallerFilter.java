@@ -4,6 +4,7 @@ import dev.coffer.server.api.RequestFacts;
 import dev.coffer.server.api.problem.Problems;
 import dev.coffer.server.auth.BearerTokenFilter;
 import dev.coffer.server.auth.CallerPrincipal;
+import dev.coffer.server.auth.CallerSecurityContext;
 import dev.coffer.server.auth.ClaimMapping;
 import dev.coffer.server.auth.TokenRejectedException;
 import dev.coffer.spi.access.AccessContext;
@@ -59,7 +60,7 @@ public final class MpJwtCallerFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(e.code(), e.getMessage()));
             return;
         }
-        request.setSecurityContext(new MpJwtSecurityContext(new CallerPrincipal(context), security.isSecure()));
+        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context), security.isSecure(), "MP-JWT"));
     }
 
     // GET/HEAD of exactly /health/live and /health/ready, like the standalone BearerTokenFilter.
@@ -70,28 +71,5 @@ public final class MpJwtCallerFilter implements ContainerRequestFilter {
         }
         String path = request.getUriInfo().getPath(false);
         return BearerTokenFilter.OPEN_PATHS.contains(path.startsWith("/") ? path.substring(1) : path);
-    }
-
-    /** The security context the resources see: the mapped caller, groups as roles. */
-    private record MpJwtSecurityContext(CallerPrincipal caller, boolean secure) implements SecurityContext {
-        @Override
-        public Principal getUserPrincipal() {
-            return caller;
-        }
-
-        @Override
-        public boolean isUserInRole(String role) {
-            return caller.context().principal().groups().contains(role);
-        }
-
-        @Override
-        public boolean isSecure() {
-            return secure;
-        }
-
-        @Override
-        public String getAuthenticationScheme() {
-            return "MP-JWT";
-        }
     }
 }
