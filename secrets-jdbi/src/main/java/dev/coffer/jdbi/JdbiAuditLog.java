@@ -1,10 +1,10 @@
 package dev.coffer.jdbi;
 
+import dev.coffer.spi.internal.PageTokens;
 import dev.coffer.jdbi.internal.AuditRows;
 import dev.coffer.jdbi.internal.AuditVerifier;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.GroupCommitter;
-import dev.coffer.jdbi.internal.PageTokens;
 import dev.coffer.jdbi.internal.Sql;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditLog;

@@ -1,8 +1,8 @@
 package dev.coffer.jdbi;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.Sql;
-import dev.coffer.jdbi.internal.Text;
 import dev.coffer.spi.access.BreakGlassGrant;
 import dev.coffer.spi.access.Conditions;
 import dev.coffer.spi.access.Effect;
@@ -91,8 +91,8 @@ public final class JdbiPolicyStore implements PolicyStore {
                             + " WHERE tenant = :tenant AND name = :name FOR UPDATE")
                     .bind("tenant", tenant).bind("name", name)
                     .map(JdbiPolicyStore::policy).findOne()
-                    .orElseThrow(() -> new NotFoundException(ErrorCode.POLICY_NOT_FOUND, "no policy '" + Text.printable(name)
-                            + "' in tenant '" + Text.printable(tenant) + "'"));
+                    .orElseThrow(() -> new NotFoundException(ErrorCode.POLICY_NOT_FOUND, "no policy '" + Messages.printable(name)
+                            + "' in tenant '" + Messages.printable(tenant) + "'"));
             h.createUpdate("DELETE FROM policies WHERE tenant = :tenant AND name = :name")
                     .bind("tenant", tenant).bind("name", name).execute();
             return before;

@@ -1,10 +1,10 @@
 package dev.coffer.jdbi;
 
+import dev.coffer.spi.internal.PageTokens;
+import dev.coffer.spi.internal.StoreRules;
 import dev.coffer.jdbi.internal.Database;
-import dev.coffer.jdbi.internal.PageTokens;
 import dev.coffer.jdbi.internal.SecretRows;
 import dev.coffer.jdbi.internal.Sql;
-import dev.coffer.jdbi.internal.StoreRules;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;

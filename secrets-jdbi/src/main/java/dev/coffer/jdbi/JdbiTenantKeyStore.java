@@ -1,8 +1,8 @@
 package dev.coffer.jdbi;
 
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.Sql;
-import dev.coffer.jdbi.internal.Text;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
@@ -70,7 +70,7 @@ public final class JdbiTenantKeyStore implements TenantKeyStore {
                 return replacement;
             }
             WrappedTenantKey stored = select(h, tenant).orElseThrow(() -> new NotFoundException(ErrorCode.TENANT_KEY_NOT_FOUND,
-                    "tenant '" + Text.printable(tenant) + "' has no key to replace"));
+                    "tenant '" + Messages.printable(tenant) + "' has no key to replace"));
             throw new ConflictException(ErrorCode.VERSION_CONFLICT, "the key of tenant '" + tenant + "' is at revision "
                     + stored.revision() + ", but the caller expected revision " + expectedRevision);
         });

@@ -1,5 +1,6 @@
 package dev.coffer.spi.memory;
 
+import dev.coffer.spi.internal.PageTokens;
 import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditLog;

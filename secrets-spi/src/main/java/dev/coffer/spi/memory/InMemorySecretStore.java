@@ -1,6 +1,7 @@
 package dev.coffer.spi.memory;
 
-import dev.coffer.spi.internal.Messages;
+import dev.coffer.spi.internal.PageTokens;
+import dev.coffer.spi.internal.StoreRules;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
@@ -297,8 +298,7 @@ public final class InMemorySecretStore implements SecretStore {
     }
 
     private SecretEntry require(String tenant, String secretId) {
-        return entry(tenant, secretId).orElseThrow(() -> new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
-                "no secret with id '" + Messages.printable(secretId) + "' in tenant '" + Messages.printable(tenant) + "'"));
+        return entry(tenant, secretId).orElseThrow(() -> StoreRules.secretNotFound(tenant, secretId));
     }
 
     // The environment and path a list token points after.

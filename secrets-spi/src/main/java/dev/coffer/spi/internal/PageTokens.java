@@ -1,4 +1,4 @@
-package dev.coffer.jdbi.internal;
+package dev.coffer.spi.internal;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;

@@ -1,4 +1,4 @@
-package dev.coffer.spi.memory;
+package dev.coffer.spi.internal;
 
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
@@ -12,14 +12,27 @@ import dev.coffer.spi.model.VersionState;
 import java.util.OptionalInt;
 
 /**
- * The preconditions {@link InMemorySecretStore} checks before an alias move or a state change,
- * with messages that name path, alias and versions (never a value).
+ * The preconditions of alias moves and state changes, checked under the secret's row lock, with
+ * messages that name path, alias and versions (never a value). The same rules, in the same order,
+ * in every store that uses them (the in-memory reference store and the JDBI store); vendors may
+ * use them too, so their messages match.
  */
-final class StoreRules {
+public final class StoreRules {
     private StoreRules() {}
 
+    /** The error for a secret id that is not in the tenant. */
+    public static NotFoundException secretNotFound(String tenant, String secretId) {
+        return new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
+                "no secret with id '" + Messages.printable(secretId) + "' in tenant '" + Messages.printable(tenant) + "'");
+    }
+
+    /** The error for a version number the secret does not have. */
+    public static NotFoundException versionNotFound(SecretPath path, int number) {
+        return new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + number + " of " + path + " does not exist");
+    }
+
     /** An alias may only point at an existing, enabled version. */
-    static void requireAliasTarget(SecretPath path, String alias, int target, VersionRecord record) {
+    public static void requireAliasTarget(SecretPath path, String alias, int target, VersionRecord record) {
         if (record == null) {
             throw versionNotFound(path, target);
         }
@@ -34,20 +47,25 @@ final class StoreRules {
     }
 
     /** The compare-and-set of an alias move: it must point where the caller expects. */
-    static void requireAliasAt(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
+    public static void requireAliasAt(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
         if (!actual.equals(expected)) {
-            throw new ConflictException(ErrorCode.VERSION_CONFLICT, "alias '" + alias + "' of " + path + " "
-                    + (actual.isPresent() ? "points at version " + actual.getAsInt() : "is unset")
-                    + ", but the caller expected it "
-                    + (expected.isPresent() ? "at version " + expected.getAsInt() : "unset"));
+            throw aliasConflict(path, alias, actual, expected);
         }
+    }
+
+    /** The error of a lost compare-and-set. */
+    public static ConflictException aliasConflict(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
+        return new ConflictException(ErrorCode.VERSION_CONFLICT, "alias '" + alias + "' of " + path + " "
+                + (actual.isPresent() ? "points at version " + actual.getAsInt() : "is unset")
+                + ", but the caller expected it "
+                + (expected.isPresent() ? "at version " + expected.getAsInt() : "unset"));
     }
 
     /**
      * A state change: compare-and-set on {@code from}, only {@code ENABLED ⇄ DISABLED} and
      * {@code ENABLED|DISABLED → DESTROYED}, and never the current version out of ENABLED.
      */
-    static void requireTransition(SecretPath path, Aliases aliases, int number, VersionRecord record,
+    public static void requireTransition(SecretPath path, Aliases aliases, int number, VersionRecord record,
             VersionState from, VersionState to) {
         if (record == null) {
             throw versionNotFound(path, number);
@@ -64,9 +82,5 @@ final class StoreRules {
             throw new ConflictException(ErrorCode.VERSION_IS_CURRENT, "version " + number + " of " + path
                     + " is current and cannot become " + to + "; promote another version first");
         }
-    }
-
-    private static NotFoundException versionNotFound(SecretPath path, int number) {
-        return new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + number + " of " + path + " does not exist");
     }
 }
