@@ -2,6 +2,7 @@ package dev.coffer.spi.memory;
 
 import dev.coffer.spi.internal.PageTokens;
 import dev.coffer.spi.audit.AuditChain;
+import dev.coffer.spi.audit.AuditChainWalk;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.audit.AuditQuery;
@@ -11,6 +12,7 @@ import dev.coffer.spi.model.PageRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The reference {@link AuditLog}: a hash-chained list in memory, for tests and for embedding
@@ -88,34 +90,14 @@ public final class InMemoryAuditLog implements AuditLog {
      */
     @Override
     public synchronized AuditVerification verify() {
-        String prevHash = AuditChain.GENESIS;
-        long expectedSeq = 1;
-        long checked = 0;
+        AuditChainWalk walk = new AuditChainWalk(headSeq, headHash);
         for (AuditEvent e : events) {
-            checked++;
-            if (e.seq() != expectedSeq) {
-                return AuditVerification.broken(checked, e.seq(), e.seq() > expectedSeq
-                        ? missing(expectedSeq, e.seq() - 1) + " before event " + e.seq()
-                        : "event " + e.seq() + " is out of order; expected event " + expectedSeq);
+            Optional<AuditVerification> broken = walk.check(e);
+            if (broken.isPresent()) {
+                return broken.get();
             }
-            if (!AuditChain.isIntact(e, prevHash)) {
-                return AuditVerification.broken(checked, e.seq(), !AuditChain.hash(e).equals(e.hash())
-                        ? "event " + e.seq() + " was altered: its content does not match its hash"
-                        : "event " + e.seq() + " does not chain to " + (e.seq() == 1 ? "the start of the log"
-                                : "event " + (e.seq() - 1) + ": one of them was altered or replaced"));
-            }
-            prevHash = e.hash();
-            expectedSeq++;
         }
-        long last = expectedSeq - 1;
-        if (last < headSeq) {
-            return AuditVerification.broken(checked, last + 1,
-                    missing(last + 1, headSeq) + " at the end of the log");
-        }
-        if (!prevHash.equals(headHash)) {
-            return AuditVerification.broken(checked, last, "event " + last + " was replaced after it was appended");
-        }
-        return AuditVerification.ok(checked);
+        return walk.finish();
     }
 
     /**
@@ -160,7 +142,4 @@ public final class InMemoryAuditLog implements AuditLog {
         }
     }
 
-    private static String missing(long from, long to) {
-        return from == to ? "event " + from + " is missing" : "events " + from + ".." + to + " are missing";
-    }
 }
