@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * Only address literals are accepted: nothing here ever resolves a host name.
  */
 public final class CidrBlock {
+    private static final int MAX_MEMO = 10_000;
+    private static final java.util.Map<String, CidrBlock> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
     // Literal characters only, so InetAddress.getByName never does a DNS lookup.
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
@@ -27,6 +29,21 @@ public final class CidrBlock {
 
     /** Parses {@code address/prefix}; a bare address means a single host. */
     public static CidrBlock parse(String text) {
+        // Policies are evaluated on every call; parse each distinct pattern once. Bounded: a
+        // flood of distinct strings only clears the memo, it never grows without limit.
+        CidrBlock known = text == null ? null : PARSED.get(text);
+        if (known != null) {
+            return known;
+        }
+        CidrBlock parsed = parseUncached(text);
+        if (PARSED.size() >= MAX_MEMO) {
+            PARSED.clear();
+        }
+        PARSED.put(text, parsed);
+        return parsed;
+    }
+
+    private static CidrBlock parseUncached(String text) {
         if (text == null) {
             throw invalid("sourceCidr entries must not be null");
         }

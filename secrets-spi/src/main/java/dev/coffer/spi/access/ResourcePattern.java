@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ResourcePattern {
+    private static final int MAX_MEMO = 10_000;
+    private static final java.util.Map<String, ResourcePattern> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String ANY_TAIL = "*";
     private static final String ONE = "+";
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
@@ -35,6 +37,21 @@ public final class ResourcePattern {
      * @throws InvalidRequestException with {@link ErrorCode#INVALID_POLICY} naming the rule broken
      */
     public static ResourcePattern parse(String text) {
+        // Policies are evaluated on every call; parse each distinct pattern once. Bounded: a
+        // flood of distinct strings only clears the memo, it never grows without limit.
+        ResourcePattern known = text == null ? null : PARSED.get(text);
+        if (known != null) {
+            return known;
+        }
+        ResourcePattern parsed = parseUncached(text);
+        if (PARSED.size() >= MAX_MEMO) {
+            PARSED.clear();
+        }
+        PARSED.put(text, parsed);
+        return parsed;
+    }
+
+    private static ResourcePattern parseUncached(String text) {
         if (text == null || text.isEmpty() || text.length() > 600) {
             throw invalid("resource pattern must be 1 to 600 characters");
         }
