@@ -1,6 +1,7 @@
 package dev.coffer.server.liberty;
 
 import dev.coffer.server.api.CofferApi;
+import dev.coffer.server.api.HealthResource;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
@@ -12,8 +13,8 @@ import org.eclipse.microprofile.auth.LoginConfig;
  * The REST API on Liberty: the resources and providers of {@link CofferApi} over the
  * {@link CofferRuntime}'s kernel, plus {@link MpJwtCallerFilter}, which turns the token Liberty's
  * {@code mpJwt} feature verified into the caller the resources expect. {@code WEB-INF/web.xml}
- * requires an authenticated caller for every path but {@code GET}/{@code HEAD} of
- * {@code /health/live} and {@code /health/ready}, as standalone.
+ * requires an authenticated caller for every path; {@code /health/live} and {@code /health/ready}
+ * are the {@code mpHealth} feature's, with {@link CofferHealthChecks}.
  */
 @ApplicationPath("/")
 @LoginConfig(authMethod = "MP-JWT", realmName = "coffer")
@@ -25,7 +26,9 @@ public class CofferLibertyApplication extends Application {
         if (singletons == null) {
             CofferRuntime runtime = CDI.current().select(CofferRuntime.class).get();
             Set<Object> all = new HashSet<>();
-            all.addAll(CofferApi.resources(runtime.manager(), runtime.healthChecks(), () -> runtime.metrics().prometheusText()));
+            // Health is mpHealth's (CofferHealthChecks): its /health context root would shadow ours anyway.
+            CofferApi.resources(runtime.manager(), runtime.healthChecks(), () -> runtime.metrics().prometheusText())
+                    .stream().filter(resource -> !(resource instanceof HealthResource)).forEach(all::add);
             all.addAll(CofferApi.providers());
             all.add(new MpJwtCallerFilter());
             singletons = Set.copyOf(all);

@@ -2,7 +2,6 @@ package dev.coffer.server.liberty;
 
 import dev.coffer.server.api.RequestFacts;
 import dev.coffer.server.api.problem.Problems;
-import dev.coffer.server.auth.BearerTokenFilter;
 import dev.coffer.server.auth.CallerPrincipal;
 import dev.coffer.server.auth.CallerSecurityContext;
 import dev.coffer.server.auth.ClaimMapping;
@@ -11,7 +10,6 @@ import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.error.SecretsException;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -27,8 +25,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * {@link JsonWebToken} with the standalone server's {@link ClaimMapping} to the
  * {@link CallerPrincipal} the resources read, and records the caller's address. A request that
  * arrives without a verified token (which {@code web.xml}'s constraint should make impossible) is
- * refused with 401 — deny by default, as standalone. {@code GET}/{@code HEAD} of {@code /health/live}
- * and {@code /health/ready} pass without a token.
+ * refused with 401 — deny by default, as standalone. (Health is the {@code mpHealth} feature's,
+ * outside this application.)
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -40,9 +38,6 @@ public final class MpJwtCallerFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         if (servletRequest != null && request.getProperty(RequestFacts.SOURCE_IP) == null) {
             request.setProperty(RequestFacts.SOURCE_IP, servletRequest.getRemoteAddr());
-        }
-        if (isOpen(request)) {
-            return;
         }
         SecurityContext security = request.getSecurityContext();
         Principal principal = security == null ? null : security.getUserPrincipal();
@@ -61,15 +56,5 @@ public final class MpJwtCallerFilter implements ContainerRequestFilter {
             return;
         }
         request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context), security.isSecure(), "MP-JWT"));
-    }
-
-    // GET/HEAD of exactly /health/live and /health/ready, like the standalone BearerTokenFilter.
-    private static boolean isOpen(ContainerRequestContext request) {
-        String method = request.getMethod();
-        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            return false;
-        }
-        String path = request.getUriInfo().getPath(false);
-        return BearerTokenFilter.OPEN_PATHS.contains(path.startsWith("/") ? path.substring(1) : path);
     }
 }

@@ -25,9 +25,12 @@ public final class Migrations {
 
     /** Brings the schema up to date; returns the number of migrations applied. */
     public static int migrate(DataSource dataSource, String schema) {
+        // The vendor location is resolved here, not by Flyway's {vendor} placeholder: Flyway scans the
+        // raw placeholder too, and on Open Liberty every location it cannot resolve is an ERROR line.
+        String vendorLocation = VENDOR.replace("{vendor}", vendor(dataSource));
         FluentConfiguration config = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations(COMMON, VENDOR)
+                .locations(COMMON, vendorLocation)
                 .failOnMissingLocations(false);
         if (schema != null) {
             config.schemas(schema).defaultSchema(schema).createSchemas(true);
@@ -36,6 +39,16 @@ public final class Migrations {
             return config.load().migrate().migrationsExecuted;
         } catch (FlywayException e) {
             throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "migrating the Coffer schema failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String vendor(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            return product.contains("postgres") ? "postgresql" : product.contains("h2") ? "h2" : product.replace(' ', '-');
+        } catch (SQLException e) {
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "migrating the Coffer schema failed: the database did not answer (SQLState " + e.getSQLState() + ")", e);
         }
     }
 

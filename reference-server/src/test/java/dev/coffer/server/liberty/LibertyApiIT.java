@@ -1,6 +1,7 @@
 package dev.coffer.server.liberty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.auth.JwtSettings;
@@ -12,15 +13,21 @@ import dev.coffer.server.standalone.SigningKeys;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -100,20 +107,60 @@ class LibertyApiIT {
     }
 
     @Test
-    void withoutATokenIs401() throws Exception {
+    void withoutATokenIs401WithAProblemAndNoTokenInTheServerLog() throws Exception {
+        Map<Path, Long> logStart = logSizes(); // the server directory, and its logs, outlive a build
         HttpResponse<String> none = send("GET", "v1/secrets?environment=prod", null, null);
-        assertEquals(401, none.statusCode(), none.body());
+        assertUnauthenticated(none);
+        assertEquals("Bearer realm=\"coffer\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
 
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         String forged = new TokenMinter(rsa.generateKeyPair().getPrivate(), JwtSettings.defaults())
                 .mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
         HttpResponse<String> bad = send("GET", "v1/secrets?environment=prod", forged, null);
-        assertEquals(401, bad.statusCode(), bad.body());
+        assertUnauthenticated(bad);
+        assertTrue(bad.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
 
         String wrongAudience = new TokenMinter(SigningKeys.load(DataDir.existing(Path.of(System.getProperty("coffer.it.keys"))))
                 .privateKey(), new JwtSettings("coffer", "someone-else")).mint(TokenRequest.subject("admin"));
-        assertEquals(401, send("GET", "v1/secrets?environment=prod", wrongAudience, null).statusCode());
+        assertUnauthenticated(send("GET", "v1/secrets?environment=prod", wrongAudience, null));
+
+        // Liberty's messages about refused tokens must not carry them into messages.log / console.log
+        // (server.xml hides CWWKS5523E). Known and documented: Liberty still writes a token whose
+        // signature fails to its FFDC incident files and to trace.log, which this cannot prevent.
+        String signature = forged.substring(forged.lastIndexOf('.') + 1);
+        String audienceSignature = wrongAudience.substring(wrongAudience.lastIndexOf('.') + 1);
+        for (Path log : logSizes().keySet()) {
+            byte[] bytes = Files.readAllBytes(log);
+            int from = (int) Math.min(bytes.length, logStart.getOrDefault(log, 0L));
+            String text = new String(bytes, from, bytes.length - from, StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains(signature) || text.contains(audienceSignature), "a rejected token is in " + log);
+        }
+    }
+
+    private static void assertUnauthenticated(HttpResponse<String> response) {
+        assertEquals(401, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                response.headers().map().toString());
+        assertEquals("UNAUTHENTICATED", json(response).getString("code"));
+        assertFalse(json(response).getString("requestId").isBlank());
+    }
+
+    private static boolean isMessagesOrConsole(Path log) {
+        String name = log.getFileName().toString();
+        return (name.startsWith("messages") || name.startsWith("console")) && name.endsWith(".log");
+    }
+
+    private static Map<Path, Long> logSizes() throws IOException {
+        Path logs = Path.of(System.getProperty("coffer.wlp.home"), "usr", "servers", "cofferIT", "logs");
+        Map<Path, Long> sizes = new HashMap<>();
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path log : files.filter(Files::isRegularFile).filter(LibertyApiIT::isMessagesOrConsole).toList()) {
+                sizes.put(log, Files.size(log));
+            }
+        }
+        assertFalse(sizes.isEmpty(), "no Liberty logs under " + logs);
+        return sizes;
     }
 
     @Test
@@ -135,14 +182,18 @@ class LibertyApiIT {
         assertEquals(403, write.statusCode(), write.body());
     }
 
+    /** mpHealth serves health at the server's root, outside the application's context root. */
     @Test
-    void healthIsOpen() throws Exception {
-        HttpResponse<String> live = send("GET", "health/live", null, null);
+    void healthIsMpHealthsAndOpen() throws Exception {
+        HttpResponse<String> live = send("GET", "/health/live", null, null);
         assertEquals(200, live.statusCode(), live.body());
-        HttpResponse<String> ready = send("GET", "health/ready", null, null);
+        assertEquals("UP", json(live).getString("status"));
+        HttpResponse<String> ready = send("GET", "/health/ready", null, null);
         assertEquals(200, ready.statusCode(), ready.body());
-        assertTrue(ready.body().contains("UP"), ready.body());
-        assertEquals(401, send("GET", "health", null, null).statusCode(), "only live and ready are open");
+        JsonObject check = json(ready).getJsonArray("checks").getJsonObject(0);
+        assertEquals("coffer", check.getString("name"));
+        assertEquals("UP", check.getString("status"));
+        assertFalse(check.getJsonObject("data").isEmpty(), "store and key checks reported: " + ready.body());
     }
 
     private HttpResponse<String> send(String method, String relative, String token, String body) throws Exception {

@@ -1,0 +1,44 @@
+package dev.coffer.server.liberty;
+
+import dev.coffer.server.api.RequestFacts;
+import dev.coffer.server.api.json.StrictJson;
+import dev.coffer.server.api.problem.Problem;
+import dev.coffer.spi.error.ErrorCode;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The body of Liberty's own 401s. The container refuses a missing or bad token before JAX-RS
+ * runs (the {@code web.xml} security constraint), so {@code web.xml} routes that error here to
+ * answer with the same {@code application/problem+json} and {@code WWW-Authenticate} challenge
+ * as the standalone server. The detail never repeats what the caller sent.
+ */
+public class UnauthenticatedServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean tokenSent = request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+        String detail = tokenSent
+                ? "the bearer token was rejected (signature, issuer, audience or expiry)"
+                : "a bearer token is required (Authorization: Bearer <token>)";
+        String requestId = UUID.randomUUID().toString();
+        Problem problem = Problem.of(HttpServletResponse.SC_UNAUTHORIZED, ErrorCode.UNAUTHENTICATED.name(), detail)
+                .withRequestId(requestId);
+        byte[] body = StrictJson.jsonb().toJson(problem).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, tokenSent
+                ? "Bearer realm=\"coffer\", error=\"invalid_token\""
+                : "Bearer realm=\"coffer\"");
+        response.setHeader(RequestFacts.REQUEST_ID_HEADER, requestId);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
