@@ -84,6 +84,7 @@ public final class CofferDatabase implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(name);
         hikari.setJdbcUrl(config.jdbcUrl());
+        knownDriver(config.jdbcUrl()).ifPresent(hikari::setDriverClassName);
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(size);
@@ -94,6 +95,22 @@ public final class CofferDatabase implements AutoCloseable {
             hikari.setSchema(config.schema());
         }
         return new HikariDataSource(hikari);
+    }
+
+    /**
+     * The driver class for the two supported databases. Naming it makes Hikari load the driver
+     * from this class loader instead of asking {@code DriverManager}, which in an application
+     * server registers drivers once per JVM: after a redeploy it only knows the undeployed
+     * application's copies and answers "No suitable driver".
+     */
+    private static java.util.Optional<String> knownDriver(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return java.util.Optional.of("org.postgresql.Driver");
+        }
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            return java.util.Optional.of("org.h2.Driver");
+        }
+        return java.util.Optional.empty();
     }
 
     /** The secret store (metadata, versions, aliases). */
