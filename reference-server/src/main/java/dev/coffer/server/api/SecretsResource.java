@@ -109,6 +109,18 @@ public class SecretsResource {
         return SecretBody.from(manager.restore(Callers.context(security), id));
     }
 
+    /**
+     * Deletes a secret for good once its recovery window has passed (like AWS's deletion at the
+     * end of the window, but explicit): 204. Versions, aliases and ciphertexts go; the audit
+     * trail stays.
+     */
+    @POST
+    @Path(ID + "/purge")
+    public Response purge(@Context SecurityContext security, @PathParam("id") String id) {
+        manager.purge(Callers.context(security), id);
+        return Response.noContent().build();
+    }
+
     /** Adds a version (CURRENT unless {@code status} is PENDING): 201. */
     @POST
     @Path(ID + "/versions")

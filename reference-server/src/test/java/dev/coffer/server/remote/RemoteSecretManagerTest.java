@@ -26,6 +26,7 @@ import dev.coffer.spi.model.NewVersion;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
+import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.VersionSelector;
@@ -163,9 +164,17 @@ class RemoteSecretManagerTest {
     }
 
     @Test
-    void purgeHasNoRoute() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> remote.purge(admin, secret.id()));
-        assertTrue(e.getMessage().contains("purge"), e.getMessage());
+    void purgeGoesOverTheWireAndKeepsItsRules() {
+        Expect.thrown(ConflictException.class, ErrorCode.SECRET_NOT_PENDING_DELETION, () -> remote.purge(admin, secret.id()));
+        remote.scheduleDeletion(admin, secret.id(), 7);
+        Expect.thrown(ConflictException.class, ErrorCode.RECOVERY_WINDOW_OPEN, () -> remote.purge(admin, secret.id()));
+        remote.restore(admin, secret.id());
+    }
+
+    @Test
+    void describeByPathIsOneCall() {
+        SecretDetails details = remote.describe(admin, secret.path());
+        assertEquals(secret.id(), details.secret().id());
     }
 
     @Test

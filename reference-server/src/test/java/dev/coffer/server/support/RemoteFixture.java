@@ -196,16 +196,6 @@ public final class RemoteFixture implements ManagerFixture {
     }
 
     @Override
-    public boolean canPurge() {
-        return false;
-    }
-
-    @Override
-    public boolean describeByPathReportsDenial() {
-        return false;
-    }
-
-    @Override
     public void close() {
         CURRENT.compareAndSet(kernel, null); // the server stays up for the next fixture
     }

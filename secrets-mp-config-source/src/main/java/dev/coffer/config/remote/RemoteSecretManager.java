@@ -84,12 +84,8 @@ import java.util.regex.Pattern;
  *   <li>Tenancy: the server always acts in the token's tenant, so a path or audit query of another
  *       tenant than {@code ctx.tenant()} cannot be expressed over the wire; it is refused here with
  *       {@code ACCESS_DENIED} before any request (and therefore not audited by the server).</li>
- *   <li>{@link #describe(AccessContext, SecretPath)}: the API has no describe-by-path route, so it
- *       lists the environment with the path as prefix and describes the exact match by id. A
- *       caller who may not see the secret gets {@code SECRET_NOT_FOUND}, not {@code ACCESS_DENIED}
- *       (listing hides what a caller may not see), and the server audits a listing plus a
- *       describe.</li>
- *   <li>{@link #purge}: the API has no purge route; it throws {@link UnsupportedOperationException}.</li>
+ *   <li>{@link #describe(AccessContext, SecretPath)} is {@code GET /v1/metadata/{environment}/{path}};
+ *       {@link #purge} is {@code POST /v1/secrets/{id}/purge}.</li>
  *   <li>Values travel only in request and response bodies: sent as {@code valueBase64}, received as
  *       {@code value} or {@code valueBase64}. The byte arrays this class makes (plaintext copy,
  *       base64, request and response bodies) are wiped after use; what it cannot reach is not: the
@@ -170,20 +166,8 @@ public final class RemoteSecretManager implements SecretManager {
     public SecretDetails describe(AccessContext ctx, SecretPath path) {
         Objects.requireNonNull(path, "path");
         sameTenant(ctx, path);
-        SecretFilter filter = new SecretFilter(path.environment(), path.path());
-        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
-        while (true) {
-            Page<Secret> result = list(ctx, filter, page);
-            for (Secret s : result.items()) {
-                if (s.path().equals(path)) {
-                    return describe(ctx, s.id());
-                }
-            }
-            if (result.next().isEmpty()) {
-                throw new NotFoundException(ErrorCode.SECRET_NOT_FOUND, "no secret at " + path.qualifiedName());
-            }
-            page = page.next(result.nextPageToken());
-        }
+        String route = "v1/metadata/" + segment(path.environment()) + "/" + pathSegments(path.path());
+        return call(ctx, "GET", route, null, o -> Bodies.details(ctx.tenant(), o));
     }
 
     @Override
@@ -330,15 +314,9 @@ public final class RemoteSecretManager implements SecretManager {
         return call(ctx, "POST", idRoute(secretId) + "/restore", new byte[0], o -> Bodies.secret(ctx.tenant(), o));
     }
 
-    /**
-     * Not available remotely: the REST API has no purge route (purging is an operator's task on
-     * the server).
-     *
-     * @throws UnsupportedOperationException always
-     */
     @Override
     public void purge(AccessContext ctx, String secretId) {
-        throw new UnsupportedOperationException("purge is not part of the Coffer REST API (no route); purge on the server itself");
+        call(ctx, "POST", idRoute(secretId) + "/purge", new byte[0], o -> null);
     }
 
     // ------------------------------------------------------------------ break-glass, audit, policies

@@ -1,0 +1,39 @@
+package dev.coffer.server.api;
+
+import dev.coffer.server.api.dto.SecretDetailsBody;
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.model.SecretPath;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.Objects;
+
+/**
+ * {@code /v1/metadata/{environment}/{path...}}: a secret's metadata, versions and aliases by name
+ * (no values), the by-name twin of {@code GET /v1/secrets/{id}}, like Vault's
+ * {@code /v1/secret/metadata/:path}. A caller without read, rotate or admin rights on the path
+ * gets 403 (and an audited denial), not a 404 that would hide the refusal.
+ */
+@Path("v1/metadata")
+@Produces(MediaType.APPLICATION_JSON)
+public class MetadataResource {
+    private final SecretManager manager;
+
+    public MetadataResource(SecretManager manager) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    /** Metadata, versions and aliases of the secret at {@code environment/path}. */
+    @GET
+    @Path("{environment: [a-z][a-z0-9-]*}/{path: .+}")
+    public SecretDetailsBody describe(@Context SecurityContext security, @PathParam("environment") String environment,
+            @PathParam("path") String path) {
+        AccessContext ctx = Callers.context(security);
+        return SecretDetailsBody.from(manager.describe(ctx, SecretPath.of(ctx.tenant(), environment, path)));
+    }
+}
