@@ -40,7 +40,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  *       could not be fetched within {@code coffer.startup.timeout}.</li>
  *   <li>{@link #getValue} throws {@link CofferConfigException} (fail closed) for a revoked
  *       property and for one whose cached value outlived {@code coffer.cache.max-stale}; SmallRye
- *       Config and Liberty pass that exception to the caller.</li>
+ *       Config passes that exception to the caller (tested) rather than falling back to a lower
+ *       source.</li>
  *   <li>Without {@code coffer.url} the source is inert: no properties, no threads.</li>
  * </ul>
  * See {@link SecretCache} for the cache policy and {@link Settings} for every setting.
