@@ -1,0 +1,240 @@
+package dev.coffer.config;
+
+import dev.coffer.config.cache.CacheRegistry;
+import dev.coffer.config.cache.SecretCache;
+import dev.coffer.config.internal.Transports;
+import dev.coffer.config.settings.Bootstrap;
+import dev.coffer.config.settings.Settings;
+import java.lang.ref.Cleaner;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * A MicroProfile {@link ConfigSource} that serves Coffer secrets as configuration properties from
+ * a shared cache. Registered through {@code META-INF/services/org.eclipse.microprofile.config.spi.ConfigSource};
+ * an application adds the jar and three settings, and reads secrets with {@code @ConfigProperty}:
+ *
+ * <pre>{@code
+ * # system properties, environment variables or META-INF/microprofile-config.properties
+ * coffer.url=http://coffer.internal:8480/
+ * coffer.token-file=/var/run/secrets/coffer/token
+ * coffer.map.db.password=prod/payments/db-password
+ *
+ * @Inject @ConfigProperty(name = "db.password") String dbPassword;
+ * }</pre>
+ *
+ * <p>Behaviour:
+ * <ul>
+ *   <li>Only mapped names ({@code coffer.map.*}) and, with {@code coffer.prefix}, the listed
+ *       secrets of {@code coffer.environment} are known; any other name is answered {@code null}
+ *       locally, without a call.</li>
+ *   <li>Mapped properties are required: they are fetched when the (shared) cache is created, and
+ *       the constructor throws {@link CofferConfigException} naming every property and path that
+ *       could not be fetched within {@code coffer.startup.timeout}.</li>
+ *   <li>{@link #getValue} throws {@link CofferConfigException} (fail closed) for a revoked
+ *       property and for one whose cached value outlived {@code coffer.cache.max-stale}; SmallRye
+ *       Config passes that exception to the caller (tested) rather than falling back to a lower
+ *       source.</li>
+ *   <li>Without {@code coffer.url} the source is inert: no properties, no threads.</li>
+ * </ul>
+ * See {@link SecretCache} for the cache policy and {@link Settings} for every setting.
+ */
+public final class CofferConfigSource implements ConfigSource {
+    private static final Logger LOG = Logger.getLogger("dev.coffer.config");
+    private static final ThreadLocal<Boolean> CONSTRUCTING = new ThreadLocal<>();
+    private static final AtomicBoolean INERT_LOGGED = new AtomicBoolean();
+
+    private final String name;
+    private final int ordinal;
+    private final SecretCache cache;
+
+    /**
+     * The constructor {@link java.util.ServiceLoader} uses: settings from system properties,
+     * environment variables and {@code META-INF/microprofile-config.properties} of the thread's
+     * context class loader.
+     *
+     * @throws CofferConfigException when a required secret cannot be fetched at startup
+     * @throws IllegalArgumentException when a setting is malformed (the message names it)
+     */
+    public CofferConfigSource() {
+        this(null, null, true);
+    }
+
+    /**
+     * A source with explicit settings; with {@code coffer.url=embedded} the
+     * {@link EmbeddedSecrets} is found through {@link java.util.ServiceLoader}.
+     */
+    public CofferConfigSource(Settings settings) {
+        this(settings, null, false);
+    }
+
+    /** A source with explicit settings over an explicit embedded provider ({@code url} must be {@code embedded}). */
+    public CofferConfigSource(Settings settings, EmbeddedSecrets embedded) {
+        this(settings, java.util.Objects.requireNonNull(embedded, "embedded"), false);
+    }
+
+    private CofferConfigSource(Settings given, EmbeddedSecrets embedded, boolean bootstrap) {
+        if (CONSTRUCTING.get() != null) {
+            // Built again while building (an EmbeddedSecrets reading ConfigProvider): stay inert, no recursion.
+            LOG.fine("Coffer ConfigSource constructed re-entrantly; this nested instance is inert");
+            this.name = "CofferConfigSource[inert: re-entered]";
+            this.ordinal = Settings.DEFAULT_ORDINAL;
+            this.cache = null;
+            return;
+        }
+        CONSTRUCTING.set(Boolean.TRUE);
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            Settings settings = bootstrap ? Settings.from(Bootstrap.load(loader)) : given;
+            this.ordinal = settings.ordinal();
+            if (!settings.enabled()) {
+                if (INERT_LOGGED.compareAndSet(false, true)) {
+                    LOG.info("Coffer ConfigSource is inert: " + Settings.URL + " is not set");
+                }
+                this.name = "CofferConfigSource[inert]";
+                this.cache = null;
+                return;
+            }
+            this.name = "CofferConfigSource[" + settings.url() + "]";
+            CacheRegistry.Lease lease;
+            if (settings.embedded()) {
+                EmbeddedSecrets provider = embedded != null ? embedded : Transports.findEmbedded(loader);
+                Object identity = embedded != null ? embedded : provider.getClass().getName();
+                lease = CacheRegistry.acquire(settings, identity, () -> Transports.embedded(provider));
+            } else {
+                if (embedded != null) {
+                    throw new IllegalArgumentException("an EmbeddedSecrets was given but " + Settings.URL + " is " + settings.url());
+                }
+                lease = CacheRegistry.acquire(settings, null, () -> Transports.remote(settings));
+            }
+            this.cache = lease.cache();
+            Cleaners.CLEANER.register(this, lease); // the lease does not reference this source
+        } finally {
+            CONSTRUCTING.remove();
+        }
+    }
+
+    /** Every property this source serves: mapped names and listed prefix names. Reads no value. */
+    @Override
+    public Set<String> getPropertyNames() {
+        return cache == null ? Set.of() : cache.names();
+    }
+
+    /**
+     * The property's value from the cache; {@code null} for a name this source does not serve.
+     *
+     * @throws CofferConfigException when the property is revoked or past max-stale (never containing the value)
+     */
+    @Override
+    public String getValue(String propertyName) {
+        return cache == null ? null : cache.value(propertyName);
+    }
+
+    /**
+     * A live view of every property and value. Its {@code toString()} prints names only, so a
+     * framework that logs a source's properties does not log secrets.
+     */
+    @Override
+    public Map<String, String> getProperties() {
+        return cache == null ? Map.of() : new RedactedView(cache);
+    }
+
+    @Override
+    public int getOrdinal() {
+        return ordinal;
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    /** This source's cache counters (shared with every source of equal settings); zero when inert. */
+    public CofferStats stats() {
+        return cache == null ? CofferStats.ZERO : cache.stats();
+    }
+
+    /** The sum of the counters of every Coffer cache of this class loader. */
+    public static CofferStats totalStats() {
+        return CacheRegistry.total();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** One daemon Cleaner, created with the first non-inert source. */
+    private static final class Cleaners {
+        static final Cleaner CLEANER = Cleaner.create(r -> {
+            Thread t = new Thread(r, "coffer-config-cleaner");
+            t.setDaemon(true);
+            t.setContextClassLoader(null);
+            return t;
+        });
+    }
+
+    /** Properties as a map whose {@code toString()} never shows values. */
+    private static final class RedactedView extends AbstractMap<String, String> {
+        private final SecretCache cache;
+
+        RedactedView(SecretCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public String get(Object key) {
+            return key instanceof String k ? cache.value(k) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return cache.names().contains(key);
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            Set<String> names = cache.names();
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, String>> iterator() {
+                    Iterator<String> it = names.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        @Override
+                        public Entry<String, String> next() {
+                            String k = it.next();
+                            return new SimpleImmutableEntry<>(k, cache.value(k)) {
+                                @Override
+                                public String toString() {
+                                    return k + "=<redacted>";
+                                }
+                            };
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return names.size();
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "{" + String.join("=<redacted>, ", cache.names()) + (cache.names().isEmpty() ? "" : "=<redacted>") + "}";
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.coffer.config.cache;
+
+import dev.coffer.config.settings.SecretMapping;
+import dev.coffer.spi.error.ErrorCode;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One cached property. The read path does one volatile read of {@link #served}; everything else
+ * belongs to the refresh side, which changes it under the entry's lock.
+ */
+final class Entry {
+    /** What a read gets. */
+    enum State {
+        /** Not fetched yet (a prefix name before its first read). */
+        UNLOADED,
+        /** Within ttl (+ jitter) of the last successful fetch. */
+        FRESH,
+        /** Past freshness, refreshes failing, within max-stale: still served. */
+        STALE,
+        /** Past max-stale with refreshes still failing: not served. */
+        EXPIRED,
+        /** Explicitly revoked: not served. */
+        REVOKED
+    }
+
+    /** The value and state a read sees, swapped as one. The value is never printed. */
+    record Served(String value, State state, ErrorCode code) {
+        static final Served UNLOADED = new Served(null, State.UNLOADED, null);
+
+        @Override
+        public String toString() {
+            return "Served[" + state + (code == null ? "" : " " + code) + ", value redacted]";
+        }
+    }
+
+    final String property;
+    final SecretMapping mapping;
+    final boolean fromPrefix;
+
+    volatile Served served = Served.UNLOADED;
+    volatile boolean removed;
+
+    // Refresh side only, guarded by this.
+    long staleAtNanos;
+    long expiredAtNanos;
+    int failures;
+    ScheduledFuture<?> task;
+
+    Entry(String property, SecretMapping mapping, boolean fromPrefix) {
+        this.property = property;
+        this.mapping = mapping;
+        this.fromPrefix = fromPrefix;
+    }
+
+    /** How messages name it: property and secret, never the value. */
+    String describe() {
+        return "property '" + property + "' (" + mapping.target() + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "Entry[" + describe() + ", " + served + "]";
+    }
+}

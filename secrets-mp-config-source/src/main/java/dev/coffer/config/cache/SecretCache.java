@@ -1,0 +1,449 @@
+package dev.coffer.config.cache;
+
+import dev.coffer.config.CofferConfigException;
+import dev.coffer.config.CofferStats;
+import dev.coffer.config.cache.Entry.Served;
+import dev.coffer.config.cache.Entry.State;
+import dev.coffer.config.settings.SecretMapping;
+import dev.coffer.config.settings.Settings;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.model.VersionSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cache behind one or more {@link dev.coffer.config.CofferConfigSource}s with equal settings.
+ *
+ * <p>Policy:
+ * <ul>
+ *   <li>A fetched value is fresh for ttl plus a random share of jitter, and refreshed in the
+ *       background a little before that (10% of its lifetime, at most 5 s).</li>
+ *   <li>Transient refresh errors retry with backoff (250 ms doubling, at most ttl); past freshness
+ *       the value is served stale, and {@code max-stale} after freshness ended it is no longer
+ *       served (fail open within max-stale, then closed).</li>
+ *   <li>An explicit revocation (see {@link Revocation}) drops the value at once. Revoked entries are
+ *       still checked every ttl, so a re-enabled version or restored secret comes back.</li>
+ *   <li>One daemon thread, {@code coffer-config-refresh}, does every refresh, and also moves entries
+ *       to stale and expired; so a read never looks at a clock: it is one map lookup, one
+ *       volatile read and one counter increment.</li>
+ *   <li>State changes are logged once each (property, path, code and counters; never a value).</li>
+ * </ul>
+ */
+public final class SecretCache implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("dev.coffer.config");
+    private static final long MAX_MARGIN = TimeUnit.SECONDS.toNanos(5);
+    private static final long FIRST_BACKOFF = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final Settings settings;
+    private final Fetcher fetcher;
+    private final Counters counters = new Counters();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final long ttl;
+    private final long jitter;
+    private final long maxStale;
+    private volatile Set<String> names = Set.of();
+    private volatile boolean closed;
+
+    private SecretCache(Settings settings, Fetcher fetcher) {
+        this.settings = settings;
+        this.fetcher = fetcher;
+        this.ttl = settings.ttl().toNanos();
+        this.jitter = settings.jitter().toNanos();
+        this.maxStale = saturatedNanos(settings.maxStale());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("coffer-config-refresh"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        for (SecretMapping m : settings.mappings().values()) {
+            entries.put(m.property(), new Entry(m.property(), m, false));
+        }
+        names = Collections.unmodifiableSet(new LinkedHashSet<>(entries.keySet()));
+    }
+
+    /**
+     * Creates the cache and fetches every mapped property (and the prefix listing) in parallel,
+     * retrying transient errors with backoff until {@code coffer.startup.timeout}.
+     *
+     * @throws CofferConfigException naming each property and path that could not be fetched
+     */
+    public static SecretCache start(Settings settings, Fetcher fetcher) {
+        SecretCache cache = new SecretCache(settings, fetcher);
+        try {
+            cache.startup();
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        LOG.info(() -> "Coffer ConfigSource serves " + cache.settings.mappings().size() + " mapped and "
+                + cache.prefixCount() + " prefix properties from " + fetcher.describe() + " (ttl " + settings.ttl()
+                + " + up to " + settings.jitter() + ", max-stale " + settings.maxStale() + ")");
+        return cache;
+    }
+
+    /**
+     * The value of {@code property}, or {@code null} for a name this cache does not know (answered
+     * locally, no call).
+     *
+     * @throws CofferConfigException when the property is revoked, expired past max-stale, or (for a
+     *     prefix name read for the first time) cannot be fetched
+     */
+    public String value(String property) {
+        Entry e = entries.get(property);
+        if (e == null) {
+            return null;
+        }
+        Served s = e.served;
+        if (s.state() == State.FRESH) {
+            counters.hits.increment();
+            return s.value();
+        }
+        return slowPath(e, s);
+    }
+
+    /** Every property name this cache serves; reads no value. */
+    public Set<String> names() {
+        return names;
+    }
+
+    /** The counters now. */
+    public CofferStats stats() {
+        return counters.snapshot();
+    }
+
+    /** Stops the refresh thread; reads keep answering from what is cached. */
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        fetcher.close();
+    }
+
+    private String slowPath(Entry e, Served s) {
+        switch (s.state()) {
+            case STALE:
+                counters.staleServes.increment();
+                return s.value();
+            case UNLOADED:
+                return loadLazily(e);
+            case EXPIRED:
+                throw new CofferConfigException(s.code(), e.describe() + " is not served: refreshes have failed ("
+                        + s.code() + ") for longer than " + Settings.MAX_STALE + "=" + settings.maxStale()
+                        + " past its freshness");
+            case REVOKED:
+                throw new CofferConfigException(s.code(), e.describe() + " is revoked (" + s.code()
+                        + "): the secret, its version or the access to it was withdrawn; its value is no longer served");
+            default:
+                counters.hits.increment();
+                return s.value();
+        }
+    }
+
+    private String loadLazily(Entry e) {
+        synchronized (e) {
+            if (e.served.state() != State.UNLOADED) {
+                return value(e.property);
+            }
+            try {
+                String v = fetcher.read(e.mapping);
+                counters.misses.increment();
+                succeeded(e, v);
+                return v;
+            } catch (RuntimeException ex) {
+                if (Revocation.is(ex)) {
+                    revoked(e, ex);
+                    return slowPath(e, e.served);
+                }
+                throw new CofferConfigException(Revocation.codeOf(ex), e.describe() + " cannot be fetched: " + reason(ex));
+            }
+        }
+    }
+
+    // ---- refresh side (the scheduler thread) ----
+
+    private void refresh(Entry e) {
+        if (closed || e.removed) {
+            return;
+        }
+        String v;
+        try {
+            v = fetcher.read(e.mapping);
+        } catch (RuntimeException ex) {
+            synchronized (e) {
+                failed(e, ex);
+            }
+            return;
+        }
+        synchronized (e) {
+            counters.refreshes.increment();
+            succeeded(e, v);
+        }
+    }
+
+    /** Called under the entry's lock (or before it is published). */
+    private void succeeded(Entry e, String v) {
+        State before = e.served.state();
+        long now = System.nanoTime();
+        long life = ttl + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
+        e.staleAtNanos = now + life;
+        e.expiredAtNanos = saturatedAdd(e.staleAtNanos, maxStale);
+        e.failures = 0;
+        e.served = new Served(v, State.FRESH, null);
+        if (before == State.STALE || before == State.EXPIRED || before == State.REVOKED) {
+            LOG.info(() -> "Coffer ConfigSource: " + e.describe() + " recovered from " + before
+                    + " and is fresh again " + counterText());
+        }
+        schedule(e, life - Math.min(life / 10, MAX_MARGIN));
+    }
+
+    private void revoked(Entry e, RuntimeException ex) {
+        ErrorCode code = Revocation.codeOf(ex);
+        if (e.served.state() != State.REVOKED) {
+            e.served = new Served(null, State.REVOKED, code);
+            counters.revocations.increment();
+            LOG.warning(() -> "Coffer ConfigSource: " + e.describe() + " is revoked (" + code
+                    + "); its value is dropped and reads fail " + counterText());
+        }
+        schedule(e, ttl);
+    }
+
+    private void failed(Entry e, RuntimeException ex) {
+        if (Revocation.is(ex)) {
+            revoked(e, ex);
+            return;
+        }
+        ErrorCode code = Revocation.codeOf(ex);
+        counters.refreshFailures.increment();
+        e.failures++;
+        Served s = e.served;
+        long now = System.nanoTime();
+        long delay = backoff(e.failures);
+        if (s.state() == State.REVOKED || s.state() == State.UNLOADED) {
+            schedule(e, Math.max(delay, ttl));
+            return;
+        }
+        if (now - e.expiredAtNanos >= 0) {
+            if (s.state() != State.EXPIRED) {
+                e.served = new Served(null, State.EXPIRED, code);
+                LOG.severe(() -> "Coffer ConfigSource: " + e.describe() + " expired: refreshes failed (" + code
+                        + ") for " + Settings.MAX_STALE + "=" + settings.maxStale() + " past freshness; reads fail "
+                        + counterText());
+            }
+        } else if (now - e.staleAtNanos >= 0) {
+            if (s.state() != State.STALE) {
+                e.served = new Served(s.value(), State.STALE, code);
+                LOG.warning(() -> "Coffer ConfigSource: " + e.describe() + " is served stale: refresh failed (" + code
+                        + ": " + reason(ex) + "); served up to " + settings.maxStale() + " more " + counterText());
+            }
+            delay = Math.min(delay, e.expiredAtNanos - now + 1_000_000);
+        } else {
+            if (e.failures == 1) {
+                LOG.fine(() -> "Coffer ConfigSource: refresh of " + e.describe() + " failed (" + code + "), retrying");
+            }
+            delay = Math.min(delay, e.staleAtNanos - now + 1_000_000);
+        }
+        schedule(e, delay);
+    }
+
+    private long backoff(int failures) {
+        long base = FIRST_BACKOFF << Math.min(failures - 1, 20);
+        long capped = Math.max(Math.min(base, ttl), TimeUnit.MILLISECONDS.toNanos(10));
+        return capped - ThreadLocalRandom.current().nextLong(capped / 4 + 1);
+    }
+
+    private void schedule(Entry e, long delayNanos) {
+        if (closed || e.removed) {
+            return;
+        }
+        try {
+            e.task = scheduler.schedule(() -> refresh(e), Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    // ---- prefix listing ----
+
+    private int prefixCount() {
+        return (int) entries.values().stream().filter(x -> x.fromPrefix).count();
+    }
+
+    private void relist() {
+        if (closed) {
+            return;
+        }
+        try {
+            applyListing(fetcher.list(settings.environment()));
+            counters.refreshes.increment();
+            scheduleListing(ttl);
+        } catch (RuntimeException ex) {
+            counters.refreshFailures.increment();
+            LOG.fine(() -> "Coffer ConfigSource: listing " + settings.environment() + " for " + Settings.PREFIX
+                    + " failed (" + Revocation.codeOf(ex) + "); the previous listing stays");
+            scheduleListing(Math.min(ttl, TimeUnit.SECONDS.toNanos(5)));
+        }
+    }
+
+    private void scheduleListing(long delay) {
+        try {
+            if (!closed) {
+                scheduler.schedule(this::relist, delay, TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    /** Names are {@code prefix + path with / replaced by .}; a listing, never string reversal, maps them back. */
+    private synchronized void applyListing(List<String> paths) {
+        Map<String, String> byName = new TreeMap<>();
+        for (String path : new java.util.TreeSet<>(paths)) {
+            String name = settings.prefix() + path.replace('/', '.');
+            String other = byName.putIfAbsent(name, path);
+            if (other != null) {
+                LOG.warning(() -> "Coffer ConfigSource: " + settings.environment() + "/" + path + " and "
+                        + settings.environment() + "/" + other + " both become property '" + name + "'; serving the latter");
+            }
+        }
+        byName.forEach((name, path) -> {
+            Entry existing = entries.get(name);
+            if (existing == null) {
+                SecretMapping m = new SecretMapping(name, settings.environment(), path, VersionSelector.current());
+                entries.put(name, new Entry(name, m, true));
+            }
+        });
+        for (Entry e : new ArrayList<>(entries.values())) {
+            if (e.fromPrefix && !byName.containsKey(e.property)) {
+                e.removed = true;
+                if (e.task != null) {
+                    e.task.cancel(false);
+                }
+                entries.remove(e.property, e);
+            }
+        }
+        names = Collections.unmodifiableSet(new LinkedHashSet<>(entries.keySet()));
+    }
+
+    // ---- startup ----
+
+    private void startup() {
+        long deadline = System.nanoTime() + saturatedNanos(settings.startupTimeout());
+        List<Entry> required = new ArrayList<>(entries.values());
+        int tasks = required.size() + (settings.prefix() != null ? 1 : 0);
+        if (tasks == 0) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tasks, 4), daemon("coffer-config-startup"));
+        List<String> failures = new ArrayList<>();
+        ErrorCode first = null;
+        try {
+            List<Future<RuntimeException>> results = new ArrayList<>();
+            List<String> what = new ArrayList<>();
+            for (Entry e : required) {
+                results.add(pool.submit(() -> withRetries(deadline, () -> {
+                    String v = fetcher.read(e.mapping);
+                    synchronized (e) {
+                        counters.misses.increment();
+                        succeeded(e, v);
+                    }
+                })));
+                what.add(e.describe());
+            }
+            if (settings.prefix() != null) {
+                results.add(pool.submit(() -> withRetries(deadline, () -> applyListing(fetcher.list(settings.environment())))));
+                what.add(Settings.PREFIX + " '" + settings.prefix() + "' (listing of environment " + settings.environment() + ")");
+            }
+            for (int i = 0; i < results.size(); i++) {
+                RuntimeException ex = results.get(i).get();
+                if (ex != null) {
+                    failures.add(what.get(i) + ": " + Revocation.codeOf(ex) + " " + reason(ex));
+                    first = first == null ? Revocation.codeOf(ex) : first;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CofferConfigException(ErrorCode.STORE_UNAVAILABLE, "interrupted while fetching the required secrets");
+        } catch (ExecutionException e) {
+            throw new CofferConfigException(ErrorCode.STORE_UNAVAILABLE, "fetching the required secrets failed: "
+                    + e.getCause().getClass().getSimpleName());
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!failures.isEmpty()) {
+            throw new CofferConfigException(first, "Coffer ConfigSource cannot start: " + failures.size()
+                    + " required secret(s) could not be fetched from " + fetcher.describe() + " within "
+                    + Settings.STARTUP_TIMEOUT + "=" + settings.startupTimeout() + ": " + String.join("; ", failures));
+        }
+        if (settings.prefix() != null) {
+            scheduleListing(ttl);
+        }
+    }
+
+    /** Runs {@code attempt} until it succeeds, fails definitively, or the deadline passes; returns the last error. */
+    private RuntimeException withRetries(long deadline, Runnable attempt) throws InterruptedException {
+        for (int n = 1; ; n++) {
+            try {
+                attempt.run();
+                return null;
+            } catch (RuntimeException ex) {
+                long pause = Math.min(FIRST_BACKOFF << Math.min(n - 1, 20), TimeUnit.SECONDS.toNanos(5));
+                pause -= ThreadLocalRandom.current().nextLong(pause / 2 + 1);
+                if (Revocation.definitive(ex) || System.nanoTime() + pause - deadline > 0 || closed) {
+                    return ex;
+                }
+                TimeUnit.NANOSECONDS.sleep(pause);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** A reason fit for a log or a message: SPI messages name paths and codes only; anything else by its type. */
+    private static String reason(RuntimeException ex) {
+        return ex instanceof SecretsException ? "(" + ex.getMessage() + ")" : "(" + ex.getClass().getSimpleName() + ")";
+    }
+
+    private String counterText() {
+        return "[" + counters.snapshot() + "]";
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE / 2 : r;
+    }
+
+    static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.setContextClassLoader(null); // hold no application class loader (redeploys)
+            return t;
+        };
+    }
+}

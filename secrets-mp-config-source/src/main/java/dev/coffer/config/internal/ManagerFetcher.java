@@ -1,0 +1,57 @@
+package dev.coffer.config.internal;
+
+import dev.coffer.config.cache.Fetcher;
+import dev.coffer.config.settings.SecretMapping;
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretContent;
+import dev.coffer.spi.model.SecretFilter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and lists through any {@link SecretManager} as one fixed caller. */
+class ManagerFetcher implements Fetcher {
+    private final SecretManager manager;
+    private final AccessContext ctx;
+    private final String description;
+
+    ManagerFetcher(SecretManager manager, AccessContext ctx, String description) {
+        this.manager = manager;
+        this.ctx = ctx;
+        this.description = description;
+    }
+
+    @Override
+    public String read(SecretMapping mapping) {
+        try (SecretContent content = manager.read(call(), mapping.secretPath(ctx.tenant()), mapping.selector())) {
+            return content.value().asUtf8();
+        }
+    }
+
+    @Override
+    public List<String> list(String environment) {
+        List<String> paths = new ArrayList<>();
+        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+        while (true) {
+            Page<Secret> p = manager.list(call(), SecretFilter.environment(environment), page);
+            p.items().forEach(s -> paths.add(s.path().path()));
+            if (p.nextPageToken() == null) {
+                return paths;
+            }
+            page = page.next(p.nextPageToken());
+        }
+    }
+
+    /** A fresh request id per call, so audit and server logs tell calls apart. */
+    private AccessContext call() {
+        return ctx.withRequestId(null);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.coffer.config.settings;
+
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.VersionSelector;
+import java.util.Objects;
+
+/**
+ * Where one configuration property's value lives: {@code <environment>/<path>} and which version,
+ * written {@code coffer.map.<property>=<environment>/<path>[#alias|@version]}.
+ *
+ * <pre>{@code
+ * SecretMapping.parse("db.password", "prod/payments/db-password");      // alias current
+ * SecretMapping.parse("db.password", "prod/payments/db-password#next"); // alias next
+ * SecretMapping.parse("db.password", "prod/payments/db-password@3");    // version 3
+ * }</pre>
+ *
+ * @param property the configuration property, e.g. {@code db.password}
+ * @param environment the secret's environment
+ * @param path the secret's path inside the environment
+ * @param selector the version to read
+ */
+public record SecretMapping(String property, String environment, String path, VersionSelector selector) {
+    public SecretMapping {
+        Objects.requireNonNull(property, "property");
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(selector, "selector");
+    }
+
+    /**
+     * Parses the value of {@code coffer.map.<property>}.
+     *
+     * @throws IllegalArgumentException naming the setting, the text and the broken rule
+     */
+    public static SecretMapping parse(String property, String text) {
+        String key = Settings.MAP_PREFIX + property;
+        if (property.isEmpty()) {
+            throw new IllegalArgumentException(key + " names no property; write " + Settings.MAP_PREFIX
+                    + "<property>=<environment>/<path>[#alias|@version]");
+        }
+        String t = text == null ? "" : text.trim();
+        String where = key + "='" + Settings.printable(t) + "'";
+        int hash = t.indexOf('#');
+        int at = t.indexOf('@');
+        if (hash >= 0 && at >= 0) {
+            throw new IllegalArgumentException(where + " has both #alias and @version; choose one");
+        }
+        int cut = hash >= 0 ? hash : at >= 0 ? at : t.length();
+        String qualified = t.substring(0, cut);
+        VersionSelector selector;
+        try {
+            if (hash >= 0) {
+                selector = VersionSelector.alias(t.substring(hash + 1));
+            } else if (at >= 0) {
+                selector = VersionSelector.number(version(where, t.substring(at + 1)));
+            } else {
+                selector = VersionSelector.current();
+            }
+            // The tenant is checked later, against the transport's; "default" only lets the path rules run here.
+            SecretPath path = SecretPath.parse("default", qualified);
+            return new SecretMapping(property, path.environment(), path.path(), selector);
+        } catch (SecretsException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage()
+                    + "; write <environment>/<path>[#alias|@version]");
+        }
+    }
+
+    private static int version(String where, String digits) {
+        if (!digits.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException(where + ": version '" + Settings.printable(digits)
+                    + "' after @ is not a number; write e.g. @3");
+        }
+        return Integer.parseInt(digits);
+    }
+
+    /** The secret's path in {@code tenant}. */
+    public SecretPath secretPath(String tenant) {
+        return SecretPath.of(tenant, environment, path);
+    }
+
+    /** {@code <environment>/<path>#alias} or {@code ...@n}: how messages and logs name it. */
+    public String target() {
+        return environment + "/" + path + selector;
+    }
+}

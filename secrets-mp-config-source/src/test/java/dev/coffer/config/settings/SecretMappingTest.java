@@ -1,0 +1,50 @@
+package dev.coffer.config.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.coffer.spi.model.VersionSelector;
+import org.junit.jupiter.api.Test;
+
+class SecretMappingTest {
+    @Test
+    void plainPathReadsCurrent() {
+        SecretMapping m = SecretMapping.parse("db.password", "prod/payments/db-password");
+        assertEquals("prod", m.environment());
+        assertEquals("payments/db-password", m.path());
+        assertEquals(VersionSelector.current(), m.selector());
+        assertEquals("prod/payments/db-password#current", m.target());
+    }
+
+    @Test
+    void aliasAndVersionSelectors() {
+        assertEquals(VersionSelector.alias("next"), SecretMapping.parse("p", "prod/a#next").selector());
+        assertEquals(VersionSelector.number(3), SecretMapping.parse("p", "prod/a/b.c@3").selector());
+        assertEquals("a/b.c", SecretMapping.parse("p", "prod/a/b.c@3").path());
+    }
+
+    @Test
+    void missingPathIsRefusedWithThePropertyAndText() {
+        assertEquals("coffer.map.db='prod' has no path after the environment; write <environment>/<path>"
+                        + "; write <environment>/<path>[#alias|@version]",
+                message("db", "prod").replace("coffer.map.db='prod': secret path 'prod' ", "coffer.map.db='prod' "));
+    }
+
+    @Test
+    void preciseMessages() {
+        assertEquals("coffer.map.db='prod/a#x@2' has both #alias and @version; choose one", message("db", "prod/a#x@2"));
+        assertEquals("coffer.map.db='prod/a@two': version 'two' after @ is not a number; write e.g. @3", message("db", "prod/a@two"));
+        assertEquals("coffer.map.db='Prod/a': environment 'Prod' must match [a-z][a-z0-9-]{0,62}; write <environment>/<path>[#alias|@version]",
+                message("db", "Prod/a"));
+        assertEquals("coffer.map.db='prod/a//b': path 'a//b' has an empty segment; write <environment>/<path>[#alias|@version]",
+                message("db", "prod/a//b"));
+        assertEquals("coffer.map.db='prod/a@0': version must be at least 1, got 0; write <environment>/<path>[#alias|@version]",
+                message("db", "prod/a@0"));
+        assertEquals("coffer.map. names no property; write coffer.map.<property>=<environment>/<path>[#alias|@version]",
+                message("", "prod/a"));
+    }
+
+    private static String message(String property, String text) {
+        return assertThrows(IllegalArgumentException.class, () -> SecretMapping.parse(property, text)).getMessage();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.coffer.config.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    private static Bootstrap bootstrap(Map<String, String> sys, Map<String, String> env, List<Map<String, String>> files) {
+        return new Bootstrap(sys, env, files);
+    }
+
+    @Test
+    void defaultsFollowTheDesign() {
+        Settings s = Settings.from(bootstrap(Map.of(), Map.of(), List.of()));
+        assertNull(s.url());
+        assertEquals(Duration.ofSeconds(60), s.ttl());
+        assertEquals(Duration.ofSeconds(15), s.jitter());
+        assertEquals(Duration.ofSeconds(900), s.maxStale());
+        assertEquals(Duration.ofSeconds(30), s.startupTimeout());
+        assertEquals(270, s.ordinal());
+        assertEquals("default", s.tenant());
+        assertTrue(s.mappings().isEmpty());
+    }
+
+    @Test
+    void systemPropertiesBeatEnvironmentBeatFiles() {
+        Bootstrap b = bootstrap(Map.of("coffer.cache.ttl", "10s"),
+                Map.of("COFFER_CACHE_TTL", "20s", "COFFER_CACHE_JITTER", "2s"),
+                List.of(Map.of("coffer.cache.ttl", "30s", "coffer.cache.jitter", "3s", "coffer.cache.max-stale", "5m")));
+        Settings s = Settings.from(b);
+        assertEquals(Duration.ofSeconds(10), s.ttl());
+        assertEquals(Duration.ofSeconds(2), s.jitter());
+        assertEquals(Duration.ofMinutes(5), s.maxStale());
+    }
+
+    @Test
+    void environmentNamesFollowTheMicroProfileRules() {
+        assertEquals("/a", bootstrap(Map.of(), Map.of("coffer.token-file", "/a"), List.of()).get("coffer.token-file").orElseThrow());
+        assertEquals("/b", bootstrap(Map.of(), Map.of("coffer_token_file", "/b"), List.of()).get("coffer.token-file").orElseThrow());
+        assertEquals("/c", bootstrap(Map.of(), Map.of("COFFER_TOKEN_FILE", "/c"), List.of()).get("coffer.token-file").orElseThrow());
+    }
+
+    @Test
+    void aFileWithAHigherConfigOrdinalWins() {
+        Bootstrap b = bootstrap(Map.of("coffer.tenant", "from-sys"), Map.of(),
+                List.of(Map.of("coffer.tenant", "low"), Map.of("coffer.tenant", "high", "config_ordinal", "500"),
+                        Map.of("coffer.tenant", "mid", "config_ordinal", "200")));
+        assertEquals("high", b.get("coffer.tenant").orElseThrow());
+        Bootstrap files = bootstrap(Map.of(), Map.of(),
+                List.of(Map.of("coffer.tenant", "low"), Map.of("coffer.tenant", "mid", "config_ordinal", "200")));
+        assertEquals("mid", files.get("coffer.tenant").orElseThrow());
+    }
+
+    @Test
+    void mappingsComeFromEverySource() {
+        Bootstrap b = bootstrap(Map.of("coffer.map.a.b", "prod/a"),
+                Map.of("COFFER_MAP_DB_PASSWORD", "prod/db", "coffer.map.exact-name", "prod/e"),
+                List.of(Map.of("coffer.map.c", "prod/c@2", "coffer.url", "embedded")));
+        Settings s = Settings.from(b);
+        assertEquals(Set.of("a.b", "db.password", "exact-name", "c"), s.mappings().keySet());
+        assertEquals("prod/c@2", s.mappings().get("c").target());
+        assertEquals("embedded", s.url());
+    }
+
+    @Test
+    void remoteNeedsATokenFile() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Settings.builder().url("http://127.0.0.1:8480/").build());
+        assertEquals("coffer.url is a server URL, so coffer.token-file is required", e.getMessage());
+        Settings.builder().url("http://127.0.0.1:8480/").tokenFile(Path.of("/tmp/t")).build();
+    }
+
+    @Test
+    void badSettingsNameTheKey() {
+        assertEquals("coffer.url='ftp://x/' must be an http(s) URL or embedded",
+                assertThrows(IllegalArgumentException.class, () -> Settings.builder().url("ftp://x/").build()).getMessage());
+        assertEquals("coffer.prefix is set, so coffer.environment (the environment it exposes) is required",
+                assertThrows(IllegalArgumentException.class, () -> Settings.builder().prefix("s.").build()).getMessage());
+        assertEquals("coffer.tenant: tenant 'Acme' must match [a-z][a-z0-9-]{0,62}",
+                assertThrows(IllegalArgumentException.class, () -> Settings.builder().tenant("Acme").build()).getMessage());
+        assertEquals("coffer.ordinal='high' is not an integer", assertThrows(IllegalArgumentException.class,
+                () -> Settings.from(bootstrap(Map.of("coffer.ordinal", "high"), Map.of(), List.of()))).getMessage());
+        assertEquals("coffer.cache.max-stale='forever' is not a duration; write e.g. 500ms, 60s, 5m, 1h, 2d or ISO-8601 PT60S",
+                assertThrows(IllegalArgumentException.class, () -> Settings.from(
+                        bootstrap(Map.of("coffer.cache.max-stale", "forever"), Map.of(), List.of()))).getMessage());
+    }
+
+    @Test
+    void equalSettingsAreEqual() {
+        assertEquals(Settings.builder().url("embedded").map("a", "prod/a").build(),
+                Settings.builder().url("embedded").map("a", "prod/a").build());
+    }
+}

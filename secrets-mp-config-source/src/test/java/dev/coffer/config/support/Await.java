@@ -1,0 +1,34 @@
+package dev.coffer.config.support;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Polls a condition until it holds or a generous deadline passes; never asserts on speed. */
+public final class Await {
+    private Await() {}
+
+    public static void until(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+
+    /** Whether {@code call} throws now. */
+    public static boolean throwsNow(Runnable call) {
+        try {
+            call.run();
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+}
