@@ -151,6 +151,15 @@ final class SecretCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    @Command(name = "purge", description = "Delete a secret for good once its recovery window has passed (the audit trail stays).")
+    int purge(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>") String name) {
+        ApiClient api = options.client();
+        String id = SecretRef.parse(name).resolveId(api);
+        api.post("v1/secrets/" + id + "/purge", null);
+        options.out().print(Json.createObjectBuilder().add("id", id).add("purged", true).build(), "purged " + name);
+        return ExitCodes.OK;
+    }
+
     private static int moveAlias(ClientOptions options, String name, String alias, int version, String expected) {
         ApiClient api = options.client();
         JsonObjectBuilder body = Json.createObjectBuilder().add("version", version);

@@ -1,8 +1,7 @@
 package dev.coffer.server.cli;
 
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -31,19 +30,13 @@ record SecretRef(String environment, String path, String id) {
         if (id != null) {
             return id;
         }
-        String pageToken = null;
-        do {
-            JsonObject page = api.get("v1/secrets", ApiClient.query("environment", environment, "prefix", path, "pageToken", pageToken,
-                    "limit", "1000"));
-            for (JsonValue item : page.getJsonArray("items")) {
-                JsonObject secret = item.asJsonObject();
-                if (path.equals(secret.getString("path"))) {
-                    return secret.getString("id");
-                }
-            }
-            pageToken = page.containsKey("nextPageToken") && !page.isNull("nextPageToken") ? page.getString("nextPageToken") : null;
-        } while (pageToken != null);
-        throw new CliException(ExitCodes.NOT_FOUND, "SECRET_NOT_FOUND: no secret " + this + " that you may see");
+        return api.get(metadataPath(), Map.of()).getJsonObject("secret").getString("id");
+    }
+
+    /** The by-name metadata URL path {@code v1/metadata/<environment>/<path>}. */
+    private String metadataPath() {
+        return "v1/metadata/" + ApiClient.segment(environment) + "/"
+                + Arrays.stream(path.split("/", -1)).map(ApiClient::segment).collect(Collectors.joining("/"));
     }
 
     /** The read URL path {@code v1/secrets/<environment>/<path>}. */
