@@ -120,6 +120,13 @@ class CofferCliIT {
         Result noToken = cliWith("", null, "secret", "list");
         assertEquals(ExitCodes.UNAUTHENTICATED, noToken.exit, noToken.err);
 
+        // Deletion: scheduled, purge refused inside the window, restored.
+        assertOk(cli(null, "secret", "delete", "prod/payments/db", "--recovery-window-days", "7"));
+        Result early = cli(null, "secret", "purge", "prod/payments/db");
+        assertEquals(ExitCodes.CONFLICT, early.exit, early.err);
+        assertTrue(early.err.contains("RECOVERY_WINDOW_OPEN"), early.err);
+        assertOk(cli(null, "secret", "restore", "prod/payments/db"));
+
         // Restart: keys, token and data are reused.
         stopServer();
         startServer();
