@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.config.settings.Settings;
-import dev.coffer.config.support.Await;
 import dev.coffer.config.support.Embedded;
 import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.tck.support.Await;
 import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import io.smallrye.config.SmallRyeConfig;

@@ -19,6 +19,7 @@ import dev.coffer.spi.model.NewVersion;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.tck.support.Await;
 import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import io.smallrye.config.SmallRyeConfig;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,7 +107,7 @@ class ConfigSourceServerTest {
         SmallRyeConfig config = config(new CofferConfigSource(settings(tokenFile("app")).map("db", "prod/db").build()));
         assertEquals(v1, config.getValue("db", String.class));
         rotate(id, v2);
-        await("the rotated value", () -> v2.equals(config.getValue("db", String.class)));
+        Await.until("the rotated value", () -> v2.equals(config.getValue("db", String.class)));
     }
 
     @Test
@@ -119,11 +119,11 @@ class ConfigSourceServerTest {
         assertEquals(value, config.getValue("db", String.class));
 
         server.close();
-        await("a stale serve", () -> {
+        Await.until("a stale serve", () -> {
             assertEquals(value, config.getValue("db", String.class));
             return source.stats().staleServes() > 0;
         });
-        await("max-stale passes", () -> throwsNow(() -> config.getValue("db", String.class)));
+        Await.until("max-stale passes", () -> Await.throwsNow(() -> config.getValue("db", String.class)));
         CofferConfigException e = assertThrows(CofferConfigException.class, () -> config.getValue("db", String.class));
         assertEquals(ErrorCode.STORE_UNAVAILABLE, e.code());
         assertTrue(e.getMessage().contains("property 'db' (prod/db#current)"), e.getMessage());
@@ -167,7 +167,7 @@ class ConfigSourceServerTest {
         SmallRyeConfig config = config(source);
         config.getValue("db", String.class);
         revoke.run();
-        await("the revocation", () -> source.stats().revocations() == 1);
+        Await.until("the revocation", () -> source.stats().revocations() == 1);
         CofferConfigException e = assertThrows(CofferConfigException.class, () -> config.getValue("db", String.class));
         assertEquals(code, e.code());
         assertTrue(e.getMessage().contains("property 'db' (prod/db") && e.getMessage().contains(code.name()), e.getMessage());
@@ -191,7 +191,7 @@ class ConfigSourceServerTest {
         kernel.deletePolicy(ADMIN, "read-app-old");
 
         long refreshes = source.stats().refreshes();
-        await("three refreshes with the new token", () -> source.stats().refreshes() >= refreshes + 3);
+        Await.until("three refreshes with the new token", () -> source.stats().refreshes() >= refreshes + 3);
         assertEquals(0, source.stats().revocations());
         assertEquals(value, config.getValue("db", String.class));
     }
@@ -205,12 +205,12 @@ class ConfigSourceServerTest {
         CofferConfigSource source = new CofferConfigSource(settings(file).maxStale(Duration.ofMinutes(10)).map("db", "prod/db").build());
         // A token the server rejects: every refresh gets 401 even after re-reading, so access counts as revoked.
         Files.writeString(file, "not-a-token");
-        await("the revocation", () -> source.stats().revocations() == 1);
+        Await.until("the revocation", () -> source.stats().revocations() == 1);
         CofferConfigException e = assertThrows(CofferConfigException.class, () -> source.getValue("db"));
         assertEquals(ErrorCode.UNAUTHENTICATED, e.code());
         // A valid token again: the source recovers.
         Files.writeString(file, good);
-        await("recovery", () -> !throwsNow(() -> source.getValue("db")));
+        Await.until("recovery", () -> !Await.throwsNow(() -> source.getValue("db")));
         assertEquals(value, source.getValue("db"));
     }
 
@@ -233,27 +233,4 @@ class ConfigSourceServerTest {
         assertTrue(e.getMessage().contains("property 'db.password' (prod/db#current): STORE_UNAVAILABLE"), e.getMessage());
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
-    }
-
-    private static boolean throwsNow(Runnable call) {
-        try {
-            call.run();
-            return false;
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
 }

@@ -10,14 +10,10 @@ import dev.coffer.server.auth.TokenMinter.TokenRequest;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.standalone.DataDir;
 import dev.coffer.server.standalone.SigningKeys;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +43,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class LibertyApiIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -58,11 +53,9 @@ class LibertyApiIT {
     @ArquillianResource
     URL base;
 
-    private static final TokenMinter MINTER = new TokenMinter(
-            SigningKeys.load(DataDir.existing(Path.of(System.getProperty("coffer.it.keys")))).privateKey(), JwtSettings.defaults());
 
     private static String admin() {
-        return MINTER.mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
+        return LibertyCalls.adminToken();
     }
 
     @Test
@@ -121,7 +114,7 @@ class LibertyApiIT {
         assertUnauthenticated(bad);
         assertTrue(bad.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
 
-        String wrongAudience = new TokenMinter(SigningKeys.load(DataDir.existing(Path.of(System.getProperty("coffer.it.keys"))))
+        String wrongAudience = new TokenMinter(SigningKeys.load(DataDir.existing(LibertyCalls.keys()))
                 .privateKey(), new JwtSettings("coffer", "someone-else")).mint(TokenRequest.subject("admin"));
         assertUnauthenticated(send("GET", "v1/secrets?environment=prod", wrongAudience, null));
 
@@ -172,7 +165,7 @@ class LibertyApiIT {
         String id = json(created).getString("id");
         assertEquals(201, send("POST", "v1/secrets/" + id + "/versions", admin(), "{\"value\":\"hidden\"}").statusCode());
 
-        String reader = MINTER.mint(TokenRequest.subject("mallory").groups(List.of("not-an-admin")));
+        String reader = LibertyCalls.MINTER.mint(TokenRequest.subject("mallory").groups(List.of("not-an-admin")));
         HttpResponse<String> denied = send("GET", "v1/secrets/prod/" + path, reader, null);
         assertEquals(403, denied.statusCode(), denied.body());
         assertEquals("ACCESS_DENIED", json(denied).getString("code"));
@@ -197,18 +190,10 @@ class LibertyApiIT {
     }
 
     private HttpResponse<String> send(String method, String relative, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.toURI().resolve(relative));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return LibertyCalls.send(base, method, relative, token, body);
     }
 
     private static JsonObject json(HttpResponse<String> response) {
-        return Json.createReader(new StringReader(response.body())).readObject();
+        return LibertyCalls.json(response);
     }
 }

@@ -2,28 +2,16 @@ package dev.coffer.server.liberty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.coffer.server.auth.JwtSettings;
-import dev.coffer.server.auth.TokenMinter;
-import dev.coffer.server.auth.TokenMinter.TokenRequest;
-import dev.coffer.server.standalone.AdminBootstrap;
-import dev.coffer.server.standalone.DataDir;
-import dev.coffer.server.standalone.SigningKeys;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
-import java.io.StringReader;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -53,9 +41,6 @@ class LibertyPostgresIT {
     private static final String ADDRESS = System.getProperty("coffer.test.postgres", "127.0.0.1:5432");
     private static final String DATABASE = "coffer_liberty_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)
             .toLowerCase(Locale.ROOT);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final TokenMinter MINTER = new TokenMinter(
-            SigningKeys.load(DataDir.existing(Path.of(System.getProperty("coffer.it.keys")))).privateKey(), JwtSettings.defaults());
 
     static boolean postgresAvailable() {
         try {
@@ -99,7 +84,7 @@ class LibertyPostgresIT {
 
     @Test
     void theLifecycleIsStoredInPostgres() throws Exception {
-        String admin = MINTER.mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
+        String admin = LibertyCalls.adminToken();
         String path = "liberty/pg-" + UUID.randomUUID().toString().substring(0, 8);
 
         HttpResponse<String> created = send("POST", "v1/secrets", admin,
@@ -134,19 +119,7 @@ class LibertyPostgresIT {
         assertEquals(true, json(verify).getBoolean("intact"), verify.body());
     }
 
-    private HttpResponse<String> send(String method, String relative, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.toURI().resolve(relative))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private static JsonObject json(HttpResponse<String> response) {
-        return Json.createReader(new StringReader(response.body())).readObject();
-    }
 
     private static Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + ADDRESS + "/" + database + "?connectTimeout=3", "postgres", null);
@@ -156,5 +129,13 @@ class LibertyPostgresIT {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute(statement);
         }
+    }
+
+    private HttpResponse<String> send(String method, String relative, String token, String body) throws Exception {
+        return LibertyCalls.send(base, method, relative, token, body);
+    }
+
+    private static JsonObject json(HttpResponse<String> response) {
+        return LibertyCalls.json(response);
     }
 }

@@ -10,6 +10,7 @@ import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.error.VersionDestroyedException;
 import dev.coffer.spi.error.VersionDisabledException;
+import dev.coffer.spi.internal.Messages;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -35,8 +36,8 @@ final class RemoteErrors {
         String requestId = text(problem, "requestId");
         String message = (detail == null ? "the server answered HTTP " + status : detail)
                 + " (" + where + ": HTTP " + status
-                + (code == null && text(problem, "code") != null ? " " + printable(text(problem, "code")) : "")
-                + (requestId == null ? "" : ", request " + printable(requestId)) + ")";
+                + (code == null && text(problem, "code") != null ? " " + Messages.printable(text(problem, "code")) : "")
+                + (requestId == null ? "" : ", request " + Messages.printable(requestId)) + ")";
         if (code == null) {
             code = codeForStatus(status);
         }
@@ -93,15 +94,5 @@ final class RemoteErrors {
         }
         JsonValue value = object.get(field);
         return value instanceof JsonString s ? s.getString() : null;
-    }
-
-    /** At most 200 printable characters. */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return out.toString();
     }
 }

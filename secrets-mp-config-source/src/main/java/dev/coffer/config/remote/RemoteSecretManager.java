@@ -14,6 +14,7 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.NewVersion;
@@ -338,7 +339,7 @@ public final class RemoteSecretManager implements SecretManager {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(page, "page");
         if (!query.tenant().equals(ctx.tenant())) {
-            throw new AccessDeniedException(ErrorCode.ACCESS_DENIED, "audit of tenant '" + RemoteErrors.printable(query.tenant())
+            throw new AccessDeniedException(ErrorCode.ACCESS_DENIED, "audit of tenant '" + Messages.printable(query.tenant())
                     + "' is outside the caller's tenant '" + ctx.tenant() + "'");
         }
         Query q = new Query()
@@ -525,7 +526,7 @@ public final class RemoteSecretManager implements SecretManager {
     private static String idRoute(String secretId) {
         if (secretId == null || !SECRET_ID.matcher(secretId).matches()) {
             throw new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
-                    "no secret with id '" + (secretId == null ? "null" : RemoteErrors.printable(secretId)) + "'");
+                    "no secret with id '" + (secretId == null ? "null" : Messages.printable(secretId)) + "'");
         }
         return "v1/secrets/" + secretId;
     }

@@ -1,6 +1,7 @@
 package dev.coffer.config.settings;
 
 import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionSelector;
 import java.util.Objects;
@@ -40,7 +41,7 @@ public record SecretMapping(String property, String environment, String path, Ve
                     + "<property>=<environment>/<path>[#alias|@version]");
         }
         String t = text == null ? "" : text.trim();
-        String where = key + "='" + Settings.printable(t) + "'";
+        String where = key + "='" + Messages.printable(t) + "'";
         int hash = t.indexOf('#');
         int at = t.indexOf('@');
         if (hash >= 0 && at >= 0) {
@@ -68,7 +69,7 @@ public record SecretMapping(String property, String environment, String path, Ve
 
     private static int version(String where, String digits) {
         if (!digits.matches("\\d{1,9}")) {
-            throw new IllegalArgumentException(where + ": version '" + Settings.printable(digits)
+            throw new IllegalArgumentException(where + ": version '" + Messages.printable(digits)
                     + "' after @ is not a number; write e.g. @3");
         }
         return Integer.parseInt(digits);

@@ -1,5 +1,7 @@
 package dev.coffer.config.settings;
 
+import dev.coffer.spi.internal.Durations;
+import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.model.SecretPath;
 import java.net.URI;
 import java.nio.file.Path;
@@ -100,7 +102,7 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
         try {
             return Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(ORDINAL + "='" + printable(text) + "' is not an integer");
+            throw new IllegalArgumentException(ORDINAL + "='" + Messages.printable(text) + "' is not an integer");
         }
     }
 
@@ -117,19 +119,6 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
     /** Whether the embedded transport is selected. */
     public boolean embedded() {
         return EMBEDDED.equals(url);
-    }
-
-    /** At most 200 printable characters of {@code text}, for messages. */
-    static String printable(String text) {
-        if (text == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return out.toString();
     }
 
     private static void check(String key, Runnable rule) {
@@ -223,10 +212,10 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
                 try {
                     uri = URI.create(url);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(URL + "='" + printable(url) + "' is not a URL; write http(s)://host:port/ or embedded");
+                    throw new IllegalArgumentException(URL + "='" + Messages.printable(url) + "' is not a URL; write http(s)://host:port/ or embedded");
                 }
                 if (!uri.isAbsolute() || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new IllegalArgumentException(URL + "='" + printable(url) + "' must be an http(s) URL or embedded");
+                    throw new IllegalArgumentException(URL + "='" + Messages.printable(url) + "' must be an http(s) URL or embedded");
                 }
                 if (tokenFile == null) {
                     throw new IllegalArgumentException(URL + " is a server URL, so " + TOKEN_FILE + " is required");

@@ -1,14 +1,18 @@
-package dev.coffer.config.support;
+package dev.coffer.tck.support;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds or a generous deadline passes; never asserts on speed. */
+/**
+ * Polls a condition until it holds or a generous deadline (30 s) passes, for tests of background
+ * work (refreshes, expiry). Never an assertion on speed: the deadline only ends a hung test.
+ */
 public final class Await {
     private Await() {}
 
+    /** Returns once {@code condition} holds; fails naming {@code what} after the deadline. */
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("timed out waiting until " + what);

@@ -1,4 +1,4 @@
-package dev.coffer.config.settings;
+package dev.coffer.spi.internal;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,13 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the durations of the {@code coffer.*} settings: {@code 500ms}, {@code 60s}, {@code 5m},
+ * Parses the durations Coffer's settings, CLI options and API fields are written in (not API): {@code 500ms}, {@code 60s}, {@code 5m},
  * {@code 1h}, {@code 2d}, ISO-8601 ({@code PT60S}) and a bare {@code 0}. A bare number other than
  * zero is refused: {@code 60} could mean seconds or milliseconds, and guessing wrong silently is
  * worse than failing at startup.
  *
  * <pre>{@code
  * Durations.parse("coffer.cache.ttl", "90s"); // PT1M30S
+ * Durations.parse("rotationPeriod", "90d");   // PT2160H
  * }</pre>
  */
 public final class Durations {
@@ -53,7 +54,7 @@ public final class Durations {
                 // fall through to the message below
             }
         }
-        throw new IllegalArgumentException(key + "='" + Settings.printable(t)
+        throw new IllegalArgumentException(key + "='" + Messages.printable(t)
                 + "' is not a duration; write e.g. 500ms, 60s, 5m, 1h, 2d or ISO-8601 PT60S");
     }
 }

@@ -1,4 +1,4 @@
-package dev.coffer.config.settings;
+package dev.coffer.spi.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
