@@ -3,34 +3,17 @@ package dev.coffer.server.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.support.OneServerPerClass;
 import dev.coffer.server.support.Reply;
-import dev.coffer.server.support.TestServer;
 import dev.coffer.spi.access.Policy;
-import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Policies, break-glass, audit, health, metrics and OpenAPI routes. */
-@ExtendWith(NoValueLeaks.class)
-class AdminApiTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class AdminApiTest extends OneServerPerClass {
     @Test
     void policiesCanBePutReadListedAndDeleted() {
         String policy = "{\"effect\":\"allow\",\"principals\":[\"group:readers\"],\"actions\":[\"secrets:read\"],"

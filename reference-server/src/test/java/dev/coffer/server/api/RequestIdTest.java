@@ -4,31 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.coffer.server.support.OneServerPerClass;
 import dev.coffer.server.support.Reply;
-import dev.coffer.server.support.TestServer;
-import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** X-Request-Id on every response and in audit; reason and ticket headers in audit. */
-@ExtendWith(NoValueLeaks.class)
-class RequestIdTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class RequestIdTest extends OneServerPerClass {
     @Test
     void givenRequestIdIsEchoedAndRecordedInAudit() {
         String id = server.create("prod", "rid/db");

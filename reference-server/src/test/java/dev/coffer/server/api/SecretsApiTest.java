@@ -5,33 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.support.OneServerPerClass;
 import dev.coffer.server.support.Reply;
-import dev.coffer.server.support.TestServer;
-import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every /v1/secrets route over real HTTP with real tokens. */
-@ExtendWith(NoValueLeaks.class)
-class SecretsApiTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class SecretsApiTest extends OneServerPerClass {
     @Test
     void createAnswers201WithIdAndLocation() {
         Reply reply = server.post("v1/secrets", "{\"environment\":\"prod\",\"path\":\"payments/stripe\",\"ownerTeam\":\"payments\","
