@@ -140,6 +140,32 @@ class CofferConfigSourceTest {
     }
 
     @Test
+    void aHungServerCannotKeepAValueServedPastMaxStale() {
+        String value = TestValues.text();
+        coffer.create("prod/db", value);
+        CofferConfigSource source = new CofferConfigSource(fast().map("db", "prod/db").build(), coffer);
+        SmallRyeConfig config = config(source);
+
+        coffer.hang(true); // the next refresh is accepted and never answered
+        try {
+            Await.until("a stale serve while the refresh hangs", () -> {
+                assertEquals(value, config.getValue("db", String.class));
+                return source.stats().staleServes() > 0;
+            });
+            Await.until("max-stale passes while the refresh still hangs",
+                    () -> Await.throwsNow(() -> config.getValue("db", String.class)));
+            CofferConfigException e = assertThrows(CofferConfigException.class, () -> config.getValue("db", String.class));
+            assertEquals(ErrorCode.STORE_UNAVAILABLE, e.code());
+            assertEquals(0, source.stats().refreshFailures(), "the refresh has not even failed yet");
+            NoValueLeaks.assertNoValueIn(e);
+        } finally {
+            coffer.hang(false);
+        }
+        Await.until("recovery once the server answers", () -> !Await.throwsNow(() -> config.getValue("db", String.class)));
+        assertEquals(value, config.getValue("db", String.class));
+    }
+
+    @Test
     void disabledVersionFailsClosedAtTheNextRefreshAndComesBackWhenEnabled() {
         String v1 = TestValues.text();
         String v2 = TestValues.text();

@@ -43,6 +43,8 @@ final class Entry {
     // Refresh side only, guarded by this.
     long staleAtNanos;
     long expiredAtNanos;
+    /** Counts successful fetches; a deadline set for one fetch is void once a later one succeeds. */
+    long generation;
     int failures;
     ScheduledFuture<?> task;
 

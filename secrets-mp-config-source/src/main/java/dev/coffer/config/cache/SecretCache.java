@@ -42,9 +42,11 @@ import java.util.logging.Logger;
  *       served (fail open within max-stale, then closed).</li>
  *   <li>An explicit revocation (see {@link Revocation}) drops the value at once. Revoked entries are
  *       still checked every ttl, so a re-enabled version or restored secret comes back.</li>
- *   <li>One daemon thread, {@code coffer-config-refresh}, does every refresh, and also moves entries
- *       to stale and expired; so a read never looks at a clock: it is one map lookup, one
- *       volatile read and one counter increment.</li>
+ *   <li>One daemon thread, {@code coffer-config-refresh}, does every refresh. A second one,
+ *       {@code coffer-config-deadlines}, which never waits on the network, moves an entry to stale
+ *       when its freshness ends and to expired when max-stale has passed without a successful
+ *       refresh, even while a refresh hangs on an unresponsive server. So a read never looks at a
+ *       clock: it is one map lookup, one volatile read and one counter increment.</li>
  *   <li>State changes are logged once each (property, path, code and counters; never a value).</li>
  * </ul>
  */
@@ -58,6 +60,7 @@ public final class SecretCache implements AutoCloseable {
     private final Counters counters = new Counters();
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final long ttl;
     private final long jitter;
     private final long maxStale;
@@ -73,6 +76,9 @@ public final class SecretCache implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("coffer-config-refresh"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("coffer-config-deadlines"));
+        deadlines.setRemoveOnCancelPolicy(true);
+        deadlines.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         for (SecretMapping m : settings.mappings().values()) {
             entries.put(m.property(), new Entry(m.property(), m, false));
         }
@@ -134,6 +140,7 @@ public final class SecretCache implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        deadlines.shutdownNow();
         fetcher.close();
     }
 
@@ -206,12 +213,51 @@ public final class SecretCache implements AutoCloseable {
         e.staleAtNanos = now + life;
         e.expiredAtNanos = saturatedAdd(e.staleAtNanos, maxStale);
         e.failures = 0;
+        long generation = ++e.generation;
         e.served = new Served(v, State.FRESH, null);
         if (before == State.STALE || before == State.EXPIRED || before == State.REVOKED) {
             LOG.info(() -> "Coffer ConfigSource: " + e.describe() + " recovered from " + before
                     + " and is fresh again " + counterText());
         }
         schedule(e, life - Math.min(life / 10, MAX_MARGIN));
+        deadline(e, generation, State.STALE, life);
+        if (maxStale < Long.MAX_VALUE / 8) {
+            deadline(e, generation, State.EXPIRED, saturatedAdd(life, maxStale));
+        }
+    }
+
+    /**
+     * At {@code delayNanos} from now, unless a later fetch has succeeded meanwhile, moves the entry
+     * to {@code target}: a refresh still in flight (a hung server) must not keep a value fresh, or
+     * served past max-stale. Stale and expired entries record {@code STORE_UNAVAILABLE}.
+     */
+    private void deadline(Entry e, long generation, State target, long delayNanos) {
+        if (closed) {
+            return;
+        }
+        try {
+            deadlines.schedule(() -> {
+                synchronized (e) {
+                    Served s = e.served;
+                    if (closed || e.removed || e.generation != generation) {
+                        return;
+                    }
+                    if (target == State.STALE && s.state() == State.FRESH) {
+                        e.served = new Served(s.value(), State.STALE, ErrorCode.STORE_UNAVAILABLE);
+                        LOG.warning(() -> "Coffer ConfigSource: " + e.describe() + " is served stale: no refresh has succeeded"
+                                + " since its freshness ended; served up to " + settings.maxStale() + " more " + counterText());
+                    } else if (target == State.EXPIRED && (s.state() == State.FRESH || s.state() == State.STALE)) {
+                        ErrorCode code = s.code() != null ? s.code() : ErrorCode.STORE_UNAVAILABLE;
+                        e.served = new Served(null, State.EXPIRED, code);
+                        LOG.severe(() -> "Coffer ConfigSource: " + e.describe() + " expired: no refresh succeeded (" + code
+                                + ") within " + Settings.MAX_STALE + "=" + settings.maxStale() + " past freshness; reads fail "
+                                + counterText());
+                    }
+                }
+            }, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
+        }
     }
 
     private void revoked(Entry e, RuntimeException ex) {

@@ -17,12 +17,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real in-memory Coffer (kernel, policies, audit) seen by the ConfigSource as the embedded
  * transport, reading as {@code service:app}. The manager handed out counts reads and listings and
- * can simulate an outage ({@code STORE_UNAVAILABLE}); it is a wrapper of the real manager, not a mock.
+ * can simulate an outage ({@code STORE_UNAVAILABLE}) or a hung server; it is a wrapper of the real
+ * manager, not a mock.
  */
 public final class Embedded implements EmbeddedSecrets {
     public static final String TENANT = "acme";
@@ -32,6 +34,7 @@ public final class Embedded implements EmbeddedSecrets {
     public final AtomicInteger reads = new AtomicInteger();
     public final AtomicInteger lists = new AtomicInteger();
     private volatile boolean outage;
+    private volatile CountDownLatch hang;
     private final SecretManager wrapped;
 
     public Embedded() {
@@ -45,6 +48,10 @@ public final class Embedded implements EmbeddedSecrets {
                         reads.incrementAndGet();
                     } else if (method.getName().equals("list")) {
                         lists.incrementAndGet();
+                    }
+                    CountDownLatch h = hang;
+                    if (h != null && method.getDeclaringClass() == SecretManager.class) {
+                        h.await(); // a server that accepts the call and never answers
                     }
                     if (outage && method.getDeclaringClass() == SecretManager.class) {
                         throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "simulated outage");
@@ -70,6 +77,19 @@ public final class Embedded implements EmbeddedSecrets {
     /** Makes every call fail with STORE_UNAVAILABLE while {@code true}. */
     public void outage(boolean on) {
         outage = on;
+    }
+
+    /** While {@code true}, every call blocks (like a hung server) until this is set back to {@code false}. */
+    public void hang(boolean on) {
+        if (on) {
+            hang = new CountDownLatch(1);
+        } else {
+            CountDownLatch h = hang;
+            hang = null;
+            if (h != null) {
+                h.countDown();
+            }
+        }
     }
 
     /** Creates {@code env/path} with a current version holding {@code value}; returns the id. */
