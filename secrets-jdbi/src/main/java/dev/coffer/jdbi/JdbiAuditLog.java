@@ -46,8 +46,6 @@ import org.jdbi.v3.core.JdbiException;
  * }</pre>
  */
 public final class JdbiAuditLog implements AuditLog {
-    private static final String QUERY_TOKEN_TAG = "audit/1";
-
     private final Database db;
     private final GroupCommitter committer;
     private final AtomicLong soloCommits = new AtomicLong();
@@ -98,7 +96,7 @@ public final class JdbiAuditLog implements AuditLog {
     public Page<AuditEvent> query(AuditQuery query, PageRequest page) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(page, "page");
-        long after = page.pageToken() == null ? 0 : afterSeq(page.pageToken());
+        long after = page.pageToken() == null ? 0 : PageTokens.auditSeq(page.pageToken());
         StringBuilder sql = new StringBuilder("SELECT " + AuditRows.COLUMNS + " FROM audit_events"
                 + " WHERE tenant = :tenant AND seq > :after");
         Map<String, Object> binds = new HashMap<>();
@@ -130,7 +128,7 @@ public final class JdbiAuditLog implements AuditLog {
             return new Page<>(rows, null);
         }
         List<AuditEvent> items = rows.subList(0, page.limit());
-        return new Page<>(items, PageTokens.encode(QUERY_TOKEN_TAG, Long.toString(items.get(items.size() - 1).seq())));
+        return new Page<>(items, PageTokens.afterAuditEvent(items.get(items.size() - 1).seq()));
     }
 
     private static void filter(StringBuilder sql, Map<String, Object> binds, String column, String value) {
@@ -174,17 +172,5 @@ public final class JdbiAuditLog implements AuditLog {
 
     private List<AuditEvent> commitBatch(List<AuditEvent> drafts) {
         return db.transact(h -> AuditRows.append(h, drafts), ErrorCode.AUDIT_UNAVAILABLE);
-    }
-
-    private static long afterSeq(String token) {
-        try {
-            long seq = Long.parseLong(PageTokens.decode(QUERY_TOKEN_TAG, token));
-            if (seq < 1) {
-                throw PageTokens.malformed();
-            }
-            return seq;
-        } catch (NumberFormatException e) {
-            throw PageTokens.malformed();
-        }
     }
 }

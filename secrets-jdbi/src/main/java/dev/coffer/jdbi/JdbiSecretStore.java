@@ -9,7 +9,6 @@ import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
-import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
@@ -51,8 +50,6 @@ import org.jdbi.v3.core.JdbiException;
  * }</pre>
  */
 public final class JdbiSecretStore implements SecretStore {
-    private static final String LIST_TOKEN_TAG = "secrets/1";
-
     private final Database db;
 
     JdbiSecretStore(Database db) {
@@ -124,7 +121,7 @@ public final class JdbiSecretStore implements SecretStore {
     public Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(page, "page");
-        String[] after = page.pageToken() == null ? null : listPosition(page.pageToken());
+        String[] after = page.pageToken() == null ? null : PageTokens.secretPosition(page.pageToken());
         StringBuilder sql = new StringBuilder("SELECT " + SecretRows.SECRET_COLUMNS + " FROM secrets WHERE tenant = :tenant");
         Map<String, Object> binds = new HashMap<>();
         binds.put("tenant", tenant);
@@ -148,7 +145,7 @@ public final class JdbiSecretStore implements SecretStore {
             return new Page<>(rows, null);
         }
         List<Secret> items = rows.subList(0, page.limit());
-        return new Page<>(items, PageTokens.encode(LIST_TOKEN_TAG, items.get(items.size() - 1).path().qualifiedName()));
+        return new Page<>(items, PageTokens.afterSecret(items.get(items.size() - 1).path()));
     }
 
     @Override
@@ -338,22 +335,5 @@ public final class JdbiSecretStore implements SecretStore {
             throw StoreRules.secretNotFound(tenant, secretId);
         }
         return SecretRows.lock(h, tenant, secretId).orElseThrow(() -> StoreRules.secretNotFound(tenant, secretId));
-    }
-
-    // The environment and path a list token points after.
-    private static String[] listPosition(String token) {
-        String qualified = PageTokens.decode(LIST_TOKEN_TAG, token);
-        int slash = qualified.indexOf('/');
-        if (slash < 0) {
-            throw PageTokens.malformed();
-        }
-        String[] position = {qualified.substring(0, slash), qualified.substring(slash + 1)};
-        try {
-            SecretPath.requireEnvironment(position[0]);
-            SecretPath.requirePath(position[1]);
-        } catch (SecretsException e) {
-            throw PageTokens.malformed();
-        }
-        return position;
     }
 }

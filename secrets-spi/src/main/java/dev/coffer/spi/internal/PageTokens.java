@@ -2,6 +2,8 @@ package dev.coffer.spi.internal;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.model.SecretPath;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -12,7 +14,58 @@ import java.util.Base64;
  * while rows are added.
  */
 public final class PageTokens {
+    private static final String SECRETS_TAG = "secrets/1";
+    private static final String AUDIT_TAG = "audit/1";
+
     private PageTokens() {}
+
+    /** The token of a secret listing's next page, which starts after {@code last}. */
+    public static String afterSecret(SecretPath last) {
+        return encode(SECRETS_TAG, last.qualifiedName());
+    }
+
+    /**
+     * The environment and path a secret listing's token points after ({@code [environment, path]}).
+     *
+     * @throws InvalidRequestException {@code INVALID_ARGUMENT} for a token no secret listing issued
+     */
+    public static String[] secretPosition(String token) {
+        String qualified = decode(SECRETS_TAG, token);
+        int slash = qualified.indexOf('/');
+        if (slash < 0) {
+            throw malformed();
+        }
+        String[] position = {qualified.substring(0, slash), qualified.substring(slash + 1)};
+        try {
+            SecretPath.requireEnvironment(position[0]);
+            SecretPath.requirePath(position[1]);
+        } catch (SecretsException e) {
+            throw malformed();
+        }
+        return position;
+    }
+
+    /** The token of an audit query's next page, which starts after event {@code lastSeq}. */
+    public static String afterAuditEvent(long lastSeq) {
+        return encode(AUDIT_TAG, Long.toString(lastSeq));
+    }
+
+    /**
+     * The sequence number an audit query's token points after.
+     *
+     * @throws InvalidRequestException {@code INVALID_ARGUMENT} for a token no audit query issued
+     */
+    public static long auditSeq(String token) {
+        try {
+            long seq = Long.parseLong(decode(AUDIT_TAG, token));
+            if (seq < 1) {
+                throw malformed();
+            }
+            return seq;
+        } catch (NumberFormatException e) {
+            throw malformed();
+        }
+    }
 
     /** A token for the page after {@code position}. */
     public static String encode(String tag, String position) {

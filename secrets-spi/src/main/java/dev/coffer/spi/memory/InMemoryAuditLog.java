@@ -28,8 +28,6 @@ import java.util.Optional;
  * }</pre>
  */
 public final class InMemoryAuditLog implements AuditLog {
-    private static final String QUERY_TOKEN_TAG = "audit/1";
-
     private final List<AuditEvent> events = new ArrayList<>();
     private long headSeq;
     private String headHash = AuditChain.GENESIS;
@@ -65,14 +63,14 @@ public final class InMemoryAuditLog implements AuditLog {
     public synchronized Page<AuditEvent> query(AuditQuery query, PageRequest page) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(page, "page");
-        long after = page.pageToken() == null ? 0 : afterSeq(page.pageToken());
+        long after = page.pageToken() == null ? 0 : PageTokens.auditSeq(page.pageToken());
         List<AuditEvent> items = new ArrayList<>();
         for (AuditEvent e : events) {
             if (e.seq() <= after || !query.matches(e)) {
                 continue;
             }
             if (items.size() == page.limit()) {
-                String next = PageTokens.encode(QUERY_TOKEN_TAG, Long.toString(items.get(items.size() - 1).seq()));
+                String next = PageTokens.afterAuditEvent(items.get(items.size() - 1).seq());
                 return new Page<>(items, next);
             }
             items.add(e);
@@ -129,17 +127,4 @@ public final class InMemoryAuditLog implements AuditLog {
         }
         throw new IllegalArgumentException("no event " + seq + " is stored");
     }
-
-    private static long afterSeq(String token) {
-        try {
-            long seq = Long.parseLong(PageTokens.decode(QUERY_TOKEN_TAG, token));
-            if (seq < 1) {
-                throw PageTokens.malformed();
-            }
-            return seq;
-        } catch (NumberFormatException e) {
-            throw PageTokens.malformed();
-        }
-    }
-
 }

@@ -7,7 +7,6 @@ import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
-import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
@@ -46,8 +45,6 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class InMemorySecretStore implements SecretStore {
-    private static final String LIST_TOKEN_TAG = "secrets/1";
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, TenantSecrets> tenants = new HashMap<>();
 
@@ -109,7 +106,7 @@ public final class InMemorySecretStore implements SecretStore {
     public Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(page, "page");
-        String[] position = page.pageToken() == null ? null : listPosition(page.pageToken());
+        String[] position = page.pageToken() == null ? null : PageTokens.secretPosition(page.pageToken());
         return locked(() -> {
             TenantSecrets t = tenants.get(tenant);
             List<Secret> items = new ArrayList<>();
@@ -128,7 +125,7 @@ public final class InMemorySecretStore implements SecretStore {
                     items.add(e.secret());
                 }
             }
-            String next = more ? PageTokens.encode(LIST_TOKEN_TAG, items.get(items.size() - 1).path().qualifiedName()) : null;
+            String next = more ? PageTokens.afterSecret(items.get(items.size() - 1).path()) : null;
             return new Page<>(items, next);
         });
     }
@@ -299,23 +296,6 @@ public final class InMemorySecretStore implements SecretStore {
 
     private SecretEntry require(String tenant, String secretId) {
         return entry(tenant, secretId).orElseThrow(() -> StoreRules.secretNotFound(tenant, secretId));
-    }
-
-    // The environment and path a list token points after.
-    private static String[] listPosition(String token) {
-        String qualified = PageTokens.decode(LIST_TOKEN_TAG, token);
-        int slash = qualified.indexOf('/');
-        if (slash < 0) {
-            throw PageTokens.malformed();
-        }
-        String[] position = {qualified.substring(0, slash), qualified.substring(slash + 1)};
-        try {
-            SecretPath.requireEnvironment(position[0]);
-            SecretPath.requirePath(position[1]);
-        } catch (SecretsException e) {
-            throw PageTokens.malformed();
-        }
-        return position;
     }
 
     private <T> T locked(Supplier<T> work) {
