@@ -7,10 +7,12 @@ import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
 import java.util.List;
+import java.util.Objects;
 
 /** The in-memory parts of {@code secrets-spi}: for demos and tests; everything vanishes on exit. */
 public final class InMemoryBackend implements Backend {
     private final InMemorySecrets parts;
+    private final AuditLog auditLog;
 
     /** A backend over fresh in-memory parts. */
     public InMemoryBackend() {
@@ -19,7 +21,16 @@ public final class InMemoryBackend implements Backend {
 
     /** A backend over {@code parts}, so tests can reach the parts behind the server. */
     public InMemoryBackend(InMemorySecrets parts) {
-        this.parts = parts;
+        this(parts, parts.auditLog());
+    }
+
+    /**
+     * A backend over {@code parts} that audits to {@code auditLog} instead of the parts' own log
+     * (tests wrap it, e.g. to simulate an outage).
+     */
+    public InMemoryBackend(InMemorySecrets parts, AuditLog auditLog) {
+        this.parts = Objects.requireNonNull(parts, "parts");
+        this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
     }
 
     @Override
@@ -34,7 +45,7 @@ public final class InMemoryBackend implements Backend {
 
     @Override
     public AuditLog auditLog() {
-        return parts.auditLog();
+        return auditLog;
     }
 
     @Override

@@ -6,19 +6,15 @@ import dev.coffer.server.auth.JwtSettings;
 import dev.coffer.server.auth.SmallRyeTokenVerifier;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.metrics.Metrics;
-import dev.coffer.server.api.HealthCheck;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.standalone.Backend;
+import dev.coffer.server.standalone.InMemoryBackend;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.server.standalone.StandaloneServer;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.memory.InMemorySecrets;
-import dev.coffer.spi.audit.AuditLog;
-import dev.coffer.spi.crypto.Envelope;
-import dev.coffer.spi.store.PolicyStore;
-import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tck.ManagerFixture;
 import dev.coffer.tck.support.SwitchableAuditLog;
 import java.lang.reflect.InvocationTargetException;
@@ -31,6 +27,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,8 +45,8 @@ import org.glassfish.jersey.server.ResourceConfig;
  *       cluster → {@code cluster};</li>
  *   <li>source addresses: the server trusts {@code X-Forwarded-For} and the client forwards
  *       {@code ctx.sourceIp()} in it, the deployment of a server behind one trusted proxy;</li>
- *   <li>no clock and no audit outage (the server's time and log are not the test's to move), no
- *       purge (no route), describe-by-path answered by listing.</li>
+ *   <li>an audit outage switch (the server's audit log fails appends), but no clock: the
+ *       server's time is not the test's to move.</li>
  * </ul>
  */
 public final class RemoteFixture implements ManagerFixture {
@@ -70,41 +67,7 @@ public final class RemoteFixture implements ManagerFixture {
 
     /** Gives the shared server fresh, empty in-memory parts and connects a client to it. */
     public RemoteFixture() {
-        Backend backend = new Backend() {
-            @Override
-            public SecretStore secretStore() {
-                return parts.secretStore();
-            }
-
-            @Override
-            public Envelope envelope() {
-                return parts.envelope();
-            }
-
-            @Override
-            public AuditLog auditLog() {
-                return audit;
-            }
-
-            @Override
-            public PolicyStore policyStore() {
-                return parts.policyStore();
-            }
-
-            @Override
-            public List<HealthCheck> healthChecks() {
-                return List.of();
-            }
-
-            @Override
-            public String description() {
-                return "remote TCK fixture";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Backend backend = new InMemoryBackend(parts, audit);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog());
         kernel = Kernel.over(backend, new Metrics());
         CURRENT.set(kernel);
@@ -168,9 +131,15 @@ public final class RemoteFixture implements ManagerFixture {
     }
 
     /**
-     * Makes the server's audit appends fail (503 {@code AUDIT_UNAVAILABLE}) while {@code true}. Not
-     * offered as {@link #auditOutage()}: the TCK fixture keeps the remote capabilities minimal.
+     * The server's audit appends fail while switched on: the TCK's fail-closed tests then check,
+     * over HTTP, that the server answers 503 {@code AUDIT_UNAVAILABLE} and changes nothing.
      */
+    @Override
+    public Optional<AuditOutage> auditOutage() {
+        return Optional.of(audit::failAppends);
+    }
+
+    /** Makes the server's audit appends fail (503 {@code AUDIT_UNAVAILABLE}) while {@code true}. */
     public void failAuditAppends(boolean failing) {
         audit.failAppends(failing);
     }
