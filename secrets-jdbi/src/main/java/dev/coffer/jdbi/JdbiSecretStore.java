@@ -232,14 +232,7 @@ public final class JdbiSecretStore implements SecretStore {
     @Override
     public AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected,
             Instant now, BeforeCommit<AliasMove> hook) {
-        Aliases.requireName(alias);
-        Objects.requireNonNull(expected, "expected");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(hook, "hook");
-        if (Aliases.PREVIOUS.equals(alias)) {
-            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
-                    "alias 'previous' cannot be moved directly; it follows 'current' when 'current' moves");
-        }
+        StoreRules.requireMovableAlias(alias, expected, now, hook);
         return db.write(h -> {
             Secret secret = lock(h, tenant, secretId).secret();
             SecretPath path = secret.path();

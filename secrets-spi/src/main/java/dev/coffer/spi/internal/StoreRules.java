@@ -2,6 +2,7 @@ package dev.coffer.spi.internal;
 
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.error.VersionDestroyedException;
 import dev.coffer.spi.error.VersionDisabledException;
@@ -9,6 +10,8 @@ import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -29,6 +32,21 @@ public final class StoreRules {
     /** The error for a version number the secret does not have. */
     public static NotFoundException versionNotFound(SecretPath path, int number) {
         return new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + number + " of " + path + " does not exist");
+    }
+
+    /**
+     * The arguments of a {@code moveAlias} before any lookup: a valid alias name other than
+     * {@code previous} (which only follows {@code current}), and the required arguments present.
+     */
+    public static void requireMovableAlias(String alias, OptionalInt expected, Instant now, Object hook) {
+        Aliases.requireName(alias);
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(hook, "hook");
+        if (Aliases.PREVIOUS.equals(alias)) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "alias 'previous' cannot be moved directly; it follows 'current' when 'current' moves");
+        }
     }
 
     /** An alias may only point at an existing, enabled version. */
