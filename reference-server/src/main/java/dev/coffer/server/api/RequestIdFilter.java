@@ -29,9 +29,15 @@ public final class RequestIdFilter implements ContainerRequestFilter, ContainerR
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String given = request.getHeaderString(RequestFacts.REQUEST_ID_HEADER);
-        request.setProperty(RequestFacts.REQUEST_ID,
-                given != null && ACCEPTED.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        request.setProperty(RequestFacts.REQUEST_ID, requestId(request.getHeaderString(RequestFacts.REQUEST_ID_HEADER)));
+    }
+
+    /**
+     * The request id for a request whose {@code X-Request-Id} header is {@code given}: the header
+     * when it is a token of at most 128 {@code [A-Za-z0-9._:-]}, else a fresh UUID.
+     */
+    public static String requestId(String given) {
+        return given != null && ACCEPTED.matcher(given).matches() ? given : UUID.randomUUID().toString();
     }
 
     @Override

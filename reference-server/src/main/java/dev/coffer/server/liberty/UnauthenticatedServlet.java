@@ -1,6 +1,7 @@
 package dev.coffer.server.liberty;
 
 import dev.coffer.server.api.RequestFacts;
+import dev.coffer.server.api.RequestIdFilter;
 import dev.coffer.server.api.json.StrictJson;
 import dev.coffer.server.api.problem.Problem;
 import dev.coffer.spi.error.ErrorCode;
@@ -10,13 +11,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * The body of Liberty's own 401s. The container refuses a missing or bad token before JAX-RS
  * runs (the {@code web.xml} security constraint), so {@code web.xml} routes that error here to
  * answer with the same {@code application/problem+json} and {@code WWW-Authenticate} challenge
- * as the standalone server. The detail never repeats what the caller sent.
+ * as the standalone server, and echoes an acceptable {@code X-Request-Id} like
+ * {@link RequestIdFilter}. The detail never repeats what the caller sent.
  */
 public class UnauthenticatedServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -27,7 +28,7 @@ public class UnauthenticatedServlet extends HttpServlet {
         String detail = tokenSent
                 ? "the bearer token was rejected (signature, issuer, audience or expiry)"
                 : "a bearer token is required (Authorization: Bearer <token>)";
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIdFilter.requestId(request.getHeader(RequestFacts.REQUEST_ID_HEADER));
         Problem problem = Problem.of(HttpServletResponse.SC_UNAUTHORIZED, ErrorCode.UNAUTHENTICATED.name(), detail)
                 .withRequestId(requestId);
         byte[] body = StrictJson.jsonb().toJson(problem).getBytes(StandardCharsets.UTF_8);

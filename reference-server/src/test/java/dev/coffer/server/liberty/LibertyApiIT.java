@@ -14,6 +14,7 @@ import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.net.URL;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,6 +105,12 @@ class LibertyApiIT {
         Map<Path, Long> logStart = logSizes(); // the server directory, and its logs, outlive a build
         HttpResponse<String> none = send("GET", "v1/secrets?environment=prod", null, null);
         assertUnauthenticated(none);
+        HttpResponse<String> traced = LibertyCalls.HTTP_CLIENT.send(HttpRequest.newBuilder(base.toURI()
+                .resolve("v1/secrets")).header("X-Request-Id", "trace-401.liberty").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertUnauthenticated(traced);
+        assertEquals("trace-401.liberty", json(traced).getString("requestId"), "an acceptable X-Request-Id is echoed");
+        assertEquals("trace-401.liberty", traced.headers().firstValue("X-Request-Id").orElse(""));
         assertEquals("Bearer realm=\"coffer\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
 
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");

@@ -26,7 +26,8 @@ final class LibertyCalls {
     static final TokenMinter MINTER = new TokenMinter(
             SigningKeys.load(DataDir.existing(keys())).privateKey(), JwtSettings.defaults());
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The HTTP/1.1 client the ITs share. */
+    static final HttpClient HTTP_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private LibertyCalls() {}
 
@@ -50,7 +51,7 @@ final class LibertyCalls {
             request.header("Content-Type", "application/json");
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP_CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The response body as a JSON object. */

@@ -5,6 +5,7 @@ import dev.coffer.spi.error.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -18,7 +19,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 public final class Migrations {
     /** Migrations that run on PostgreSQL and H2 alike. */
     public static final String COMMON = "classpath:db/migration/common";
-    /** Migrations for the database at hand; Flyway puts {@code postgresql} or {@code h2} for {@code {vendor}}. */
+    /** Migrations for the database at hand: {@code {vendor}} is {@code postgresql} or {@code h2} (resolved in {@link #migrate}). */
     public static final String VENDOR = "classpath:db/migration/{vendor}";
 
     private Migrations() {}
@@ -44,7 +45,7 @@ public final class Migrations {
 
     private static String vendor(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
             return product.contains("postgres") ? "postgresql" : product.contains("h2") ? "h2" : product.replace(' ', '-');
         } catch (SQLException e) {
             throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
