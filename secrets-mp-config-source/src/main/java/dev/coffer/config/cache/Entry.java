@@ -47,6 +47,9 @@ final class Entry {
     long generation;
     int failures;
     ScheduledFuture<?> task;
+    /** The pending stale and expiry deadlines of the last successful fetch; cancelled by the next one. */
+    ScheduledFuture<?> staleDeadline;
+    ScheduledFuture<?> expiryDeadline;
 
     Entry(String property, SecretMapping mapping, boolean fromPrefix) {
         this.property = property;

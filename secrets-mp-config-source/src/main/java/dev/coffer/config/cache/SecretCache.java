@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
@@ -219,10 +220,10 @@ public final class SecretCache implements AutoCloseable {
                     + " and is fresh again " + counterText());
         }
         schedule(e, life - Math.min(life / 10, MAX_MARGIN));
-        deadline(e, generation, State.STALE, life);
-        if (maxStale < Long.MAX_VALUE / 8) {
-            deadline(e, generation, State.EXPIRED, saturatedAdd(life, maxStale));
-        }
+        cancel(e.staleDeadline);
+        cancel(e.expiryDeadline);
+        e.staleDeadline = deadline(e, generation, State.STALE, life);
+        e.expiryDeadline = maxStale < Long.MAX_VALUE / 8 ? deadline(e, generation, State.EXPIRED, saturatedAdd(life, maxStale)) : null;
     }
 
     /**
@@ -230,12 +231,12 @@ public final class SecretCache implements AutoCloseable {
      * to {@code target}: a refresh still in flight (a hung server) must not keep a value fresh, or
      * served past max-stale. Stale and expired entries record {@code STORE_UNAVAILABLE}.
      */
-    private void deadline(Entry e, long generation, State target, long delayNanos) {
+    private ScheduledFuture<?> deadline(Entry e, long generation, State target, long delayNanos) {
         if (closed) {
-            return;
+            return null;
         }
         try {
-            deadlines.schedule(() -> {
+            return deadlines.schedule(() -> {
                 synchronized (e) {
                     Served s = e.served;
                     if (closed || e.removed || e.generation != generation) {
@@ -255,7 +256,13 @@ public final class SecretCache implements AutoCloseable {
                 }
             }, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException ignored) {
-            // closed meanwhile
+            return null; // closed meanwhile
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
         }
     }
 
