@@ -9,6 +9,7 @@ import dev.coffer.spi.access.ResourcePattern;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.store.PolicyStore;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,7 +86,7 @@ public final class Authorizer {
         Set<String> names = ctx.principal().policyNames();
         for (Policy policy : tenantPolicies) {
             if (policy.effect() == Effect.ALLOW && policy.coversPrincipal(names) && policy.appliesTo(ctx)
-                    && java.util.Arrays.stream(actions).anyMatch(policy::coversAction)
+                    && Arrays.stream(actions).anyMatch(policy::coversAction)
                     && policy.resources().stream().map(ResourcePattern::parse).anyMatch(r -> r.overlaps(scope))) {
                 return true;
             }
