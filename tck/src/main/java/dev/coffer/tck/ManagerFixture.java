@@ -55,6 +55,17 @@ public interface ManagerFixture extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether {@code ctx.sourceIp()} reaches policy evaluation exactly as given, {@code null} and
+     * unparseable text included. {@code false} for a remote manager, whose server takes the caller
+     * address from the connection or a validated proxy header; the tests of unknown and
+     * unparseable source addresses are then skipped, not failed. Every in-process manager must
+     * return {@code true}.
+     */
+    default boolean sourceAddressReachesPoliciesAsGiven() {
+        return true;
+    }
+
     @Override
     default void close() {}
 

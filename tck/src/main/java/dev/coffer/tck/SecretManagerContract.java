@@ -6,6 +6,7 @@ import dev.coffer.tck.manager.BreakGlassContract;
 import dev.coffer.tck.manager.ConcurrencyContract;
 import dev.coffer.tck.manager.ConditionContract;
 import dev.coffer.tck.manager.DeletionContract;
+import dev.coffer.tck.manager.DisclosureContract;
 import dev.coffer.tck.manager.FailClosedContract;
 import dev.coffer.tck.manager.LifecycleContract;
 import dev.coffer.tck.manager.ManagerContractBase;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The end-to-end semantics of a {@link dev.coffer.spi.SecretManager}: lifecycle, versions and
  * derived statuses, compare-and-set aliases, disable/enable/destroy, the deletion window, the
- * policy matrix and conditions, audit, fail-closed behaviour, break-glass, input validation,
+ * policy matrix and conditions, what hidden secrets disclose (nothing), audit, fail-closed behaviour, break-glass, input validation,
  * concurrency and tenancy. The kernel ({@code StandardSecretManager}) passes it over any
  * conforming SPI parts; a remote implementation (the reference server behind a client) passes it
  * over the wire.
@@ -147,6 +148,15 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Policy conditions")
     class PolicyConditions extends ConditionContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Disclosure: hidden secrets leave no trace in listings, page tokens or answers by name")
+    class Disclosure extends DisclosureContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();

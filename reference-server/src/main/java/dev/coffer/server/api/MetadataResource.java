@@ -16,8 +16,10 @@ import java.util.Objects;
 /**
  * {@code /v1/metadata/{environment}/{path...}}: a secret's metadata, versions and aliases by name
  * (no values), the by-name twin of {@code GET /v1/secrets/{id}}, like Vault's
- * {@code /v1/secret/metadata/:path}. A caller without read, rotate or admin rights on the path
- * gets 403 (and an audited denial), not a 404 that would hide the refusal.
+ * {@code /v1/secret/metadata/:path}. The kernel authorizes on the path before it looks anything
+ * up: a caller without read, write, rotate or admin rights on the path gets 403 (and an audited
+ * denial) whether or not a secret exists there, so the answer reveals nothing; 404 only reaches a
+ * caller with rights on the path.
  */
 @Path("v1/metadata")
 @Produces(MediaType.APPLICATION_JSON)

@@ -139,6 +139,15 @@ public final class RemoteFixture implements ManagerFixture {
         return Optional.of(audit::failAppends);
     }
 
+    /**
+     * The server decides the caller address: a missing or malformed {@code X-Forwarded-For} is not
+     * handed to the kernel as is, so the TCK's unknown-address cases do not apply over HTTP.
+     */
+    @Override
+    public boolean sourceAddressReachesPoliciesAsGiven() {
+        return false;
+    }
+
     /** Makes the server's audit appends fail (503 {@code AUDIT_UNAVAILABLE}) while {@code true}. */
     public void failAuditAppends(boolean failing) {
         audit.failAppends(failing);

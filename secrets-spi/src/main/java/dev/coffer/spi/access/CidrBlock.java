@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
 public final class CidrBlock {
     private static final int MAX_MEMO = 10_000;
     private static final java.util.Map<String, CidrBlock> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
-    // Literal characters only, so InetAddress.getByName never does a DNS lookup.
+    // Literal characters only. InetAddress.getByName parses anything with a ':' as an IPv6
+    // literal (never a lookup); without one it would accept "12345" or "1.2" as IPv4 and look up
+    // "cafe" in DNS, so IPv4 must be four plain decimal octets before it is handed over.
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+            + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
     private final String text;
     private final byte[] network;
@@ -62,6 +66,11 @@ public final class CidrBlock {
         return new CidrBlock(text, bytes, prefix);
     }
 
+    /** Whether {@code address} is an IPv4 or IPv6 literal (never a host name, never with a port). */
+    public static boolean isAddress(String address) {
+        return address != null && literal(address).isPresent();
+    }
+
     /** Whether {@code address} (an IP literal) lies in this block; unparseable addresses do not. */
     public boolean contains(String address) {
         Optional<byte[]> parsed = address == null ? Optional.empty() : literal(address);
@@ -84,7 +93,8 @@ public final class CidrBlock {
     }
 
     private static Optional<byte[]> literal(String address) {
-        if (address.isEmpty() || address.length() > 45 || !LITERAL.matcher(address).matches()) {
+        if (address.isEmpty() || address.length() > 45 || !LITERAL.matcher(address).matches()
+                || (address.indexOf(':') < 0 && !IPV4.matcher(address).matches())) {
             return Optional.empty();
         }
         try {

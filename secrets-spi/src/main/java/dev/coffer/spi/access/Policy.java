@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * Who may do what to which secrets. Default deny: without a matching allow nothing is allowed;
- * a matching deny wins over every allow.
+ * a matching deny wins over every allow and every break-glass grant. Conditions fail closed on
+ * both effects (see {@link Conditions}): an allow needs them proven, a deny applies unless one
+ * is proven false.
  *
  * <ul>
  *   <li>principals: ids such as {@code user:alice}, {@code service:prod:payments-api} or
@@ -67,6 +69,35 @@ public record Policy(String name, Effect effect, List<String> principals, List<S
     /** A copy with these conditions. */
     public Policy withConditions(Conditions newConditions) {
         return new Policy(name, effect, principals, actions, resources, newConditions);
+    }
+
+    /**
+     * Whether this policy takes part in deciding {@code ctx}'s request, as far as its conditions
+     * go: an allow when {@link Conditions#holdFor} the request, a deny when they
+     * {@link Conditions#cannotBeRuledOutFor} it.
+     */
+    public boolean appliesTo(AccessContext ctx) {
+        return effect == Effect.ALLOW ? conditions.holdFor(ctx) : conditions.cannotBeRuledOutFor(ctx);
+    }
+
+    /**
+     * Refuses a deny that carries a condition a caller can satisfy by omission
+     * ({@link Conditions#omissibleOnDeny()}), naming how to write the rule instead. Policies are
+     * checked when they are put, not when they are built, so a store can still load one it holds.
+     *
+     * @return this policy
+     * @throws InvalidRequestException {@link ErrorCode#INVALID_POLICY}
+     */
+    public Policy requireFailClosed() {
+        List<String> omissible = effect == Effect.DENY ? conditions.omissibleOnDeny() : List.of();
+        if (!omissible.isEmpty()) {
+            String names = String.join(" and ", omissible);
+            throw invalid("policy '" + name + "': a deny cannot carry " + names
+                    + " (a caller would evade it by leaving " + (omissible.size() == 1 ? "it" : "them") + " out); require "
+                    + names + " on the allow policies instead, so that a request without "
+                    + (omissible.size() == 1 ? "it" : "them") + " is not allowed");
+        }
+        return this;
     }
 
     /** Validates a policy name. */

@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Opaque page tokens: base64url of a tag and the position of the last item returned. The tag
- * makes a token of another listing (or any random string) fail loudly instead of paging from a
- * wrong position; the position is a key the next query continues after, so pages stay stable
- * while rows are added.
+ * The built-in stores' page tokens: base64url of a tag and the position of the last item
+ * returned. The tag makes a token of another listing (or any random string) fail loudly instead
+ * of paging from a wrong position; the position is a key the next query continues after, so pages
+ * stay stable while rows are added.
+ *
+ * <p>These tokens name a secret in the clear; they pass only between a store and the kernel,
+ * which hands callers sealed tokens instead ({@code dev.coffer.spi.kernel.internal.PageTokenSeal}).
  */
 public final class PageTokens {
     private static final String SECRETS_TAG = "secrets/1";
@@ -91,8 +94,10 @@ public final class PageTokens {
         return text.substring(tag.length() + 1);
     }
 
-    /** The error for a token this store did not issue; never echoes the token. */
+    /** The error for a token that was not issued for this listing; never echoes the token. */
     public static InvalidRequestException malformed() {
-        return new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "pageToken is malformed or was not issued by this listing");
+        return new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "pageToken was not issued for this listing: it is"
+                + " malformed or altered, belongs to another filter or caller, or was issued by another server instance"
+                + " or before a restart; list again from the first page");
     }
 }

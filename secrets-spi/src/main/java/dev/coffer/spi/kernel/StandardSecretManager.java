@@ -25,6 +25,8 @@ import dev.coffer.spi.kernel.internal.Attempt;
 import dev.coffer.spi.kernel.internal.AuditSummarizer;
 import dev.coffer.spi.kernel.internal.Authorizer;
 import dev.coffer.spi.kernel.internal.Ids;
+import dev.coffer.spi.kernel.internal.PageTokenSeal;
+import dev.coffer.spi.kernel.internal.SecretListing;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.NewVersion;
@@ -81,6 +83,8 @@ public final class StandardSecretManager implements SecretManager {
     private final Clock clock;
     private final Authorizer authorizer;
     private final AuditSummarizer summarizer;
+    private final PageTokenSeal pageTokens;
+    private final SecretListing listing;
 
     private StandardSecretManager(Builder b) {
         this.store = Objects.requireNonNull(b.store, "secretStore");
@@ -90,6 +94,8 @@ public final class StandardSecretManager implements SecretManager {
         this.clock = b.clock;
         this.authorizer = new Authorizer(policyStore);
         this.summarizer = new AuditSummarizer(auditLog, store);
+        this.pageTokens = new PageTokenSeal(b.pageTokenKey == null ? PageTokenSeal.randomKey() : b.pageTokenKey);
+        this.listing = new SecretListing(store, authorizer, pageTokens);
     }
 
     /** Starts a builder; every SPI is required, the clock defaults to the system UTC clock. */
@@ -112,21 +118,25 @@ public final class StandardSecretManager implements SecretManager {
 
     @Override
     public SecretDetails describe(AccessContext ctx, String secretId) {
-        return attempt(ctx, AuditEventType.SECRET_DESCRIBE, a -> details(a, ctx, requireSecret(a, ctx, secretId)));
+        return attempt(ctx, AuditEventType.SECRET_DESCRIBE, a -> {
+            Secret secret = requireSecret(a, ctx, secretId);
+            authorizeMetadata(a, ctx, secret.path());
+            return details(a, ctx, secret);
+        });
     }
 
     @Override
     public SecretDetails describe(AccessContext ctx, SecretPath path) {
         return attempt(ctx, AuditEventType.SECRET_DESCRIBE, a -> {
             a.on(path);
-            requireTenant(a, ctx, path, Action.READ);
+            // The path first: a caller without rights gets the same denial whether the secret exists or not.
+            authorizeMetadata(a, ctx, path);
             Secret secret = store.findSecretByPath(path).orElseThrow(() -> secretNotFound(path.qualifiedName()));
             return details(a, ctx, secret);
         });
     }
 
     private SecretDetails details(Attempt a, AccessContext ctx, Secret secret) {
-        authorizeMetadata(a, ctx, secret.path());
         Aliases aliases = store.aliases(ctx.tenant(), secret.id());
         List<SecretVersion> versions = store.listVersions(ctx.tenant(), secret.id()).stream()
                 .map(r -> SecretVersion.derive(r, aliases)).toList();
@@ -137,14 +147,10 @@ public final class StandardSecretManager implements SecretManager {
     @Override
     public Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
         return attempt(ctx, AuditEventType.SECRET_LIST, a -> {
-            Page<Secret> all = store.listSecrets(ctx.tenant(), filter, page);
-            // Metadata of secrets the caller may not act on stays hidden; page sizes may shrink.
-            List<Policy> policies = authorizer.policiesOf(ctx);
-            List<Secret> visible = all.items().stream()
-                    .filter(s -> authorizer.anyAllowed(policies, ctx, s.path(), Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN))
-                    .toList();
+            // Metadata of secrets the caller may not act on stays hidden, and so do their names in page tokens.
+            Page<Secret> visible = listing.page(ctx, Objects.requireNonNull(filter, "filter"), Objects.requireNonNull(page, "page"));
             a.allowed();
-            return new Page<>(visible, all.nextPageToken());
+            return visible;
         });
     }
 
@@ -195,7 +201,8 @@ public final class StandardSecretManager implements SecretManager {
             requireTenant(a, ctx, path, Action.READ);
             Authorizer.Verdict verdict = authorizer.check(ctx, Action.READ, path);
             if (!verdict.allowed()) {
-                underGrant = authorizer.breakGlassFor(ctx, path, a.at());
+                // A grant opens what no allow opens, never what a deny closes.
+                underGrant = verdict.explicitlyDenied() ? Optional.empty() : authorizer.breakGlassFor(ctx, path, a.at());
                 if (underGrant.isEmpty()) {
                     throw a.denied(Action.READ, verdict.explanation());
                 }
@@ -358,9 +365,15 @@ public final class StandardSecretManager implements SecretManager {
             // Conditions such as ticketRequired are judged on what the grant will carry.
             AccessContext asRequested = ctx.withReason(request.reason()).withTicket(request.ticketUrl());
             for (String resource : request.resources()) {
-                Authorizer.Verdict verdict = authorizer.check(asRequested, Action.READ_BREAK_GLASS, ResourcePattern.parse(resource));
+                ResourcePattern requested = ResourcePattern.parse(resource);
+                Authorizer.Verdict verdict = authorizer.check(asRequested, Action.READ_BREAK_GLASS, requested);
                 if (!verdict.allowed()) {
                     throw a.denied(Action.READ_BREAK_GLASS, verdict.explanation());
+                }
+                // Reads under the grant could not open a path a deny of reading closes, so no grant reaches one.
+                Authorizer.Verdict read = authorizer.check(asRequested, Action.READ, requested);
+                if (read.explicitlyDenied()) {
+                    throw a.denied(Action.READ_BREAK_GLASS, read.explanation());
                 }
             }
             a.action(Action.READ_BREAK_GLASS);
@@ -381,9 +394,11 @@ public final class StandardSecretManager implements SecretManager {
             if (!ctx.tenant().equals(query.tenant())) {
                 throw a.denied(Action.AUDIT, "audit query for tenant " + query.tenant() + " from tenant " + ctx.tenant());
             }
-            Page<AuditEvent> events = auditLog.query(query, page);
+            String binding = PageTokenSeal.auditQuery(ctx, query);
+            PageRequest inner = page.pageToken() == null ? page : new PageRequest(pageTokens.open(page.pageToken(), binding), page.limit());
+            Page<AuditEvent> events = auditLog.query(query, inner);
             a.allowed();
-            return events;
+            return new Page<>(events.items(), events.next().map(token -> pageTokens.seal(token, binding)).orElse(null));
         });
     }
 
@@ -415,6 +430,7 @@ public final class StandardSecretManager implements SecretManager {
         return attempt(ctx, AuditEventType.POLICY_PUT, a -> {
             a.detail("policy=" + policy.name());
             authorizeTenantWide(a, ctx, Action.ADMIN);
+            policy.requireFailClosed();
             return policyStore.put(ctx.tenant(), policy, p -> a.allowed());
         });
     }
@@ -551,6 +567,7 @@ public final class StandardSecretManager implements SecretManager {
         private AuditLog auditLog;
         private PolicyStore policyStore;
         private Clock clock = Clock.systemUTC();
+        private byte[] pageTokenKey;
 
         private Builder() {}
 
@@ -577,6 +594,24 @@ public final class StandardSecretManager implements SecretManager {
         /** The clock for timestamps, recovery windows and grants; tests pass a movable one. */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /**
+         * The AES-256 key (32 bytes; copied) that seals the page tokens of listings and audit
+         * queries, so that they name nothing and cannot be forged or carried to another filter or
+         * caller. Without it each manager draws a random key: its tokens then stop working at a
+         * restart and are refused by other instances. Several instances serving one database
+         * should share a key derived from their root key.
+         *
+         * @throws IllegalArgumentException unless {@code key} has 32 bytes
+         */
+        public Builder pageTokenKey(byte[] key) {
+            Objects.requireNonNull(key, "pageTokenKey");
+            if (key.length != PageTokenSeal.KEY_BYTES) {
+                throw new IllegalArgumentException("pageTokenKey must be " + PageTokenSeal.KEY_BYTES + " bytes, got " + key.length);
+            }
+            this.pageTokenKey = key.clone();
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.crypto.ValueBinding;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.IntegrityException;
+import dev.coffer.spi.internal.AesGcm;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.store.TenantKeyStore;
 import dev.coffer.spi.store.WrappedTenantKey;

@@ -11,12 +11,17 @@ public record PageRequest(String pageToken, int limit) {
     public static final int MAX_LIMIT = 1000;
     /** The default page size. */
     public static final int DEFAULT_LIMIT = 100;
+    /**
+     * The longest page token. A store's own tokens (which only the kernel sees) should stay
+     * within half of it: the kernel's sealed tokens wrap them with about 40 characters and base64.
+     */
+    public static final int MAX_TOKEN_LENGTH = 2048;
 
     public PageRequest {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw Fields.invalid("page size must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        if (pageToken != null && (pageToken.isEmpty() || pageToken.length() > 1024)) {
+        if (pageToken != null && (pageToken.isEmpty() || pageToken.length() > MAX_TOKEN_LENGTH)) {
             throw Fields.invalid("pageToken is malformed");
         }
     }

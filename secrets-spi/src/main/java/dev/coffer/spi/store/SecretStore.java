@@ -62,6 +62,12 @@ public interface SecretStore {
      * the same way. Secrets pending deletion are listed too (operators see them; key rotation
      * rewraps whatever the listing returns).
      *
+     * <p>Page tokens are the store's own and never reach a caller as they are: the kernel seals
+     * them (encrypted, authenticated, bound to the caller and filter), so a store's token may name
+     * its position in the clear ({@link dev.coffer.spi.internal.PageTokens} does). The kernel may
+     * ask for pages of any size from 1 to {@link PageRequest#MAX_LIMIT} from one token, and may
+     * ask again from the same token; keep tokens within 1024 characters.
+     *
      * @throws dev.coffer.spi.error.InvalidRequestException for a page token this store did not issue
      */
     Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page);

@@ -68,6 +68,13 @@ class PolicyTest {
         "fd00::/8,          fd12::1,       true",
         "fd00::/8,          10.1.2.3,      false",
         "10.0.0.0/8,        not-an-ip,     false",
+        "0.0.0.0/0,         12345,         false",
+        "0.0.0.0/0,         1.2,           false",
+        "0.0.0.0/0,         010.0.0.1,     false",
+        "0.0.0.0/0,         10.0.0.5:4431, false",
+        "::/0,              cafe,          false",
+        "::/0,              ::ffff:10.0.0.1, false",
+        "0.0.0.0/0,         ::ffff:10.0.0.1, true",
     })
     void cidrBlocks(String cidr, String address, boolean expected) {
         assertEquals(expected, CidrBlock.parse(cidr).contains(address));
@@ -83,5 +90,79 @@ class PolicyTest {
         assertFalse(c.holdFor(ok.withSourceIp("11.0.0.1")));
         assertFalse(c.holdFor(AccessContext.of(p.withMfa(false)).withTicket("INC-1").withSourceIp("10.0.0.7")));
         assertFalse(c.holdFor(AccessContext.of(p.withCluster("us-1")).withTicket("INC-1").withSourceIp("10.0.0.7")));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is an address: {1}")
+    @CsvSource({
+        "10.0.0.5,       true",
+        "2001:db8::1,    true",
+        "::1,            true",
+        "'',             false",
+        "garbage,        false",
+        "unknown,        false",
+        "cafe,           false",
+        "12345,          false",
+        "1.2.3,          false",
+        "256.1.1.1,      false",
+        "10.0.0.5:4431,  false",
+        "[10.0.0.5],     false",
+        "10.0.0.5/32,    false",
+    })
+    void onlyPlainAddressLiteralsAreAddresses(String text, boolean expected) {
+        assertEquals(expected, CidrBlock.isAddress(text));
+    }
+
+    @Test
+    void ambiguousIpv4FormsAreRefusedInPolicies() {
+        assertThrows(InvalidRequestException.class, () -> CidrBlock.parse("12345/8"));
+        assertThrows(InvalidRequestException.class, () -> CidrBlock.parse("10.1/16"));
+    }
+
+    // A deny applies unless the request proves a condition false; an allow only when it proves them all.
+    @ParameterizedTest(name = "source {0}, cluster {1}: allow applies {2}, deny applies {3}")
+    @CsvSource(nullValues = "null", value = {
+        "10.0.0.7,  eu-1,  true,  true",
+        "11.0.0.1,  eu-1,  false, false",
+        "10.0.0.7,  us-1,  false, false",
+        "null,      eu-1,  false, true",
+        "garbage,   eu-1,  false, true",
+        "10.0.0.7,  null,  false, true",
+        "null,      null,  false, true",
+        "11.0.0.1,  null,  false, false",
+    })
+    void conditionsFailClosedOnBothEffects(String source, String cluster, boolean allowApplies, boolean denyApplies) {
+        Conditions c = Conditions.none().withSourceCidr("10.0.0.0/8").withSourceCluster("eu-1");
+        AccessContext ctx = AccessContext.of(new Principal("user:a", "acme", Set.of(), false, cluster)).withSourceIp(source);
+        Policy allow = Policy.allow("a", List.of("user:a"), List.of("secrets:read"), List.of("*")).withConditions(c);
+        Policy deny = Policy.deny("d", List.of("user:a"), List.of("secrets:read"), List.of("*")).withConditions(c);
+        assertEquals(allowApplies, allow.appliesTo(ctx), "allow");
+        assertEquals(denyApplies, deny.appliesTo(ctx), "deny");
+    }
+
+    @Test
+    void aStoredDenyWithMfaOrTicketAppliesWhetherOrNotTheyArePresent() {
+        Policy deny = Policy.deny("d", List.of("user:a"), List.of("secrets:read"), List.of("*"))
+                .withConditions(Conditions.none().withMfa().withTicketRequired());
+        Principal a = Principal.of("user:a", "acme");
+        assertTrue(deny.appliesTo(AccessContext.of(a)));
+        assertTrue(deny.appliesTo(AccessContext.of(a.withMfa(true)).withTicket("INC-1")));
+    }
+
+    @Test
+    void denyWithConditionsACallerCanOmitIsRefusedWithAdvice() {
+        Policy mfa = Policy.deny("d", List.of("user:a"), List.of("secrets:read"), List.of("*")).withConditions(Conditions.none().withMfa());
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class, mfa::requireFailClosed);
+        assertEquals(ErrorCode.INVALID_POLICY, refused.code());
+        assertEquals("policy 'd': a deny cannot carry mfa (a caller would evade it by leaving it out); require mfa on the allow"
+                + " policies instead, so that a request without it is not allowed", refused.getMessage());
+        Policy both = mfa.withConditions(Conditions.none().withMfa().withTicketRequired());
+        assertTrue(assertThrows(InvalidRequestException.class, both::requireFailClosed).getMessage()
+                .contains("a deny cannot carry mfa and ticketRequired"));
+
+        Policy network = mfa.withConditions(Conditions.none().withSourceCidr("10.0.0.0/8").withSourceCluster("eu-1"));
+        assertEquals(network, network.requireFailClosed());
+        Policy allow = Policy.allow("a", List.of("user:a"), List.of("secrets:read"), List.of("*"))
+                .withConditions(Conditions.none().withMfa().withTicketRequired());
+        assertEquals(allow, allow.requireFailClosed());
     }
 }

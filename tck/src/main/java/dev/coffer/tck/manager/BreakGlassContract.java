@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Break-glass: emergency reads for a bounded time with a mandatory reason and ticket, audited
- * as such. Part of {@link dev.coffer.tck.SecretManagerContract}.
+ * as such. A grant opens what no allow opens, never what a deny closes. Part of
+ * {@link dev.coffer.tck.SecretManagerContract}.
  */
 public abstract class BreakGlassContract extends ManagerContractBase {
     private static final String REASON = "payments down, db password needed";
@@ -113,6 +114,51 @@ public abstract class BreakGlassContract extends ManagerContractBase {
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
                 () -> manager().grantBreakGlass(as(responder), request("prod/bg/*", 30)));
         manager().grantBreakGlass(as(responder), request("prod/bg/a", 30));
+    }
+
+    @Test
+    void grantOverlappingADenyOfReadingIsDenied() {
+        deny("tck-bg-never-b", responder.id(), List.of(Action.READ), "prod/bg/b");
+        AccessContext ctx = as(responder, "bg-deny-read");
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
+                () -> manager().grantBreakGlass(ctx, request("prod/bg/*", 30)));
+        AuditEvent event = onlyAuditEventOf(ctx.requestId());
+        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType());
+        assertEquals(Action.READ_BREAK_GLASS.wireName(), event.action());
+        manager().grantBreakGlass(as(responder), request("prod/bg/a", 30));
+    }
+
+    @Test
+    void grantOverlappingADenyOfEveryActionIsDenied() {
+        putPolicy(Policy.deny("tck-bg-lockdown", List.of("user:tck-*"), List.of(Action.ALL), List.of("prod/bg/b")));
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
+                () -> manager().grantBreakGlass(as(responder), request("prod/bg/b", 30)));
+    }
+
+    @Test
+    void aDenyPutAfterTheGrantWinsOverIt() {
+        manager().grantBreakGlass(as(responder), request("prod/bg/*", 30));
+        assertEquals(valueA, readText(as(responder), a.path(), VersionSelector.current()));
+        deny("tck-bg-closed", "group:tck-responders", List.of(Action.READ), "prod/bg/a");
+        Principal member = responder.withGroups("tck-responders");
+
+        AccessContext ctx = as(member, "bg-after-deny");
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
+                () -> manager().read(ctx, a.path(), VersionSelector.current()));
+        AuditEvent event = onlyAuditEventOf(ctx.requestId());
+        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType());
+        assertEquals(Action.READ.wireName(), event.action());
+        assertTrue(auditEvents(AuditEventType.BREAK_GLASS_READ).stream().noneMatch(e -> ctx.requestId().equals(e.requestId())));
+    }
+
+    @Test
+    void aConditionalDenyThatCannotBeRuledOutWinsOverTheGrant() {
+        manager().grantBreakGlass(as(responder), request("prod/bg/a", 30));
+        putPolicy(Policy.deny("tck-bg-sandbox", List.of("user:tck-*"), List.of(Action.READ.wireName()), List.of("prod/bg/*"))
+                .withConditions(Conditions.none().withSourceCluster("sandbox")));
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
+                () -> manager().read(as(responder), a.path(), VersionSelector.current()));
+        assertEquals(valueA, readText(as(responder.withCluster("prod-eu-1")), a.path(), VersionSelector.current()));
     }
 
     @Test

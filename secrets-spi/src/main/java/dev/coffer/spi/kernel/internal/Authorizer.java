@@ -9,12 +9,14 @@ import dev.coffer.spi.access.ResourcePattern;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.store.PolicyStore;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Evaluates a tenant's policies: default deny, an explicit deny wins, conditions must hold.
+ * Evaluates a tenant's policies: default deny, an explicit deny wins over every allow and every
+ * break-glass grant, conditions fail closed ({@link Policy#appliesTo}).
  *
  * <p>A requested resource is a {@link ResourcePattern}: a concrete secret path, {@code *} for
  * tenant-wide actions, or the patterns of a break-glass request. An allow must cover all of it;
@@ -30,8 +32,13 @@ public final class Authorizer {
         this.policies = policies;
     }
 
-    /** The outcome of one check, with an explanation fit for the audit log. */
-    public record Verdict(boolean allowed, String explanation) {}
+    /**
+     * The outcome of one check, with an explanation fit for the audit log.
+     *
+     * @param allowed whether an allow applies and no deny does
+     * @param explicitlyDenied whether a deny applies (nothing, not even a break-glass grant, opens it then)
+     */
+    public record Verdict(boolean allowed, boolean explicitlyDenied, String explanation) {}
 
     /** Checks {@code action} on the secret at {@code path}. */
     public Verdict check(AccessContext ctx, Action action, SecretPath path) {
@@ -53,12 +60,12 @@ public final class Authorizer {
         Set<String> names = ctx.principal().policyNames();
         String allowedBy = null;
         for (Policy policy : tenantPolicies) {
-            if (!policy.coversAction(action) || !policy.coversPrincipal(names) || !policy.conditions().holdFor(ctx)) {
+            if (!policy.coversAction(action) || !policy.coversPrincipal(names) || !policy.appliesTo(ctx)) {
                 continue;
             }
             if (policy.effect() == Effect.DENY) {
                 if (policy.resources().stream().map(ResourcePattern::parse).anyMatch(r -> r.overlaps(requested))) {
-                    return new Verdict(false, action + " on " + requested + " denied by policy " + policy.name());
+                    return new Verdict(false, true, action + " on " + requested + " denied by policy " + policy.name());
                 }
             } else if (allowedBy == null
                     && policy.resources().stream().map(ResourcePattern::parse).anyMatch(r -> r.covers(requested))) {
@@ -66,8 +73,25 @@ public final class Authorizer {
             }
         }
         return allowedBy != null
-                ? new Verdict(true, action + " on " + requested + " allowed by policy " + allowedBy)
-                : new Verdict(false, "no policy allows " + action + " on " + requested);
+                ? new Verdict(true, false, action + " on " + requested + " allowed by policy " + allowedBy)
+                : new Verdict(false, false, "no policy allows " + action + " on " + requested);
+    }
+
+    /**
+     * Whether an allow of any of {@code actions} could apply to the caller somewhere in
+     * {@code scope}, before looking at any secret: {@code false} means every secret in scope is
+     * hidden from it, so a listing need not look at one.
+     */
+    public boolean mayAllowAny(List<Policy> tenantPolicies, AccessContext ctx, ResourcePattern scope, Action... actions) {
+        Set<String> names = ctx.principal().policyNames();
+        for (Policy policy : tenantPolicies) {
+            if (policy.effect() == Effect.ALLOW && policy.coversPrincipal(names) && policy.appliesTo(ctx)
+                    && Arrays.stream(actions).anyMatch(policy::coversAction)
+                    && policy.resources().stream().map(ResourcePattern::parse).anyMatch(r -> r.overlaps(scope))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any of {@code actions} is allowed on {@code path}. */

@@ -1,4 +1,4 @@
-package dev.coffer.spi.memory;
+package dev.coffer.spi.internal;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -10,12 +10,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM from the JDK, in one layout: {@code nonce (12 bytes) || ciphertext || tag (16 bytes)}.
- * Every encryption draws a fresh random nonce, so one key may encrypt many messages.
+ * Every encryption draws a fresh random nonce, so one key may encrypt many messages. Used by the
+ * in-memory envelope and by the kernel's page tokens.
  */
-final class AesGcm {
-    static final int KEY_BYTES = 32;
-    static final int NONCE_BYTES = 12;
-    static final int TAG_BYTES = 16;
+public final class AesGcm {
+    public static final int KEY_BYTES = 32;
+    public static final int NONCE_BYTES = 12;
+    public static final int TAG_BYTES = 16;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
 
     private AesGcm() {}
@@ -24,14 +25,14 @@ final class AesGcm {
      * An AES-256 key holding a copy of {@code raw}; the caller wipes {@code raw}. (The JDK keeps
      * its own copy, which cannot be wiped: the price of using the platform's primitive.)
      */
-    static SecretKey key(byte[] raw) throws InvalidKeyException {
+    public static SecretKey key(byte[] raw) throws InvalidKeyException {
         if (raw.length != KEY_BYTES) {
             throw new InvalidKeyException("AES-256 keys are " + KEY_BYTES + " bytes");
         }
         return new SecretKeySpec(raw, "AES");
     }
 
-    static byte[] encrypt(SecretKey key, byte[] plaintext, byte[] aad, SecureRandom random) throws GeneralSecurityException {
+    public static byte[] encrypt(SecretKey key, byte[] plaintext, byte[] aad, SecureRandom random) throws GeneralSecurityException {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         Cipher cipher = Cipher.getInstance(TRANSFORMATION);
@@ -51,7 +52,7 @@ final class AesGcm {
      *
      * @throws javax.crypto.AEADBadTagException when the bytes, key or associated data do not match
      */
-    static byte[] decrypt(SecretKey key, byte[] sealed, byte[] aad) throws GeneralSecurityException {
+    public static byte[] decrypt(SecretKey key, byte[] sealed, byte[] aad) throws GeneralSecurityException {
         if (sealed.length < NONCE_BYTES + TAG_BYTES) {
             throw new GeneralSecurityException("sealed bytes are shorter than nonce and tag");
         }
