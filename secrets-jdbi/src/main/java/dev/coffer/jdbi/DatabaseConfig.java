@@ -21,13 +21,28 @@ import java.util.regex.Pattern;
  * embedded default. H2 URLs get the settings the schema relies on
  * ({@code MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH}) plus a lock timeout
  * and {@code WRITE_DELAY=0} (each commit is written to the file before it returns, so a crashed
- * process loses no committed audit event), unless the URL sets them itself.
+ * process loses no committed audit event), unless the URL sets them itself; and always
+ * {@code OPTIMIZE_REUSE_RESULTS=FALSE} (H2's result reuse can hand a transaction that waited
+ * for a row lock a result read before the lock holder committed; a URL that turns it on is refused).
  */
 public final class DatabaseConfig {
     /** The default number of pooled connections. */
     public static final int DEFAULT_POOL_SIZE = 10;
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /*
+     * H2 (2.3.232, MVStore) re-serves the result of a query when the same session runs the same
+     * SQL with the same parameters again and no table it reads has a newer "modification id".
+     * That id is advanced when a row is written and again after a commit, but the commit first
+     * makes its rows visible and wakes the transactions waiting for its row locks, then writes
+     * the store file (WRITE_DELAY=0), and only then advances the id. A transaction that got the
+     * lock in that window and re-ran a query its pooled connection had run while the committer's
+     * rows were still uncommitted was handed that older result: a version add locked the secret
+     * row, saw the new last_version, and still read the replaced 'current' from before the
+     * commit (forked alias moves, a wrong 'previous'). Every row read under a lock must see what
+     * the lock holder committed, so result reuse is off and cannot be switched back on.
+     */
+    private static final String REUSE_RESULTS = "OPTIMIZE_REUSE_RESULTS";
     // What the migrations and queries need from H2; row-lock waits long enough for racing writers; commits written at once.
     private static final String[][] H2_SETTINGS = {
         {"MODE", "PostgreSQL"},
@@ -35,6 +50,7 @@ public final class DatabaseConfig {
         {"DEFAULT_NULL_ORDERING", "HIGH"},
         {"LOCK_TIMEOUT", "10000"},
         {"WRITE_DELAY", "0"},
+        {REUSE_RESULTS, "FALSE"},
     };
 
     private final String jdbcUrl;
@@ -207,6 +223,10 @@ public final class DatabaseConfig {
         private static String withH2Settings(String url) {
             StringBuilder out = new StringBuilder(url);
             String upper = url.toUpperCase(Locale.ROOT);
+            if (upper.contains(";" + REUSE_RESULTS + "=") && !upper.contains(";" + REUSE_RESULTS + "=FALSE")) {
+                throw new IllegalArgumentException("jdbcUrl must not turn on " + REUSE_RESULTS
+                        + ": H2 would re-serve results read before a commit to transactions that waited for its locks");
+            }
             for (String[] setting : H2_SETTINGS) {
                 if (!upper.contains(";" + setting[0] + "=")) {
                     out.append(';').append(setting[0]).append('=').append(setting[1]);
