@@ -34,8 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
     private static final int THREADS = 16;
-    private static final int READERS = 4;
-    private static final int ROUNDS = 20;
 
     @Test
     void failingCreateHookLeavesNoSecretAndThePathFree() {
@@ -177,32 +175,6 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
             SealedValue stored = store.loadSealedValue(TENANT, secret.id(), number).orElseThrow();
             assertTrue(sealedByNumber.getOrDefault(number, List.of()).contains(stored),
                     "version " + number + " must hold a value sealed for number " + number);
-        }
-    }
-
-    /**
-     * Rounds of racing CURRENT adds, with readers of the aliases in between: each add's move
-     * starts at the version just before it and leaves {@code previous} there. A store whose reads
-     * under the row lock can see rows older than the lock forks the chain of moves.
-     */
-    @Test
-    void concurrentCurrentAddsEachMoveCurrentFromTheVersionBefore() {
-        Secret secret = create("prod", "payments/stripe-api-key");
-        List<AliasMove> moves = new CopyOnWriteArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
-            Concurrently.run(THREADS + READERS, i -> i < THREADS
-                    ? store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(i), null, true,
-                            added -> moves.add(added.currentMove().orElseThrow())).number()
-                    : store.aliases(TENANT, secret.id()).byName().size())
-                    .forEach(SecretStoreAtomicityTests::succeeded);
-        }
-
-        assertEquals(ROUNDS * THREADS, moves.size());
-        for (AliasMove move : moves) {
-            OptionalInt replaced = move.to() == 1 ? OptionalInt.empty() : OptionalInt.of(move.to() - 1);
-            assertEquals(replaced, move.from(), () -> "the move of current to " + move.to() + " must start at the version before");
-            Map<String, Integer> expected = move.to() == 1 ? Map.of("current", 1) : Map.of("current", move.to(), "previous", move.to() - 1);
-            assertEquals(expected, move.aliases().byName(), () -> "aliases after the move to " + move.to());
         }
     }
 
