@@ -31,16 +31,18 @@ public final class DatabaseConfig {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /*
-     * H2 (2.3.232, MVStore) re-serves the result of a query when the same session runs the same
-     * SQL with the same parameters again and no table it reads has a newer "modification id".
-     * That id is advanced when a row is written and again after a commit, but the commit first
-     * makes its rows visible and wakes the transactions waiting for its row locks, then writes
-     * the store file (WRITE_DELAY=0), and only then advances the id. A transaction that got the
-     * lock in that window and re-ran a query its pooled connection had run while the committer's
-     * rows were still uncommitted was handed that older result: a version add locked the secret
-     * row, saw the new last_version, and still read the replaced 'current' from before the
-     * commit (forked alias moves, a wrong 'previous'). Every row read under a lock must see what
-     * the lock holder committed, so result reuse is off and cannot be switched back on.
+     * Why result reuse is off (the cause of forked alias moves under racing CURRENT adds):
+     * H2 (2.3.232, MVStore) re-serves a query's last result when the same session runs the same
+     * SQL with the same parameters and no table it reads has a newer modification id. A table's
+     * id moves when a row is written and again after a commit (SessionLocal.commit ->
+     * markUsedTablesAsUpdated) -- but that commit has already made its rows visible and woken the
+     * transactions waiting for its row locks (TransactionStore.endTransaction -> closeIt), and
+     * with WRITE_DELAY=0 writes the store file in between. A waiter that gets the lock in that
+     * window and re-runs a query its pooled connection ran while the holder's change was still
+     * uncommitted is handed that old result: a version add locked the secret row, read the new
+     * last_version through FOR UPDATE, and still read the replaced 'current' (audited moves
+     * from=5 to=6 and from=5 to=7, 'previous' wrong). H2StaleReadTest replays it step by step.
+     * Every read under a lock must see what the holder committed, so reuse is off for good.
      */
     private static final String REUSE_RESULTS = "OPTIMIZE_REUSE_RESULTS";
     // What the migrations and queries need from H2; row-lock waits long enough for racing writers; commits written at once.
