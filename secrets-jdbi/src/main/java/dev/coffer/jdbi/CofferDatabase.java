@@ -37,6 +37,7 @@ public final class CofferDatabase implements AutoCloseable {
     private final JdbiTenantKeyStore tenantKeyStore;
     private final JdbiAuditLog auditLog;
     private final JdbiPolicyStore policyStore;
+    private final JdbiInstallation installation;
 
     private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool) {
         this.config = config;
@@ -47,6 +48,7 @@ public final class CofferDatabase implements AutoCloseable {
         this.tenantKeyStore = new JdbiTenantKeyStore(db);
         this.auditLog = new JdbiAuditLog(db, config.groupCommit());
         this.policyStore = new JdbiPolicyStore(db);
+        this.installation = new JdbiInstallation(db);
     }
 
     /**
@@ -131,6 +133,11 @@ public final class CofferDatabase implements AutoCloseable {
     /** Policies and break-glass grants. */
     public JdbiPolicyStore policyStore() {
         return policyStore;
+    }
+
+    /** What was done once for this database (e.g. a server's first-start bootstrap). */
+    public JdbiInstallation installation() {
+        return installation;
     }
 
     /** The main connection pool, for health checks and operational queries. */

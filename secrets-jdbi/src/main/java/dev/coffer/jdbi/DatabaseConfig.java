@@ -21,13 +21,30 @@ import java.util.regex.Pattern;
  * embedded default. H2 URLs get the settings the schema relies on
  * ({@code MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH}) plus a lock timeout
  * and {@code WRITE_DELAY=0} (each commit is written to the file before it returns, so a crashed
- * process loses no committed audit event), unless the URL sets them itself.
+ * process loses no committed audit event), unless the URL sets them itself; and always
+ * {@code OPTIMIZE_REUSE_RESULTS=FALSE} (H2's result reuse can hand a transaction that waited
+ * for a row lock a result read before the lock holder committed; a URL that turns it on is refused).
  */
 public final class DatabaseConfig {
     /** The default number of pooled connections. */
     public static final int DEFAULT_POOL_SIZE = 10;
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /*
+     * Why result reuse is off (the cause of forked alias moves under racing CURRENT adds):
+     * H2 (2.3.232, MVStore) re-serves a query's last result when the same session runs the same
+     * SQL with the same parameters and no table it reads has a newer modification id. A table's
+     * id moves when a row is written and again after a commit (SessionLocal.commit ->
+     * markUsedTablesAsUpdated) -- but that commit has already made its rows visible and woken the
+     * transactions waiting for its row locks (TransactionStore.endTransaction -> closeIt), and
+     * with WRITE_DELAY=0 writes the store file in between. A waiter that gets the lock in that
+     * window and re-runs a query its pooled connection ran while the holder's change was still
+     * uncommitted is handed that old result: a version add locked the secret row, read the new
+     * last_version through FOR UPDATE, and still read the replaced 'current' (audited moves
+     * from=5 to=6 and from=5 to=7, 'previous' wrong). H2StaleReadTest replays it step by step.
+     * Every read under a lock must see what the holder committed, so reuse is off for good.
+     */
+    private static final String REUSE_RESULTS = "OPTIMIZE_REUSE_RESULTS";
     // What the migrations and queries need from H2; row-lock waits long enough for racing writers; commits written at once.
     private static final String[][] H2_SETTINGS = {
         {"MODE", "PostgreSQL"},
@@ -35,6 +52,7 @@ public final class DatabaseConfig {
         {"DEFAULT_NULL_ORDERING", "HIGH"},
         {"LOCK_TIMEOUT", "10000"},
         {"WRITE_DELAY", "0"},
+        {REUSE_RESULTS, "FALSE"},
     };
 
     private final String jdbcUrl;
@@ -207,6 +225,10 @@ public final class DatabaseConfig {
         private static String withH2Settings(String url) {
             StringBuilder out = new StringBuilder(url);
             String upper = url.toUpperCase(Locale.ROOT);
+            if (upper.contains(";" + REUSE_RESULTS + "=") && !upper.contains(";" + REUSE_RESULTS + "=FALSE")) {
+                throw new IllegalArgumentException("jdbcUrl must not turn on " + REUSE_RESULTS
+                        + ": H2 would re-serve results read before a commit to transactions that waited for its locks");
+            }
             for (String[] setting : H2_SETTINGS) {
                 if (!upper.contains(";" + setting[0] + "=")) {
                     out.append(';').append(setting[0]).append('=').append(setting[1]);

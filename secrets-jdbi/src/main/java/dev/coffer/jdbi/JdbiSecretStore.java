@@ -9,6 +9,7 @@ import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
@@ -188,14 +189,10 @@ public final class JdbiSecretStore implements SecretStore {
                     .execute();
             Optional<AliasMove> currentMove = Optional.empty();
             if (makeCurrent) {
-                // Unconditional by contract, and the row lock orders concurrent adds: no compare-and-set needed.
-                Aliases before = SecretRows.aliases(h, tenant, secretId);
-                OptionalInt old = before.get(Aliases.CURRENT);
-                SecretRows.setAlias(h, tenant, secretId, Aliases.CURRENT, number);
-                if (old.isPresent()) {
-                    SecretRows.setAlias(h, tenant, secretId, Aliases.PREVIOUS, old.getAsInt());
-                }
-                SecretRows.stampRotation(h, tenant, secretId, now);
+                // The row lock orders concurrent adds, so 'current' is read as the last add left it
+                // and the compare-and-set below cannot lose (see pointCurrentAt).
+                OptionalInt old = SecretRows.aliases(h, tenant, secretId).get(Aliases.CURRENT);
+                pointCurrentAt(h, locked.secret(), old, number, now);
                 currentMove = Optional.of(new AliasMove(Aliases.CURRENT, old, number, SecretRows.aliases(h, tenant, secretId)));
             }
             return new AddedVersion(record, currentMove);
@@ -308,19 +305,36 @@ public final class JdbiSecretStore implements SecretStore {
         }, BeforeCommit.none());
     }
 
-    // Moves 'current' from 'old' to 'number': the old current (if any, and different) becomes
-    // 'previous' and the secret records the rotation time, all in the caller's transaction.
+    /*
+     * Moves 'current' from 'old' to 'number': the old current (if any, and different) becomes
+     * 'previous' and the secret records the rotation time, all in the caller's transaction.
+     *
+     * Both moves are compare-and-sets whose row counts are checked. The caller holds the secret's
+     * row lock and read 'old' under it, and every alias change takes that lock, so a lost
+     * compare-and-set means the database answered the read with rows older than its lock: on H2
+     * that happened while it re-served cached query results (see DatabaseConfig, which turns that
+     * off). An earlier version set the aliases unconditionally here, which turned the symptom of
+     * that stale read (a spurious conflict) into forked alias moves and a wrong 'previous'. Now
+     * it fails the call, and the transaction rolls back, instead of recording a move that did not
+     * start where it says.
+     */
     private static void pointCurrentAt(Handle h, Secret secret, OptionalInt old, int number, Instant now) {
         String tenant = secret.path().tenant();
         if (!SecretRows.compareAndSetAlias(h, tenant, secret.id(), Aliases.CURRENT, old, number)) {
-            throw StoreRules.aliasConflict(secret.path(), Aliases.CURRENT,
-                    SecretRows.aliases(h, tenant, secret.id()).get(Aliases.CURRENT), old);
+            throw staleRead(secret.path(), Aliases.CURRENT);
         }
         if (old.isPresent() && old.getAsInt() != number) {
             OptionalInt previous = SecretRows.aliases(h, tenant, secret.id()).get(Aliases.PREVIOUS);
-            SecretRows.compareAndSetAlias(h, tenant, secret.id(), Aliases.PREVIOUS, previous, old.getAsInt());
+            if (!SecretRows.compareAndSetAlias(h, tenant, secret.id(), Aliases.PREVIOUS, previous, old.getAsInt())) {
+                throw staleRead(secret.path(), Aliases.PREVIOUS);
+            }
         }
         SecretRows.stampRotation(h, tenant, secret.id(), now);
+    }
+
+    private static UnavailableException staleRead(SecretPath path, String alias) {
+        return new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "the database answered a read of alias '" + alias
+                + "' of " + path + " with rows older than the secret's row lock; nothing was changed");
     }
 
     private static SecretRows.Locked lock(Handle h, String tenant, String secretId) {

@@ -32,6 +32,16 @@ class DatabaseConfigTest {
     }
 
     @Test
+    void h2ResultReuseIsOffAndCannotBeTurnedOn() {
+        assertTrue(DatabaseConfig.h2File(Path.of("/var/lib/coffer")).jdbcUrl().contains(";OPTIMIZE_REUSE_RESULTS=FALSE"));
+        assertTrue(DatabaseConfig.builder("jdbc:h2:mem:x;optimize_reuse_results=false").build().jdbcUrl()
+                .contains(";optimize_reuse_results=false"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DatabaseConfig.builder("jdbc:h2:mem:x;OPTIMIZE_REUSE_RESULTS=TRUE").build())
+                .getMessage().contains("OPTIMIZE_REUSE_RESULTS"));
+    }
+
+    @Test
     void passwordNeverAppearsInToStringNorUrlParameters() {
         DatabaseConfig config = DatabaseConfig.builder("jdbc:postgresql://db:5432/coffer?password=hunter2-in-url")
                 .user("coffer").password("hunter2").build();

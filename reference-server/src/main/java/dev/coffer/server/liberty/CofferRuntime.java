@@ -39,7 +39,7 @@ public class CofferRuntime {
         try {
             metrics = new Metrics();
             manager = Kernel.over(backend, metrics);
-            if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog())) {
+            if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord())) {
                 LOG.info("Coffer: policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
                         + " every action in tenant default");
             }

@@ -6,7 +6,9 @@ import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
 import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.Decision;
+import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.store.PolicyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,12 +17,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * How the first administrator comes to exist: the policy {@value #POLICY} (allow
- * {@code group:}{@value #ADMIN_GROUP} every action on every secret of the default tenant) is
- * installed directly in the policy store, audited as {@code POLICY_PUT} by
+ * How the first administrator comes to exist, once per installation: the policy {@value #POLICY}
+ * (allow {@code group:}{@value #ADMIN_GROUP} every action on every secret of the default tenant)
+ * is installed directly in the policy store, audited as {@code POLICY_PUT} by
  * {@value #BOOTSTRAP_PRINCIPAL}, and a token of {@code user:admin} in that group is written to
- * {@code <data>/admin.token}. Both happen only when missing, so restarts reuse them and an
- * operator who edits the policy keeps the edit.
+ * {@code <data>/admin.token}.
+ *
+ * <p>Each half happens once and is recorded where it lives: the policy with the database (its
+ * {@link BootstrapRecord}, committed with the policy, so several instances on one PostgreSQL
+ * agree), the token with the data directory (the file {@value DataDir#BOOTSTRAP_MARKER}). What
+ * an operator later removes — the policy, the token file — stays removed; a new administrator
+ * token comes from {@code coffer token mint}. An installation from before these records existed
+ * is recognized (the policy, or its bootstrap audit event, is there; the data directory already
+ * had its signing key) and only recorded, nothing is re-created.
  */
 public final class AdminBootstrap {
     /** The group the bootstrap policy grants everything to. */
@@ -34,26 +43,65 @@ public final class AdminBootstrap {
 
     private AdminBootstrap() {}
 
-    /** Installs the bootstrap policy in the default tenant unless it exists. Returns whether it did. */
-    public static boolean ensurePolicy(PolicyStore policies, AuditLog audit) {
+    /**
+     * Installs the bootstrap policy in the default tenant if this installation never had its
+     * bootstrap. Returns whether it did.
+     */
+    public static boolean ensurePolicy(PolicyStore policies, AuditLog audit, BootstrapRecord record) {
+        if (record.done()) {
+            return false;
+        }
         String tenant = ClaimMapping.DEFAULT_TENANT;
-        if (policies.get(tenant, POLICY).isPresent()) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (policies.get(tenant, POLICY).isPresent() || bootstrappedBefore(audit, tenant)) {
+            record.record(now); // installed before the record existed: note it, re-create nothing
             return false;
         }
         Policy admin = Policy.allow(POLICY, List.of("group:" + ADMIN_GROUP), List.of("secrets:*"), List.of("*"));
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        policies.put(tenant, admin, stored -> audit.append(AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
-                "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build()));
-        return true;
+        try {
+            policies.put(tenant, admin, stored -> {
+                if (!record.record(now)) {
+                    throw new AlreadyBootstrapped();
+                }
+                audit.append(AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
+                        "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build());
+            });
+            return true;
+        } catch (AlreadyBootstrapped e) {
+            return false; // another instance on the same database did it meanwhile; its put stands
+        }
     }
 
-    /** Writes {@code admin.token} unless it exists. Returns whether it did. */
-    public static boolean ensureToken(DataDir data, TokenMinter minter) {
-        if (data.has(DataDir.ADMIN_TOKEN)) {
+    /**
+     * Writes {@code admin.token} on the data directory's first start ({@code freshDataDir}: its
+     * signing key was created by this start) and records that the data directory's bootstrap is
+     * done. Returns whether it wrote the token.
+     */
+    public static boolean ensureToken(DataDir data, TokenMinter minter, boolean freshDataDir) {
+        if (data.has(DataDir.BOOTSTRAP_MARKER)) {
             return false;
         }
-        String token = minter.mint(TokenMinter.TokenRequest.subject("admin").groups(List.of(ADMIN_GROUP)).ttl(ADMIN_TOKEN_TTL));
-        data.writeNew(DataDir.ADMIN_TOKEN, token + "\n");
-        return true;
+        boolean written = false;
+        if (freshDataDir && !data.has(DataDir.ADMIN_TOKEN)) {
+            String token = minter.mint(TokenMinter.TokenRequest.subject("admin").groups(List.of(ADMIN_GROUP)).ttl(ADMIN_TOKEN_TTL));
+            written = data.createOnce(DataDir.ADMIN_TOKEN, token + "\n");
+        }
+        data.createOnce(DataDir.BOOTSTRAP_MARKER, "admin token issued " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + "; delete admin.token to retire it, `coffer token mint` makes new tokens\n");
+        return written;
+    }
+
+    private static boolean bootstrappedBefore(AuditLog audit, String tenant) {
+        AuditQuery query = AuditQuery.tenant(tenant).withPrincipal(BOOTSTRAP_PRINCIPAL).withEventType(AuditEventType.POLICY_PUT);
+        return !audit.query(query, PageRequest.first(1)).items().isEmpty();
+    }
+
+    // Rolls back a bootstrap put that lost to another instance's.
+    private static final class AlreadyBootstrapped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyBootstrapped() {
+            super("the admin bootstrap was recorded by another instance", null, false, false);
+        }
     }
 }

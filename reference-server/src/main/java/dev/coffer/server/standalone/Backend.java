@@ -24,6 +24,9 @@ public interface Backend extends AutoCloseable {
     /** Policies and break-glass grants. */
     PolicyStore policyStore();
 
+    /** Whether (and where) this installation's one-time admin bootstrap is recorded. */
+    BootstrapRecord bootstrapRecord();
+
     /** Cheap checks of the store and of key access, for {@code /health/ready}. */
     List<HealthCheck> healthChecks();
 

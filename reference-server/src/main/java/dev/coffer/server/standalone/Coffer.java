@@ -20,39 +20,62 @@ public final class Coffer implements AutoCloseable {
     private final Backend backend;
     private final StandaloneServer server;
     private final DataDir data;
+    private final DataDirLock lock;
 
-    private Coffer(Backend backend, StandaloneServer server, DataDir data) {
+    private Coffer(Backend backend, StandaloneServer server, DataDir data, DataDirLock lock) {
         this.backend = backend;
         this.server = server;
         this.data = data;
+        this.lock = lock;
     }
 
-    /** Starts everything and reports where things are on {@code console} (never a token). */
+    /**
+     * Starts everything and reports where things are on {@code console} (never a token).
+     *
+     * @throws IllegalStateException when another server holds the data directory, or a key or
+     *         token file in it is open to group or others
+     */
     public static Coffer start(ServeOptions options, PrintStream console) {
         ServerLogging.configure();
         DataDir data = DataDir.prepare(options.data());
-        SigningKeys keys = SigningKeys.loadOrCreate(data);
-        Backend backend = Backends.open(options, data);
+        // Held while the server runs: everything below (keys, bootstrap) happens in one process at a time.
+        DataDirLock lock = data.lock();
         try {
-            Metrics metrics = new Metrics();
-            SecretManager manager = Kernel.over(backend, metrics);
-            boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog());
-            boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()));
-            StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,
-                    new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics,
-                    options.trustForwardedFor()), options.bind(), options.port());
-            console.println("Coffer listening on http://" + hostForUri(options.bind()) + ":" + server.port());
-            console.println("  data:        " + data.root());
-            console.println("  store:       " + backend.description());
-            console.println("  admin token: " + data.file(DataDir.ADMIN_TOKEN) + (tokenCreated ? " (created)" : ""));
-            if (policyCreated) {
-                console.println("  bootstrap:   policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
-                        + " every action in tenant default");
+            boolean freshDataDir = !data.has(DataDir.SIGNING_KEY);
+            if (data.has(DataDir.ADMIN_TOKEN)) {
+                data.requirePrivate(DataDir.ADMIN_TOKEN);
             }
-            console.flush();
-            return new Coffer(backend, server, data);
+            SigningKeys keys = SigningKeys.loadOrCreate(data);
+            Backend backend = Backends.open(options, data);
+            try {
+                Metrics metrics = new Metrics();
+                SecretManager manager = Kernel.over(backend, metrics);
+                boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
+                boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
+                StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,
+                        new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics,
+                        options.trustForwardedFor()), options.bind(), options.port());
+                console.println("Coffer listening on http://" + hostForUri(options.bind()) + ":" + server.port());
+                console.println("  data:        " + data.root());
+                console.println("  store:       " + backend.description());
+                if (data.has(DataDir.ADMIN_TOKEN)) {
+                    console.println("  admin token: " + data.file(DataDir.ADMIN_TOKEN) + (tokenCreated ? " (created)" : ""));
+                } else {
+                    console.println("  admin token: none (issued once, on the first start; `coffer token mint --data "
+                            + data.root() + " --subject admin --groups " + AdminBootstrap.ADMIN_GROUP + "` makes one)");
+                }
+                if (policyCreated) {
+                    console.println("  bootstrap:   policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
+                            + " every action in tenant default");
+                }
+                console.flush();
+                return new Coffer(backend, server, data, lock);
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            backend.close();
+            lock.close();
             throw e;
         }
     }
@@ -67,13 +90,17 @@ public final class Coffer implements AutoCloseable {
         return data;
     }
 
-    /** Stops the server, then the backend. */
+    /** Stops the server, then the backend, then lets go of the data directory. */
     @Override
     public void close() {
         try {
             server.close();
         } finally {
-            backend.close();
+            try {
+                backend.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 

@@ -1,28 +1,28 @@
 package dev.coffer.server.standalone;
 
+import dev.coffer.spi.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
- * The server's data directory ({@code ./coffer-data} by default): created {@code 0700}, every file
- * written {@code 0600} (on POSIX file systems).
+ * The server's data directory ({@code ./coffer-data} by default), under {@link PrivateFiles}' one
+ * rule: the directory is {@code 0700} (created so; an existing one open to group or others is
+ * restricted, with a warning), every file is created {@code 0600}, complete and first-writer-wins,
+ * and a key or token file open to group or others is refused (on POSIX file systems; elsewhere
+ * nothing is checked).
  *
  * <pre>
  * coffer-data/
+ *   coffer.lock           held by the running server (see {@link #lock()})
  *   jwt-signing-key.pem   RS256 private key (PKCS#8) that signs tokens
  *   jwt-public-key.pem    its public key, which verifies them
  *   root-keyset.json      the root key (Tink keyset) that wraps tenant keys
  *   coffer.mv.db          the H2 database (unless --db names another)
- *   admin.token           a token of the bootstrap administrator
+ *   admin.token           a token of the bootstrap administrator (written on the first start only)
+ *   bootstrap.done        records that first start, so a removed admin.token stays removed
  * </pre>
  */
 public final class DataDir {
@@ -34,10 +34,10 @@ public final class DataDir {
     public static final String PUBLIC_KEY = "jwt-public-key.pem";
     /** The root keyset's file name. */
     public static final String ROOT_KEYSET = "root-keyset.json";
-
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    /** The file that records the data directory's one-time bootstrap (the admin token). */
+    public static final String BOOTSTRAP_MARKER = "bootstrap.done";
+    /** The lock file a running server holds. */
+    public static final String LOCK = "coffer.lock";
 
     private final Path root;
 
@@ -45,18 +45,13 @@ public final class DataDir {
         this.root = root;
     }
 
-    /** Opens {@code root}, creating it {@code 0700} when missing. */
+    /** Opens {@code root}: creates it {@code 0700} when missing, restricts it to {@code 0700} (warning) when open. */
     public static DataDir prepare(Path root) {
         Path dir = root.toAbsolutePath().normalize();
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                if (POSIX) {
-                    Files.setPosixFilePermissions(dir, DIR);
-                }
-            }
+            PrivateFiles.prepareOwnDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + dir, e);
+            throw new UncheckedIOException("cannot create or restrict the data directory " + dir, e);
         }
         return new DataDir(dir);
     }
@@ -70,6 +65,16 @@ public final class DataDir {
         return new DataDir(dir);
     }
 
+    /**
+     * Takes the directory for this process until the lock is closed.
+     *
+     * @throws IllegalStateException "data directory ... is in use by another Coffer" when another
+     *         process (or another server in this JVM) holds it
+     */
+    public DataDirLock lock() {
+        return DataDirLock.acquire(file(LOCK));
+    }
+
     /** The directory. */
     public Path root() {
         return root;
@@ -80,36 +85,49 @@ public final class DataDir {
         return root.resolve(name);
     }
 
-    /** Writes {@code text} to a new file, {@code 0600} from the start. Fails if it exists. */
-    public void writeNew(String name, String text) {
+    /**
+     * Creates a file holding {@code text} unless it exists: {@code 0600} from the start and
+     * published whole. Returns whether this call created it (if not, the existing file stands).
+     */
+    public boolean createOnce(String name, String text) {
         Path target = file(name);
         try {
-            if (POSIX) {
-                Files.createFile(target, PosixFilePermissions.asFileAttribute(FILE));
-            }
-            Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException(target + " already exists", e);
+            return PrivateFiles.createOnce(target, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
     }
 
-    /** Restricts an existing file to {@code 0600} (for files other libraries created). */
+    /** Restricts an existing file to {@code 0600} (for files other libraries created, e.g. the H2 database). */
     public void restrict(String name) {
-        if (!POSIX) {
+        if (!PrivateFiles.isPosix(root)) {
             return;
         }
         try {
-            Files.setPosixFilePermissions(file(name), FILE);
+            Files.setPosixFilePermissions(file(name), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restrict " + file(name), e);
         }
     }
 
-    /** The text of a file. */
-    public String read(String name) {
+    /**
+     * Refuses a key or token file that group or others may use.
+     *
+     * @throws IllegalStateException naming the file, its mode and the {@code chmod} that fixes it
+     */
+    public void requirePrivate(String name) {
+        Path target = file(name);
+        try {
+            PrivateFiles.requireOwnerOnly(target, why -> new IllegalStateException(
+                    target + " holds a key or token and cannot be used: " + why));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the permissions of " + target, e);
+        }
+    }
+
+    /** The text of a key or token file, refused (see {@link #requirePrivate}) if group or others may use it. */
+    public String readPrivate(String name) {
+        requirePrivate(name);
         try {
             return Files.readString(file(name), StandardCharsets.UTF_8);
         } catch (IOException e) {

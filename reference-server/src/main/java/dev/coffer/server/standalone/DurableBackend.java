@@ -14,6 +14,7 @@ import dev.coffer.tink.root.RootKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,6 +26,7 @@ import java.util.List;
 public final class DurableBackend implements Backend {
     private static final byte[] PROBE = "coffer-health-probe".getBytes(StandardCharsets.UTF_8);
     private static final Duration KEY_CHECK_INTERVAL = Duration.ofSeconds(30);
+    private static final String BOOTSTRAP_STEP = "admin-bootstrap";
 
     private final CofferDatabase db;
     private final TinkEnvelope envelope;
@@ -90,6 +92,21 @@ public final class DurableBackend implements Backend {
     @Override
     public PolicyStore policyStore() {
         return db.policyStore();
+    }
+
+    @Override
+    public BootstrapRecord bootstrapRecord() {
+        return new BootstrapRecord() {
+            @Override
+            public boolean done() {
+                return db.installation().isDone(BOOTSTRAP_STEP);
+            }
+
+            @Override
+            public boolean record(Instant at) {
+                return db.installation().markDone(BOOTSTRAP_STEP, at);
+            }
+        };
     }
 
     @Override

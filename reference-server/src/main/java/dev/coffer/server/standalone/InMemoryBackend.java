@@ -6,13 +6,17 @@ import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The in-memory parts of {@code secrets-spi}: for demos and tests; everything vanishes on exit. */
 public final class InMemoryBackend implements Backend {
     private final InMemorySecrets parts;
     private final AuditLog auditLog;
+    // Nothing outlives the process here, so neither does the record of the bootstrap.
+    private final AtomicBoolean bootstrapped = new AtomicBoolean();
 
     /** A backend over fresh in-memory parts. */
     public InMemoryBackend() {
@@ -51,6 +55,21 @@ public final class InMemoryBackend implements Backend {
     @Override
     public PolicyStore policyStore() {
         return parts.policyStore();
+    }
+
+    @Override
+    public BootstrapRecord bootstrapRecord() {
+        return new BootstrapRecord() {
+            @Override
+            public boolean done() {
+                return bootstrapped.get();
+            }
+
+            @Override
+            public boolean record(Instant at) {
+                return bootstrapped.compareAndSet(false, true);
+            }
+        };
     }
 
     @Override

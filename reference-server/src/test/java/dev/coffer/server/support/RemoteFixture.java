@@ -68,7 +68,7 @@ public final class RemoteFixture implements ManagerFixture {
     /** Gives the shared server fresh, empty in-memory parts and connects a client to it. */
     public RemoteFixture() {
         Backend backend = new InMemoryBackend(parts, audit);
-        AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog());
+        AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
         kernel = Kernel.over(backend, new Metrics());
         CURRENT.set(kernel);
         manager = RemoteSecretManager.builder(base())

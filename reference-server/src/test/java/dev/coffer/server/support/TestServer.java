@@ -49,7 +49,7 @@ public final class TestServer implements AutoCloseable {
         }
         dev.coffer.server.standalone.Backend backend = new dev.coffer.server.standalone.InMemoryBackend(parts);
         SecretManager manager = Kernel.over(backend, metrics);
-        AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog());
+        AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
         ResourceConfig app = StandaloneServer.application(manager,
                 new SmallRyeTokenVerifier(keys.getPublic(), JwtSettings.defaults()), backend.healthChecks(), metrics, trustForwardedFor);
         customize.accept(app);

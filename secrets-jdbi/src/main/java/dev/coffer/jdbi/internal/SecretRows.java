@@ -149,19 +149,6 @@ public final class SecretRows {
                 .execute() == 1;
     }
 
-    /** Points {@code alias} at {@code target} whatever it pointed at before (the caller holds the secret's row lock). */
-    public static void setAlias(Handle h, String tenant, String id, String alias, int target) {
-        int updated = h.createUpdate("UPDATE secret_aliases SET version = :target"
-                        + " WHERE tenant = :tenant AND secret_id = :id AND alias = :alias")
-                .bind("tenant", tenant).bind("id", id).bind("alias", alias).bind("target", target)
-                .execute();
-        if (updated == 0) {
-            h.createUpdate("INSERT INTO secret_aliases (tenant, secret_id, alias, version) VALUES (:tenant, :id, :alias, :target)")
-                    .bind("tenant", tenant).bind("id", id).bind("alias", alias).bind("target", target)
-                    .execute();
-        }
-    }
-
     /** Stamps the rotation time of a secret (moves of {@code current} only). */
     public static void stampRotation(Handle h, String tenant, String id, java.time.Instant at) {
         h.createUpdate("UPDATE secrets SET last_rotated_at = :at WHERE tenant = :tenant AND id = :id")

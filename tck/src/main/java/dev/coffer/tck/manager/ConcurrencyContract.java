@@ -3,6 +3,8 @@ package dev.coffer.tck.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditEventType;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.model.Secret;
@@ -10,6 +12,7 @@ import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.tck.support.TestValues;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -22,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ConcurrencyContract extends ManagerContractBase {
     private static final int THREADS = 16;
+    private static final int READERS = 4;
+    private static final int ROUNDS = 20;
     private static final long TIMEOUT_SECONDS = 60;
 
     /** Outcome of one racing call: the value it returned or the exception it threw. */
@@ -136,6 +142,55 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
         assertEquals(THREADS - 2, statuses.values().stream().filter(s -> s == VersionStatus.PENDING).count());
         // number allocation and the move of current are one atomic step, so the newest number wins
         assertAliases(secret.id(), "current", THREADS, "previous", THREADS - 1);
+    }
+
+    /**
+     * Many rounds of racing CURRENT adds on one secret: each add moves {@code current} from the
+     * version just before it, so the audited moves form one chain ({@code from=n-1 to=n}, no
+     * two moves from the same version) and {@code previous} is always the version replaced. A
+     * store that reads the aliases from a snapshot older than its lock forks the chain.
+     */
+    @Test
+    void racingCurrentAddsMoveCurrentAlongOneChain() throws InterruptedException {
+        Secret secret = createSecret("prod/race/chain");
+        for (int round = 1; round <= ROUNDS; round++) {
+            // Readers of the aliases race the adds until the last one is done, as the callers of a
+            // real server do: a store that serves a read from before a commit shows it here.
+            AtomicInteger adding = new AtomicInteger(THREADS);
+            List<Callable<Integer>> calls = IntStream.range(0, THREADS + READERS)
+                    .<Callable<Integer>>mapToObj(i -> i < THREADS
+                            ? () -> {
+                                try {
+                                    return addCurrent(secret.id(), TestValues.text()).number();
+                                } finally {
+                                    adding.decrementAndGet();
+                                }
+                            }
+                            : () -> {
+                                int reads = 0;
+                                do {
+                                    reads += aliases(secret.id()).isEmpty() ? 0 : 1;
+                                } while (adding.get() > 0);
+                                return reads;
+                            })
+                    .toList();
+            race(calls).forEach(o -> assertEquals(null, o.failure(), () -> "a concurrent call failed: " + o.failure()));
+            int last = round * THREADS;
+            assertAliases(secret.id(), "current", last, "previous", last - 1);
+        }
+
+        List<String> moves = auditEvents(auditQuery().withSecret("prod", "race/chain").withEventType(AuditEventType.ALIAS_MOVE))
+                .stream().map(AuditEvent::detail).toList();
+        List<String> chain = IntStream.rangeClosed(1, ROUNDS * THREADS)
+                .mapToObj(v -> "alias=current from=" + (v == 1 ? "none" : String.valueOf(v - 1)) + " to=" + v)
+                .toList();
+        List<String> forked = moves.stream().filter(m -> !chain.contains(m)).toList();
+        assertEquals(List.of(), forked, "moves of current that did not start at the version replaced");
+        assertEquals(chain, moves.stream().sorted(Comparator.comparingInt(ConcurrencyContract::target)).toList());
+    }
+
+    private static int target(String moveDetail) {
+        return Integer.parseInt(moveDetail.substring(moveDetail.lastIndexOf("to=") + 3));
     }
 
     @Test
