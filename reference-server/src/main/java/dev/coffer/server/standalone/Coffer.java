@@ -40,11 +40,14 @@ public final class Coffer implements AutoCloseable {
             boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()));
             StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,
                     new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics,
-                    options.trustForwardedFor()), options.bind(), options.port());
+                    options.proxies()), options.bind(), options.port());
             console.println("Coffer listening on http://" + hostForUri(options.bind()) + ":" + server.port());
             console.println("  data:        " + data.root());
             console.println("  store:       " + backend.description());
             console.println("  admin token: " + data.file(DataDir.ADMIN_TOKEN) + (tokenCreated ? " (created)" : ""));
+            if (options.proxies().any()) {
+                console.println("  proxies:     X-Forwarded-For believed from " + options.proxies());
+            }
             if (policyCreated) {
                 console.println("  bootstrap:   policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
                         + " every action in tenant default");
