@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.auth.TokenRejectedException.Reason;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.support.Reply;

@@ -1,5 +1,6 @@
-package dev.coffer.server.auth;
+package dev.coffer.server.support;
 
+import dev.coffer.server.auth.JwtSettings;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -9,14 +10,16 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.lang.JoseException;
 
 /**
- * Really signed RS256 tokens with claims {@link TokenMinter} would never write (a numeric tenant,
- * an {@code iat} in the future): the default issuer and audience, {@code sub} {@code admin} in
- * group {@code coffer-admins}, issued now, expiring in an hour, then whatever {@code edit} does.
+ * Really signed RS256 tokens with claims {@link dev.coffer.server.auth.TokenMinter} would never
+ * write (a numeric tenant, no {@code iat}): the default issuer and audience, {@code sub}
+ * {@code admin} in group {@code coffer-admins}, issued now, expiring in an hour, then whatever
+ * {@code edit} does.
  */
-final class SignedClaims {
+public final class SignedClaims {
     private SignedClaims() {}
 
-    static String sign(PrivateKey key, Consumer<JwtClaims> edit) {
+    /** A token signed by {@code key} with the default claims, then {@code edit}. */
+    public static String sign(PrivateKey key, Consumer<JwtClaims> edit) {
         long now = Instant.now().getEpochSecond();
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(JwtSettings.DEFAULT_ISSUER);
