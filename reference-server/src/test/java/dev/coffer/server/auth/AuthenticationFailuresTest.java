@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.auth.TokenRejectedException.Reason;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.support.Reply;
+import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.support.TestServer;
 import dev.coffer.tck.support.MutableClock;
 import dev.coffer.tck.support.NoValueLeaks;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.support.Reply;
+import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.support.TestServer;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.tck.support.NoValueLeaks;

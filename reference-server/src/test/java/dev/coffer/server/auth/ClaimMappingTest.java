@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.auth.TokenRejectedException.Reason;
+import dev.coffer.server.support.SignedClaims;
 import dev.coffer.spi.access.Principal;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.auth.TokenRejectedException.Reason;
 import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.support.SignedClaims;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Clock;

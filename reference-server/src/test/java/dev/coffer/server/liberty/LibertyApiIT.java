@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -205,14 +206,17 @@ class LibertyApiIT {
         assertEquals("token lifetime (exp - iat) exceeds the maximum of 366d", json(tooLong).getString("detail"));
         String future = new TokenMinter(key, JwtSettings.defaults(), Clock.fixed(Instant.now().plus(Duration.ofDays(3650)),
                 ZoneOffset.UTC)).mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
-        HttpResponse<String> early = send("GET", "v1/policies", future, null);
-        assertUnauthenticated(early);
-        assertTrue(json(early).getString("detail").startsWith("token is issued in the future"), early.body());
+        // Liberty's mpJwt already refuses an iat beyond its clockSkew (the container's 401); the
+        // filter's own iat check is the second line, for a skew configured wider than mpJwt's.
+        assertUnauthenticated(send("GET", "v1/policies", future, null));
 
         HttpResponse<String> metrics = send("GET", "metrics", admin(), null);
         assertEquals(200, metrics.statusCode(), metrics.body());
-        assertTrue(metrics.body().contains("coffer_authentication_failures_total{reason=\"bad_tenant\"}"), metrics.body());
-        assertTrue(metrics.body().contains("coffer_authentication_failures_total{reason=\"lifetime\"}"), metrics.body());
+        // counted by the Coffer filter (the series exist from the start; these are no longer 0)
+        assertTrue(Pattern.compile("coffer_authentication_failures_total\\{reason=\"bad_tenant\"} [1-9]").matcher(metrics.body()).find(),
+                metrics.body());
+        assertTrue(Pattern.compile("coffer_authentication_failures_total\\{reason=\"lifetime\"} [1-9]").matcher(metrics.body()).find(),
+                metrics.body());
     }
 
     @Test
