@@ -1,18 +1,17 @@
 package dev.coffer.server.standalone;
 
 import dev.coffer.spi.access.CidrBlock;
-import dev.coffer.spi.internal.IpLiterals;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Which peers may say, in {@code X-Forwarded-For}, whom they forward for — and what the caller's
  * address is then. The standard right-to-left walk: start at the connection's peer; while the
  * current address is a trusted proxy, step to the {@code X-Forwarded-For} entry to its left (what
  * that proxy saw). The first address that is not a trusted proxy is the caller. An entry that is
- * not a plain IPv4/IPv6 literal ({@code unknown}, {@code 10.0.0.5:4431}, {@code [10.0.0.5]},
- * a host name) ends the walk at the proxy that wrote it; names are never resolved. A peer outside
+ * not a plain IPv4/IPv6 literal ({@link CidrBlock#isAddress}: not {@code unknown},
+ * {@code 10.0.0.5:4431}, {@code [10.0.0.5]}, a host name) ends the walk at the proxy that wrote
+ * it; names are never resolved. A peer outside
  * the list is the caller, whatever it sends.
  *
  * <pre>{@code
@@ -72,11 +71,11 @@ public final class TrustedProxies {
         }
         String address = peer;
         for (int i = hops.size() - 1, walked = 0; i >= 0 && walked < MAX_HOPS && trusted(address); i--, walked++) {
-            Optional<String> hop = IpLiterals.parse(hops.get(i)).map(java.net.InetAddress::getHostAddress);
-            if (hop.isEmpty()) {
+            String hop = hops.get(i);
+            if (!CidrBlock.isAddress(hop)) {
                 break; // the proxy at `address` wrote something that is no address: it is the last we know
             }
-            address = hop.get();
+            address = hop;
         }
         return address;
     }
