@@ -41,7 +41,8 @@ import java.util.OptionalInt;
  * {@code secrets:admin}; read — {@code secrets:read} or an active break-glass grant plus
  * {@code secrets:read-break-glass}; audit — {@code secrets:audit}. Describing and listing metadata
  * needs any of read, write, rotate or admin on the secret. Tenant-wide actions (policies, audit)
- * are checked against resource {@code *}.
+ * are checked against resource {@code *}. Metrics — {@code secrets:metrics} on {@code *}, in the
+ * {@linkplain #OPERATOR_TENANT operator tenant} only.
  *
  * <pre>{@code
  * Secret secret = manager.create(ctx, NewSecret.builder(path, "payments").build());
@@ -59,6 +60,13 @@ public interface SecretManager {
     int MIN_RECOVERY_WINDOW_DAYS = 7;
     /** The longest recovery window, in days. */
     int MAX_RECOVERY_WINDOW_DAYS = 30;
+    /**
+     * The operator tenant: the only tenant whose principals may be allowed process-wide views such
+     * as {@link #authorizeMetrics metrics}, which count every tenant's calls. It is the tenant of
+     * tokens without a {@code tenant} claim and the one the reference server bootstraps its
+     * administrator in.
+     */
+    String OPERATOR_TENANT = "default";
 
     /**
      * Creates a secret (metadata only) in the caller's tenant.
@@ -165,6 +173,22 @@ public interface SecretManager {
 
     /** Verifies the audit hash chain. */
     AuditVerification verifyAudit(AccessContext ctx);
+
+    /**
+     * Checks that the caller may read the process's operational metrics (a Prometheus scrape):
+     * it needs {@code secrets:metrics} on {@code *} and must belong to {@link #OPERATOR_TENANT},
+     * since the figures cover every tenant. Returns normally when allowed; an allowed check is not
+     * audited (a scrape every few seconds would flood the log), a refusal is audited as
+     * {@code ACCESS_DENIED} like every other.
+     *
+     * <pre>{@code
+     * manager.authorizeMetrics(ctx);          // throws AccessDeniedException when not allowed
+     * return metrics.prometheusText();
+     * }</pre>
+     *
+     * @throws dev.coffer.spi.error.AccessDeniedException {@code ACCESS_DENIED} when not allowed
+     */
+    void authorizeMetrics(AccessContext ctx);
 
     /** Creates or replaces a policy in the caller's tenant. */
     Policy putPolicy(AccessContext ctx, Policy policy);

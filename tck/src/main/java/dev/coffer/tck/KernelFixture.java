@@ -46,6 +46,9 @@ public final class KernelFixture implements ManagerFixture {
         this.auditLog = new SwitchableAuditLog(Objects.requireNonNull(log, "auditLog"));
         this.onClose = onClose;
         policies.put(TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")), BeforeCommit.none());
+        // The contract's own tenant is not the operator tenant, so that both sides of the metrics rule show.
+        policies.put(SecretManager.OPERATOR_TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")),
+                BeforeCommit.none());
         this.manager = StandardSecretManager.builder()
                 .secretStore(store)
                 .envelope(envelope)
@@ -79,6 +82,11 @@ public final class KernelFixture implements ManagerFixture {
     @Override
     public AccessContext admin() {
         return AccessContext.of(Principal.of(ADMIN, TENANT));
+    }
+
+    @Override
+    public Optional<AccessContext> operatorAdmin() {
+        return Optional.of(AccessContext.of(Principal.of(ADMIN, SecretManager.OPERATOR_TENANT)));
     }
 
     @Override

@@ -25,6 +25,16 @@ public interface ManagerFixture extends AutoCloseable {
      */
     AccessContext admin();
 
+    /**
+     * A context whose principal may do everything in the operator tenant
+     * ({@link SecretManager#OPERATOR_TENANT}), installed out of band like {@link #admin()}, when the
+     * fixture can provide one; the metrics topic needs it. By default: {@link #admin()} when
+     * {@link #tenant()} is the operator tenant, else empty (those tests are skipped).
+     */
+    default Optional<AccessContext> operatorAdmin() {
+        return tenant().equals(SecretManager.OPERATOR_TENANT) ? Optional.of(admin()) : Optional.empty();
+    }
+
     /** The clock the manager reads, when the fixture can move it. */
     default Optional<MutableClock> clock() {
         return Optional.empty();

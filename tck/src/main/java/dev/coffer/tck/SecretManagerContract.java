@@ -10,6 +10,7 @@ import dev.coffer.tck.manager.DisclosureContract;
 import dev.coffer.tck.manager.FailClosedContract;
 import dev.coffer.tck.manager.LifecycleContract;
 import dev.coffer.tck.manager.ManagerContractBase;
+import dev.coffer.tck.manager.MetricsAccessContract;
 import dev.coffer.tck.manager.PolicyMatrixContract;
 import dev.coffer.tck.manager.PolicyRulesContract;
 import dev.coffer.tck.manager.TenancyContract;
@@ -211,6 +212,15 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Tenancy")
     class Tenancy extends TenancyContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Metrics access: secrets:metrics in the operator tenant")
+    class MetricsAccess extends MetricsAccessContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();

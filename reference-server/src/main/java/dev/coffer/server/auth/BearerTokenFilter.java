@@ -2,6 +2,7 @@ package dev.coffer.server.auth;
 
 import dev.coffer.server.api.RequestFacts;
 import dev.coffer.server.api.problem.Problems;
+import dev.coffer.server.auth.TokenRejectedException.Reason;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.error.SecretsException;
 import jakarta.annotation.Priority;
@@ -21,7 +22,8 @@ import java.util.Set;
  * a token — there is no annotation to forget.
  *
  * <p>Refusals are 401 problems with {@code WWW-Authenticate: Bearer}; the reason is a fixed
- * phrase and never quotes the token. On success the request's
+ * phrase and never quotes the token. Each is counted and summarized in the log by
+ * {@link AuthenticationFailures}. On success the request's
  * {@link jakarta.ws.rs.core.SecurityContext} carries a {@link CallerPrincipal}.
  */
 @PreMatching
@@ -34,9 +36,11 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
     private static final String BEARER = "Bearer ";
 
     private final TokenVerifier verifier;
+    private final AuthenticationFailures failures;
 
-    public BearerTokenFilter(TokenVerifier verifier) {
+    public BearerTokenFilter(TokenVerifier verifier, AuthenticationFailures failures) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.failures = Objects.requireNonNull(failures, "failures");
     }
 
     @Override
@@ -46,15 +50,18 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
+            failures.record(Reason.MISSING);
             request.abortWith(Problems.unauthenticated("a bearer token is required (Authorization: Bearer <token>)", false));
             return;
         }
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            failures.record(Reason.MALFORMED);
             request.abortWith(Problems.unauthenticated("the Authorization header must use the Bearer scheme", true));
             return;
         }
         String token = header.substring(BEARER.length()).trim();
         if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+            failures.record(Reason.MALFORMED);
             request.abortWith(Problems.unauthenticated("the bearer token is empty or too long", true));
             return;
         }
@@ -62,6 +69,7 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
         try {
             context = RequestFacts.contextFor(ClaimMapping.principal(verifier.verify(token)), request);
         } catch (TokenRejectedException e) {
+            failures.record(e.reason());
             request.abortWith(Problems.unauthenticated(e.getMessage(), true));
             return;
         } catch (SecretsException e) { // reason or ticket header refused

@@ -1,5 +1,6 @@
 package dev.coffer.server.auth;
 
+import dev.coffer.server.auth.TokenRejectedException.Reason;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.model.SecretPath;
@@ -21,15 +22,20 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  *       {@code user:<name>}. The kind {@code group} is refused: group principals come from the
  *       {@code groups} claim only, so no token can pose as a group;</li>
  *   <li>groups: the {@code groups} claim (matched by policies as {@code group:<name>});</li>
- *   <li>tenant: the {@code tenant} claim; tokens without one act in {@value #DEFAULT_TENANT}, like
- *       Vault's root namespace, so single-tenant installations need no extra claim;</li>
+ *   <li>tenant: the {@code tenant} claim, which must be a JSON string that is a valid tenant id
+ *       ({@link SecretPath#requireTenant}); tokens without the claim act in {@value #DEFAULT_TENANT},
+ *       like Vault's root namespace, so single-tenant installations need no extra claim. A claim
+ *       that is present but blank, {@code null}, a number, a boolean, an array or an object is
+ *       refused: it never falls back to the default tenant;</li>
  *   <li>mfa: {@code amr} contains {@code mfa};</li>
  *   <li>cluster: the {@code cluster} claim, for {@code sourceCluster} conditions.</li>
  * </ul>
  */
 public final class ClaimMapping {
-    /** The tenant of tokens without a {@code tenant} claim. */
-    public static final String DEFAULT_TENANT = "default";
+    /** The tenant of tokens without a {@code tenant} claim: the kernel's operator tenant. */
+    public static final String DEFAULT_TENANT = dev.coffer.spi.SecretManager.OPERATOR_TENANT;
+    /** The claim naming the tenant. */
+    public static final String TENANT_CLAIM = "tenant";
 
     private static final Pattern KIND_PREFIX = Pattern.compile("[a-z][a-z0-9-]*:.+");
 
@@ -43,15 +49,38 @@ public final class ClaimMapping {
     public static Principal principal(JsonWebToken jwt) throws TokenRejectedException {
         String name = firstNonBlank(jwt.getSubject(), stringClaim(jwt, "upn"));
         if (name == null) {
-            throw new TokenRejectedException("token has neither sub nor upn");
+            throw new TokenRejectedException(Reason.BAD_PRINCIPAL, "token has neither sub nor upn");
         }
         String id = principalId(name);
-        String tenant = stringClaim(jwt, "tenant");
+        String tenant = tenant(jwt);
         try {
-            return new Principal(id, tenant == null ? DEFAULT_TENANT : SecretPath.requireTenant(tenant),
-                    strings(jwt.getClaim("groups")), strings(jwt.getClaim("amr")).contains("mfa"), stringClaim(jwt, "cluster"));
+            return new Principal(id, tenant, strings(jwt.getClaim("groups")), strings(jwt.getClaim("amr")).contains("mfa"),
+                    stringClaim(jwt, "cluster"));
         } catch (SecretsException e) {
-            throw new TokenRejectedException("token claims do not name a valid principal: " + e.getMessage());
+            // The kernel's message quotes the offending text; a 401 names the rule only.
+            throw new TokenRejectedException(Reason.BAD_PRINCIPAL,
+                    "token claims do not name a valid principal (principal id must look like <kind>:<name>)");
+        }
+    }
+
+    /**
+     * The tenant {@code jwt} names: {@value #DEFAULT_TENANT} only when the claim is absent; a
+     * present claim must be a string that is a valid tenant id. The refusal never quotes the claim.
+     */
+    static String tenant(JsonWebToken jwt) throws TokenRejectedException {
+        // getClaimNames also lists a claim written as JSON null, which containsClaim reports absent.
+        java.util.Set<String> names = jwt.getClaimNames();
+        if (!jwt.containsClaim(TENANT_CLAIM) && (names == null || !names.contains(TENANT_CLAIM))) {
+            return DEFAULT_TENANT;
+        }
+        Object claim = jwt.getClaim(TENANT_CLAIM);
+        String text = claim instanceof JsonString s ? s.getString() : claim instanceof String s ? s : null;
+        try {
+            return SecretPath.requireTenant(text);
+        } catch (SecretsException e) {
+            throw new TokenRejectedException(Reason.BAD_TENANT,
+                    "token tenant claim is invalid: it must be a string matching [a-z][a-z0-9-]{0,62}, or be absent for tenant "
+                            + DEFAULT_TENANT);
         }
     }
 
@@ -59,7 +88,7 @@ public final class ClaimMapping {
     public static String principalId(String name) throws TokenRejectedException {
         if (KIND_PREFIX.matcher(name).matches()) {
             if (name.startsWith("group:")) {
-                throw new TokenRejectedException("token subject may not be a group");
+                throw new TokenRejectedException(Reason.BAD_PRINCIPAL, "token subject may not be a group");
             }
             return name;
         }

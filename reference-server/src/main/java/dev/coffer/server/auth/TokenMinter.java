@@ -35,6 +35,11 @@ public final class TokenMinter {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The longest lifetime a server with these settings accepts (a minter may want to stay within it). */
+    public Duration maxLifetime() {
+        return settings.bounds().maxLifetime();
+    }
+
     /** A signed compact token for {@code request}. */
     public String mint(TokenRequest request) {
         long now = clock.instant().getEpochSecond();

@@ -5,7 +5,9 @@
  *
  * <p>Claim mapping ({@link dev.coffer.server.auth.ClaimMapping}): {@code sub} (else {@code upn})
  * → principal id, as {@code user:<sub>} unless it already has a {@code kind:} prefix;
- * {@code groups} → groups; {@code tenant} → tenant ({@code default} when absent);
- * {@code amr} containing {@code mfa} → mfa; {@code cluster} → cluster.
+ * {@code groups} → groups; {@code tenant} → tenant ({@code default} only when absent; present, it
+ * must be a valid tenant id); {@code amr} containing {@code mfa} → mfa; {@code cluster} → cluster.
+ * {@link dev.coffer.server.auth.TokenBounds} limit a token's lifetime and {@code iat}; refusals are
+ * counted and logged by {@link dev.coffer.server.auth.AuthenticationFailures}.
  */
 package dev.coffer.server.auth;

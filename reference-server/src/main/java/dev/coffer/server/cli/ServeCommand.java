@@ -1,13 +1,22 @@
 package dev.coffer.server.cli;
 
 import dev.coffer.server.auth.JwtSettings;
+import dev.coffer.server.auth.TokenBounds;
 import dev.coffer.server.standalone.Coffer;
 import dev.coffer.server.standalone.ServeOptions;
+import dev.coffer.spi.access.CidrBlock;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.internal.Durations;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code coffer serve}: the standalone server, until interrupted. */
 @Command(name = "serve", description = "Run the standalone server (Jersey on Jetty).")
@@ -31,8 +40,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--in-memory", description = "Keep secrets in memory only (demos): nothing survives a restart")
     boolean inMemory;
 
-    @Option(names = "--trust-forwarded-for", description = "Behind one reverse proxy: take the caller address from the last X-Forwarded-For entry")
+    @Option(names = "--trust-forwarded-for", description = "Behind reverse proxies: take the caller address from X-Forwarded-For "
+            + "when the peer is a --trusted-proxy (walked right to left; IP literals only)")
     boolean trustForwardedFor;
+
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR", description = "A reverse proxy (address or network, e.g. 10.0.0.0/8) "
+            + "whose X-Forwarded-For is believed; repeatable; required by --trust-forwarded-for")
+    List<String> trustedProxies = new ArrayList<>();
+
+    @Option(names = "--max-token-lifetime", defaultValue = TokenBounds.DEFAULT_MAX_LIFETIME_TEXT, paramLabel = "DURATION",
+            description = "Refuse tokens whose exp - iat is longer (default 366d; the bootstrap admin token lives 365d)")
+    String maxTokenLifetime;
+
+    @Option(names = "--clock-skew", defaultValue = TokenBounds.DEFAULT_CLOCK_SKEW_TEXT, paramLabel = "DURATION",
+            description = "Tolerated clock difference for exp, nbf and iat (default 30s, at most 10m)")
+    String clockSkew;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--issuer", defaultValue = JwtSettings.DEFAULT_ISSUER, description = "Token issuer to sign and expect (default coffer)")
     String issuer;
@@ -42,8 +67,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServeOptions options = new ServeOptions(bind, port, data, db, keyUri, inMemory, trustForwardedFor,
-                new JwtSettings(issuer, audience));
+        ServeOptions options = options();
         Coffer coffer;
         try {
             coffer = Coffer.start(options, System.out);
@@ -59,5 +83,23 @@ final class ServeCommand implements Callable<Integer> {
         }, "coffer-shutdown"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** The flags as options; a contradiction or a malformed value is a usage error naming the flag. */
+    private ServeOptions options() {
+        try {
+            TokenBounds bounds = new TokenBounds(Durations.parse("--max-token-lifetime", maxTokenLifetime),
+                    Durations.parse("--clock-skew", clockSkew));
+            List<CidrBlock> proxies = new ArrayList<>();
+            for (String proxy : trustedProxies) {
+                proxies.add(CidrBlock.parse(proxy));
+            }
+            return new ServeOptions(bind, port, data, db, keyUri, inMemory, trustForwardedFor,
+                    new JwtSettings(issuer, audience, bounds), proxies);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (InvalidRequestException e) {
+            throw new ParameterException(spec.commandLine(), "--trusted-proxy: " + e.getMessage().replace("sourceCidr ", ""));
+        }
     }
 }

@@ -30,7 +30,7 @@ public class CofferLibertyApplication extends Application {
             CofferApi.resources(runtime.manager(), runtime.healthChecks(), () -> runtime.metrics().prometheusText())
                     .stream().filter(resource -> !(resource instanceof HealthResource)).forEach(all::add);
             all.addAll(CofferApi.providers());
-            all.add(new MpJwtCallerFilter());
+            all.add(new MpJwtCallerFilter(runtime.tokenBounds(), runtime.authenticationFailures()));
             singletons = Set.copyOf(all);
         }
         return singletons;

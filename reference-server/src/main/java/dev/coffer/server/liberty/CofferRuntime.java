@@ -1,6 +1,8 @@
 package dev.coffer.server.liberty;
 
 import dev.coffer.server.api.HealthCheck;
+import dev.coffer.server.auth.AuthenticationFailures;
+import dev.coffer.server.auth.TokenBounds;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.standalone.DurableBackend;
@@ -31,6 +33,8 @@ public class CofferRuntime {
     private DurableBackend backend;
     private Metrics metrics;
     private SecretManager manager;
+    private TokenBounds tokenBounds;
+    private AuthenticationFailures authenticationFailures;
 
     @PostConstruct
     void open() {
@@ -39,6 +43,8 @@ public class CofferRuntime {
         try {
             metrics = new Metrics();
             manager = Kernel.over(backend, metrics);
+            tokenBounds = settings.tokenBounds();
+            authenticationFailures = new AuthenticationFailures(metrics);
             if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord())) {
                 LOG.info("Coffer: policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
                         + " every action in tenant default");
@@ -70,6 +76,16 @@ public class CofferRuntime {
     /** The metrics {@code /metrics} reports. */
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The token bounds {@link MpJwtCallerFilter} checks after mpJwt verified the token. */
+    public TokenBounds tokenBounds() {
+        return tokenBounds;
+    }
+
+    /** Where refused authentications are counted and logged. */
+    public AuthenticationFailures authenticationFailures() {
+        return authenticationFailures;
     }
 
     /** Store and key checks, for readiness. */

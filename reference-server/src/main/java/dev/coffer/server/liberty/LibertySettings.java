@@ -1,5 +1,7 @@
 package dev.coffer.server.liberty;
 
+import dev.coffer.server.auth.TokenBounds;
+import dev.coffer.spi.internal.Durations;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -15,6 +17,9 @@ import org.eclipse.microprofile.config.Config;
  *   <tr><td>{@value #DB_POOL_SIZE}</td><td>10</td><td>connection pool size</td></tr>
  *   <tr><td>{@value #KEY_URI}</td><td>{@code local-keyset:<data>/root-keyset.json}</td><td>root key: {@code aws-kms://}, {@code gcp-kms://} with the Tink KMS jars</td></tr>
  *   <tr><td>{@value #BOOTSTRAP_POLICY}</td><td>{@code true}</td><td>install the {@code coffer-admins} policy in tenant {@code default} when missing</td></tr>
+ *   <tr><td>{@value #MAX_TOKEN_LIFETIME}</td><td>{@code 366d}</td><td>refuse tokens whose {@code exp - iat} is longer</td></tr>
+ *   <tr><td>{@value #CLOCK_SKEW}</td><td>{@code 30s}</td><td>how far {@code iat} may be ahead (server.xml passes the same
+ *       variable to mpJwt's {@code clockSkew} for {@code exp})</td></tr>
  * </table>
  *
  * @param dataDir data directory
@@ -24,9 +29,10 @@ import org.eclipse.microprofile.config.Config;
  * @param poolSize connection pool size
  * @param keyUri root key URI, or {@code null} for the local keyset in {@code dataDir}
  * @param bootstrapPolicy whether to install the bootstrap admin policy
+ * @param tokenBounds the token lifetime and {@code iat} bounds the Coffer filter checks after mpJwt
  */
 public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String dbPassword, int poolSize, String keyUri,
-        boolean bootstrapPolicy) {
+        boolean bootstrapPolicy, TokenBounds tokenBounds) {
     public static final String DATA_DIR = "coffer.data-dir";
     public static final String DB_URL = "coffer.db.url";
     public static final String DB_USER = "coffer.db.user";
@@ -34,6 +40,8 @@ public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String 
     public static final String DB_POOL_SIZE = "coffer.db.pool-size";
     public static final String KEY_URI = "coffer.key-uri";
     public static final String BOOTSTRAP_POLICY = "coffer.bootstrap-admin-policy";
+    public static final String MAX_TOKEN_LIFETIME = "coffer.jwt.max-token-lifetime";
+    public static final String CLOCK_SKEW = "coffer.jwt.clock-skew";
 
     /** The settings {@code config} holds. */
     public static LibertySettings from(Config config) {
@@ -44,7 +52,9 @@ public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String 
                 text(config, DB_PASSWORD).orElse(null),
                 config.getOptionalValue(DB_POOL_SIZE, Integer.class).orElse(10),
                 text(config, KEY_URI).orElse(null),
-                config.getOptionalValue(BOOTSTRAP_POLICY, Boolean.class).orElse(true));
+                config.getOptionalValue(BOOTSTRAP_POLICY, Boolean.class).orElse(true),
+                new TokenBounds(Durations.parse(MAX_TOKEN_LIFETIME, text(config, MAX_TOKEN_LIFETIME).orElse(TokenBounds.DEFAULT_MAX_LIFETIME_TEXT)),
+                        Durations.parse(CLOCK_SKEW, text(config, CLOCK_SKEW).orElse(TokenBounds.DEFAULT_CLOCK_SKEW_TEXT))));
     }
 
     private static Optional<String> text(Config config, String key) {
@@ -55,6 +65,6 @@ public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String 
     @Override
     public String toString() {
         return "LibertySettings[dataDir=" + dataDir + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", poolSize=" + poolSize
-                + ", keyUri=" + keyUri + ", bootstrapPolicy=" + bootstrapPolicy + "]";
+                + ", keyUri=" + keyUri + ", bootstrapPolicy=" + bootstrapPolicy + ", tokenBounds=" + tokenBounds + "]";
     }
 }

@@ -163,6 +163,11 @@ public final class MeteredSecretManager implements SecretManager {
     }
 
     @Override
+    public void authorizeMetrics(AccessContext ctx) {
+        delegate.authorizeMetrics(ctx);
+    }
+
+    @Override
     public Policy putPolicy(AccessContext ctx, Policy policy) {
         return delegate.putPolicy(ctx, policy);
     }

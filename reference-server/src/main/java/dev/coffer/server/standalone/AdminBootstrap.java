@@ -38,7 +38,7 @@ public final class AdminBootstrap {
     public static final String POLICY = "coffer-admins";
     /** Who the bootstrap's audit event names. */
     public static final String BOOTSTRAP_PRINCIPAL = "system:bootstrap";
-    /** The admin token's lifetime. */
+    /** The admin token's lifetime (shorter when the server's maximum token lifetime is). */
     public static final Duration ADMIN_TOKEN_TTL = Duration.ofDays(365);
 
     private AdminBootstrap() {}
@@ -83,7 +83,9 @@ public final class AdminBootstrap {
         }
         boolean written = false;
         if (freshDataDir && !data.has(DataDir.ADMIN_TOKEN)) {
-            String token = minter.mint(TokenMinter.TokenRequest.subject("admin").groups(List.of(ADMIN_GROUP)).ttl(ADMIN_TOKEN_TTL));
+            // A server run with a shorter --max-token-lifetime must still accept the token it writes.
+            Duration ttl = ADMIN_TOKEN_TTL.compareTo(minter.maxLifetime()) <= 0 ? ADMIN_TOKEN_TTL : minter.maxLifetime();
+            String token = minter.mint(TokenMinter.TokenRequest.subject("admin").groups(List.of(ADMIN_GROUP)).ttl(ttl));
             written = data.createOnce(DataDir.ADMIN_TOKEN, token + "\n");
         }
         data.createOnce(DataDir.BOOTSTRAP_MARKER, "admin token issued " + Instant.now().truncatedTo(ChronoUnit.SECONDS)

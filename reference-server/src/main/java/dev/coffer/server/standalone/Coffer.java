@@ -54,7 +54,7 @@ public final class Coffer implements AutoCloseable {
                 boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
                 StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,
                         new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics,
-                        options.trustForwardedFor()), options.bind(), options.port());
+                        options.proxies()), options.bind(), options.port());
                 console.println("Coffer listening on http://" + hostForUri(options.bind()) + ":" + server.port());
                 console.println("  data:        " + data.root());
                 console.println("  store:       " + backend.description());
@@ -63,6 +63,9 @@ public final class Coffer implements AutoCloseable {
                 } else {
                     console.println("  admin token: none (issued once, on the first start; `coffer token mint --data "
                             + data.root() + " --subject admin --groups " + AdminBootstrap.ADMIN_GROUP + "` makes one)");
+                }
+                if (options.proxies().any()) {
+                    console.println("  proxies:     X-Forwarded-For believed from " + options.proxies());
                 }
                 if (policyCreated) {
                     console.println("  bootstrap:   policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP

@@ -1,7 +1,10 @@
 package dev.coffer.server.standalone;
 
 import dev.coffer.server.auth.JwtSettings;
+import dev.coffer.spi.access.CidrBlock;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * How {@code coffer serve} runs.
@@ -12,8 +15,32 @@ import java.nio.file.Path;
  * @param jdbcUrl the database, or {@code null} for the H2 file in the data directory
  * @param keyUri the root key, or {@code null} for the local keyset in the data directory
  * @param inMemory keep everything in memory instead (demos, tests)
- * @param trustForwardedFor take the caller's address from the last {@code X-Forwarded-For} entry
- * @param jwt token issuer and audience
+ * @param trustForwardedFor take the caller's address from {@code X-Forwarded-For} when the peer is a trusted proxy
+ * @param jwt token issuer, audience and bounds
+ * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} is believed; required
+ *        with {@code trustForwardedFor} and meaningless without it, so either alone is refused
  */
 public record ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
-        boolean trustForwardedFor, JwtSettings jwt) {}
+        boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies) {
+    public ServeOptions {
+        trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+        if (trustForwardedFor && trustedProxies.isEmpty()) {
+            throw new IllegalArgumentException("--trust-forwarded-for needs --trusted-proxy <CIDR> naming the reverse proxies "
+                    + "allowed to set X-Forwarded-For (e.g. --trusted-proxy 127.0.0.1 for a proxy on this host)");
+        }
+        if (!trustForwardedFor && !trustedProxies.isEmpty()) {
+            throw new IllegalArgumentException("--trusted-proxy has no effect without --trust-forwarded-for; add it or drop --trusted-proxy");
+        }
+    }
+
+    /** Options without trusted proxies (and so without {@code X-Forwarded-For}). */
+    public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
+            boolean trustForwardedFor, JwtSettings jwt) {
+        this(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, List.of());
+    }
+
+    /** The proxies the source-address filter trusts. */
+    public TrustedProxies proxies() {
+        return trustForwardedFor ? TrustedProxies.of(trustedProxies) : TrustedProxies.none();
+    }
+}

@@ -8,39 +8,33 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import java.util.List;
+import java.util.Objects;
 import org.eclipse.jetty.server.Request;
 
 /**
  * Puts the caller's address into {@link RequestFacts#SOURCE_IP}: the connection's peer address,
- * or — only with {@code --trust-forwarded-for}, for a server behind one reverse proxy — the last
- * {@code X-Forwarded-For} entry, which is the address that proxy saw. Earlier entries are written
- * by the client and are never trusted.
+ * or — when the peer is one of the {@link TrustedProxies} ({@code --trust-forwarded-for} with
+ * {@code --trusted-proxy}) — the address {@code X-Forwarded-For} names, walked right to left.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public final class SourceAddressFilter implements ContainerRequestFilter {
-    private final boolean trustForwardedFor;
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    private final TrustedProxies proxies;
 
     @Inject
     private Provider<Request> jettyRequest;
 
-    SourceAddressFilter(boolean trustForwardedFor) {
-        this.trustForwardedFor = trustForwardedFor;
+    SourceAddressFilter(TrustedProxies proxies) {
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String address = Request.getRemoteAddr(jettyRequest.get());
-        if (trustForwardedFor) {
-            String forwarded = request.getHeaderString("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                String[] hops = forwarded.split(",");
-                String last = hops[hops.length - 1].trim();
-                if (!last.isEmpty() && last.length() <= 64) {
-                    address = last;
-                }
-            }
-        }
-        request.setProperty(RequestFacts.SOURCE_IP, address);
+        String peer = Request.getRemoteAddr(jettyRequest.get());
+        List<String> forwarded = proxies.any() ? request.getHeaders().get(FORWARDED_FOR) : null;
+        request.setProperty(RequestFacts.SOURCE_IP, proxies.callerAddress(peer, forwarded));
     }
 }

@@ -2,6 +2,7 @@ package dev.coffer.server.standalone;
 
 import dev.coffer.server.api.CofferApi;
 import dev.coffer.server.api.HealthCheck;
+import dev.coffer.server.auth.AuthenticationFailures;
 import dev.coffer.server.auth.BearerTokenFilter;
 import dev.coffer.server.auth.TokenVerifier;
 import dev.coffer.server.metrics.Metrics;
@@ -21,7 +22,7 @@ import org.glassfish.jersey.server.ServerProperties;
  * The REST API on Jersey and Jetty 12 (chosen over Grizzly and the JDK server by measurement; see the README).
  *
  * <pre>{@code
- * ResourceConfig app = StandaloneServer.application(manager, verifier, checks, metrics, false);
+ * ResourceConfig app = StandaloneServer.application(manager, verifier, checks, metrics, TrustedProxies.none());
  * try (StandaloneServer server = StandaloneServer.start(app, "127.0.0.1", 8480)) {
  *     server.port(); // the bound port (useful with 0)
  * }
@@ -34,14 +35,17 @@ public final class StandaloneServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** The API, bearer authentication and the source-address filter as one Jersey application. */
+    /**
+     * The API, bearer authentication (refusals counted in {@code metrics}) and the source-address
+     * filter (believing {@code X-Forwarded-For} from {@code proxies} only) as one Jersey application.
+     */
     public static ResourceConfig application(SecretManager manager, TokenVerifier verifier, List<HealthCheck> checks,
-            Metrics metrics, boolean trustForwardedFor) {
+            Metrics metrics, TrustedProxies proxies) {
         ResourceConfig config = new ResourceConfig();
         CofferApi.resources(manager, checks, metrics::prometheusText).forEach(config::register);
         CofferApi.providers().forEach(config::register);
-        config.register(new SourceAddressFilter(trustForwardedFor));
-        config.register(new BearerTokenFilter(verifier));
+        config.register(new SourceAddressFilter(proxies));
+        config.register(new BearerTokenFilter(verifier, new AuthenticationFailures(metrics)));
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
         config.property(ServerProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);

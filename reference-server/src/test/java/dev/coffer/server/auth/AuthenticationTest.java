@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.support.Reply;
+import dev.coffer.server.support.SignedClaims;
 import dev.coffer.server.support.TestServer;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.tck.support.NoValueLeaks;
@@ -19,10 +20,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** 401 for every bad token, 403 audited for policy denials, and deny by default for every route. */
 @ExtendWith(NoValueLeaks.class)
@@ -109,6 +115,56 @@ class AuthenticationTest {
         Reply reply = server.send("GET", "v1/secrets/prod/auth/db", token, null);
         assertUnauthenticated(reply);
         assertTrue(reply.json().getString("detail").contains("audience"), reply::toString);
+    }
+
+    static Stream<Arguments> malformedTenants() {
+        return Stream.of(Arguments.of("blank", " "), Arguments.of("number", 7), Arguments.of("boolean", false),
+                Arguments.of("array", List.of("tenantb")), Arguments.of("object", Map.of("tenant", "tenantb")),
+                Arguments.of("invalid id", "tenantb_"));
+    }
+
+    @ParameterizedTest(name = "tenant claim {0} is 401, not tenant default")
+    @MethodSource("malformedTenants")
+    void aMalformedTenantClaimIs401(String label, Object claim) {
+        String token = SignedClaims.sign(server.signingKey(), claims -> claims.setClaim("tenant", claim));
+        Reply reply = server.send("GET", "v1/secrets/prod/auth/db", token, null);
+        assertUnauthenticated(reply);
+        assertTrue(reply.json().getString("detail").startsWith("token tenant claim is invalid"), reply::toString);
+        assertFalse(reply.body().contains("tenantb"), reply::toString);
+        assertFalse(reply.body().contains(value));
+    }
+
+    @Test
+    void aTokenLiving31700YearsIs401() {
+        String token = server.token(TokenMinter.TokenRequest.subject("admin").groups(List.of("coffer-admins"))
+                .ttl(Duration.ofDays(365L * 31_700)));
+        Reply reply = server.send("GET", "v1/secrets/prod/auth/db", token, null);
+        assertUnauthenticated(reply);
+        assertEquals("token lifetime (exp - iat) exceeds the maximum of 366d", reply.json().getString("detail"));
+    }
+
+    @Test
+    void aTokenIssuedTenYearsAheadIs401() {
+        Clock future = Clock.fixed(Instant.now().plus(Duration.ofDays(3650)), ZoneOffset.UTC);
+        String token = new TokenMinter(server.signingKey(), JwtSettings.defaults(), future)
+                .mint(TokenMinter.TokenRequest.subject("admin").groups(List.of("coffer-admins")));
+        Reply reply = server.send("GET", "v1/secrets/prod/auth/db", token, null);
+        assertUnauthenticated(reply);
+        assertEquals("token is issued in the future (iat is later than now plus the 30s clock skew)",
+                reply.json().getString("detail"));
+    }
+
+    @Test
+    void theMaximumLifetimeIsConfigurable() {
+        JwtSettings oneHour = new JwtSettings(JwtSettings.DEFAULT_ISSUER, JwtSettings.DEFAULT_AUDIENCE,
+                new TokenBounds(Duration.ofHours(1), TokenBounds.DEFAULT_CLOCK_SKEW));
+        try (TestServer bounded = TestServer.startWith(oneHour)) {
+            TokenMinter.TokenRequest admin = TokenMinter.TokenRequest.subject("admin").groups(List.of("coffer-admins"));
+            assertEquals(200, bounded.send("GET", "v1/secrets", bounded.token(admin.ttl(Duration.ofHours(1))), null).status());
+            Reply tooLong = bounded.send("GET", "v1/secrets", bounded.token(admin.ttl(Duration.ofHours(1).plusSeconds(1))), null);
+            assertUnauthenticated(tooLong);
+            assertEquals("token lifetime (exp - iat) exceeds the maximum of 1h", tooLong.json().getString("detail"));
+        }
     }
 
     @Test

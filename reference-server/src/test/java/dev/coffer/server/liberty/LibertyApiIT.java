@@ -10,6 +10,7 @@ import dev.coffer.server.auth.TokenMinter.TokenRequest;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.standalone.DataDir;
 import dev.coffer.server.standalone.SigningKeys;
+import dev.coffer.server.support.SignedClaims;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -20,10 +21,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -180,6 +187,50 @@ class LibertyApiIT {
 
         HttpResponse<String> write = send("POST", "v1/secrets/" + id + "/versions", reader, "{\"value\":\"x\"}");
         assertEquals(403, write.statusCode(), write.body());
+    }
+
+    /** The Coffer filter applies the standalone server's tenant rule and token bounds after mpJwt. */
+    @Test
+    void malformedTenantClaimsAndUnboundedTokensAre401AndCounted() throws Exception {
+        PrivateKey key = SigningKeys.load(DataDir.existing(LibertyCalls.keys())).privateKey();
+        for (Object tenant : List.of(List.of("tenantb"), 42, true, " ")) {
+            HttpResponse<String> refused = send("GET", "v1/policies", SignedClaims.sign(key, c -> c.setClaim("tenant", tenant)), null);
+            assertUnauthenticated(refused);
+            assertTrue(json(refused).getString("detail").startsWith("token tenant claim is invalid"), refused.body());
+            assertFalse(refused.body().contains("tenantb"));
+        }
+        String forever = LibertyCalls.MINTER.mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP))
+                .ttl(Duration.ofDays(365L * 31_700)));
+        HttpResponse<String> tooLong = send("GET", "v1/policies", forever, null);
+        assertUnauthenticated(tooLong);
+        assertEquals("token lifetime (exp - iat) exceeds the maximum of 366d", json(tooLong).getString("detail"));
+        String future = new TokenMinter(key, JwtSettings.defaults(), Clock.fixed(Instant.now().plus(Duration.ofDays(3650)),
+                ZoneOffset.UTC)).mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
+        // Liberty's mpJwt already refuses an iat beyond its clockSkew (the container's 401); the
+        // filter's own iat check is the second line, for a skew configured wider than mpJwt's.
+        assertUnauthenticated(send("GET", "v1/policies", future, null));
+
+        HttpResponse<String> metrics = send("GET", "metrics", admin(), null);
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        // counted by the Coffer filter (the series exist from the start; these are no longer 0)
+        assertTrue(Pattern.compile("coffer_authentication_failures_total\\{reason=\"bad_tenant\"} [1-9]").matcher(metrics.body()).find(),
+                metrics.body());
+        assertTrue(Pattern.compile("coffer_authentication_failures_total\\{reason=\"lifetime\"} [1-9]").matcher(metrics.body()).find(),
+                metrics.body());
+    }
+
+    @Test
+    void metricsNeedTheMetricsActionInTheOperatorTenant() throws Exception {
+        String reader = LibertyCalls.MINTER.mint(TokenRequest.subject("mallory").groups(List.of("not-an-admin")));
+        HttpResponse<String> denied = send("GET", "metrics", reader, null);
+        assertEquals(403, denied.statusCode(), denied.body());
+        assertEquals("ACCESS_DENIED", json(denied).getString("code"));
+        String otherTenant = LibertyCalls.MINTER.mint(TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP))
+                .tenant("acme"));
+        assertEquals(403, send("GET", "metrics", otherTenant, null).statusCode());
+        HttpResponse<String> allowed = send("GET", "metrics", admin(), null);
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertTrue(allowed.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
     }
 
     /** mpHealth serves health at the server's root, outside the application's context root. */

@@ -11,8 +11,10 @@ import dev.coffer.server.standalone.Backend;
 import dev.coffer.server.standalone.InMemoryBackend;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.server.standalone.StandaloneServer;
+import dev.coffer.server.standalone.TrustedProxies;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.tck.ManagerFixture;
@@ -43,8 +45,9 @@ import org.glassfish.jersey.server.ResourceConfig;
  *   <li>tokens: for each context the token source mints (and caches per principal) an RS256 token
  *       for {@code ctx.principal()}: id → {@code sub}, groups, tenant, mfa → {@code amr},
  *       cluster → {@code cluster};</li>
- *   <li>source addresses: the server trusts {@code X-Forwarded-For} and the client forwards
- *       {@code ctx.sourceIp()} in it, the deployment of a server behind one trusted proxy;</li>
+ *   <li>source addresses: the server trusts {@code X-Forwarded-For} from loopback peers and the
+ *       client forwards {@code ctx.sourceIp()} in it, the deployment of a server behind one
+ *       trusted proxy;</li>
  *   <li>an audit outage switch (the server's audit log fails appends), but no clock: the
  *       server's time is not the test's to move.</li>
  * </ul>
@@ -103,7 +106,8 @@ public final class RemoteFixture implements ManagerFixture {
                         }
                     });
             ResourceConfig app = StandaloneServer.application(delegate,
-                    new SmallRyeTokenVerifier(KEYS.getPublic(), JwtSettings.defaults()), List.of(), new Metrics(), true);
+                    new SmallRyeTokenVerifier(KEYS.getPublic(), JwtSettings.defaults()), List.of(), new Metrics(),
+                    TrustedProxies.of(List.of(CidrBlock.parse("127.0.0.1/32"))));
             StandaloneServer started = StandaloneServer.start(app, "127.0.0.1", 0);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "remote-fixture-server-stop"));
             server = started;

@@ -7,7 +7,9 @@ import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.server.standalone.StandaloneServer;
+import dev.coffer.server.standalone.TrustedProxies;
 import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.spi.store.BeforeCommit;
@@ -39,7 +41,7 @@ public final class TestServer implements AutoCloseable {
     private final StandaloneServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(Consumer<ResourceConfig> customize, boolean trustForwardedFor) {
+    private TestServer(Consumer<ResourceConfig> customize, TrustedProxies proxies, JwtSettings jwt) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -51,7 +53,7 @@ public final class TestServer implements AutoCloseable {
         SecretManager manager = Kernel.over(backend, metrics);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
         ResourceConfig app = StandaloneServer.application(manager,
-                new SmallRyeTokenVerifier(keys.getPublic(), JwtSettings.defaults()), backend.healthChecks(), metrics, trustForwardedFor);
+                new SmallRyeTokenVerifier(keys.getPublic(), jwt), backend.healthChecks(), metrics, proxies);
         customize.accept(app);
         server = StandaloneServer.start(app, "127.0.0.1", 0);
         adminToken = token(TokenMinter.TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
@@ -59,17 +61,30 @@ public final class TestServer implements AutoCloseable {
 
     /** A server with the standard application. */
     public static TestServer start() {
-        return new TestServer(app -> { }, false);
+        return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults());
     }
 
-    /** A server behind a (pretend) reverse proxy: the caller address comes from X-Forwarded-For. */
+    /**
+     * A server behind a (pretend) reverse proxy on this host: loopback peers are trusted proxies,
+     * so the caller address comes from X-Forwarded-For.
+     */
     public static TestServer startTrustingForwardedFor() {
-        return new TestServer(app -> { }, true);
+        return startTrusting(TrustedProxies.of(List.of(CidrBlock.parse("127.0.0.1/32"))));
+    }
+
+    /** A server that believes X-Forwarded-For from {@code proxies} only. */
+    public static TestServer startTrusting(TrustedProxies proxies) {
+        return new TestServer(app -> { }, proxies, JwtSettings.defaults());
+    }
+
+    /** A server verifying tokens with {@code jwt} (e.g. other token bounds). */
+    public static TestServer startWith(JwtSettings jwt) {
+        return new TestServer(app -> { }, TrustedProxies.none(), jwt);
     }
 
     /** A server whose application {@code customize} may extend (e.g. with an extra resource). */
     public static TestServer start(Consumer<ResourceConfig> customize) {
-        return new TestServer(customize, false);
+        return new TestServer(customize, TrustedProxies.none(), JwtSettings.defaults());
     }
 
     /** The in-memory parts behind the server. */

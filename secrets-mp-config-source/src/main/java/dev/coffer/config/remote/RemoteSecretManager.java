@@ -99,6 +99,8 @@ import java.util.regex.Pattern;
 public final class RemoteSecretManager implements SecretManager {
     private static final Pattern SECRET_ID = Pattern.compile("sec_[A-Za-z0-9]+");
     private static final String JSON_TYPE = "application/json";
+    private static final String JSON_ACCEPT = JSON_TYPE + ", application/problem+json";
+    private static final String METRICS_ACCEPT = "text/plain, application/problem+json";
 
     private final URI base;
     private final BearerToken token;
@@ -372,6 +374,12 @@ public final class RemoteSecretManager implements SecretManager {
         return call(ctx, "POST", "v1/audit/verify", new byte[0], Bodies::verification);
     }
 
+    /** {@code GET /metrics}: the server runs the kernel's check; the exposition itself is discarded. */
+    @Override
+    public void authorizeMetrics(AccessContext ctx) {
+        Arrays.fill(send(ctx, "GET", "metrics", null, METRICS_ACCEPT), (byte) 0);
+    }
+
     @Override
     public Policy putPolicy(AccessContext ctx, Policy policy) {
         Objects.requireNonNull(policy, "policy");
@@ -429,6 +437,10 @@ public final class RemoteSecretManager implements SecretManager {
      * exception of its problem (whose bytes are wiped here; the caller wipes a 2xx body that carries a value).
      */
     private byte[] send(AccessContext ctx, String method, String route, byte[] body) {
+        return send(ctx, method, route, body, JSON_ACCEPT);
+    }
+
+    private byte[] send(AccessContext ctx, String method, String route, byte[] body, String accept) {
         Objects.requireNonNull(ctx, "ctx");
         String where = method + " " + printableRoute(route);
         String bearer = token.tokenFor(ctx);
@@ -437,7 +449,7 @@ public final class RemoteSecretManager implements SecretManager {
         }
         HttpRequest.Builder request;
         try {
-            request = requestBuilder(ctx, method, route, body, bearer);
+            request = requestBuilder(ctx, method, route, body, bearer).setHeader("Accept", accept);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
                     "the request cannot be sent: a header holds a character HTTP does not allow");
@@ -476,7 +488,6 @@ public final class RemoteSecretManager implements SecretManager {
                 .version(HttpClient.Version.HTTP_1_1)
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + bearer)
-                .header("Accept", JSON_TYPE + ", application/problem+json")
                 .header("X-Request-Id", ctx.requestId())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {

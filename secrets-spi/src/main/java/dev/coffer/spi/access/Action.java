@@ -22,7 +22,12 @@ public enum Action {
     /** Query, summarize and verify the audit log. */
     AUDIT("secrets:audit"),
     /** Create secrets. */
-    ONBOARD("secrets:onboard");
+    ONBOARD("secrets:onboard"),
+    /**
+     * Read the server's operational metrics (process-wide figures), checked on resource {@code *}
+     * and granted only to principals of {@link dev.coffer.spi.SecretManager#OPERATOR_TENANT}.
+     */
+    METRICS("secrets:metrics");
 
     /** In a policy, grants or denies every action. */
     public static final String ALL = "secrets:*";

@@ -22,6 +22,12 @@ public enum AuditEventType {
     BREAK_GLASS_READ,
     AUDIT_QUERY,
     AUDIT_VERIFY,
+    /**
+     * A metrics scrape ({@link dev.coffer.spi.SecretManager#authorizeMetrics}). Only its failures
+     * are recorded under this type (decision ERROR); a refusal is {@link #ACCESS_DENIED} and an
+     * allowed scrape leaves no event.
+     */
+    METRICS_READ,
     /** An attempt that policy refused; {@link AuditEvent#action()} names what was attempted. */
     ACCESS_DENIED
 }

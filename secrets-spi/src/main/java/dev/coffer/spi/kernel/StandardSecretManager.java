@@ -423,6 +423,18 @@ public final class StandardSecretManager implements SecretManager {
         });
     }
 
+    @Override
+    public void authorizeMetrics(AccessContext ctx) {
+        attempt(ctx, AuditEventType.METRICS_READ, a -> {
+            if (!OPERATOR_TENANT.equals(ctx.tenant())) {
+                throw a.denied(Action.METRICS, "metrics cover every tenant; only tenant " + OPERATOR_TENANT + " may read them");
+            }
+            authorizeTenantWide(a, ctx, Action.METRICS);
+            // No allow event: scrapes come every few seconds and would bury the events that matter.
+            return null;
+        });
+    }
+
     // ---- policies ------------------------------------------------------------------------
 
     @Override

@@ -1,0 +1,63 @@
+package dev.coffer.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve} refuses contradictory or malformed trust and token flags before starting anything. */
+class ServeFlagsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trustingForwardedForWithoutTrustedProxiesIsAUsageError() {
+        String err = refused("serve", "--trust-forwarded-for");
+        assertTrue(err.contains("--trust-forwarded-for needs --trusted-proxy"), err);
+    }
+
+    @Test
+    void trustedProxiesWithoutTrustingForwardedForIsAUsageError() {
+        String err = refused("serve", "--trusted-proxy", "10.0.0.0/8");
+        assertTrue(err.contains("--trusted-proxy has no effect without --trust-forwarded-for"), err);
+    }
+
+    @Test
+    void aTrustedProxyMustBeAnAddressOrNetwork() {
+        String err = refused("serve", "--trust-forwarded-for", "--trusted-proxy", "proxy.example");
+        assertTrue(err.contains("--trusted-proxy"), err);
+    }
+
+    @Test
+    void tokenBoundsMustBeDurations() {
+        assertTrue(refused("serve", "--max-token-lifetime", "forever").contains("--max-token-lifetime"));
+        assertTrue(refused("serve", "--clock-skew", "1h").contains("clock skew"));
+    }
+
+    private String refused(String... args) {
+        Path data = tmp.resolve("data");
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--data";
+        all[args.length + 1] = data.toString();
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Coffer.run(all);
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(ExitCodes.USAGE, exit);
+        assertFalse(Files.exists(data), "nothing may start on a usage error");
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
