@@ -1,6 +1,5 @@
 package dev.coffer.spi.access;
 
-import dev.coffer.spi.internal.PlainText;
 import java.util.List;
 
 /**
@@ -10,15 +9,15 @@ import java.util.List;
  * @param mfa the caller must have authenticated with a second factor
  * @param ticketRequired the request must carry a ticket
  * @param sourceCidr if not empty, the caller's address must lie in one of these networks
- * @param sourceCluster if not empty, the caller must run in one of these clusters; plain text (no
- *     control characters, lone surrogates or noncharacters)
+ * @param sourceCluster if not empty, the caller must run in one of these clusters
  */
 public record Conditions(boolean mfa, boolean ticketRequired, List<String> sourceCidr, List<String> sourceCluster) {
     public Conditions {
         sourceCidr = sourceCidr == null ? List.of() : List.copyOf(sourceCidr);
         sourceCluster = sourceCluster == null ? List.of() : List.copyOf(sourceCluster);
         sourceCidr.forEach(CidrBlock::parse);
-        sourceCluster.forEach(cluster -> PlainText.require("sourceCluster", cluster));
+        // Clusters are compared with a claim and stored: the one plain-text rule keeps them portable.
+        sourceCluster.forEach(cluster -> dev.coffer.spi.internal.PlainText.require("sourceCluster", cluster));
     }
 
     /** No conditions. */
