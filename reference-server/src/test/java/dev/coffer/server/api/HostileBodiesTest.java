@@ -178,6 +178,16 @@ class HostileBodiesTest extends OneServerPerClass {
     }
 
     @Test
+    void controlCharactersInQueryFiltersAre400() {
+        for (String query : new String[] {"v1/secrets?prefix=a%00b", "v1/audit?principal=user:a%00", "v1/audit?path=db%0Ax",
+            "v1/audit?environment=prod%1B"}) {
+            Reply reply = server.get(query);
+            assertEquals(400, reply.status(), () -> query + " -> " + reply);
+            assertTrue(reply.json().getString("detail").contains("has a control character"), reply::toString);
+        }
+    }
+
+    @Test
     void unicodeTextIsKeptAsSent() {
         String text = "Zürich 🔑 密钥 — ok";
         Reply created = server.post("v1/secrets", "{\"environment\":\"prod\",\"path\":\"text/unicode\",\"ownerTeam\":\"t\","
