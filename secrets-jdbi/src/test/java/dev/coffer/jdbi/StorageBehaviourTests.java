@@ -206,6 +206,30 @@ abstract class StorageBehaviourTests {
     }
 
     @Test
+    void aRowWhoseRotationPeriodCannotBeReadListsWithoutIt() {
+        createSecret("prod/a");
+        Secret unreadable = createSecret("prod/b");
+        Secret hugePeriod = createSecret("prod/c");
+        Secret negative = createSecret("prod/d");
+        // Written behind the API, as a release without bounds or an operator's UPDATE would.
+        database().sql().useHandle(h -> {
+            h.execute("UPDATE secrets SET rotation_period = 'not-a-duration' WHERE id = ?", unreadable.id());
+            h.execute("UPDATE secrets SET rotation_period = 'P999999999999D' WHERE id = ?", hugePeriod.id());
+            h.execute("UPDATE secrets SET rotation_period = 'PT-5H' WHERE id = ?", negative.id());
+        });
+
+        List<Secret> listed = db.secretStore().listSecrets(TENANT, SecretFilter.all(), PageRequest.first()).items();
+
+        assertEquals(List.of("a", "b", "c", "d"), listed.stream().map(s -> s.path().path()).toList());
+        assertEquals(Duration.ofDays(90), listed.get(0).rotationPeriod());
+        assertEquals(null, listed.get(1).rotationPeriod(), "an unreadable period reads as absent");
+        assertEquals(null, listed.get(3).rotationPeriod(), "a non-positive period reads as absent");
+        assertEquals(Duration.ofDays(999_999_999_999L), listed.get(2).rotationPeriod(), "a readable period is kept, bounds or not");
+        assertTrue(listed.get(2).rotationDueAt().isEmpty(), "a due date beyond Instant.MAX is absent, not an exception");
+        assertEquals(null, db.secretStore().findSecret(TENANT, unreadable.id()).orElseThrow().rotationPeriod());
+    }
+
+    @Test
     void migrationsOffOpensAnAlreadyMigratedDatabase() {
         Secret secret = createSecret("prod/db/password");
 

@@ -3,14 +3,13 @@ package dev.coffer.server.api;
 import dev.coffer.server.api.dto.SecretDetailsBody;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
-import dev.coffer.spi.model.SecretPath;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Objects;
 
 /**
@@ -30,12 +29,11 @@ public class MetadataResource {
         this.manager = Objects.requireNonNull(manager, "manager");
     }
 
-    /** Metadata, versions and aliases of the secret at {@code environment/path}. */
+    /** Metadata, versions and aliases of the secret at {@code <environment>/<path>}, checked like a create's path. */
     @GET
-    @Path("{environment: [a-z][a-z0-9-]*}/{path: .+}")
-    public SecretDetailsBody describe(@Context SecurityContext security, @PathParam("environment") String environment,
-            @PathParam("path") String path) {
+    @Path("{name: [^/]+/.+}")
+    public SecretDetailsBody describe(@Context SecurityContext security, @Context UriInfo uri) {
         AccessContext ctx = Callers.context(security);
-        return SecretDetailsBody.from(manager.describe(ctx, SecretPath.of(ctx.tenant(), environment, path)));
+        return SecretDetailsBody.from(manager.describe(ctx, NamedPaths.of(uri, ctx.tenant(), "v1/metadata")));
     }
 }

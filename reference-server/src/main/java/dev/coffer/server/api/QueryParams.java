@@ -1,13 +1,12 @@
 package dev.coffer.server.api;
 
-import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.PageRequest;
 
 /**
  * Parses query parameters by hand: JAX-RS answers 404 when it cannot convert a query parameter,
- * and a bad parameter is a 400.
+ * and a bad parameter is a 400. Messages name the parameter and the rule, never the value sent.
  */
 final class QueryParams {
     private QueryParams() {}
@@ -20,7 +19,7 @@ final class QueryParams {
             return Integer.valueOf(value.trim());
         } catch (NumberFormatException e) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
-                    "query parameter '" + name + "' must be an integer, got '" + Messages.printable(value) + "'");
+                    "query parameter '" + name + "' must be an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
         }
     }
 
@@ -38,7 +37,7 @@ final class QueryParams {
             return Enum.valueOf(type, value.trim());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "query parameter '" + name + "' must be one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + Messages.printable(value) + "'");
+                    + java.util.Arrays.toString(type.getEnumConstants()));
         }
     }
 

@@ -175,19 +175,24 @@ public class SecretsResource {
         return AliasesBody.from(manager.moveAlias(Callers.context(security), id, alias, body.target(), body.expected()));
     }
 
-    /** Reads a value by alias ({@code current} by default) or version number. */
+    /**
+     * Reads a value by alias ({@code current} by default) or version number. The route takes any
+     * {@code <first>/<rest>} (ids have no slash, and id routes with more literal text win), so a
+     * name that breaks the path rules is a 400 {@code INVALID_PATH}, not a routing 404.
+     */
     @GET
-    @Path("{environment: [a-z][a-z0-9-]*}/{path: .+}")
-    public SecretValueBody read(@Context SecurityContext security, @PathParam("environment") String environment,
-            @PathParam("path") String path, @QueryParam("alias") String alias, @QueryParam("version") String version) {
+    @Path("{name: [^/]+/.+}")
+    public SecretValueBody read(@Context SecurityContext security, @Context UriInfo uri,
+            @QueryParam("alias") String alias, @QueryParam("version") String version) {
         AccessContext ctx = Callers.context(security);
+        SecretPath path = NamedPaths.of(uri, ctx.tenant(), "v1/secrets");
         Integer number = QueryParams.integer("version", version);
         if (number != null && alias != null) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "give either 'alias' or 'version', not both");
         }
         VersionSelector selector = number != null ? VersionSelector.number(number)
                 : VersionSelector.alias(alias == null ? "current" : alias);
-        try (SecretContent content = manager.read(ctx, SecretPath.of(ctx.tenant(), environment, path), selector)) {
+        try (SecretContent content = manager.read(ctx, path, selector)) {
             return SecretValueBody.from(content);
         }
     }

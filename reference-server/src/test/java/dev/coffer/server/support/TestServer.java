@@ -159,6 +159,46 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Sends {@code body} bytes as they are (e.g. malformed UTF-8) with {@code Content-Type: application/json}. */
+    public Reply sendBytes(String method, String path, String token, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base().resolve(path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Reply(response.statusCode(), response);
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    /**
+     * A GET of {@code rawTarget} exactly as written (e.g. {@code /v1/secrets/prod/../db}), over a plain
+     * socket: an HTTP client would resolve dot segments before sending. Answers the status and body.
+     */
+    public RawReply rawGet(String rawTarget, String token) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", base().getPort())) {
+            socket.setSoTimeout(20_000);
+            String head = "GET " + rawTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(all.substring(all.indexOf(' ') + 1, all.indexOf(' ') + 4));
+            int bodyStart = all.indexOf("\r\n\r\n");
+            return new RawReply(status, bodyStart < 0 ? "" : all.substring(bodyStart + 4));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("raw request failed: " + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    /** A raw answer: status and body text (chunked framing, if any, left in). */
+    public record RawReply(int status, String body) {}
+
     /** GET as admin. */
     public Reply get(String path) {
         return send("GET", path, adminToken, null);

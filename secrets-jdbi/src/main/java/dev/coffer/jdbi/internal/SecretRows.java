@@ -9,6 +9,7 @@ import dev.coffer.spi.model.VersionState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ public final class SecretRows {
     public static final String SECRET_COLUMNS = "tenant, id, environment, path, owner_team, description, rotation_strategy,"
             + " rotation_period, label_keys, label_values, created_at, updated_at, deletion_scheduled_at, last_rotated_at";
     private static final String VERSION_COLUMNS = "number, state, created_by, created_at, expires_at, key_id";
+
+    private static final System.Logger LOG = System.getLogger(SecretRows.class.getName());
 
     private SecretRows() {}
 
@@ -164,13 +167,36 @@ public final class SecretRows {
         for (int i = 0; i < keys.size(); i++) {
             labels.put(keys.get(i), values.get(i));
         }
-        String period = rs.getString("rotation_period");
-        return new Secret(rs.getString("id"),
+        String id = rs.getString("id");
+        return new Secret(id,
                 SecretPath.of(rs.getString("tenant"), rs.getString("environment"), rs.getString("path")),
                 rs.getString("owner_team"), rs.getString("description"), rs.getString("rotation_strategy"),
-                period == null ? null : Duration.parse(period), labels,
+                rotationPeriod(id, rs.getString("rotation_period")), labels,
                 Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"),
                 Sql.instant(rs, "deletion_scheduled_at"), Sql.instant(rs, "last_rotated_at"));
+    }
+
+    /**
+     * The stored rotation period, or {@code null} when it cannot be read back (not ISO-8601, or not
+     * positive: written by hand or by a release without bounds). One such row must not break the
+     * listing, the secret's metadata or the audit summary: it reads as "no period", with a warning
+     * naming the secret (never the stored text), and an update of rotationPeriod repairs it.
+     */
+    private static Duration rotationPeriod(String id, String stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            Duration period = Duration.parse(stored);
+            if (!period.isNegative() && !period.isZero()) {
+                return period;
+            }
+        } catch (DateTimeParseException unreadable) {
+            // reported below
+        }
+        LOG.log(System.Logger.Level.WARNING, "secret " + id + " has a stored rotation_period that is not a positive"
+                + " ISO-8601 duration; it is reported without a rotation period until an update sets one");
+        return null;
     }
 
     private static VersionRecord version(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -84,7 +84,7 @@ class SettingsTest {
                 assertThrows(IllegalArgumentException.class, () -> Settings.builder().url("ftp://x/").build()).getMessage());
         assertEquals("coffer.prefix is set, so coffer.environment (the environment it exposes) is required",
                 assertThrows(IllegalArgumentException.class, () -> Settings.builder().prefix("s.").build()).getMessage());
-        assertEquals("coffer.tenant: tenant 'Acme' must match [a-z][a-z0-9-]{0,62}",
+        assertEquals("coffer.tenant: tenant must match [a-z][a-z0-9-]{0,62}",
                 assertThrows(IllegalArgumentException.class, () -> Settings.builder().tenant("Acme").build()).getMessage());
         assertEquals("coffer.ordinal='high' is not an integer", assertThrows(IllegalArgumentException.class,
                 () -> Settings.from(bootstrap(Map.of("coffer.ordinal", "high"), Map.of(), List.of()))).getMessage());

@@ -2,6 +2,7 @@ package dev.coffer.spi.access;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.internal.PlainText;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -67,10 +68,6 @@ public record AccessContext(Principal principal, String sourceIp, String request
         if (value.length() > max) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, field + " is longer than " + max + " characters");
         }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, field + " contains a control character");
-            }
-        }
+        PlainText.require(field, value);
     }
 }

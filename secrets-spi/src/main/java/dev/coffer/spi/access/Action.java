@@ -49,7 +49,7 @@ public enum Action {
                 .filter(a -> a.wireName.equals(name))
                 .findFirst()
                 .orElseThrow(() -> new InvalidRequestException(ErrorCode.INVALID_POLICY,
-                        "unknown action '" + name + "'; expected one of " + Arrays.stream(values()).map(Action::wireName).toList()
+                        "unknown action; expected one of " + Arrays.stream(values()).map(Action::wireName).toList()
                                 + " or " + ALL));
     }
 

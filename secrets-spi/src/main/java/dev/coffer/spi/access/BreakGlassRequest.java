@@ -2,6 +2,7 @@ package dev.coffer.spi.access;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.internal.PlainText;
 import java.util.List;
 
 /**
@@ -32,6 +33,8 @@ public record BreakGlassRequest(List<String> resources, String reason, String ti
         if (reason.length() > 512 || ticketUrl.length() > 512) {
             throw invalid("break-glass reason and ticket are limited to 512 characters");
         }
+        PlainText.require("reason", reason);
+        PlainText.require("ticketUrl", ticketUrl);
         if (durationMinutes < 1 || durationMinutes > MAX_DURATION_MINUTES) {
             throw invalid("break-glass duration must be 1 to " + MAX_DURATION_MINUTES + " minutes, got " + durationMinutes);
         }

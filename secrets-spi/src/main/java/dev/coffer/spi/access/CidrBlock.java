@@ -53,15 +53,15 @@ public final class CidrBlock {
         }
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        byte[] bytes = literal(address).orElseThrow(() -> invalid("sourceCidr '" + text + "' is not an IP address or network"));
+        byte[] bytes = literal(address).orElseThrow(() -> invalid("a sourceCidr entry is not an IP address or network"));
         int prefix;
         try {
             prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
         } catch (NumberFormatException e) {
-            throw invalid("sourceCidr '" + text + "' has a malformed prefix length");
+            throw invalid("a sourceCidr entry has a malformed prefix length");
         }
         if (prefix < 0 || prefix > bytes.length * 8) {
-            throw invalid("sourceCidr '" + text + "' has a prefix length outside 0.." + bytes.length * 8);
+            throw invalid("a sourceCidr entry has a prefix length outside 0.." + bytes.length * 8);
         }
         return new CidrBlock(text, bytes, prefix);
     }

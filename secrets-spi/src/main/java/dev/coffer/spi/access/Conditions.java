@@ -32,6 +32,8 @@ public record Conditions(boolean mfa, boolean ticketRequired, List<String> sourc
         sourceCidr = sourceCidr == null ? List.of() : List.copyOf(sourceCidr);
         sourceCluster = sourceCluster == null ? List.of() : List.copyOf(sourceCluster);
         sourceCidr.forEach(CidrBlock::parse);
+        // Clusters are compared with a claim and stored: the one plain-text rule keeps them portable.
+        sourceCluster.forEach(cluster -> dev.coffer.spi.internal.PlainText.require("sourceCluster", cluster));
     }
 
     /** No conditions. */

@@ -44,7 +44,7 @@ public record Policy(String name, Effect effect, List<String> principals, List<S
         resources = nonEmpty(name, "resources", resources);
         for (String p : principals) {
             if (p == null || !PRINCIPAL_GLOB.matcher(p).matches()) {
-                throw invalid("policy '" + name + "': principal '" + p + "' must match [A-Za-z0-9._@:+/*-]{1,200}");
+                throw invalid("policy '" + name + "': principals must match [A-Za-z0-9._@:+/*-]{1,200}");
             }
         }
         for (String a : actions) {
@@ -103,7 +103,7 @@ public record Policy(String name, Effect effect, List<String> principals, List<S
     /** Validates a policy name. */
     public static String requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw invalid("policy name '" + name + "' must match [a-z0-9][a-z0-9._-]{0,127}");
+            throw invalid("policy names must match [a-z0-9][a-z0-9._-]{0,127}");
         }
         return name;
     }

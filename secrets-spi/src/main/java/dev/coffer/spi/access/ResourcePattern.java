@@ -60,10 +60,10 @@ public final class ResourcePattern {
             String s = segments[i];
             if (s.equals(ANY_TAIL)) {
                 if (i != segments.length - 1) {
-                    throw invalid("resource '" + text + "': '*' may only be the last segment");
+                    throw invalid("resource pattern segment " + (i + 1) + ": '*' may only be the last segment");
                 }
             } else if (!s.equals(ONE) && (!SEGMENT.matcher(s).matches() || s.equals(".") || s.equals(".."))) {
-                throw invalid("resource '" + text + "': segment '" + s + "' must be '+', a final '*' or match [A-Za-z0-9._-]+");
+                throw invalid("resource pattern segment " + (i + 1) + " must be '+', a final '*' or match [A-Za-z0-9._-]+ (not '.' or '..')");
             }
         }
         return new ResourcePattern(text, segments);

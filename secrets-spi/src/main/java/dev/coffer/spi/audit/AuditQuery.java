@@ -1,5 +1,6 @@
 package dev.coffer.spi.audit;
 
+import dev.coffer.spi.internal.PlainText;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -20,6 +21,10 @@ public record AuditQuery(String tenant, String environment, String path, String 
 
     public AuditQuery {
         Objects.requireNonNull(tenant, "tenant");
+        // Filters reach the store's queries: the text rule keeps them portable (PostgreSQL refuses NUL).
+        PlainText.require("environment", environment);
+        PlainText.require("path", path);
+        PlainText.require("principal", principal);
     }
 
     /** Every event of a tenant. */

@@ -7,8 +7,10 @@ public final class Messages {
     private Messages() {}
 
     /**
-     * Echoes caller input (an id, a name, a path) in a message: bounded and without control
-     * characters, so whatever was pasted into the field cannot flood logs or forge log lines.
+     * Echoes a name (an id, a field name, a path that passed its rules) in a message: bounded and
+     * without control characters or surrogates, so whatever was pasted into it cannot flood logs,
+     * forge log lines or break the encoding of a response. Refused input is described, not
+     * echoed: messages name the field and the rule it broke.
      */
     public static String printable(String s) {
         if (s == null) {
@@ -17,7 +19,7 @@ public final class Messages {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < s.length() && out.length() < MAX_ECHO; i++) {
             char c = s.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
+            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
         }
         if (s.length() > MAX_ECHO) {
             out.append("...");

@@ -1,6 +1,5 @@
 package dev.coffer.spi.model;
 
-import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import java.util.Map;
@@ -52,7 +51,7 @@ public record Aliases(Map<String, Integer> byName) {
     public static String requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
-                    "alias '" + Messages.printable(name) + "' must match [a-z][a-z0-9-]{0,62}");
+                    "alias names must match [a-z][a-z0-9-]{0,62}");
         }
         return name;
     }

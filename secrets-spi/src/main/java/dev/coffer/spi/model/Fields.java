@@ -1,6 +1,6 @@
 package dev.coffer.spi.model;
 
-import dev.coffer.spi.internal.Messages;
+import dev.coffer.spi.internal.PlainText;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import java.time.Duration;
@@ -31,7 +31,7 @@ final class Fields {
 
     static String ownerTeam(String team) {
         if (team == null || !TEAM.matcher(team).matches()) {
-            throw invalid("ownerTeam '" + Messages.printable(team) + "' must match [a-z0-9][a-z0-9._-]{0,127}");
+            throw invalid("ownerTeam must match [a-z0-9][a-z0-9._-]{0,127}");
         }
         return team;
     }
@@ -43,20 +43,43 @@ final class Fields {
         return description == null ? "" : description;
     }
 
+    /**
+     * A description a caller gives: plain text ({@link PlainText}) within the length limit. Stored
+     * secrets keep only the length limit, so rows from before the text rule still read.
+     */
+    static String requestedDescription(String description) {
+        return description(PlainText.require("description", description));
+    }
+
+    /** Labels a caller gives: the label rules, and values of plain text ({@link PlainText}). */
+    static Map<String, String> requestedLabels(Map<String, String> labels) {
+        Map<String, String> checked = labels(labels);
+        checked.forEach((key, value) -> PlainText.require("label '" + key + "'", value));
+        return checked;
+    }
+
     static String rotationStrategy(String strategy) {
         if (strategy == null) {
             return Secret.ROTATION_MANUAL_OVERLAP;
         }
         if (!ROTATION_STRATEGY.matcher(strategy).matches()) {
-            throw invalid("rotationStrategy '" + Messages.printable(strategy)
-                    + "' must be manual-overlap, generated or a rotator name matching [a-z][a-z0-9-]{0,62}");
+            throw invalid("rotationStrategy must be manual-overlap, generated or a rotator name matching [a-z][a-z0-9-]{0,62}");
         }
         return strategy;
     }
 
-    static Duration rotationPeriod(Duration period) {
+    /** A period as stored: positive. Stores may hold periods from before the bounds of {@link #rotationPeriod}. */
+    static Duration storedRotationPeriod(Duration period) {
         if (period != null && (period.isNegative() || period.isZero())) {
             throw invalid("rotationPeriod must be positive");
+        }
+        return period;
+    }
+
+    /** A period a caller asks for: within {@link Secret#MIN_ROTATION_PERIOD} and {@link Secret#MAX_ROTATION_PERIOD}. */
+    static Duration rotationPeriod(Duration period) {
+        if (period != null && (period.compareTo(Secret.MIN_ROTATION_PERIOD) < 0 || period.compareTo(Secret.MAX_ROTATION_PERIOD) > 0)) {
+            throw invalid("rotationPeriod must lie between 1 hour (PT1H) and 3650 days (P3650D)");
         }
         return period;
     }
@@ -70,7 +93,7 @@ final class Fields {
         }
         labels.forEach((key, value) -> {
             if (key == null || !LABEL_KEY.matcher(key).matches()) {
-                throw invalid("label key '" + Messages.printable(key) + "' must match [a-z][a-z0-9_.-]{0,62}");
+                throw invalid("label keys must match [a-z][a-z0-9_.-]{0,62}");
             }
             if (value == null || value.length() > MAX_LABEL_VALUE) {
                 throw invalid("label '" + key + "' must have a value of at most " + MAX_LABEL_VALUE + " characters");

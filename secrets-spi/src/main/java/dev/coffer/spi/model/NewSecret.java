@@ -15,10 +15,11 @@ import java.util.Map;
  *
  * @param path where the secret will live
  * @param ownerTeam accountable team, required
- * @param description optional free text
+ * @param description optional free text, at most 1024 characters, plain text (no control characters,
+ *     lone surrogates or noncharacters)
  * @param rotationStrategy optional; defaults to {@code manual-overlap}
- * @param rotationPeriod optional
- * @param labels optional
+ * @param rotationPeriod optional; {@link Secret#MIN_ROTATION_PERIOD} to {@link Secret#MAX_ROTATION_PERIOD}
+ * @param labels optional; values are plain text like the description
  */
 public record NewSecret(
         SecretPath path,
@@ -31,10 +32,10 @@ public record NewSecret(
     public NewSecret {
         Fields.required(path, "path");
         ownerTeam = Fields.ownerTeam(ownerTeam);
-        description = Fields.description(description);
+        description = Fields.requestedDescription(description);
         rotationStrategy = Fields.rotationStrategy(rotationStrategy);
         rotationPeriod = Fields.rotationPeriod(rotationPeriod);
-        labels = Fields.labels(labels);
+        labels = Fields.requestedLabels(labels);
     }
 
     /** Starts a request for {@code path} owned by {@code ownerTeam}. */

@@ -7,7 +7,7 @@ import java.time.Instant;
  *
  * @param value the plaintext; the caller keeps ownership and closes it
  * @param status {@link VersionStatus#PENDING} (staged, promote later) or {@link VersionStatus#CURRENT} (made current at once)
- * @param expiresAt optional advisory expiry reported to readers
+ * @param expiresAt optional advisory expiry reported to readers, within {@link InstantBounds}
  */
 public record NewVersion(SecretValue value, VersionStatus status, Instant expiresAt) {
     public NewVersion {
@@ -16,6 +16,7 @@ public record NewVersion(SecretValue value, VersionStatus status, Instant expire
         if (status != VersionStatus.PENDING && status != VersionStatus.CURRENT) {
             throw Fields.invalid("a new version's status must be PENDING or CURRENT, got " + status);
         }
+        InstantBounds.require("expiresAt", expiresAt);
     }
 
     /** A version staged beside the current one, to be promoted later. */

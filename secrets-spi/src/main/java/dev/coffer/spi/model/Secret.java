@@ -1,5 +1,6 @@
 package dev.coffer.spi.model;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * @param ownerTeam the team accountable for the secret and its rotation
  * @param description free text, empty when not given
  * @param rotationStrategy {@code manual-overlap}, {@code generated} or a rotator name
- * @param rotationPeriod how often the secret should be rotated; {@code null} when not tracked
+ * @param rotationPeriod how often the secret should be rotated; {@code null} when not tracked. New and
+ *     updated secrets keep {@link #MIN_ROTATION_PERIOD} to {@link #MAX_ROTATION_PERIOD}
  * @param labels free key/value labels
  * @param createdAt creation time
  * @param updatedAt time of the last metadata change
@@ -39,6 +41,10 @@ public record Secret(
     public static final String ROTATION_MANUAL_OVERLAP = "manual-overlap";
     /** Rotation by generating a fresh random value. */
     public static final String ROTATION_GENERATED = "generated";
+    /** The shortest rotation period a secret may be created or updated with: one hour. */
+    public static final Duration MIN_ROTATION_PERIOD = Duration.ofHours(1);
+    /** The longest rotation period a secret may be created or updated with: 3650 days (ten years). */
+    public static final Duration MAX_ROTATION_PERIOD = Duration.ofDays(3650);
 
     public Secret {
         Fields.required(id, "id");
@@ -46,7 +52,8 @@ public record Secret(
         ownerTeam = Fields.ownerTeam(ownerTeam);
         description = Fields.description(description);
         rotationStrategy = Fields.rotationStrategy(rotationStrategy);
-        rotationPeriod = Fields.rotationPeriod(rotationPeriod);
+        // Only positive here: a store may hold a period from before the bounds that requests keep.
+        rotationPeriod = Fields.storedRotationPeriod(rotationPeriod);
         labels = Fields.labels(labels);
         Fields.required(createdAt, "createdAt");
         Fields.required(updatedAt, "updatedAt");
@@ -57,12 +64,20 @@ public record Secret(
         return deletionScheduledAt != null;
     }
 
-    /** When the next rotation is due, if a rotation period is set. */
+    /**
+     * When the next rotation is due, if a rotation period is set. Empty also when the due date lies
+     * beyond what an {@link Instant} holds (a stored period or instant outside the bounds that
+     * requests keep), so that one such secret cannot break a listing or the audit summary.
+     */
     public Optional<Instant> rotationDueAt() {
         if (rotationPeriod == null) {
             return Optional.empty();
         }
-        return Optional.of(Objects.requireNonNullElse(lastRotatedAt, createdAt).plus(rotationPeriod));
+        try {
+            return Optional.of(Objects.requireNonNullElse(lastRotatedAt, createdAt).plus(rotationPeriod));
+        } catch (DateTimeException | ArithmeticException beyondInstant) {
+            return Optional.empty();
+        }
     }
 
     /** A copy with deletion scheduled for {@code at} (or cleared with {@code null}). */

@@ -1,5 +1,7 @@
 package dev.coffer.spi.model;
 
+import dev.coffer.spi.internal.PlainText;
+
 /**
  * Narrows a secret listing.
  *
@@ -14,6 +16,7 @@ public record SecretFilter(String environment, String pathPrefix) {
         if (pathPrefix != null && pathPrefix.length() > SecretPath.MAX_PATH_LENGTH) {
             throw Fields.invalid("prefix is longer than " + SecretPath.MAX_PATH_LENGTH + " characters");
         }
+        PlainText.require("prefix", pathPrefix);
     }
 
     /** Every secret. */

@@ -2,7 +2,6 @@ package dev.coffer.spi.model;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
-import dev.coffer.spi.internal.Messages;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -47,7 +46,8 @@ public record SecretPath(String tenant, String environment, String path) {
     /**
      * Parses {@code <environment>/<path>} inside {@code tenant}.
      *
-     * @throws InvalidRequestException with {@link ErrorCode#INVALID_PATH} naming the broken rule
+     * @throws InvalidRequestException with {@link ErrorCode#INVALID_PATH} naming the part and the rule it
+     *     breaks; refused input is never quoted (it may be anything the caller pasted)
      */
     public static SecretPath parse(String tenant, String environmentAndPath) {
         if (environmentAndPath == null) {
@@ -55,8 +55,7 @@ public record SecretPath(String tenant, String environment, String path) {
         }
         int slash = environmentAndPath.indexOf('/');
         if (slash < 0) {
-            throw invalid("secret path '" + Messages.printable(environmentAndPath)
-                    + "' has no path after the environment; write <environment>/<path>");
+            throw invalid("a secret path has no path after the environment; write <environment>/<path>");
         }
         return new SecretPath(tenant, environmentAndPath.substring(0, slash), environmentAndPath.substring(slash + 1));
     }
@@ -64,7 +63,7 @@ public record SecretPath(String tenant, String environment, String path) {
     /** Validates a tenant id. */
     public static String requireTenant(String tenant) {
         if (tenant == null || !NAME.matcher(tenant).matches()) {
-            throw invalid("tenant '" + Messages.printable(tenant) + "' must match [a-z][a-z0-9-]{0,62}");
+            throw invalid("tenant must match [a-z][a-z0-9-]{0,62}");
         }
         return tenant;
     }
@@ -72,7 +71,7 @@ public record SecretPath(String tenant, String environment, String path) {
     /** Validates an environment name. */
     public static String requireEnvironment(String environment) {
         if (environment == null || !NAME.matcher(environment).matches()) {
-            throw invalid("environment '" + Messages.printable(environment) + "' must match [a-z][a-z0-9-]{0,62}");
+            throw invalid("environment must match [a-z][a-z0-9-]{0,62}");
         }
         return environment;
     }
@@ -85,15 +84,17 @@ public record SecretPath(String tenant, String environment, String path) {
         if (path.length() > MAX_PATH_LENGTH) {
             throw invalid("path is " + path.length() + " characters long; at most " + MAX_PATH_LENGTH + " are allowed");
         }
-        for (String segment : path.split("/", -1)) {
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
             if (segment.isEmpty()) {
-                throw invalid("path '" + Messages.printable(path) + "' has an empty segment");
+                throw invalid("path segment " + (i + 1) + " is empty; segments are joined by single slashes");
             }
             if (segment.equals(".") || segment.equals("..")) {
-                throw invalid("path '" + Messages.printable(path) + "' has a '" + segment + "' segment");
+                throw invalid("path segment " + (i + 1) + " is '" + segment + "'; '.' and '..' segments are not allowed");
             }
             if (!SEGMENT.matcher(segment).matches()) {
-                throw invalid("path segment '" + Messages.printable(segment) + "' must match [A-Za-z0-9._-]+");
+                throw invalid("path segment " + (i + 1) + " must match [A-Za-z0-9._-]+");
             }
         }
         return path;

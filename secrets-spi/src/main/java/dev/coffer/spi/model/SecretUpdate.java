@@ -8,9 +8,9 @@ import java.util.Optional;
  * A partial metadata update: each present field replaces the stored one, absent fields are kept.
  *
  * @param ownerTeam new owner team, if changing
- * @param description new description, if changing
+ * @param description new description, if changing; plain text as in {@link NewSecret}
  * @param rotationStrategy new strategy, if changing
- * @param rotationPeriod new period, if changing
+ * @param rotationPeriod new period, if changing; {@link Secret#MIN_ROTATION_PERIOD} to {@link Secret#MAX_ROTATION_PERIOD}
  * @param labels the new full label set, if changing
  */
 public record SecretUpdate(
@@ -22,10 +22,10 @@ public record SecretUpdate(
 
     public SecretUpdate {
         ownerTeam = Fields.required(ownerTeam, "ownerTeam").map(Fields::ownerTeam);
-        description = Fields.required(description, "description").map(Fields::description);
+        description = Fields.required(description, "description").map(Fields::requestedDescription);
         rotationStrategy = Fields.required(rotationStrategy, "rotationStrategy").map(Fields::rotationStrategy);
         rotationPeriod = Fields.required(rotationPeriod, "rotationPeriod").map(Fields::rotationPeriod);
-        labels = Fields.required(labels, "labels").map(Fields::labels);
+        labels = Fields.required(labels, "labels").map(Fields::requestedLabels);
     }
 
     /** An update that changes nothing; chain the {@code with} methods. */

@@ -62,24 +62,47 @@ public final class SecretValue implements AutoCloseable {
         return new SecretValue(bytes);
     }
 
-    /** A value holding the UTF-8 encoding of {@code text}. */
+    /**
+     * A value holding the UTF-8 encoding of {@code text}.
+     *
+     * @throws InvalidRequestException if {@code text} holds a lone UTF-16 surrogate, which has no
+     *     UTF-8 encoding (the JDK's lenient encoder would store {@code ?} in its place)
+     */
     public static SecretValue ofUtf8(String text) {
         if (text == null) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "value must not be null");
         }
-        return new SecretValue(text.getBytes(StandardCharsets.UTF_8));
+        return new SecretValue(strictUtf8(CharBuffer.wrap(text)));
     }
 
-    /** A value holding the UTF-8 encoding of {@code chars}; the caller may wipe its array afterwards. */
+    /**
+     * A value holding the UTF-8 encoding of {@code chars}; the caller may wipe its array afterwards.
+     *
+     * @throws InvalidRequestException if {@code chars} hold a lone UTF-16 surrogate
+     */
     public static SecretValue ofUtf8(char[] chars) {
         if (chars == null) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "value must not be null");
         }
-        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+        return new SecretValue(strictUtf8(CharBuffer.wrap(chars)));
+    }
+
+    // Refuses what cannot be encoded instead of replacing it, and wipes the encoder's buffer.
+    private static byte[] strictUtf8(CharBuffer chars) {
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(chars);
+        } catch (CharacterCodingException e) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "value holds a lone UTF-16 surrogate, which has no UTF-8 encoding; send the bytes as valueBase64 instead");
+        }
         byte[] out = new byte[encoded.remaining()];
         encoded.get(out);
         Arrays.fill(encoded.array(), (byte) 0);
-        return new SecretValue(out);
+        return out;
     }
 
     /** A copy of the bytes. The caller owns the copy and should wipe it when done. */

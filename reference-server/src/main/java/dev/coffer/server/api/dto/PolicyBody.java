@@ -1,6 +1,5 @@
 package dev.coffer.server.api.dto;
 
-import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.access.Effect;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
@@ -24,14 +23,13 @@ public record PolicyBody(String name, String effect, List<String> principals, Li
     /** The API policy named {@code pathName}. */
     public Policy toPolicy(String pathName) {
         if (name != null && !name.equals(pathName)) {
-            throw new InvalidRequestException(ErrorCode.INVALID_POLICY, "the body names policy '"
-                    + dev.coffer.spi.internal.Messages.printable(name) + "' but the path names '" + dev.coffer.spi.internal.Messages.printable(pathName) + "'");
+            throw new InvalidRequestException(ErrorCode.INVALID_POLICY,
+                    "the body's 'name' differs from the policy name in the path; leave it out or make them equal");
         }
         Effect parsed = switch (effect == null ? "" : effect.toLowerCase(Locale.ROOT)) {
             case "allow" -> Effect.ALLOW;
             case "deny" -> Effect.DENY;
-            default -> throw new InvalidRequestException(ErrorCode.INVALID_POLICY, "policy '"
-                    + dev.coffer.spi.internal.Messages.printable(pathName) + "': effect must be allow or deny");
+            default -> throw new InvalidRequestException(ErrorCode.INVALID_POLICY, "effect must be allow or deny");
         };
         return new Policy(pathName, parsed, principals, actions, resources,
                 conditions == null ? null : conditions.toConditions());

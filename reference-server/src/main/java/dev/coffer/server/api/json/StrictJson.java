@@ -15,9 +15,19 @@ import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonLocation;
 import jakarta.json.stream.JsonParsingException;
-import java.io.ByteArrayInputStream;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -32,9 +42,12 @@ import java.util.stream.Collectors;
  *
  * <ol>
  *   <li>at most {@value #MAX_BODY_BYTES} bytes are read; more is refused with 413 before parsing;</li>
- *   <li>the bytes must be one JSON object; a syntax error is reported by line and column only;</li>
+ *   <li>the bytes must be UTF-8, decoded strictly (a malformed sequence is refused, not replaced);</li>
+ *   <li>the text must be one JSON object; a syntax error is reported by line and column only;</li>
+ *   <li>the object must keep the {@link JsonShape} limits: nothing after it, bounded nesting and
+ *       number length, no duplicate fields, no lone surrogates;</li>
  *   <li>every field must be a component of the record (unknown fields are refused by name), with
- *       the JSON type the component needs;</li>
+ *       the JSON type the component needs; integers must fit the component exactly (no wrap-around);</li>
  *   <li>then JSON-B binds the object.</li>
  * </ol>
  *
@@ -48,6 +61,8 @@ public final class StrictJson {
     public static final int MAX_BODY_BYTES = 512 * 1024;
 
     private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private StrictJson() {}
 
@@ -62,7 +77,7 @@ public final class StrictJson {
             throw tooLarge();
         }
         byte[] body = readLimited(in);
-        JsonObject object = parseObject(body);
+        JsonObject object = parseObject(utf8(body));
         check(object, type, "");
         try {
             return JSONB.fromJson(object.toString(), type);
@@ -80,16 +95,32 @@ public final class StrictJson {
         return body;
     }
 
-    private static JsonObject parseObject(byte[] body) {
-        if (body.length == 0) {
+    // JSON is UTF-8 (RFC 8259); the library's own decoding would turn malformed bytes into U+FFFD.
+    private static String utf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(body.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw invalid("request body is not valid UTF-8 (byte " + (in.position() + 1) + ")");
+        }
+        decoder.flush(out);
+        return out.flip().toString();
+    }
+
+    private static JsonObject parseObject(String body) {
+        if (body.isEmpty()) {
             throw invalid("request body is empty; a JSON object is required");
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw invalid("request body must be a JSON object");
+        try {
+            try (JsonParser parser = PARSERS.createParser(new StringReader(body))) {
+                JsonShape.check(parser);
             }
-            return value.asJsonObject();
+            try (JsonReader reader = READERS.createReader(new StringReader(body))) {
+                return reader.readObject();
+            }
         } catch (JsonParsingException e) {
             JsonLocation at = e.getLocation();
             throw invalid(at == null ? "request body is not valid JSON"
@@ -124,8 +155,12 @@ public final class StrictJson {
             require(actual == JsonValue.ValueType.STRING, field, "a string");
         } else if (raw == Integer.class || raw == Long.class) {
             require(actual == JsonValue.ValueType.NUMBER && ((JsonNumber) value).isIntegral(), field, "an integer");
-            long n = ((JsonNumber) value).bigDecimalValue().longValue();
-            require(raw == Long.class || (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE), field, "a 32-bit integer");
+            // Exact: longValue() would wrap 18446744073709551617 around to 1.
+            BigDecimal n = ((JsonNumber) value).bigDecimalValue();
+            BigDecimal min = BigDecimal.valueOf(raw == Long.class ? Long.MIN_VALUE : Integer.MIN_VALUE);
+            BigDecimal max = BigDecimal.valueOf(raw == Long.class ? Long.MAX_VALUE : Integer.MAX_VALUE);
+            require(n.compareTo(min) >= 0 && n.compareTo(max) <= 0, field,
+                    raw == Long.class ? "an integer of at most 64 bits" : "an integer from " + min + " to " + max);
         } else if (raw == Boolean.class) {
             require(actual == JsonValue.ValueType.TRUE || actual == JsonValue.ValueType.FALSE, field, "true or false");
         } else if (raw == List.class) {
