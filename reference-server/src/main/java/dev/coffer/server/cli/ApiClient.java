@@ -81,7 +81,7 @@ public final class ApiClient {
 
     private JsonObject send(String method, String path, JsonObject body) {
         String requestId = UUID.randomUUID().toString();
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(target(path))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json, application/problem+json")
@@ -96,7 +96,7 @@ public final class ApiClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, "cannot connect to " + base + " (is the server running? set COFFER_URL or --url)");
+            throw new CliException(ExitCodes.UNAVAILABLE, "cannot connect to " + base + " (is the server running? set " + ClientOptions.ENV_URL + " or --url)");
         } catch (IOException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, "request to " + base + " failed: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
@@ -114,6 +114,16 @@ public final class ApiClient {
             throw new CliException(ExitCodes.INTERNAL, "the server answered " + method + " " + path + " with something other than a JSON object");
         }
         return object;
+    }
+
+    /**
+     * The request URI: the base followed by {@code path} as written. Not {@link URI#resolve}, which
+     * removes {@code .} and {@code ..} segments and so would send a different path than the one named.
+     */
+    URI target(String path) {
+        String relative = path.startsWith("/") ? path.substring(1) : path;
+        String root = base.toString();
+        return URI.create(root.endsWith("/") ? root + relative : root + "/" + relative);
     }
 
     private static CliException problem(HttpResponse<String> response) {

@@ -207,13 +207,18 @@ final class SecretCommand implements Callable<Integer> {
         @Option(names = "--keep-newline", description = "Keep a trailing newline read from standard input")
         boolean keepNewline;
 
+        @Option(names = "--allow-empty", description = "Store an empty value (refused by default: an empty input is usually a mistake)")
+        boolean allowEmpty;
+
         @Override
         public Integer call() {
-            ApiClient api = options.client();
-            String id = SecretRef.parse(name).resolveId(api);
-            byte[] bytes = ValueInput.read(file, keepNewline);
+            // Name and value are checked before any request, so a bad one changes nothing anywhere.
+            SecretRef ref = SecretRef.parse(name);
+            byte[] bytes = ValueInput.read(file, keepNewline, allowEmpty);
             JsonObject version;
             try {
+                ApiClient api = options.client();
+                String id = ref.resolveId(api);
                 JsonObjectBuilder body = Json.createObjectBuilder();
                 String text = utf8(bytes);
                 if (text != null) {
