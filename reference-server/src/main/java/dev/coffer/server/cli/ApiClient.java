@@ -74,9 +74,13 @@ public final class ApiClient {
         return out;
     }
 
-    /** A path segment, percent-encoded. */
+    /**
+     * A path segment, percent-encoded. A segment that is exactly {@code .} or {@code ..} has its dots
+     * encoded too: sent as is it would be a dot segment, which a server resolves, reaching another route.
+     */
     public static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return encoded.equals(".") ? "%2E" : encoded.equals("..") ? "%2E%2E" : encoded;
     }
 
     private JsonObject send(String method, String path, JsonObject body) {

@@ -168,6 +168,31 @@ class CofferCliTest {
     }
 
     @Test
+    void aliasNamesAreCheckedBeforeAnyRequest() throws IOException {
+        try (RecordingServer recorder = new RecordingServer()) {
+            Map<String, String> env = Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t");
+            for (String alias : List.of("..", ".", "Current", "a/b")) {
+                CliRun run = CliRun.run(env, null, "secret", "alias", "prod/db/password", alias, "2", "--expected", "none");
+                assertEquals(ExitCodes.INVALID, run.exit(), alias + ": " + run);
+                assertTrue(run.err().contains("INVALID_ARGUMENT: alias"), run.err());
+            }
+            assertEquals(List.of(), recorder.requests());
+        }
+    }
+
+    @Test
+    void aSingleSegmentOfDotsIsSentEncodedNeverAsADotSegment() throws IOException {
+        try (RecordingServer recorder = new RecordingServer()) {
+            Map<String, String> env = Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t");
+            CliRun get = CliRun.run(env, null, "policy", "get", "..");
+            CliRun delete = CliRun.run(env, null, "policy", "delete", ".");
+            assertEquals(ExitCodes.NOT_FOUND, get.exit(), get.toString());
+            assertEquals(ExitCodes.NOT_FOUND, delete.exit(), delete.toString());
+            assertEquals(List.of("GET /v1/policies/%2E%2E", "DELETE /v1/policies/%2E"), recorder.requests());
+        }
+    }
+
+    @Test
     void validNamesStillReachTheServer() throws IOException {
         try (RecordingServer recorder = new RecordingServer()) {
             Map<String, String> env = Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t");
