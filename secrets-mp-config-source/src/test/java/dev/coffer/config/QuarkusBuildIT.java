@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,7 @@ class QuarkusBuildIT {
 
     @Test
     void aQuarkusBuildRecordsNoSecretAndTheApplicationReadsItAtRuntime() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("coffer.config.jar") != null, "runs with -Pquarkus-it only");
         Path work = Path.of(System.getProperty("coffer.it.work", "target/quarkus-probe")).toAbsolutePath();
         copy(Path.of("src/it/quarkus-probe"), work);
         byte[] noise = new byte[12];
