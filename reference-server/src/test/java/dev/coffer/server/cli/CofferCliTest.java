@@ -131,7 +131,7 @@ class CofferCliTest {
     @Test
     void theErrorNamesTheRule() {
         CliRun dots = cli(null, "secret", "get", "prod/../etc/passwd");
-        assertTrue(dots.err().contains("has a '..' segment"), dots.err());
+        assertTrue(dots.err().contains("'..'") && dots.err().contains("segment"), dots.err());
         CliRun upper = cli(null, "secret", "get", "Prod/db/password");
         assertTrue(upper.err().contains("must match [a-z][a-z0-9-]{0,62}"), upper.err());
     }
