@@ -2,6 +2,8 @@ package dev.coffer.config;
 
 import dev.coffer.config.cache.CacheRegistry;
 import dev.coffer.config.cache.SecretCache;
+import dev.coffer.config.internal.BuildPhase;
+import dev.coffer.config.internal.StartupReport;
 import dev.coffer.config.internal.Transports;
 import dev.coffer.config.settings.Bootstrap;
 import dev.coffer.config.settings.Settings;
@@ -10,8 +12,10 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -42,6 +46,10 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  *       Config passes that exception to the caller (tested) rather than falling back to a lower
  *       source.</li>
  *   <li>Without {@code coffer.url} the source is inert: no properties, no threads.</li>
+ *   <li>Built during a framework's build (Quarkus augmentation, see {@link BuildPhase}) the source is
+ *       inert too, so no secret can be recorded into the build output; it serves at runtime.</li>
+ *   <li>On start it logs once which server and principal it uses and where each setting came from
+ *       ({@code environment variable COFFER_TOKEN_FILE}, a properties file, ...), never a value or token.</li>
  * </ul>
  * See {@link SecretCache} for the cache policy and {@link Settings} for every setting.
  */
@@ -49,6 +57,7 @@ public final class CofferConfigSource implements ConfigSource {
     private static final Logger LOG = Logger.getLogger("dev.coffer.config");
     private static final ThreadLocal<Boolean> CONSTRUCTING = new ThreadLocal<>();
     private static final AtomicBoolean INERT_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean BUILD_LOGGED = new AtomicBoolean();
 
     private final String name;
     private final int ordinal;
@@ -63,7 +72,15 @@ public final class CofferConfigSource implements ConfigSource {
      * @throws IllegalArgumentException when a setting is malformed (the message names it)
      */
     public CofferConfigSource() {
-        this(null, null, true);
+        this(null, null, null);
+    }
+
+    /**
+     * A source with settings read from explicit bootstrap sources (tests, embedding), reported with
+     * their origins like those of the {@link java.util.ServiceLoader} constructor.
+     */
+    public CofferConfigSource(Bootstrap sources) {
+        this(null, null, java.util.Objects.requireNonNull(sources, "sources"));
     }
 
     /**
@@ -71,15 +88,16 @@ public final class CofferConfigSource implements ConfigSource {
      * {@link EmbeddedSecrets} is found through {@link java.util.ServiceLoader}.
      */
     public CofferConfigSource(Settings settings) {
-        this(settings, null, false);
+        this(java.util.Objects.requireNonNull(settings, "settings"), null, null);
     }
 
     /** A source with explicit settings over an explicit embedded provider ({@code url} must be {@code embedded}). */
     public CofferConfigSource(Settings settings, EmbeddedSecrets embedded) {
-        this(settings, java.util.Objects.requireNonNull(embedded, "embedded"), false);
+        this(java.util.Objects.requireNonNull(settings, "settings"), java.util.Objects.requireNonNull(embedded, "embedded"), null);
     }
 
-    private CofferConfigSource(Settings given, EmbeddedSecrets embedded, boolean bootstrap) {
+    /** Exactly one of {@code given} (code) and {@code sources} (bootstrap) is set, or neither (read the JVM's). */
+    private CofferConfigSource(Settings given, EmbeddedSecrets embedded, Bootstrap sources) {
         if (CONSTRUCTING.get() != null) {
             // Built again while building (an EmbeddedSecrets reading ConfigProvider): stay inert, no recursion.
             LOG.fine("Coffer ConfigSource constructed re-entrantly; this nested instance is inert");
@@ -88,10 +106,24 @@ public final class CofferConfigSource implements ConfigSource {
             this.cache = null;
             return;
         }
+        Optional<String> build = BuildPhase.current();
+        if (build.isPresent()) {
+            // Whatever a build reads may be recorded into its output; secrets are for the running application only.
+            if (BUILD_LOGGED.compareAndSet(false, true)) {
+                LOG.info("Coffer ConfigSource is inert during the " + build.get() + ": secrets are read when the "
+                        + "application starts, never handed to the build, so none can be recorded into its output");
+            }
+            this.name = "CofferConfigSource[inert: build time]";
+            this.ordinal = Settings.DEFAULT_ORDINAL;
+            this.cache = null;
+            return;
+        }
         CONSTRUCTING.set(Boolean.TRUE);
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            Settings settings = bootstrap ? Settings.from(Bootstrap.load(loader)) : given;
+            Bootstrap read = given != null ? null : sources != null ? sources : Bootstrap.load(loader);
+            Settings settings = read != null ? Settings.from(read) : given;
+            Function<String, Optional<String>> origin = read != null ? read::origin : key -> Optional.of("settings given in code");
             this.ordinal = settings.ordinal();
             if (!settings.enabled()) {
                 if (INERT_LOGGED.compareAndSet(false, true)) {
@@ -106,11 +138,13 @@ public final class CofferConfigSource implements ConfigSource {
             if (settings.embedded()) {
                 EmbeddedSecrets provider = embedded != null ? embedded : Transports.findEmbedded(loader);
                 Object identity = embedded != null ? embedded : provider.getClass().getName();
+                StartupReport.embedded(LOG, settings, origin, provider.context().principal(), provider.getClass().getName());
                 lease = CacheRegistry.acquire(settings, identity, () -> Transports.embedded(provider));
             } else {
                 if (embedded != null) {
                     throw new IllegalArgumentException("an EmbeddedSecrets was given but " + Settings.URL + " is " + settings.url());
                 }
+                StartupReport.remote(LOG, settings, origin);
                 lease = CacheRegistry.acquire(settings, null, () -> Transports.remote(settings));
             }
             this.cache = lease.cache();

@@ -74,14 +74,18 @@ public final class ApiClient {
         return out;
     }
 
-    /** A path segment, percent-encoded. */
+    /**
+     * A path segment, percent-encoded. A segment that is exactly {@code .} or {@code ..} has its dots
+     * encoded too: sent as is it would be a dot segment, which a server resolves, reaching another route.
+     */
     public static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return encoded.equals(".") ? "%2E" : encoded.equals("..") ? "%2E%2E" : encoded;
     }
 
     private JsonObject send(String method, String path, JsonObject body) {
         String requestId = UUID.randomUUID().toString();
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(target(path))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json, application/problem+json")
@@ -96,7 +100,7 @@ public final class ApiClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, "cannot connect to " + base + " (is the server running? set COFFER_URL or --url)");
+            throw new CliException(ExitCodes.UNAVAILABLE, "cannot connect to " + base + " (is the server running? set " + ClientOptions.ENV_URL + " or --url)");
         } catch (IOException e) {
             throw new CliException(ExitCodes.UNAVAILABLE, "request to " + base + " failed: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
@@ -114,6 +118,16 @@ public final class ApiClient {
             throw new CliException(ExitCodes.INTERNAL, "the server answered " + method + " " + path + " with something other than a JSON object");
         }
         return object;
+    }
+
+    /**
+     * The request URI: the base followed by {@code path} as written. Not {@link URI#resolve}, which
+     * removes {@code .} and {@code ..} segments and so would send a different path than the one named.
+     */
+    URI target(String path) {
+        String relative = path.startsWith("/") ? path.substring(1) : path;
+        String root = base.toString();
+        return URI.create(root.endsWith("/") ? root + relative : root + "/" + relative);
     }
 
     private static CliException problem(HttpResponse<String> response) {

@@ -3,6 +3,7 @@ package dev.coffer.server.cli;
 import dev.coffer.spi.error.SecretsException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
  *
  * <pre>
  * ./coffer serve
- * export COFFER_TOKEN_FILE=coffer-data/admin.token
+ * export COFFER_CLI_TOKEN_FILE=coffer-data/admin.token
  * ./coffer secret create prod/db/password --owner-team payments
  * printf 's3cr3t' | ./coffer secret put prod/db/password
  * ./coffer secret get prod/db/password
@@ -46,10 +47,29 @@ public final class Coffer implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Coffer());
+        return run(System::getenv, args);
+    }
+
+    /**
+     * Runs the command line with client commands reading their variables ({@link ClientOptions#ENV_NAMES})
+     * from {@code env} instead of the process environment; tests run the CLI in-process with it.
+     */
+    static int run(Function<String, String> env, String... args) {
+        CommandLine cli = new CommandLine(new Coffer(), new Factory(env));
         cli.setExecutionExceptionHandler(Coffer::onError);
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);
+    }
+
+    /** Creates {@link ClientOptions} over the given environment, everything else as picocli does. */
+    private record Factory(Function<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == ClientOptions.class) {
+                return type.cast(new ClientOptions(env));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
     }
 
     private static int onError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {

@@ -1,5 +1,6 @@
 package dev.coffer.server.cli;
 
+import dev.coffer.spi.model.Aliases;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -161,6 +162,8 @@ final class SecretCommand implements Callable<Integer> {
     }
 
     private static int moveAlias(ClientOptions options, String name, String alias, int version, String expected) {
+        SecretRef ref = SecretRef.parse(name);
+        Aliases.requireName(alias); // before any request, by the rule the server applies
         ApiClient api = options.client();
         JsonObjectBuilder body = Json.createObjectBuilder().add("version", version);
         if (!"none".equals(expected)) {
@@ -170,7 +173,7 @@ final class SecretCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--expected takes a version number or 'none'");
             }
         }
-        JsonObject aliases = api.post("v1/secrets/" + SecretRef.parse(name).resolveId(api) + "/aliases/" + ApiClient.segment(alias),
+        JsonObject aliases = api.post("v1/secrets/" + ref.resolveId(api) + "/aliases/" + ApiClient.segment(alias),
                 body.build());
         options.out().print(aliases, alias + " -> " + version + "  (aliases: " + aliases.getJsonObject("aliases") + ")");
         return ExitCodes.OK;
@@ -207,13 +210,18 @@ final class SecretCommand implements Callable<Integer> {
         @Option(names = "--keep-newline", description = "Keep a trailing newline read from standard input")
         boolean keepNewline;
 
+        @Option(names = "--allow-empty", description = "Store an empty value (refused by default: an empty input is usually a mistake)")
+        boolean allowEmpty;
+
         @Override
         public Integer call() {
-            ApiClient api = options.client();
-            String id = SecretRef.parse(name).resolveId(api);
-            byte[] bytes = ValueInput.read(file, keepNewline);
+            // Name and value are checked before any request, so a bad one changes nothing anywhere.
+            SecretRef ref = SecretRef.parse(name);
+            byte[] bytes = ValueInput.read(file, keepNewline, allowEmpty);
             JsonObject version;
             try {
+                ApiClient api = options.client();
+                String id = ref.resolveId(api);
                 JsonObjectBuilder body = Json.createObjectBuilder();
                 String text = utf8(bytes);
                 if (text != null) {

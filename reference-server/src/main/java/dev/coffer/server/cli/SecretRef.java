@@ -1,12 +1,20 @@
 package dev.coffer.server.cli;
 
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.model.SecretPath;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * A secret named on the command line: an id ({@code sec_...}) or {@code <environment>/<path>}.
- * Names are resolved to ids with a listing filtered by environment and prefix.
+ * Names are resolved to ids with the by-name metadata route.
+ *
+ * <p>A name is validated by {@link SecretPath}'s rules, the ones the server applies on create,
+ * before any request: a read of {@code prod/../etc/passwd} or {@code Prod/db} fails here with
+ * {@code INVALID_PATH} naming the rule, instead of reaching a server that might resolve the dot
+ * segments or answer a misleading 404.
  *
  * @param environment the environment, or {@code null} for an id
  * @param path the path, or {@code null} for an id
@@ -14,15 +22,29 @@ import java.util.stream.Collectors;
  */
 record SecretRef(String environment, String path, String id) {
 
+    private static final Pattern ID = Pattern.compile("sec_[A-Za-z0-9]{1,64}");
+
+    /**
+     * Parses and validates a name or an id.
+     *
+     * @throws CliException {@code USAGE} when the text is neither form
+     * @throws InvalidRequestException {@code INVALID_PATH} naming the rule a name breaks
+     */
     static SecretRef parse(String text) {
         if (text.startsWith("sec_")) {
+            if (!ID.matcher(text).matches()) {
+                // An id is sent as one path segment; nothing that could change the route may pass.
+                throw new CliException(ExitCodes.INVALID, "INVALID_ARGUMENT: a secret id is sec_ followed by letters and digits");
+            }
             return new SecretRef(null, null, text);
         }
         int slash = text.indexOf('/');
-        if (slash <= 0 || slash == text.length() - 1) {
+        if (slash <= 0) {
             throw new CliException(ExitCodes.USAGE, "name a secret as <environment>/<path> (e.g. prod/db/password) or by id (sec_...)");
         }
-        return new SecretRef(text.substring(0, slash), text.substring(slash + 1), null);
+        String environment = SecretPath.requireEnvironment(text.substring(0, slash));
+        String path = SecretPath.requirePath(text.substring(slash + 1));
+        return new SecretRef(environment, path, null);
     }
 
     /** The id, listing the environment when only the name is known. */

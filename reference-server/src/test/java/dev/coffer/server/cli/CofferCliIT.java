@@ -182,11 +182,11 @@ class CofferCliIT {
     }
 
     private Result cli(String stdin, String... args) throws IOException, InterruptedException {
-        return run(Map.of("COFFER_URL", url, "COFFER_TOKEN_FILE", tokenFile.toString()), stdin, args);
+        return run(Map.of(ClientOptions.ENV_URL, url, ClientOptions.ENV_TOKEN_FILE, tokenFile.toString()), stdin, args);
     }
 
     private Result cliWith(String token, String stdin, String... args) throws IOException, InterruptedException {
-        return run(Map.of("COFFER_URL", url, "COFFER_TOKEN", token), stdin, args);
+        return run(Map.of(ClientOptions.ENV_URL, url, ClientOptions.ENV_TOKEN, token), stdin, args);
     }
 
     private Result run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
@@ -194,8 +194,7 @@ class CofferCliIT {
         command.add(repo.resolve("coffer").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
-        builder.environment().remove("COFFER_TOKEN");
-        builder.environment().remove("COFFER_TOKEN_FILE");
+        ClientOptions.ENV_NAMES.forEach(builder.environment()::remove);
         builder.environment().putAll(env);
         Path out = Files.createTempFile(temp, "cli", ".out");
         Path err = Files.createTempFile(temp, "cli", ".err");

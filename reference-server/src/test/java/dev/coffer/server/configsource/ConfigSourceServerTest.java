@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.config.CofferConfigException;
 import dev.coffer.config.CofferConfigSource;
+import dev.coffer.config.settings.Bootstrap;
 import dev.coffer.config.settings.Settings;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.support.TestServer;
@@ -29,8 +30,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -233,4 +240,64 @@ class ConfigSourceServerTest {
         assertTrue(e.getMessage().contains("property 'db.password' (prod/db#current): STORE_UNAVAILABLE"), e.getMessage());
     }
 
+
+    private static List<LogRecord> logsOf(Runnable action) {
+        Logger log = Logger.getLogger("dev.coffer.config");
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(handler);
+        try {
+            action.run();
+        } finally {
+            log.removeHandler(handler);
+        }
+        return records;
+    }
+
+    @Test
+    void startupLogNamesTheServerThePrincipalAndWhereEachSettingCameFromButNoToken() throws IOException {
+        String value = TestValues.text();
+        create("prod/startup/report", value);
+        Path token = tokenFile("startup-reader");
+        Bootstrap sources = new Bootstrap(Map.of("coffer.cache.ttl", "5m"),
+                Map.of("COFFER_URL", server.base().toString(), "COFFER_MAP_STARTUP_REPORT", "prod/startup/report"),
+                List.of(Map.of("coffer.token-file", token.toString())));
+        List<LogRecord> records = logsOf(() -> assertEquals(value, new CofferConfigSource(sources).getValue("startup.report")));
+        List<String> reports = records.stream().map(LogRecord::getMessage).filter(m -> m.startsWith("Coffer ConfigSource reads")).toList();
+        assertEquals(1, reports.size(), records.toString());
+        String line = reports.get(0);
+        assertTrue(line.contains("from " + server.base() + " (from environment variable COFFER_URL)"), line);
+        assertTrue(line.contains("principal 'startup-reader' in tenant 'default'"), line);
+        assertTrue(line.contains("token file " + token + " (from META-INF/microprofile-config.properties #1)"), line);
+        String tokenText = Files.readString(token).trim();
+        for (LogRecord r : records) {
+            assertTrue(!r.getMessage().contains(tokenText) && !r.getMessage().contains(tokenText.split("\\.")[1]), "no token in " + r.getMessage());
+            assertTrue(!r.getMessage().contains(value));
+        }
+    }
+
+    @Test
+    void anAdministratorsTokenIsReportedAsAWarning() throws IOException {
+        create("prod/startup/admin", TestValues.text());
+        Path token = dir.resolve("admin.token");
+        Files.writeString(token, server.adminToken);
+        Bootstrap sources = new Bootstrap(Map.of(), Map.of("COFFER_URL", server.base().toString(),
+                "COFFER_TOKEN_FILE", token.toString(), "COFFER_MAP_STARTUP_ADMIN", "prod/startup/admin"), List.of());
+        List<LogRecord> records = logsOf(() -> new CofferConfigSource(sources).getValue("startup.admin"));
+        LogRecord warning = records.stream().filter(r -> r.getLevel() == Level.WARNING && r.getMessage().contains("coffer-admins"))
+                .findFirst().orElseThrow(() -> new AssertionError(records.toString()));
+        assertTrue(warning.getMessage().contains("(from environment variable COFFER_TOKEN_FILE)"), warning.getMessage());
+        assertTrue(!warning.getMessage().contains(server.adminToken));
+    }
 }

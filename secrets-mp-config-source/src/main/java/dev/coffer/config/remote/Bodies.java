@@ -31,15 +31,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * The server's JSON bodies (see {@code dev.coffer.server.api.dto}) to and from the API types.
  * Never handles a value: {@link RemoteSecretManager} treats the one value-bearing body itself.
  */
 final class Bodies {
-    static final JsonProvider JSON = JsonProvider.provider();
+    static final JsonProvider JSON = provider();
 
     private Bodies() {}
+
+    /**
+     * The JSON-P provider beside this class. {@link JsonProvider#provider()} searches the thread's
+     * context class loader, and the cache's fetch threads deliberately hold none, so it would search
+     * the system class loader: under Quarkus dev mode (layered class loaders) that finds a provider
+     * of another copy of the JSON-P API and fails with {@code ServiceConfigurationError}.
+     */
+    private static JsonProvider provider() {
+        return ServiceLoader.load(JsonProvider.class, Bodies.class.getClassLoader()).findFirst()
+                .orElseGet(JsonProvider::provider);
+    }
 
     // ------------------------------------------------------------------ responses
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -42,7 +43,22 @@ public final class Bootstrap {
 
     private final Map<String, String> systemProperties;
     private final Map<String, String> environment;
-    private final List<Map<String, String>> files;
+    private final List<PropertiesFile> files;
+
+    /** One {@code microprofile-config.properties}: where it is (for {@link #origin}) and its coffer entries. */
+    private record PropertiesFile(String origin, Map<String, String> entries) {
+        int ordinal() {
+            String o = entries.get("config_ordinal");
+            try {
+                return o == null ? 100 : Integer.parseInt(o.trim());
+            } catch (NumberFormatException e) {
+                return 100;
+            }
+        }
+    }
+
+    /** A value and the source it came from. */
+    private record Found(String value, String origin) {}
 
     /**
      * Bootstrap sources given explicitly (tests, embedding).
@@ -53,11 +69,23 @@ public final class Bootstrap {
      *     {@code config_ordinal}
      */
     public Bootstrap(Map<String, String> systemProperties, Map<String, String> environment, List<Map<String, String>> files) {
+        this(systemProperties, environment, named(files));
+    }
+
+    private Bootstrap(Map<String, String> systemProperties, Map<String, String> environment, Collection<PropertiesFile> files) {
         this.systemProperties = Map.copyOf(systemProperties);
         this.environment = Map.copyOf(environment);
-        List<Map<String, String>> sorted = new ArrayList<>(files);
-        sorted.sort(Comparator.comparingInt(Bootstrap::ordinalOf).reversed());
+        List<PropertiesFile> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparingInt(PropertiesFile::ordinal).reversed());
         this.files = List.copyOf(sorted);
+    }
+
+    private static List<PropertiesFile> named(List<Map<String, String>> files) {
+        List<PropertiesFile> out = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            out.add(new PropertiesFile(FILE + " #" + (i + 1), Map.copyOf(files.get(i))));
+        }
+        return out;
     }
 
     /** The running JVM's system properties, environment and the files {@code loader} sees. */
@@ -78,8 +106,8 @@ public final class Bootstrap {
         return new Bootstrap(sys, env, files(loader));
     }
 
-    private static List<Map<String, String>> files(ClassLoader loader) {
-        List<Map<String, String>> out = new ArrayList<>();
+    private static List<PropertiesFile> files(ClassLoader loader) {
+        List<PropertiesFile> out = new ArrayList<>();
         if (loader == null) {
             return out;
         }
@@ -97,7 +125,7 @@ public final class Bootstrap {
                         m.put(name, p.getProperty(name));
                     }
                 }
-                out.add(m);
+                out.add(new PropertiesFile(url.toString(), m));
             }
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(Level.WARNING, "Coffer ConfigSource could not read " + FILE + " (" + e.getClass().getSimpleName()
@@ -106,43 +134,56 @@ public final class Bootstrap {
         return out;
     }
 
-    private static int ordinalOf(Map<String, String> file) {
-        String o = file.get("config_ordinal");
-        try {
-            return o == null ? 100 : Integer.parseInt(o.trim());
-        } catch (NumberFormatException e) {
-            return 100;
-        }
-    }
-
     /** The value of {@code key} from the highest-ordinal source that has it; blank counts as absent. */
     public Optional<String> get(String key) {
-        String v = null;
+        return find(key).map(Found::value);
+    }
+
+    /**
+     * Where the value {@link #get} returns for {@code key} comes from, for telling an operator which
+     * setting won: {@code system property coffer.url}, {@code environment variable COFFER_URL} or the
+     * URL of the {@code microprofile-config.properties} file. Never the value.
+     */
+    public Optional<String> origin(String key) {
+        return find(key).map(Found::origin);
+    }
+
+    private Optional<Found> find(String key) {
+        Found found = null;
         int best = Integer.MIN_VALUE;
         if (systemProperties.containsKey(key)) {
-            v = systemProperties.get(key);
+            found = new Found(systemProperties.get(key), "system property " + key);
             best = 400;
-        } else if (env(key) != null) {
-            v = env(key);
-            best = 300;
+        } else {
+            String name = envName(key);
+            if (name != null) {
+                found = new Found(environment.get(name), "environment variable " + name);
+                best = 300;
+            }
         }
-        for (Map<String, String> file : files) { // highest ordinal first
-            if (ordinalOf(file) > best && file.containsKey(key)) {
-                v = file.get(key);
+        for (PropertiesFile file : files) { // highest ordinal first
+            if (file.ordinal() > best && file.entries().containsKey(key)) {
+                found = new Found(file.entries().get(key), file.origin());
                 break;
             }
         }
-        return Optional.ofNullable(v).map(String::trim).filter(s -> !s.isEmpty());
+        if (found == null || found.value() == null || found.value().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Found(found.value().trim(), found.origin()));
     }
 
-    private String env(String key) {
-        String v = environment.get(key);
-        if (v != null) {
-            return v;
+    /** The environment variable that holds {@code key} by the MicroProfile rules, or {@code null}. */
+    private String envName(String key) {
+        if (environment.containsKey(key)) {
+            return key;
         }
         String sanitized = key.replaceAll("[^A-Za-z0-9]", "_");
-        v = environment.get(sanitized);
-        return v != null ? v : environment.get(sanitized.toUpperCase(Locale.ROOT));
+        if (environment.containsKey(sanitized)) {
+            return sanitized;
+        }
+        String upper = sanitized.toUpperCase(Locale.ROOT);
+        return environment.containsKey(upper) ? upper : null;
     }
 
     /** Every {@code coffer.*} name that some source defines (names only, no values read). */
@@ -155,7 +196,7 @@ public final class Bootstrap {
                 names.add(Settings.MAP_PREFIX + k.substring(ENV_MAP_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
             }
         }
-        files.forEach(f -> names.addAll(f.keySet()));
+        files.forEach(f -> names.addAll(f.entries().keySet()));
         names.remove("config_ordinal");
         return names;
     }

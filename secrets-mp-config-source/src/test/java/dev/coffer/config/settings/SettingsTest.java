@@ -49,6 +49,29 @@ class SettingsTest {
     }
 
     @Test
+    void originNamesTheSourceThatWonAndNeverTheValue() {
+        Bootstrap b = bootstrap(Map.of("coffer.url", "http://sys:1/"),
+                Map.of("COFFER_TOKEN_FILE", "/env/token", "coffer_tenant", "acme", "COFFER_MAP_DB_PASSWORD", "prod/db"),
+                List.of(Map.of("coffer.url", "http://file:1/", "coffer.environment", "prod")));
+        assertEquals("system property coffer.url", b.origin("coffer.url").orElseThrow());
+        assertEquals("environment variable COFFER_TOKEN_FILE", b.origin("coffer.token-file").orElseThrow());
+        assertEquals("environment variable coffer_tenant", b.origin("coffer.tenant").orElseThrow());
+        assertEquals("environment variable COFFER_MAP_DB_PASSWORD", b.origin("coffer.map.db.password").orElseThrow());
+        assertEquals("META-INF/microprofile-config.properties #1", b.origin("coffer.environment").orElseThrow());
+        assertTrue(b.origin("coffer.prefix").isEmpty());
+        Bootstrap blank = bootstrap(Map.of("coffer.url", " "), Map.of(), List.of());
+        assertTrue(blank.origin("coffer.url").isEmpty(), "blank counts as absent, as in get");
+    }
+
+    @Test
+    void aFileAboveTheEnvironmentIsTheOrigin() {
+        Bootstrap b = bootstrap(Map.of(), Map.of("COFFER_URL", "http://env:1/"),
+                List.of(Map.of("coffer.url", "http://file:1/", "config_ordinal", "350")));
+        assertEquals("http://file:1/", b.get("coffer.url").orElseThrow());
+        assertEquals("META-INF/microprofile-config.properties #1", b.origin("coffer.url").orElseThrow());
+    }
+
+    @Test
     void aFileWithAHigherConfigOrdinalWins() {
         Bootstrap b = bootstrap(Map.of("coffer.tenant", "from-sys"), Map.of(),
                 List.of(Map.of("coffer.tenant", "low"), Map.of("coffer.tenant", "high", "config_ordinal", "500"),
