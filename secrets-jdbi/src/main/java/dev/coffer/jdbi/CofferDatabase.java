@@ -13,10 +13,11 @@ import javax.sql.DataSource;
 /**
  * Coffer's durable storage on one database: opens the connection pools, migrates the schema
  * (unless told not to) and hands out the four SPI implementations, which share the database and
- * its transactions. Close it to stop the audit committer and the pools.
+ * its transactions. The audit log is keyed and anchored as {@link AuditProtection} says. Close it
+ * to stop the audit committer, take a last audit checkpoint and close the pools.
  *
  * <pre>{@code
- * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")))) {
+ * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")), protection)) {
  *     SecretManager manager = StandardSecretManager.builder()
  *             .secretStore(db.secretStore())
  *             .policyStore(db.policyStore())
@@ -39,26 +40,30 @@ public final class CofferDatabase implements AutoCloseable {
     private final JdbiPolicyStore policyStore;
     private final JdbiInstallation installation;
 
-    private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool) {
+    private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool,
+            AuditProtection protection) {
         this.config = config;
         this.mainPool = mainPool;
         this.keyPool = keyPool;
         Database db = new Database(mainPool, keyPool);
         this.secretStore = new JdbiSecretStore(db);
         this.tenantKeyStore = new JdbiTenantKeyStore(db);
-        this.auditLog = new JdbiAuditLog(db, config.groupCommit());
+        this.auditLog = new JdbiAuditLog(db, config.groupCommit(), protection.keys(tenantKeyStore), protection.anchor());
         this.policyStore = new JdbiPolicyStore(db);
         this.installation = new JdbiInstallation(db);
     }
 
     /**
-     * Connects and, if {@link DatabaseConfig#migrateOnStart()}, migrates the schema.
+     * Connects and, if {@link DatabaseConfig#migrateOnStart()}, migrates the schema; then resolves
+     * the audit keys and takes a first audit checkpoint.
      *
      * @throws dev.coffer.spi.error.UnavailableException {@code STORE_UNAVAILABLE} when the
-     *         database cannot be reached, migrated, or (with migrations off) has no schema
+     *         database cannot be reached, migrated, or (with migrations off) has no schema;
+     *         {@code AUDIT_UNAVAILABLE} when the first checkpoint cannot be written
      */
-    public static CofferDatabase open(DatabaseConfig config) {
+    public static CofferDatabase open(DatabaseConfig config, AuditProtection protection) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(protection, "protection");
         HikariDataSource mainPool = null;
         HikariDataSource keyPool = null;
         try {
@@ -69,7 +74,7 @@ public final class CofferDatabase implements AutoCloseable {
             } else {
                 Migrations.requireSchema(mainPool);
             }
-            return new CofferDatabase(config, mainPool, keyPool);
+            return new CofferDatabase(config, mainPool, keyPool, protection);
         } catch (RuntimeException e) {
             if (keyPool != null) {
                 keyPool.close();
@@ -125,7 +130,7 @@ public final class CofferDatabase implements AutoCloseable {
         return tenantKeyStore;
     }
 
-    /** The hash-chained audit log. */
+    /** The keyed, anchored audit log. */
     public JdbiAuditLog auditLog() {
         return auditLog;
     }

@@ -6,7 +6,10 @@ import dev.coffer.jdbi.internal.AuditVerifier;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.GroupCommitter;
 import dev.coffer.jdbi.internal.Sql;
+import dev.coffer.spi.audit.AuditAnchor;
+import dev.coffer.spi.audit.AuditCheckpoint;
 import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditKeys;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.AuditVerification;
@@ -14,20 +17,32 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
 /**
- * {@link AuditLog} on JDBI: {@code audit_events}, append-only and hash-chained with
- * {@link dev.coffer.spi.audit.AuditChain}, plus the one-row {@code audit_head} that appenders
- * lock to take the next seq (so several server instances share one gap-free sequence) and that
- * {@link #verify()} checks the end of the chain against.
+ * {@link AuditLog} on JDBI: {@code audit_events}, append-only and chained with the keyed
+ * {@link dev.coffer.spi.audit.AuditChain} of its {@link AuditKeys} (held outside the database),
+ * plus the one-row {@code audit_head} that appenders lock to take the next seq (so several server
+ * instances share one gap-free sequence) and that {@link #verify} checks the end of the chain
+ * against.
+ *
+ * <p>Checkpoints of the committed head go to the {@link AuditAnchor} (outside the database) when
+ * the log opens, every {@value #CHECKPOINT_EVERY_EVENTS} appends, every
+ * {@link #CHECKPOINT_INTERVAL} while the head moves, and when it closes. Events committed after
+ * the newest checkpoint are the loss window: a database writer can still remove those unnoticed.
  *
  * <p>Where an append goes depends on who calls:
  * <ul>
@@ -42,19 +57,46 @@ import org.jdbi.v3.core.JdbiException;
  * so the kernel fails the caller's operation.
  *
  * <pre>{@code
- * AuditVerification check = db.auditLog().verify();
+ * AuditVerification check = db.auditLog().verify("acme");
  * }</pre>
  */
 public final class JdbiAuditLog implements AuditLog {
+    /** Appends after which the log takes a checkpoint by itself. */
+    public static final int CHECKPOINT_EVERY_EVENTS = 1000;
+    /** How often the log takes a checkpoint by itself while the head moves. */
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    private static final System.Logger LOG = System.getLogger("dev.coffer.jdbi");
+
     private final Database db;
+    private final AuditKeys keys;
+    private final AuditAnchor anchor;
     private final GroupCommitter committer;
     private final AtomicLong soloCommits = new AtomicLong();
+    private final AtomicLong sinceCheckpoint = new AtomicLong();
+    private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+    private final ScheduledExecutorService checkpointer;
+    private AuditRows.Head checkpointed; // guarded by this
 
-    JdbiAuditLog(Database db, boolean groupCommit) {
+    JdbiAuditLog(Database db, boolean groupCommit, AuditKeys keys, AuditAnchor anchor) {
         this.db = db;
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.anchor = Objects.requireNonNull(anchor, "anchor");
+        this.checkpointed = anchor.checkpoints().stream().filter(c -> AuditCheckpoint.LOG.equals(c.chain()))
+                .max(java.util.Comparator.comparingLong(AuditCheckpoint::seq))
+                .map(c -> new AuditRows.Head(c.seq(), c.hash(), c.keyedFrom())).orElse(null);
+        // At open, before any thread starts: anchors the head (and where the keyed chain starts).
+        checkpoint();
         this.committer = groupCommit
                 ? new GroupCommitter(this::commitBatch, Duration.ofSeconds(30), "coffer-audit-group-commit")
                 : null;
+        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coffer-audit-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = CHECKPOINT_INTERVAL.toMillis();
+        checkpointer.scheduleWithFixedDelay(this::checkpointInBackground, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -71,7 +113,9 @@ public final class JdbiAuditLog implements AuditLog {
         Handle transaction = db.currentTransaction();
         if (transaction != null) {
             try {
-                return AuditRows.append(transaction, List.of(draft)).get(0);
+                AuditEvent appended = AuditRows.append(transaction, List.of(draft), keys.chain()).get(0);
+                appended(1);
+                return appended;
             } catch (JdbiException e) {
                 throw Database.unavailable(ErrorCode.AUDIT_UNAVAILABLE, e);
             } catch (IllegalStateException e) {
@@ -141,13 +185,89 @@ public final class JdbiAuditLog implements AuditLog {
     /**
      * {@inheritDoc}
      *
-     * <p>Reports the first event that fails {@link dev.coffer.spi.audit.AuditChain#isIntact}: an
-     * event altered in place is named itself; after deleted events, the first event following
-     * the gap; deleted or replaced newest events are found against {@code audit_head}.
+     * <p>Reports the first event that fails the keyed chain: an event altered in place (even with
+     * every later hash recomputed, which needs the key) is named itself; after deleted events,
+     * the first event following the gap; deleted or replaced newest events are found against
+     * {@code audit_head} and, when the head was moved back too, against the newest checkpoint.
      */
     @Override
-    public AuditVerification verify() {
-        return db.snapshot(AuditVerifier::verify, ErrorCode.STORE_UNAVAILABLE);
+    public AuditVerification verify(String tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        List<AuditCheckpoint> checkpoints = anchor.checkpoints();
+        return db.snapshot(h -> AuditVerifier.verify(h, tenant, keys, checkpoints), ErrorCode.STORE_UNAVAILABLE);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A head behind the newest checkpoint this log knows of is logged as tampering (events
+     * were removed from the database); {@link #verify} names them.
+     */
+    @Override
+    public synchronized void checkpoint() {
+        record(readHead());
+    }
+
+    private AuditRows.Head readHead() {
+        try {
+            return db.read(AuditRows::head);
+        } catch (UnavailableException e) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "the audit head cannot be read for a checkpoint", e);
+        }
+    }
+
+    private void record(AuditRows.Head head) {
+        sinceCheckpoint.set(0);
+        if (checkpointed != null && head.seq() < checkpointed.seq()) {
+            LOG.log(Level.ERROR, "the audit log''s head (event {0}) is behind its checkpoint of event {1}:"
+                    + " events were removed from the database; POST /v1/audit/verify names them", head.seq(), checkpointed.seq());
+        }
+        anchor.record(keys.checkpoint(AuditCheckpoint.LOG, head.seq(), head.hash(), head.keyedFrom(), Instant.now()));
+        checkpointed = head;
+    }
+
+    /**
+     * Proves that an append could be written now, without writing one: an insert into the
+     * event table and an update of the head, in a transaction that is rolled back. For readiness
+     * checks; cheap (two statements) and leaves nothing in the chain.
+     *
+     * @throws UnavailableException {@code AUDIT_UNAVAILABLE} when the database refuses either write
+     */
+    public void probeAppend() {
+        try {
+            db.read(h -> {
+                AuditRows.probeAppend(h);
+                return null;
+            });
+        } catch (UnavailableException e) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "the audit log cannot be written", e);
+        }
+    }
+
+    private void appended(int count) {
+        if (sinceCheckpoint.addAndGet(count) >= CHECKPOINT_EVERY_EVENTS && checkpointQueued.compareAndSet(false, true)) {
+            try {
+                checkpointer.execute(() -> {
+                    checkpointQueued.set(false);
+                    checkpointInBackground();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                checkpointQueued.set(false); // close() takes the last checkpoint itself
+            }
+        }
+    }
+
+    // Periodic and at close: only when the head moved since the last checkpoint.
+    private synchronized void checkpointInBackground() {
+        try {
+            AuditRows.Head head = readHead();
+            if (!head.equals(checkpointed)) {
+                record(head);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "audit checkpoint failed ({0}); retrying in {1}s", e.getClass().getSimpleName(),
+                    CHECKPOINT_INTERVAL.toSeconds());
+        }
     }
 
     /**
@@ -163,14 +283,21 @@ public final class JdbiAuditLog implements AuditLog {
         return committer != null;
     }
 
-    /** Stops the group committer after committing what is queued; later appends fail. */
+    /** Stops the group committer after committing what is queued, then takes a last checkpoint; later appends fail. */
     void close() {
-        if (committer != null) {
-            committer.close();
+        try {
+            if (committer != null) {
+                committer.close();
+            }
+        } finally {
+            checkpointer.shutdownNow();
+            checkpointInBackground();
         }
     }
 
     private List<AuditEvent> commitBatch(List<AuditEvent> drafts) {
-        return db.transact(h -> AuditRows.append(h, drafts), ErrorCode.AUDIT_UNAVAILABLE);
+        List<AuditEvent> appended = db.transact(h -> AuditRows.append(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+        appended(appended.size());
+        return appended;
     }
 }

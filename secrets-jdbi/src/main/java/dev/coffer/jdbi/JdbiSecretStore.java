@@ -45,7 +45,7 @@ import org.jdbi.v3.core.JdbiException;
  * instances on one database, and a failing sealer or hook rolls the allocation back.
  *
  * <pre>{@code
- * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")))) {
+ * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")), protection)) {
  *     SecretStore store = db.secretStore();
  * }
  * }</pre>

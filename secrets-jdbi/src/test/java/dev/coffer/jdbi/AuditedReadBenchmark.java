@@ -9,6 +9,8 @@ import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.crypto.ValueBinding;
 import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.audit.AuditKeys;
+import dev.coffer.spi.memory.InMemoryAuditAnchor;
 import dev.coffer.spi.memory.JdkEnvelope;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.NewVersion;
@@ -90,7 +92,7 @@ class AuditedReadBenchmark {
     }
 
     private void throughput(DatabaseConfig config, boolean groupCommit) throws InterruptedException {
-        try (CofferDatabase db = CofferDatabase.open(config)) {
+        try (CofferDatabase db = CofferDatabase.open(config, AuditProtection.of(AuditKeys.random(), new InMemoryAuditAnchor()))) {
             throughput(db, groupCommit);
         }
     }
@@ -134,7 +136,7 @@ class AuditedReadBenchmark {
     }
 
     private void latencies(DatabaseConfig config) {
-        try (CofferDatabase db = CofferDatabase.open(config)) {
+        try (CofferDatabase db = CofferDatabase.open(config, AuditProtection.of(AuditKeys.random(), new InMemoryAuditAnchor()))) {
             // Seeding seals through the manager's own envelope, so that the manager opens what is seeded.
             JdkEnvelope envelope = new JdkEnvelope(db.tenantKeyStore());
             SecretManager manager = manager(db, envelope);

@@ -64,7 +64,8 @@ class PostgresClusterTest {
     @BeforeEach
     void twoInstances() {
         first = UsePostgres.database().reset();
-        second = CofferDatabase.open(UsePostgres.database().config().toBuilder().migrateOnStart(false).build());
+        second = CofferDatabase.open(UsePostgres.database().config().toBuilder().migrateOnStart(false).build(),
+                UsePostgres.database().protection());
     }
 
     @AfterEach
@@ -115,7 +116,7 @@ class PostgresClusterTest {
         assertEquals(expected, numbers);
         assertEquals(expected, first.secretStore().listVersions(secret.path().tenant(), secret.id()).stream()
                 .map(VersionRecord::number).toList());
-        AuditVerification verification = second.auditLog().verify();
+        AuditVerification verification = second.auditLog().verify(StorageBehaviourTests.TENANT);
         assertTrue(verification.intact(), verification::problem);
         assertEquals(THREADS, verification.eventsChecked());
     }
@@ -133,7 +134,7 @@ class PostgresClusterTest {
         List<Long> seqs = new ArrayList<>();
         outcomes.forEach(o -> seqs.addAll(StorageBehaviourTests.succeeded(o)));
         assertEquals(LongStream.rangeClosed(1, THREADS * 20L).boxed().toList(), seqs.stream().sorted().toList());
-        AuditVerification verification = first.auditLog().verify();
+        AuditVerification verification = first.auditLog().verify(StorageBehaviourTests.TENANT);
         assertTrue(verification.intact(), verification::problem);
     }
 
@@ -170,7 +171,7 @@ class PostgresClusterTest {
         assertEquals(versionAddDecisions, decisions(AuditEventType.VERSION_ADD),
                 "the killed add left no allow event (at most the kernel's record of the failure)");
         assertEquals(List.of(Decision.ALLOW), decisions(AuditEventType.ALIAS_MOVE), "only the first add's alias move");
-        AuditVerification verification = first.auditLog().verify();
+        AuditVerification verification = first.auditLog().verify(JdbiFixture.TENANT);
         assertTrue(verification.intact(), verification::problem);
 
         String next = TestValues.text();
@@ -270,8 +271,13 @@ class PostgresClusterTest {
         }
 
         @Override
-        public AuditVerification verify() {
-            return delegate.verify();
+        public AuditVerification verify(String tenant) {
+            return delegate.verify(tenant);
+        }
+
+        @Override
+        public void checkpoint() {
+            delegate.checkpoint();
         }
     }
 }

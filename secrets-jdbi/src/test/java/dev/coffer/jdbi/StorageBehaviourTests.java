@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.jdbi.testing.SqlTampering;
 import dev.coffer.jdbi.testing.TestDatabase;
+import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
 import dev.coffer.spi.audit.AuditVerification;
@@ -65,7 +67,7 @@ abstract class StorageBehaviourTests {
 
         assertEquals(1, db.secretStore().listVersions(TENANT, secret.id()).size());
         assertEquals(List.of(AuditEventType.VERSION_ADD), eventTypes());
-        assertTrue(db.auditLog().verify().intact());
+        assertTrue(db.auditLog().verify(TENANT).intact());
     }
 
     @Test
@@ -119,7 +121,7 @@ abstract class StorageBehaviourTests {
         outcomes.forEach(o -> seqs.addAll(succeeded(o)));
         seqs.sort(Comparator.naturalOrder());
         assertEquals(LongStream.rangeClosed(1, 800).boxed().toList(), seqs);
-        AuditVerification verification = db.auditLog().verify();
+        AuditVerification verification = db.auditLog().verify(TENANT);
         assertTrue(verification.intact(), verification::problem);
         assertEquals(800, verification.eventsChecked());
         long commits = db.auditLog().commitCount() - commitsBefore;
@@ -147,13 +149,13 @@ abstract class StorageBehaviourTests {
     @Test
     void withoutGroupCommitEveryAppendCommitsAlone() {
         try (CofferDatabase solo = CofferDatabase.open(database().config().toBuilder()
-                .groupCommit(false).migrateOnStart(false).build())) {
+                .groupCommit(false).migrateOnStart(false).build(), database().protection())) {
             List<Outcome<Long>> outcomes = Concurrently.run(4, i -> solo.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq());
 
             outcomes.forEach(StorageBehaviourTests::succeeded);
             assertFalse(solo.auditLog().groupCommit());
             assertEquals(4, solo.auditLog().commitCount());
-            assertTrue(db.auditLog().verify().intact());
+            assertTrue(db.auditLog().verify(TENANT).intact());
         }
     }
 
@@ -165,7 +167,7 @@ abstract class StorageBehaviourTests {
 
         database().sql().useHandle(h -> h.execute("UPDATE audit_events SET principal = 'user:mallory' WHERE seq = 4"));
 
-        AuditVerification verification = db.auditLog().verify();
+        AuditVerification verification = db.auditLog().verify(TENANT);
         assertFalse(verification.intact());
         assertEquals(4, verification.firstBrokenSeq());
     }
@@ -176,7 +178,7 @@ abstract class StorageBehaviourTests {
 
         database().sql().useHandle(h -> h.execute("DELETE FROM audit_events WHERE seq = 4"));
 
-        AuditVerification verification = db.auditLog().verify();
+        AuditVerification verification = db.auditLog().verify(TENANT);
         assertFalse(verification.intact());
         assertEquals(5, verification.firstBrokenSeq(), "the first event after the gap");
     }
@@ -187,9 +189,91 @@ abstract class StorageBehaviourTests {
 
         database().sql().useHandle(h -> h.execute("DELETE FROM audit_events WHERE seq >= 9"));
 
-        AuditVerification verification = db.auditLog().verify();
+        AuditVerification verification = db.auditLog().verify(TENANT);
         assertFalse(verification.intact());
         assertEquals(9, verification.firstBrokenSeq());
+    }
+
+    @Test
+    void truncationInSqlWithTheHeadMovedBackIsCaughtAgainstTheCheckpoint() {
+        appendEvents(10);
+        db.auditLog().checkpoint();
+
+        SqlTampering.truncate(database().sql(), 7);
+
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertFalse(verification.intact(), "deleting events 7..10 and moving audit_head back must not verify");
+        assertEquals(7, verification.firstBrokenSeq());
+        assertTrue(verification.problem().contains("truncated"), verification.problem());
+    }
+
+    @Test
+    void editInSqlWithEveryFollowingHashRecomputedWithoutTheKeyIsCaught() {
+        appendEvents(10);
+        db.auditLog().checkpoint();
+
+        // What an attacker without the key can do: edit event 4 and recompute the plain SHA-256
+        // chain from there on, including audit_head, so that every row links to the one before.
+        database().sql().useTransaction(h -> {
+            h.execute("UPDATE audit_events SET principal = 'user:mallory' WHERE seq = 4");
+            List<AuditEvent> rows = h.createQuery("SELECT " + dev.coffer.jdbi.internal.AuditRows.COLUMNS
+                    + " FROM audit_events WHERE seq >= 4 ORDER BY seq").map(dev.coffer.jdbi.internal.AuditRows::event).list();
+            String prev = h.createQuery("SELECT hash FROM audit_events WHERE seq = 3").mapTo(String.class).one();
+            for (AuditEvent row : rows) {
+                String hash = AuditChain.unkeyed().hash(withPrevHash(row, prev));
+                h.createUpdate("UPDATE audit_events SET prev_hash = :prev, hash = :hash WHERE seq = :seq")
+                        .bind("prev", prev).bind("hash", hash).bind("seq", row.seq()).execute();
+                prev = hash;
+            }
+            h.createUpdate("UPDATE audit_head SET last_hash = :hash WHERE id = 1").bind("hash", prev).execute();
+        });
+
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertFalse(verification.intact());
+        assertEquals(4, verification.firstBrokenSeq(), "the edited event fails under the key");
+    }
+
+    @Test
+    void movingTheStartOfTheKeyedChainInSqlIsCaughtAgainstTheCheckpoint() {
+        appendEvents(5);
+        db.auditLog().checkpoint();
+
+        // Declaring every event pre-upgrade (unkeyed) would let plain SHA-256 rewrites verify.
+        database().sql().useHandle(h -> h.execute("UPDATE audit_head SET keyed_from = 6 WHERE id = 1"));
+
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertFalse(verification.intact());
+        assertTrue(verification.problem().contains("start of the keyed chain was moved"), verification.problem());
+    }
+
+    @Test
+    void verifyReportsOnlyTheTenantsOwnFigures() {
+        appendEvents(3);
+        db.auditLog().append(AuditEvent.builder(AuditEventType.SECRET_READ, "globex", "user:bob", "req-2", Decision.ALLOW, T0).build());
+        appendEvents(1);
+
+        AuditVerification acme = db.auditLog().verify(TENANT);
+        AuditVerification globex = db.auditLog().verify("globex");
+        assertTrue(acme.intact() && globex.intact());
+        assertEquals(List.of(4L, 1L, 5L), List.of(acme.eventsChecked(), acme.firstSeq(), acme.lastSeq()));
+        assertEquals(List.of(1L, 4L, 4L), List.of(globex.eventsChecked(), globex.firstSeq(), globex.lastSeq()));
+    }
+
+    @Test
+    void appendProbeSucceedsWithoutWritingAndFailsWhileTheAuditTableRefusesWrites() {
+        appendEvents(2);
+        db.auditLog().probeAppend();
+        assertEquals(2, eventTypes().size(), "the probe leaves no row");
+
+        refuseAuditInserts(true);
+        try {
+            Expect.thrown(UnavailableException.class, ErrorCode.AUDIT_UNAVAILABLE, () -> db.auditLog().probeAppend());
+        } finally {
+            refuseAuditInserts(false);
+        }
+        db.auditLog().probeAppend();
+        assertEquals(3, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq(), "the probe took no seq");
+        assertTrue(db.auditLog().verify(TENANT).intact());
     }
 
     // ---- listing order, migrations off
@@ -233,7 +317,7 @@ abstract class StorageBehaviourTests {
     void migrationsOffOpensAnAlreadyMigratedDatabase() {
         Secret secret = createSecret("prod/db/password");
 
-        try (CofferDatabase second = CofferDatabase.open(database().config().toBuilder().migrateOnStart(false).build())) {
+        try (CofferDatabase second = CofferDatabase.open(database().config().toBuilder().migrateOnStart(false).build(), database().protection())) {
             assertEquals(secret, second.secretStore().findSecret(TENANT, secret.id()).orElseThrow());
             second.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true, BeforeCommit.none());
         }
@@ -255,6 +339,19 @@ abstract class StorageBehaviourTests {
     }
 
     // ---- helpers
+
+    /**
+     * Makes the database refuse every insert into audit_events the way an operator's mistake
+     * would (PostgreSQL: the privilege revoked from Coffer's role; H2: a trigger that raises),
+     * or lifts that again.
+     */
+    abstract void refuseAuditInserts(boolean refuse);
+
+    static AuditEvent withPrevHash(AuditEvent e, String prevHash) {
+        return new AuditEvent(e.seq(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
+                e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), e.reason(), e.ticket(), e.createdAt(),
+                prevHash, null);
+    }
 
     /** Makes every insert into audit_events fail (a constraint no row meets), or lifts that again. */
     void blockAuditInserts(boolean block) {

@@ -8,6 +8,9 @@ import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.audit.AuditAnchor;
+import dev.coffer.spi.audit.AuditKeys;
+import dev.coffer.spi.memory.InMemoryAuditAnchor;
 import dev.coffer.spi.memory.JdkEnvelope;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.NewVersion;
@@ -28,9 +31,12 @@ class UsageExampleTest {
     @Test
     void readmeExampleRuns() throws Exception {
         Path dir = Files.createTempDirectory("coffer-usage");
+        AuditKeys auditKeys = AuditKeys.random();          // in production: DerivedKeys (secrets-tink), under the root key
+        AuditAnchor checkpoints = new InMemoryAuditAnchor(); // in production: a file outside the database
         try {
             // --- README: secrets-jdbi usage in ten lines
-            try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(dir))) {   // or DatabaseConfig.builder("jdbc:postgresql://...")
+            AuditProtection audit = AuditProtection.of(auditKeys, checkpoints);                // keys held outside the database
+            try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(dir), audit)) { // or DatabaseConfig.builder("jdbc:postgresql://...")
                 db.policyStore().put("acme", Policy.allow("admin", List.of("user:admin"), List.of("secrets:*"), List.of("*")),
                         BeforeCommit.none());                                            // bootstrap, out of band
                 SecretManager manager = StandardSecretManager.builder()

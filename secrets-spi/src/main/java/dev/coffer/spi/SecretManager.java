@@ -171,7 +171,7 @@ public interface SecretManager {
     /** Who read what and why since {@code since}. */
     AuditSummary summarizeAudit(AccessContext ctx, Instant since);
 
-    /** Verifies the audit hash chain. */
+    /** Verifies the audit chain and its checkpoints; the figures are the caller's tenant's. */
     AuditVerification verifyAudit(AccessContext ctx);
 
     /**

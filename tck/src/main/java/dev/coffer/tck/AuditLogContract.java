@@ -48,9 +48,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>Proves that {@code seq} runs from 1 without gap (also under 16 concurrent appenders), that
- * every event is chained with {@link AuditChain}, that queries filter, page and keep {@code seq}
- * order within one tenant, and that {@link AuditLog#verify()} accepts an intact chain and finds
- * an altered or removed event. {@code seq} is the position in the whole log, across tenants.
+ * every event is chained to its predecessor with a keyed {@link AuditChain} (an unkeyed
+ * recomputation does not verify), that queries filter, page and keep {@code seq} order within
+ * one tenant, and that {@link AuditLog#verify} accepts an intact chain, reports the tenant's own
+ * figures, and finds an altered or removed event, an event rewritten with its successors by
+ * someone without the key, and the newest events removed with the head moved back behind a
+ * {@link AuditLog#checkpoint() checkpoint}. {@code seq} is the position in the whole log, across tenants.
  */
 @ExtendWith(NoValueLeaks.class)
 public abstract class AuditLogContract {
@@ -78,6 +81,12 @@ public abstract class AuditLogContract {
 
         /** Deletes the stored event at {@code seq}. */
         void remove(long seq);
+
+        /**
+         * Deletes the stored events from {@code fromSeq} on and moves whatever head the storage
+         * keeps back to the event before, so that the storage is consistent without them.
+         */
+        void truncate(long fromSeq);
     }
 
     @BeforeEach
@@ -110,7 +119,8 @@ public abstract class AuditLogContract {
         for (int i = 0; i < events.size(); i++) {
             AuditEvent event = events.get(i);
             assertFalse(event.isDraft());
-            assertEquals(AuditChain.hash(event), event.hash(), "hash of event " + event.seq());
+            assertEquals(64, event.hash().length(), "hash of event " + event.seq());
+            assertFalse(AuditChain.unkeyed().isIntact(event, event.prevHash()), "the chain must be keyed, not plain SHA-256");
             if (i > 0) {
                 assertEquals(events.get(i - 1).hash(), event.prevHash(), "prevHash of event " + event.seq());
             }
@@ -127,7 +137,7 @@ public abstract class AuditLogContract {
 
         AuditEvent appended = log.append(draft);
 
-        assertEquals(draft.chained(1, AuditChain.GENESIS), appended);
+        assertEquals(positioned(draft, 1, AuditChain.GENESIS, appended.hash()), appended);
         assertEquals(List.of(appended), log.query(AuditQuery.tenant(TENANT), PageRequest.first()).items());
     }
 
@@ -138,7 +148,7 @@ public abstract class AuditLogContract {
 
         AuditEvent appended = log.append(draft);
 
-        assertEquals(draft.chained(1, AuditChain.GENESIS), appended);
+        assertEquals(positioned(draft, 1, AuditChain.GENESIS, appended.hash()), appended);
         AuditEvent queried = log.query(AuditQuery.tenant(TENANT), PageRequest.first()).items().get(0);
         assertNull(queried.environment());
         assertNull(queried.version());
@@ -249,23 +259,33 @@ public abstract class AuditLogContract {
 
     @Test
     void verifyOfEmptyLogIsIntact() {
-        AuditVerification verification = log.verify();
+        AuditVerification verification = log.verify(TENANT);
 
         assertTrue(verification.intact());
         assertEquals(0, verification.eventsChecked());
+        log.checkpoint();
+        assertTrue(log.verify(TENANT).intact(), "a checkpoint of the empty log verifies");
     }
 
     @Test
-    void verifyOfUntouchedLogIsIntactAndChecksEveryEvent() {
+    void verifyOfUntouchedLogIsIntactAndReportsTheTenantsOwnFigures() {
         appendMany(TENANT, 7);
         appendMany(OTHER_TENANT, 3);
+        log.checkpoint();
 
-        AuditVerification verification = log.verify();
+        AuditVerification verification = log.verify(TENANT);
 
         assertTrue(verification.intact(), () -> "problem: " + verification.problem());
-        assertEquals(10, verification.eventsChecked());
+        assertEquals(TENANT, verification.tenant());
+        assertEquals(7, verification.eventsChecked());
+        assertEquals(1, verification.firstSeq());
+        assertEquals(7, verification.lastSeq());
+        assertEquals(1, verification.checkpointsChecked());
         assertEquals(0, verification.firstBrokenSeq());
         assertNull(verification.problem());
+        AuditVerification other = log.verify(OTHER_TENANT);
+        assertTrue(other.intact());
+        assertEquals(List.of(3L, 8L, 10L), List.of(other.eventsChecked(), other.firstSeq(), other.lastSeq()));
     }
 
     @Test
@@ -289,9 +309,9 @@ public abstract class AuditLogContract {
         }
         assertEquals(320, new HashSet<>(seqs).size(), "seqs must be unique");
         assertEquals(LongStream.rangeClosed(1, 320).boxed().toList(), seqs.stream().sorted().toList());
-        AuditVerification verification = log.verify();
+        AuditVerification verification = log.verify(TENANT);
         assertTrue(verification.intact(), () -> "problem: " + verification.problem());
-        assertEquals(320, verification.eventsChecked());
+        assertEquals(160, verification.eventsChecked());
     }
 
     @Test
@@ -300,7 +320,7 @@ public abstract class AuditLogContract {
         AuditEvent original = appendMany(TENANT, 10).get(4);
 
         tampering.replace(5, withReason(original, "nothing to see here", original.prevHash(), original.hash()));
-        AuditVerification verification = log.verify();
+        AuditVerification verification = log.verify(TENANT);
 
         assertFalse(verification.intact());
         assertEquals(5, verification.firstBrokenSeq());
@@ -308,19 +328,40 @@ public abstract class AuditLogContract {
     }
 
     @Test
-    void alteredEventWithRecomputedHashIsStillFound() {
+    void alteredEventWithEveryFollowingHashRecomputedWithoutTheKeyIsFound() {
         AuditTampering tampering = tamperingOrSkip();
-        AuditEvent original = appendMany(TENANT, 10).get(4);
-        AuditEvent positioned = withReason(original, "nothing to see here", original.prevHash(), null);
+        List<AuditEvent> events = appendMany(TENANT, 10);
+        log.checkpoint();
 
-        tampering.replace(5, positioned.chained(5, original.prevHash()));
-        AuditVerification verification = log.verify();
+        // The attacker recomputes the chain from event 5 on with plain SHA-256 (no key) and keeps
+        // the storage consistent: every prevHash links, the head names the new event 10.
+        String prev = events.get(3).hash();
+        for (AuditEvent original : events.subList(4, 10)) {
+            String reason = original.seq() == 5 ? "nothing to see here" : original.reason();
+            AuditEvent forged = withReason(original, reason, prev, null).chained(original.seq(), prev, AuditChain.unkeyed());
+            tampering.replace(original.seq(), forged);
+            prev = forged.hash();
+        }
+        tampering.truncate(11);
+        AuditVerification verification = log.verify(TENANT);
 
         assertFalse(verification.intact());
-        // Event 5 verifies on its own now; the break shows where event 6 no longer chains to it.
-        assertTrue(verification.firstBrokenSeq() == 5 || verification.firstBrokenSeq() == 6,
-                () -> "firstBrokenSeq should point at the forged event or its successor, was "
-                        + verification.firstBrokenSeq());
+        assertEquals(5, verification.firstBrokenSeq(), "the rewritten event itself fails under the key");
+        assertNotNull(verification.problem());
+    }
+
+    @Test
+    void newestEventsRemovedWithTheHeadMovedBackAreFoundBehindACheckpoint() {
+        AuditTampering tampering = tamperingOrSkip();
+        appendMany(TENANT, 10);
+        log.checkpoint();
+
+        tampering.truncate(8);
+        AuditVerification verification = log.verify(TENANT);
+
+        assertFalse(verification.intact(), "removing events 8..10 and moving the head back must not verify");
+        assertEquals(8, verification.firstBrokenSeq());
+        assertNotNull(verification.problem());
     }
 
     @Test
@@ -329,7 +370,7 @@ public abstract class AuditLogContract {
         appendMany(TENANT, 10);
 
         tampering.remove(5);
-        AuditVerification verification = log.verify();
+        AuditVerification verification = log.verify(TENANT);
 
         assertFalse(verification.intact());
         assertEquals(6, verification.firstBrokenSeq(), "the first event after the gap is the first broken one");
@@ -366,6 +407,13 @@ public abstract class AuditLogContract {
     private static AuditEvent withReason(AuditEvent e, String reason, String prevHash, String hash) {
         return new AuditEvent(e.seq(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
                 e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), reason, e.ticket(), e.createdAt(), prevHash, hash);
+    }
+
+    // The appended form of a draft, with the hash the log computed (its key is the log's own).
+    private static AuditEvent positioned(AuditEvent d, long seq, String prevHash, String hash) {
+        return new AuditEvent(seq, d.eventType(), d.tenant(), d.environment(), d.path(), d.version(), d.principal(),
+                d.action(), d.detail(), d.sourceIp(), d.requestId(), d.decision(), d.reason(), d.ticket(), d.createdAt(),
+                prevHash, hash);
     }
 
     private static Instant at(int second) {

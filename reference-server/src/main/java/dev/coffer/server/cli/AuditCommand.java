@@ -57,12 +57,13 @@ final class AuditCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "verify", description = "Verify the audit hash chain; exit code 10 when it is broken.")
+    @Command(name = "verify", description = "Verify the audit chain and its checkpoints; exit code 10 when it is broken.")
     int verify(@Mixin ClientOptions options) {
         JsonObject result = options.client().post("v1/audit/verify", null);
         boolean intact = result.getBoolean("intact");
         long checked = result.getJsonNumber("eventsChecked").longValue();
-        options.out().print(result, intact ? "audit chain intact (" + checked + " events)"
+        options.out().print(result, intact ? "audit chain intact (" + checked + " events of tenant " + result.getString("tenant", "")
+                + ", " + result.getJsonNumber("checkpointsChecked") + " checkpoints matched)"
                 : "audit chain BROKEN at event " + result.getJsonNumber("firstBrokenSeq") + ": " + result.getString("problem", ""));
         return intact ? ExitCodes.OK : ExitCodes.AUDIT_BROKEN;
     }

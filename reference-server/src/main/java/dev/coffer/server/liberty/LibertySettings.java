@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.Config;
  *
  * <table>
  *   <caption>keys</caption>
- *   <tr><td>{@value #DATA_DIR}</td><td>{@code coffer-data} (relative to the server's output directory)</td><td>holds the H2 database and the local root keyset</td></tr>
+ *   <tr><td>{@value #DATA_DIR}</td><td>{@code coffer-data} (relative to the server's output directory)</td><td>holds the H2 database, the local root keyset and the audit checkpoints ({@code audit-checkpoints.jsonl}; always used)</td></tr>
  *   <tr><td>{@value #DB_URL}</td><td>H2 file in the data directory</td><td>{@code jdbc:postgresql://host:5432/coffer} for production</td></tr>
  *   <tr><td>{@value #DB_USER}, {@value #DB_PASSWORD}</td><td>none</td><td>database credentials</td></tr>
  *   <tr><td>{@value #DB_POOL_SIZE}</td><td>10</td><td>connection pool size</td></tr>

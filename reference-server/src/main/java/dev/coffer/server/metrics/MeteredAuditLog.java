@@ -54,7 +54,12 @@ public final class MeteredAuditLog implements AuditLog {
     }
 
     @Override
-    public AuditVerification verify() {
-        return delegate.verify();
+    public AuditVerification verify(String tenant) {
+        return delegate.verify(tenant);
+    }
+
+    @Override
+    public void checkpoint() {
+        delegate.checkpoint();
     }
 }

@@ -1,5 +1,6 @@
 package dev.coffer.server.standalone;
 
+import dev.coffer.jdbi.AuditProtection;
 import dev.coffer.jdbi.CofferDatabase;
 import dev.coffer.jdbi.DatabaseConfig;
 import dev.coffer.server.api.HealthCheck;
@@ -9,19 +10,27 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
+import dev.coffer.tink.DerivedKeys;
 import dev.coffer.tink.TinkEnvelope;
 import dev.coffer.tink.root.RootKey;
+import dev.coffer.tink.root.RootKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The durable parts: {@code secrets-jdbi} on H2 (a file in the data directory) or PostgreSQL, and
  * the {@code secrets-tink} envelope under a root key ({@code local-keyset:<data>/root-keyset.json}
  * by default). Database credentials come from {@code COFFER_DB_USER} and {@code COFFER_DB_PASSWORD}.
+ *
+ * <p>The audit log is keyed with {@link DerivedKeys} under the root key (the wrapped keyset lives
+ * in the database, so every instance derives the same keys) and checkpointed into
+ * {@value CheckpointFile#FILE_NAME} in the data directory, which every instance keeps for itself.
  */
 public final class DurableBackend implements Backend {
     private static final byte[] PROBE = "coffer-health-probe".getBytes(StandardCharsets.UTF_8);
@@ -30,11 +39,16 @@ public final class DurableBackend implements Backend {
 
     private final CofferDatabase db;
     private final TinkEnvelope envelope;
+    private final DerivedKeys derivedKeys;
+    private final CheckpointFile checkpoints;
     private final String description;
 
-    private DurableBackend(CofferDatabase db, TinkEnvelope envelope, String description) {
+    private DurableBackend(CofferDatabase db, TinkEnvelope envelope, DerivedKeys derivedKeys, CheckpointFile checkpoints,
+            String description) {
         this.db = db;
         this.envelope = envelope;
+        this.derivedKeys = derivedKeys;
+        this.checkpoints = checkpoints;
         this.description = description;
     }
 
@@ -47,7 +61,7 @@ public final class DurableBackend implements Backend {
                         .password(System.getenv("COFFER_DB_PASSWORD"))
                         .build();
         String keyUri = options.keyUri() == null ? "local-keyset:" + data.file(TinkEnvelope.LOCAL_KEYSET_FILE) : options.keyUri();
-        DurableBackend backend = open(config, keyUri);
+        DurableBackend backend = open(config, keyUri, data.file(CheckpointFile.FILE_NAME));
         try {
             if (options.jdbcUrl() == null && data.has("coffer.mv.db")) {
                 data.restrict("coffer.mv.db");
@@ -60,18 +74,40 @@ public final class DurableBackend implements Backend {
     }
 
     /**
-     * Opens (and migrates) the database of {@code config} and the envelope under {@code keyUri};
+     * Opens (and migrates) the database of {@code config} and the envelope under {@code keyUri},
+     * with the audit log keyed under that root key and checkpointed into {@code checkpointsFile};
      * the one wiring of durable parts, shared by the standalone server and the Liberty deployment.
      */
-    public static DurableBackend open(DatabaseConfig config, String keyUri) {
-        CofferDatabase db = CofferDatabase.open(config);
+    public static DurableBackend open(DatabaseConfig config, String keyUri, Path checkpointsFile) {
+        RootKey root = RootKeys.fromUri(keyUri);
+        CheckpointFile checkpoints = new CheckpointFile(checkpointsFile);
+        // The derived keys are opened from the database's key store once it is open; kept for page tokens.
+        AtomicReference<DerivedKeys> derived = new AtomicReference<>();
+        CofferDatabase db = CofferDatabase.open(config, AuditProtection.derived(store -> {
+            derived.set(DerivedKeys.open(root, store));
+            return derived.get().auditKeys();
+        }, checkpoints));
         try {
-            TinkEnvelope envelope = TinkEnvelope.builder().keyUri(keyUri).tenantKeyStore(db.tenantKeyStore()).build();
-            return new DurableBackend(db, envelope, config.safeUrl() + "; root key " + envelope.rootKey().uri());
+            TinkEnvelope envelope = TinkEnvelope.builder().rootKey(root).tenantKeyStore(db.tenantKeyStore()).build();
+            return new DurableBackend(db, envelope, derived.get(), checkpoints,
+                    config.safeUrl() + "; root key " + root.uri() + "; audit checkpoints " + checkpointsFile);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * Keys derived under the root key for purposes other than sealing, e.g.
+     * {@code derivedKeys().key(DerivedKeys.PAGE_TOKEN)}.
+     */
+    public DerivedKeys derivedKeys() {
+        return derivedKeys;
+    }
+
+    /** Where the audit checkpoints go. */
+    public CheckpointFile checkpoints() {
+        return checkpoints;
     }
 
     @Override
@@ -113,7 +149,10 @@ public final class DurableBackend implements Backend {
     public List<HealthCheck> healthChecks() {
         RootKey root = envelope.rootKey();
         // A KMS root costs a remote call per check, so the result is reused for a while.
+        // "audit": an insert into the audit table and an update of its head, rolled back — so
+        // readiness goes DOWN when appends (and so every audited call) would fail, with no row written.
         return List.of(HealthChecks.store(db.secretStore()),
+                HealthChecks.check("audit", db.auditLog()::probeAppend),
                 HealthChecks.cached(HealthChecks.check("keys", () -> roundTrip(root)), KEY_CHECK_INTERVAL));
     }
 

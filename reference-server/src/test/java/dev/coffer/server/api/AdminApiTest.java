@@ -85,6 +85,32 @@ class AdminApiTest extends OneServerPerClass {
     }
 
     @Test
+    void tenantAuditorsVerifySeeOnlyTheirTenantsFigures() {
+        String id = server.create("prod", "audit/busy");
+        server.put(id, TestValues.text(), "CURRENT");
+        server.get("v1/secrets/prod/audit/busy");
+        server.parts().policyStore().put("globex", Policy.allow("globex-auditors", List.of("group:auditors"),
+                List.of("secrets:audit"), List.of("*")), dev.coffer.spi.store.BeforeCommit.none());
+        String globexAuditor = server.token(new dev.coffer.server.auth.TokenMinter.TokenRequest("carol", List.of("auditors"),
+                "globex", java.time.Duration.ofMinutes(10), false, null));
+        assertEquals(200, server.send("GET", "v1/audit", globexAuditor, null).status()); // globex's first event
+
+        JsonObject globex = server.send("POST", "v1/audit/verify", globexAuditor, null).json();
+        JsonObject own = server.send("GET", "v1/audit", globexAuditor, null).json().getJsonArray("items").getJsonObject(0);
+        assertTrue(globex.getBoolean("intact"));
+        assertEquals("globex", globex.getString("tenant"));
+        assertEquals(1, globex.getJsonNumber("eventsChecked").longValue(), "only globex's own event, not the log's total");
+        assertEquals(own.getJsonNumber("seq").longValue(), globex.getJsonNumber("firstSeq").longValue());
+        assertEquals(own.getJsonNumber("seq").longValue(), globex.getJsonNumber("lastSeq").longValue());
+
+        JsonObject byDefault = server.post("v1/audit/verify", null).json();
+        assertEquals("default", byDefault.getString("tenant"));
+        assertTrue(byDefault.getJsonNumber("eventsChecked").longValue() >= 3);
+        assertTrue(byDefault.getJsonNumber("lastSeq").longValue() > own.getJsonNumber("seq").longValue()
+                || byDefault.getJsonNumber("firstSeq").longValue() < own.getJsonNumber("seq").longValue());
+    }
+
+    @Test
     void auditQueryWithUnknownTypeIs400() {
         Reply reply = server.get("v1/audit?type=NOPE");
         assertEquals(400, reply.status());

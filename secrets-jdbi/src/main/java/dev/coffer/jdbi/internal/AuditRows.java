@@ -1,5 +1,6 @@
 package dev.coffer.jdbi.internal;
 
+import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
 import dev.coffer.spi.audit.Decision;
@@ -23,17 +24,21 @@ public final class AuditRows {
 
     private AuditRows() {}
 
-    /** The newest event's seq and hash. */
-    public record Head(long seq, String hash) {}
+    /**
+     * The newest event's seq and hash, and the seq of the first keyed event (the ones before were
+     * written unkeyed, before the upgrade to schema version 2).
+     */
+    public record Head(long seq, String hash, long keyedFrom) {}
 
     /**
      * Appends {@code drafts} in order on {@code h}, which must be in a transaction: locks the
      * head row (serializing appenders across server instances until this transaction ends),
-     * chains each draft after the previous one, inserts them in one batch and moves the head.
+     * chains each draft after the previous one with {@code chain}, inserts them in one batch and
+     * moves the head.
      */
-    public static List<AuditEvent> append(Handle h, List<AuditEvent> drafts) {
-        Head head = h.createQuery("SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE")
-                .map((rs, ctx) -> new Head(rs.getLong("last_seq"), rs.getString("last_hash")))
+    public static List<AuditEvent> append(Handle h, List<AuditEvent> drafts, AuditChain chain) {
+        Head head = h.createQuery("SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1 FOR UPDATE")
+                .map(AuditRows::mapHead)
                 .findOne().orElseThrow(() -> new IllegalStateException("the audit_head row is missing"));
         List<AuditEvent> chained = new ArrayList<>(drafts.size());
         long seq = head.seq();
@@ -42,7 +47,7 @@ public final class AuditRows {
                 + " :environment, :path, :version, :principal, :action, :detail, :sourceIp, :requestId, :decision, :reason,"
                 + " :ticket, :createdAt, :prevHash, :hash)");
         for (AuditEvent draft : drafts) {
-            AuditEvent event = micros(draft).chained(++seq, prev);
+            AuditEvent event = micros(draft).chained(++seq, prev, chain);
             prev = event.hash();
             chained.add(event);
             batch.bind("seq", event.seq()).bind("eventType", event.eventType().name()).bind("tenant", event.tenant())
@@ -62,9 +67,30 @@ public final class AuditRows {
 
     /** The head as committed, without locking it. */
     public static Head head(Handle h) {
-        return h.createQuery("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
-                .map((rs, ctx) -> new Head(rs.getLong("last_seq"), rs.getString("last_hash")))
+        return h.createQuery("SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1")
+                .map(AuditRows::mapHead)
                 .findOne().orElseThrow(() -> new IllegalStateException("the audit_head row is missing"));
+    }
+
+    /**
+     * Proves, in a transaction it rolls back, that an append could be written now: inserts a
+     * probe row and touches the head row as an append would. Leaves nothing behind and takes no
+     * seq; fails (with the database's exception) when either table refuses the write.
+     */
+    public static void probeAppend(Handle h) {
+        h.begin();
+        try {
+            h.createUpdate("INSERT INTO audit_events (" + COLUMNS + ") VALUES (-1, 'AUDIT_VERIFY', '-', NULL, NULL, NULL,"
+                    + " 'service:coffer:health', NULL, NULL, NULL, 'health-probe', 'ALLOW', NULL, NULL, :at, :hash, :hash)")
+                    .bind("at", Sql.instant(java.time.Instant.EPOCH)).bind("hash", AuditChain.GENESIS).execute();
+            h.execute("UPDATE audit_head SET last_seq = last_seq WHERE id = 1");
+        } finally {
+            h.rollback();
+        }
+    }
+
+    private static Head mapHead(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Head(rs.getLong("last_seq"), rs.getString("last_hash"), rs.getLong("keyed_from"));
     }
 
     /** Maps a row of {@link #COLUMNS}. */

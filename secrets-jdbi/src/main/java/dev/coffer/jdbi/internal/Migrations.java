@@ -59,7 +59,7 @@ public final class Migrations {
      */
     public static void requireSchema(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeQuery("SELECT last_seq FROM audit_head WHERE id = 1").close();
+            s.executeQuery("SELECT keyed_from FROM audit_head WHERE id = 1").close();
         } catch (SQLException e) {
             throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "the Coffer schema is missing or unreadable (SQLState "
                     + e.getSQLState() + "); migrate it first, with migrations at start-up or with Flyway and the locations "

@@ -5,7 +5,10 @@ import dev.coffer.tck.AuditLogContract;
 import java.time.ZoneOffset;
 import org.jdbi.v3.core.Jdbi;
 
-/** Tampers with {@code audit_events} in plain SQL, as someone with write access to the database would. */
+/**
+ * Tampers with {@code audit_events} and {@code audit_head} in plain SQL, as someone with write
+ * access to the database (but not the audit keys) would.
+ */
 public final class SqlTampering implements AuditLogContract.AuditTampering {
     private final Jdbi sql;
 
@@ -39,5 +42,23 @@ public final class SqlTampering implements AuditLogContract.AuditTampering {
         if (deleted != 1) {
             throw new IllegalArgumentException("no event " + seq + " is stored");
         }
+    }
+
+    @Override
+    public void truncate(long fromSeq) {
+        truncate(sql, fromSeq);
+    }
+
+    /**
+     * Deletes the events from {@code fromSeq} on and moves {@code audit_head} back to the newest
+     * event left: everything in the database is consistent again, as an attacker would leave it.
+     */
+    public static void truncate(Jdbi sql, long fromSeq) {
+        sql.useTransaction(h -> {
+            h.createUpdate("DELETE FROM audit_events WHERE seq >= :from").bind("from", fromSeq).execute();
+            h.execute("UPDATE audit_head SET last_seq = COALESCE((SELECT MAX(seq) FROM audit_events), 0),"
+                    + " last_hash = COALESCE((SELECT hash FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)),"
+                    + " '" + dev.coffer.spi.audit.AuditChain.GENESIS + "') WHERE id = 1");
+        });
     }
 }

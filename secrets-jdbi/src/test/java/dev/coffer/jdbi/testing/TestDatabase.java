@@ -1,13 +1,19 @@
 package dev.coffer.jdbi.testing;
 
+import dev.coffer.jdbi.AuditProtection;
 import dev.coffer.jdbi.CofferDatabase;
 import dev.coffer.jdbi.DatabaseConfig;
+import dev.coffer.spi.audit.AuditAnchor;
 import dev.coffer.spi.audit.AuditChain;
+import dev.coffer.spi.audit.AuditCheckpoint;
+import dev.coffer.spi.audit.AuditKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -31,6 +37,10 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private final String name;
+    private final Checkpoints checkpoints = new Checkpoints();
+    // Keys outside the database, as in production; one set per test database so that a second
+    // instance opened on it (cluster tests, reopen tests) chains and verifies alike.
+    private final AuditProtection protection = AuditProtection.of(AuditKeys.random(), checkpoints);
     private final DatabaseConfig config;
     private final CofferDatabase db;
     private final Jdbi sql;
@@ -43,7 +53,7 @@ public final class TestDatabase implements AutoCloseable {
         this.drop = drop;
         CofferDatabase opened;
         try {
-            opened = CofferDatabase.open(config);
+            opened = CofferDatabase.open(config, protection);
         } catch (RuntimeException e) {
             drop.run();
             throw e;
@@ -68,16 +78,31 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    /** The shared database, emptied: every table without rows and the audit head at the start. */
+    /** The shared database, emptied: every table without rows, the audit head at the start, no checkpoint. */
     public CofferDatabase reset() {
-        sql.useTransaction(h -> {
-            for (String table : TABLES) {
-                h.execute("DELETE FROM " + table);
-            }
-            h.createUpdate("UPDATE audit_head SET last_seq = 0, last_hash = :genesis WHERE id = 1")
-                    .bind("genesis", AuditChain.GENESIS).execute();
-        });
+        // The log's checkpoint() is synchronized on the log: holding its monitor keeps a periodic
+        // checkpoint of the old head from landing after the anchor is cleared.
+        synchronized (db.auditLog()) {
+            sql.useTransaction(h -> {
+                for (String table : TABLES) {
+                    h.execute("DELETE FROM " + table);
+                }
+                h.createUpdate("UPDATE audit_head SET last_seq = 0, last_hash = :genesis, keyed_from = 1 WHERE id = 1")
+                        .bind("genesis", AuditChain.GENESIS).execute();
+            });
+            checkpoints.clear();
+        }
         return db;
+    }
+
+    /** How the test database's audit log is keyed and anchored; open further instances with it. */
+    public AuditProtection protection() {
+        return protection;
+    }
+
+    /** The checkpoints the test database's logs recorded (outside the database). */
+    public List<AuditCheckpoint> checkpoints() {
+        return checkpoints.checkpoints();
     }
 
     /** The database, as it is. */
@@ -122,6 +147,25 @@ public final class TestDatabase implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An anchor in memory that {@link #reset()} can empty. */
+    private static final class Checkpoints implements AuditAnchor {
+        private final List<AuditCheckpoint> recorded = new ArrayList<>();
+
+        @Override
+        public synchronized void record(AuditCheckpoint checkpoint) {
+            recorded.add(checkpoint);
+        }
+
+        @Override
+        public synchronized List<AuditCheckpoint> checkpoints() {
+            return List.copyOf(recorded);
+        }
+
+        synchronized void clear() {
+            recorded.clear();
         }
     }
 }

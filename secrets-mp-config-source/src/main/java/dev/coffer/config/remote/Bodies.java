@@ -129,8 +129,14 @@ final class Bodies {
     }
 
     static AuditVerification verification(JsonObject o) {
-        return new AuditVerification(o.getBoolean("intact"), o.getJsonNumber("eventsChecked").longValue(),
+        return new AuditVerification(o.getBoolean("intact"), text(o, "tenant"), o.getJsonNumber("eventsChecked").longValue(),
+                optionalLong(o, "firstSeq"), optionalLong(o, "lastSeq"), optionalLong(o, "checkpointsChecked"),
                 o.getJsonNumber("firstBrokenSeq").longValue(), text(o, "problem"));
+    }
+
+    // Figures a server before per-tenant verification did not send read as 0.
+    private static long optionalLong(JsonObject o, String name) {
+        return o.containsKey(name) && !o.isNull(name) ? o.getJsonNumber(name).longValue() : 0;
     }
 
     // ------------------------------------------------------------------ requests

@@ -67,12 +67,12 @@ public record AuditEvent(
         return environment == null || path == null ? null : environment + "/" + path;
     }
 
-    /** A copy positioned in the chain: the appended form of this draft. */
-    public AuditEvent chained(long newSeq, String previousHash) {
+    /** A copy positioned in {@code chain}: the appended form of this draft. */
+    public AuditEvent chained(long newSeq, String previousHash, AuditChain chain) {
         AuditEvent positioned = new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action, detail,
                 sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, null);
         return new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action, detail,
-                sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, AuditChain.hash(positioned));
+                sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, chain.hash(positioned));
     }
 
     /** Starts a draft. */

@@ -4,19 +4,25 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 
 /**
- * SPI: the append-only, hash-chained record of every attempt.
+ * SPI: the append-only, keyed hash chain of every attempt, anchored by checkpoints kept
+ * elsewhere.
  *
  * <p>Contract (proved by the TCK's {@code AuditLogContract}):
  * <ul>
  *   <li>{@link #append} makes the event durable before it returns, assigns the next
- *       {@code seq} (gap-free, from 1, one sequence and one chain across all tenants) and chains it with {@link AuditChain}; when it cannot, it
- *       throws {@link dev.coffer.spi.error.UnavailableException} with
+ *       {@code seq} (gap-free, from 1, one sequence and one chain across all tenants) and chains
+ *       it with a keyed {@link AuditChain} whose key is not kept in the log's storage
+ *       ({@link AuditKeys}); when it cannot, it throws
+ *       {@link dev.coffer.spi.error.UnavailableException} with
  *       {@link dev.coffer.spi.error.ErrorCode#AUDIT_UNAVAILABLE} and the caller's operation fails;</li>
  *   <li>when called inside a store's atomic unit (a
  *       {@link dev.coffer.spi.store.BeforeCommit} hook), implementations sharing the store's
  *       transaction commit or roll back with it;</li>
+ *   <li>{@link #checkpoint} (and the log by itself, periodically and when it closes) records the
+ *       head in an {@link AuditAnchor} outside the log's storage;</li>
  *   <li>{@link #query} returns events in {@code seq} order;</li>
- *   <li>{@link #verify} walks the chain and names the first event that fails: an altered one, or the first after a gap.</li>
+ *   <li>{@link #verify} walks the chain ({@link AuditChainWalk}) and names the first event that
+ *       fails: an altered one, the first after a gap, or the first missing behind a checkpoint.</li>
  * </ul>
  */
 public interface AuditLog {
@@ -31,6 +37,20 @@ public interface AuditLog {
     /** Events matching {@code query}, oldest first. */
     Page<AuditEvent> query(AuditQuery query, PageRequest page);
 
-    /** Verifies the whole chain. */
-    AuditVerification verify();
+    /**
+     * Verifies the whole chain and its checkpoints; the figures count only {@code tenant}'s events.
+     *
+     * @param tenant whose figures to report
+     */
+    AuditVerification verify(String tenant);
+
+    /**
+     * Records the current (committed) head in the log's {@link AuditAnchor} now. Logs also do this
+     * by themselves, periodically; events appended after the newest checkpoint are the ones a
+     * storage writer could still remove unnoticed.
+     *
+     * @throws dev.coffer.spi.error.UnavailableException {@code AUDIT_UNAVAILABLE} when the head
+     *         cannot be read or the anchor cannot be written
+     */
+    void checkpoint();
 }

@@ -417,7 +417,7 @@ public final class StandardSecretManager implements SecretManager {
     public AuditVerification verifyAudit(AccessContext ctx) {
         return attempt(ctx, AuditEventType.AUDIT_VERIFY, a -> {
             authorizeTenantWide(a, ctx, Action.AUDIT);
-            AuditVerification result = auditLog.verify();
+            AuditVerification result = auditLog.verify(ctx.tenant());
             a.allowed();
             return result;
         });

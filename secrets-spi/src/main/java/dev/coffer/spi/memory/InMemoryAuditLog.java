@@ -1,39 +1,57 @@
 package dev.coffer.spi.memory;
 
 import dev.coffer.spi.internal.PageTokens;
+import dev.coffer.spi.audit.AuditAnchor;
 import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditChainWalk;
+import dev.coffer.spi.audit.AuditCheckpoint;
 import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditKeys;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.AuditVerification;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The reference {@link AuditLog}: a hash-chained list in memory, for tests and for embedding
- * without a database. "Durable" here means "kept until the JVM exits".
+ * The reference {@link AuditLog}: a keyed hash chain in a list in memory, for tests and for
+ * embedding without a database. "Durable" here means "kept until the JVM exits".
  *
  * <p>Appends are serialized, so seq numbers are gap-free and each event chains to the one
  * appended just before it. Besides the chain, the log remembers the seq and hash of the newest
- * event it appended (the head), so {@link #verify()} also notices the newest events being removed
- * or replaced — a chain alone cannot.
+ * event it appended (the head), so {@link #verify} also notices the newest events being removed
+ * or replaced — a chain alone cannot — and it records the head in its {@link AuditAnchor} every
+ * {@value #CHECKPOINT_EVERY} events and on {@link #checkpoint()}.
  *
  * <pre>{@code
  * AuditLog audit = new InMemoryAuditLog();
  * }</pre>
  */
 public final class InMemoryAuditLog implements AuditLog {
+    /** Events between two checkpoints the log takes by itself. */
+    public static final int CHECKPOINT_EVERY = 1000;
+
+    private final AuditKeys keys;
+    private final AuditAnchor anchor;
     private final List<AuditEvent> events = new ArrayList<>();
     private long headSeq;
     private String headHash = AuditChain.GENESIS;
 
-    /** An empty log. */
-    public InMemoryAuditLog() {}
+    /** An empty log with keys of its own and checkpoints in memory. */
+    public InMemoryAuditLog() {
+        this(AuditKeys.random(), new InMemoryAuditAnchor());
+    }
+
+    /** An empty log chained with {@code keys}, checkpointed into {@code anchor}. */
+    public InMemoryAuditLog(AuditKeys keys, AuditAnchor anchor) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.anchor = Objects.requireNonNull(anchor, "anchor");
+    }
 
     /**
      * {@inheritDoc}
@@ -46,10 +64,13 @@ public final class InMemoryAuditLog implements AuditLog {
         if (!draft.isDraft() || draft.seq() != 0 || draft.prevHash() != null) {
             throw new IllegalArgumentException("only drafts can be appended; event " + draft.seq() + " already is chained");
         }
-        AuditEvent chained = draft.chained(headSeq + 1, headHash);
+        AuditEvent chained = draft.chained(headSeq + 1, headHash, keys.chain());
         events.add(chained);
         headSeq = chained.seq();
         headHash = chained.hash();
+        if (headSeq % CHECKPOINT_EVERY == 0) {
+            checkpoint();
+        }
         return chained;
     }
 
@@ -87,8 +108,8 @@ public final class InMemoryAuditLog implements AuditLog {
      * gone). Removing or replacing the newest events is found against the remembered head.
      */
     @Override
-    public synchronized AuditVerification verify() {
-        AuditChainWalk walk = new AuditChainWalk(headSeq, headHash);
+    public synchronized AuditVerification verify(String tenant) {
+        AuditChainWalk walk = new AuditChainWalk(tenant, keys, 1, headSeq, headHash, anchor.checkpoints());
         for (AuditEvent e : events) {
             Optional<AuditVerification> broken = walk.check(e);
             if (broken.isPresent()) {
@@ -96,6 +117,23 @@ public final class InMemoryAuditLog implements AuditLog {
             }
         }
         return walk.finish();
+    }
+
+    @Override
+    public synchronized void checkpoint() {
+        anchor.record(keys.checkpoint(AuditCheckpoint.LOG, headSeq, headHash, 1, Instant.now()));
+    }
+
+    /**
+     * Test hook for tamper tests only: deletes the events from {@code fromSeq} on and moves the
+     * head back to the event before, as an attacker with write access to the storage would.
+     * Never used by Coffer itself.
+     */
+    public synchronized void tamperTruncate(long fromSeq) {
+        events.removeIf(e -> e.seq() >= fromSeq);
+        AuditEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+        headSeq = last == null ? 0 : last.seq();
+        headHash = last == null ? AuditChain.GENESIS : last.hash();
     }
 
     /**

@@ -9,6 +9,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class AuditChainTest {
+    private static final AuditChain CHAIN = AuditKeys.random().chain();
+
     private static AuditEvent draft(String reason) {
         return AuditEvent.builder(AuditEventType.SECRET_READ, "acme", "user:a", "req-1", Decision.ALLOW,
                 Instant.parse("2030-01-01T00:00:00.123456Z")).secret("prod", "db").version(3).reason(reason).build();
@@ -16,30 +18,55 @@ class AuditChainTest {
 
     @Test
     void chainedEventsVerifyAndCoverThePreviousHash() {
-        AuditEvent first = draft("r").chained(1, AuditChain.GENESIS);
-        AuditEvent second = draft("r").chained(2, first.hash());
-        assertTrue(AuditChain.isIntact(first, AuditChain.GENESIS));
-        assertTrue(AuditChain.isIntact(second, first.hash()));
+        AuditEvent first = draft("r").chained(1, AuditChain.GENESIS, CHAIN);
+        AuditEvent second = draft("r").chained(2, first.hash(), CHAIN);
+        assertTrue(CHAIN.isIntact(first, AuditChain.GENESIS));
+        assertTrue(CHAIN.isIntact(second, first.hash()));
         assertNotEquals(first.hash(), second.hash(), "same content at another position hashes differently");
         assertEquals(64, first.hash().length());
     }
 
     @Test
     void anyChangedFieldBreaksTheHash() {
-        AuditEvent event = draft("r").chained(1, AuditChain.GENESIS);
+        AuditEvent event = draft("r").chained(1, AuditChain.GENESIS, CHAIN);
         AuditEvent forged = new AuditEvent(event.seq(), event.eventType(), event.tenant(), event.environment(), event.path(),
                 event.version(), "user:mallory", event.action(), event.detail(), event.sourceIp(), event.requestId(),
                 event.decision(), event.reason(), event.ticket(), event.createdAt(), event.prevHash(), event.hash());
-        assertFalse(AuditChain.isIntact(forged, AuditChain.GENESIS));
+        assertFalse(CHAIN.isIntact(forged, AuditChain.GENESIS));
     }
 
     @Test
     void fieldBoundariesCannotBeShifted() {
         // "ab" + "c" must not hash like "a" + "bc": fields are length-prefixed.
         AuditEvent a = AuditEvent.builder(AuditEventType.SECRET_READ, "t", "user:x", "r", Decision.ALLOW, Instant.EPOCH)
-                .reason("ab").ticket("c").build().chained(1, AuditChain.GENESIS);
+                .reason("ab").ticket("c").build().chained(1, AuditChain.GENESIS, CHAIN);
         AuditEvent b = AuditEvent.builder(AuditEventType.SECRET_READ, "t", "user:x", "r", Decision.ALLOW, Instant.EPOCH)
-                .reason("a").ticket("bc").build().chained(1, AuditChain.GENESIS);
+                .reason("a").ticket("bc").build().chained(1, AuditChain.GENESIS, CHAIN);
         assertNotEquals(a.hash(), b.hash());
+    }
+
+    @Test
+    void anotherKeyOrNoKeyGivesAnotherHash() {
+        AuditEvent event = draft("r").chained(1, AuditChain.GENESIS, CHAIN);
+        assertNotEquals(event.hash(), AuditKeys.random().chain().hash(event));
+        assertNotEquals(event.hash(), AuditChain.unkeyed().hash(event));
+        assertFalse(AuditChain.unkeyed().isIntact(event, AuditChain.GENESIS));
+    }
+
+    @Test
+    void shortKeysAndEqualKeysAreRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> AuditChain.keyed(new byte[16]));
+        byte[] same = new byte[32];
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> AuditKeys.of(same, same.clone()));
+    }
+
+    @Test
+    void checkpointsAreAuthenticOnlyUnchangedAndUnderTheirKey() {
+        AuditKeys keys = AuditKeys.random();
+        AuditCheckpoint c = keys.checkpoint(AuditCheckpoint.LOG, 7, "a".repeat(64), 1, Instant.parse("2030-01-01T00:00:00Z"));
+        assertTrue(keys.isAuthentic(c));
+        assertFalse(AuditKeys.random().isAuthentic(c));
+        assertFalse(keys.isAuthentic(new AuditCheckpoint(c.chain(), 8, c.hash(), c.keyedFrom(), c.at(), c.mac())));
+        assertFalse(keys.isAuthentic(new AuditCheckpoint(c.chain(), c.seq(), c.hash(), 5, c.at(), c.mac())));
     }
 }

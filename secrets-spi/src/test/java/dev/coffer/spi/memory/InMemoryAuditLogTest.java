@@ -42,10 +42,11 @@ class InMemoryAuditLogTest {
         String prev = AuditChain.GENESIS;
         for (int i = 0; i < events.size(); i++) {
             assertEquals(i + 1, events.get(i).seq());
-            assertTrue(AuditChain.isIntact(events.get(i), prev));
+            assertEquals(prev, events.get(i).prevHash());
             prev = events.get(i).hash();
         }
-        assertEquals(AuditVerification.ok(5), log.verify());
+        assertEquals(AuditVerification.ok("acme", 5, 1, 5, 0), log.verify("acme"));
+        assertEquals(AuditVerification.ok("other", 0, 0, 0, 0), log.verify("other"), "another tenant's figures are its own");
     }
 
     @Test
@@ -58,7 +59,7 @@ class InMemoryAuditLogTest {
     void verifyNamesAnEventWhoseContentWasAltered() throws Exception {
         AuditEvent original = event(3);
         log.tamperReplace(3, withReason(original, "nothing to see here"));
-        AuditVerification v = log.verify();
+        AuditVerification v = log.verify("acme");
         assertFalse(v.intact());
         assertEquals(3, v.firstBrokenSeq());
     }
@@ -66,17 +67,51 @@ class InMemoryAuditLogTest {
     @Test
     void verifyFindsAReplacementWhoseHashWasRecomputed() {
         AuditEvent original = event(3);
-        log.tamperReplace(3, draft("forged").chained(3, original.prevHash()));
-        AuditVerification v = log.verify();
+        log.tamperReplace(3, draft("forged").chained(3, original.prevHash(), AuditChain.unkeyed()));
+        AuditVerification v = log.verify("acme");
         assertFalse(v.intact());
-        // The forgery is self-consistent; the break shows where event 4 no longer chains to it.
+        // Recomputed without the key, the forgery itself fails (an unkeyed chain would only break at event 4).
+        assertEquals(3, v.firstBrokenSeq());
+    }
+
+    @Test
+    void verifyFindsAnEventAndItsSuccessorsRewrittenWithoutTheKey() {
+        String prev = event(2).hash();
+        for (long seq = 3; seq <= 5; seq++) {
+            AuditEvent forged = draft(seq == 3 ? "forged" : "req-" + seq).chained(seq, prev, AuditChain.unkeyed());
+            log.tamperReplace(seq, forged);
+            prev = forged.hash();
+        }
+        log.tamperTruncate(6); // nothing past 5: only the head moves to the forged event 5
+        AuditVerification v = log.verify("acme");
+        assertFalse(v.intact());
+        assertEquals(3, v.firstBrokenSeq());
+    }
+
+    @Test
+    void verifyFindsTruncationBehindACheckpointEvenWithTheHeadMovedBack() {
+        log.checkpoint();
+        log.tamperTruncate(4);
+
+        AuditVerification v = log.verify("acme");
+        assertFalse(v.intact());
         assertEquals(4, v.firstBrokenSeq());
+        assertTrue(v.problem().contains("truncated"), v.problem());
+    }
+
+    @Test
+    void truncationAfterTheNewestCheckpointIsTheResidualLossWindow() {
+        log.checkpoint();
+        log.append(draft("req-6"));
+        log.tamperTruncate(6);
+
+        assertTrue(log.verify("acme").intact(), "events after the newest checkpoint can be removed unnoticed");
     }
 
     @Test
     void verifyNamesTheFirstEventAfterARemovedOne() {
         log.tamperRemove(3);
-        AuditVerification v = log.verify();
+        AuditVerification v = log.verify("acme");
         assertFalse(v.intact());
         assertEquals(4, v.firstBrokenSeq());
         assertTrue(v.problem().contains("event 3 is missing"), v.problem());
@@ -85,12 +120,12 @@ class InMemoryAuditLogTest {
     @Test
     void verifyFindsTheNewestEventRemovedOrReplaced() {
         log.tamperRemove(5);
-        assertEquals(5, log.verify().firstBrokenSeq());
+        assertEquals(5, log.verify("acme").firstBrokenSeq());
 
         InMemoryAuditLog other = new InMemoryAuditLog();
         AuditEvent first = other.append(draft("req-1"));
-        other.tamperReplace(1, draft("forged").chained(1, first.prevHash()));
-        assertEquals(1, other.verify().firstBrokenSeq());
+        other.tamperReplace(1, draft("forged").chained(1, first.prevHash(), AuditChain.unkeyed()));
+        assertEquals(1, other.verify("acme").firstBrokenSeq());
     }
 
     @Test

@@ -41,7 +41,12 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
     }
 
     @Override
-    public AuditVerification verify() {
-        return delegate.verify();
+    public AuditVerification verify(String tenant) {
+        return delegate.verify(tenant);
+    }
+
+    @Override
+    public void checkpoint() {
+        delegate.checkpoint();
     }
 }

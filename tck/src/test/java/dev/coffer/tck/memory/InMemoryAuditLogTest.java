@@ -26,6 +26,11 @@ class InMemoryAuditLogTest extends AuditLogContract {
             public void remove(long seq) {
                 memory.tamperRemove(seq);
             }
+
+            @Override
+            public void truncate(long fromSeq) {
+                memory.tamperTruncate(fromSeq);
+            }
         });
     }
 }

@@ -3,16 +3,23 @@ package dev.coffer.server.api.dto;
 import dev.coffer.spi.audit.AuditVerification;
 
 /**
- * {@code POST /v1/audit/verify}.
+ * {@code POST /v1/audit/verify}: the whole chain and its checkpoints are checked; the figures are
+ * the caller's tenant's only.
  *
- * @param intact whether the whole chain verified
- * @param eventsChecked events checked
+ * @param intact whether the whole chain and its checkpoints verified
+ * @param tenant the tenant the figures are for
+ * @param eventsChecked the tenant's events checked
+ * @param firstSeq the tenant's oldest event checked, 0 when none
+ * @param lastSeq the tenant's newest event checked, 0 when none
+ * @param checkpointsChecked checkpoints found authentic and matched
  * @param firstBrokenSeq first event that fails, 0 when intact
  * @param problem what was found, or absent
  */
-public record VerificationBody(boolean intact, long eventsChecked, long firstBrokenSeq, String problem) {
+public record VerificationBody(boolean intact, String tenant, long eventsChecked, long firstSeq, long lastSeq,
+        long checkpointsChecked, long firstBrokenSeq, String problem) {
     /** The body of {@code v}. */
     public static VerificationBody from(AuditVerification v) {
-        return new VerificationBody(v.intact(), v.eventsChecked(), v.firstBrokenSeq(), v.problem());
+        return new VerificationBody(v.intact(), v.tenant(), v.eventsChecked(), v.firstSeq(), v.lastSeq(), v.checkpointsChecked(),
+                v.firstBrokenSeq(), v.problem());
     }
 }
