@@ -6,6 +6,7 @@ import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The SPI parts the kernel runs on, and how to tell they are healthy. {@link Backends} opens the
@@ -26,6 +27,15 @@ public interface Backend extends AutoCloseable {
 
     /** Whether (and where) this installation's one-time admin bootstrap is recorded. */
     BootstrapRecord bootstrapRecord();
+
+    /**
+     * The 32-byte key that seals listing page tokens, the same for every instance on this store,
+     * as a fresh array the caller wipes; empty when the backend has none (the kernel then draws a
+     * random key, so tokens do not outlive the process).
+     */
+    default Optional<byte[]> pageTokenKey() {
+        return Optional.empty();
+    }
 
     /** Cheap checks of the store and of key access, for {@code /health/ready}. */
     List<HealthCheck> healthChecks();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -103,6 +104,12 @@ public final class DurableBackend implements Backend {
      */
     public DerivedKeys derivedKeys() {
         return derivedKeys;
+    }
+
+    /** Derived under the root key, so every instance on this database accepts the others' page tokens. */
+    @Override
+    public Optional<byte[]> pageTokenKey() {
+        return Optional.of(derivedKeys.key(DerivedKeys.PAGE_TOKEN));
     }
 
     /** Where the audit checkpoints go. */

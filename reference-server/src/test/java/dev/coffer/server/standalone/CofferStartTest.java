@@ -137,6 +137,32 @@ class CofferStartTest {
         }
     }
 
+    @Test
+    void aPageTokenIssuedBeforeARestartStillPages() throws Exception {
+        ServeOptions options = durable(temp.resolve("coffer-data"));
+        String token;
+        String pageToken;
+        try (Coffer coffer = Coffer.start(options, quiet())) {
+            token = Files.readString(options.data().resolve(DataDir.ADMIN_TOKEN)).trim();
+            String base = "http://127.0.0.1:" + coffer.port() + "/";
+            for (String path : List.of("a", "b", "c")) {
+                assertEquals(201, send(base + "v1/secrets", token,
+                        "{\"environment\":\"prod\",\"path\":\"" + path + "\",\"ownerTeam\":\"ops\"}").statusCode());
+            }
+            HttpResponse<String> first = send(coffer, "GET", "v1/secrets?limit=1", token);
+            assertEquals(200, first.statusCode(), first.body());
+            pageToken = first.body().replaceAll(".*\"nextPageToken\":\"([^\"]+)\".*", "$1");
+            assertFalse(pageToken.equals(first.body()), first.body());
+        }
+        // The key that seals page tokens is derived under the root key, not drawn per process, so a
+        // restarted server (or another instance on the same database) accepts what this one issued.
+        try (Coffer coffer = Coffer.start(options, quiet())) {
+            HttpResponse<String> second = send(coffer, "GET", "v1/secrets?limit=1&pageToken=" + pageToken, token);
+            assertEquals(200, second.statusCode(), second.body());
+            assertTrue(second.body().contains("\"path\":\"b\""), second.body());
+        }
+    }
+
     private static ServeOptions durable(Path data) {
         return new ServeOptions("127.0.0.1", 0, data, null, null, false, false, JwtSettings.defaults());
     }
