@@ -4,11 +4,11 @@ import dev.coffer.server.api.RequestFacts;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
-import org.eclipse.jetty.server.Request;
 
 /**
  * Puts the caller's address into {@link RequestFacts#SOURCE_IP}: the connection's peer address,
@@ -22,7 +22,7 @@ public final class SourceAddressFilter implements ContainerRequestFilter {
     private final boolean trustForwardedFor;
 
     @Inject
-    private Provider<Request> jettyRequest;
+    private Provider<HttpServletRequest> servletRequest;
 
     SourceAddressFilter(boolean trustForwardedFor) {
         this.trustForwardedFor = trustForwardedFor;
@@ -30,7 +30,7 @@ public final class SourceAddressFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String address = Request.getRemoteAddr(jettyRequest.get());
+        String address = servletRequest.get().getRemoteAddr();
         if (trustForwardedFor) {
             String forwarded = request.getHeaderString("X-Forwarded-For");
             if (forwarded != null && !forwarded.isBlank()) {

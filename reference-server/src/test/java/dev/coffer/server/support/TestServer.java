@@ -97,6 +97,11 @@ public final class TestServer implements AutoCloseable {
         return token(TokenMinter.TokenRequest.subject(subject).groups(List.of(groups)).ttl(Duration.ofMinutes(10)));
     }
 
+    /** Connections the server holds open now. */
+    public int openConnections() {
+        return server.openConnections();
+    }
+
     /** The base URL. */
     public URI base() {
         return URI.create("http://127.0.0.1:" + server.port() + "/");
