@@ -55,7 +55,10 @@ final class ProblemErrorHandler extends ErrorHandler {
             Callback callback) {
         String id = RequestIdFilter.requestId(request.getHeaders().get(RequestFacts.REQUEST_ID_HEADER));
         Problem problem = problem(status, message).withRequestId(id);
-        log(status, problem.code(), request.getMethod() + " " + loggable(request.getHttpURI().getPath()), message);
+        // Jetty hands a request it could not parse on as "BAD /badMessage"; say what it was instead.
+        String what = "BAD".equals(request.getMethod()) ? "a malformed request"
+                : request.getMethod() + " " + loggable(request.getHttpURI().getPath());
+        log(status, problem.code(), what, message);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         headers.put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -77,10 +80,7 @@ final class ProblemErrorHandler extends ErrorHandler {
 
     private Problem problem(int status, String reason) {
         return switch (status) {
-            case 400 -> Problem.of(400, ErrorCode.INVALID_ARGUMENT.name(), reason != null && reason.startsWith("Ambiguous")
-                    ? "the URI path is ambiguous (an encoded '.' or '..' segment, an encoded '\\\\' or a path parameter);"
-                            + " send the segments of a secret's path as they are (an encoded '/' is accepted)"
-                    : "malformed request: the URI, a header or the body's framing is not valid HTTP");
+            case 400 -> Problem.of(400, ErrorCode.INVALID_ARGUMENT.name(), detail400(reason));
             case 408 -> Problem.of(408, Problems.REQUEST_TIMEOUT,
                     "the request body did not arrive in full within " + limits.bodyReadTimeout().toSeconds() + " s");
             case 413 -> Problem.of(413, ErrorCode.VALUE_TOO_LARGE.name(),
@@ -91,6 +91,17 @@ final class ProblemErrorHandler extends ErrorHandler {
             default -> Problem.of(status, status >= 500 ? Problems.INTERNAL_ERROR : ErrorCode.INVALID_ARGUMENT.name(),
                     "HTTP " + status);
         };
+    }
+
+    private static String detail400(String reason) {
+        if (QueryEncodingHandler.REASON.equals(reason)) {
+            return "malformed query string: every '%' must start a percent-escape of UTF-8";
+        }
+        if (reason != null && reason.startsWith("Ambiguous")) {
+            return "the URI path is ambiguous (an encoded '.', '..', '%' or '\\', or a ';' parameter);"
+                    + " send the segments of a secret's path as they are (an encoded '/' is accepted)";
+        }
+        return "malformed request: the URI, a header or the body's framing is not valid HTTP";
     }
 
     private static byte[] json(Problem problem) {

@@ -66,7 +66,7 @@ public final class StandaloneServer implements AutoCloseable {
     /**
      * Starts {@code application} on {@code bind}:{@code port} within {@code limits}. Requests pass,
      * in order: the URI rules (an encoded {@code /} is a path separator; other ambiguous encodings
-     * are 400), the body size limit (413), the body read in full without a thread (408 when too
+     * are 400), the body size limit (413), the query's encoding (400), the body read in full without a thread (408 when too
      * slow, 400 when its chunking is broken), the queue for API workers (health skips it), then
      * Jersey as a servlet.
      */
@@ -101,7 +101,7 @@ public final class StandaloneServer implements AutoCloseable {
         apiWorkers.excludePath("/health/*");
         EagerContentHandler body = new EagerContentHandler(apiWorkers, new WholeBodyLoader(limits.bodyReadTimeout()));
         SizeLimitHandler size = new SizeLimitHandler(limits.maxBodyBytes(), -1);
-        size.setHandler(body);
+        size.setHandler(new QueryEncodingHandler(body));
         server.setHandler(size);
 
         ProblemErrorHandler errors = new ProblemErrorHandler(limits);

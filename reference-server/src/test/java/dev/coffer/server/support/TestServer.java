@@ -5,6 +5,7 @@ import dev.coffer.server.auth.SmallRyeTokenVerifier;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.HttpLimits;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.server.standalone.StandaloneServer;
 import dev.coffer.spi.SecretManager;
@@ -39,7 +40,7 @@ public final class TestServer implements AutoCloseable {
     private final StandaloneServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(Consumer<ResourceConfig> customize, boolean trustForwardedFor) {
+    private TestServer(Consumer<ResourceConfig> customize, boolean trustForwardedFor, HttpLimits limits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -53,23 +54,28 @@ public final class TestServer implements AutoCloseable {
         ResourceConfig app = StandaloneServer.application(manager,
                 new SmallRyeTokenVerifier(keys.getPublic(), JwtSettings.defaults()), backend.healthChecks(), metrics, trustForwardedFor);
         customize.accept(app);
-        server = StandaloneServer.start(app, "127.0.0.1", 0);
+        server = StandaloneServer.start(app, "127.0.0.1", 0, limits);
         adminToken = token(TokenMinter.TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
     }
 
     /** A server with the standard application. */
     public static TestServer start() {
-        return new TestServer(app -> { }, false);
+        return new TestServer(app -> { }, false, HttpLimits.DEFAULTS);
+    }
+
+    /** A server with the standard application within {@code limits} (e.g. a short body read timeout). */
+    public static TestServer start(HttpLimits limits) {
+        return new TestServer(app -> { }, false, limits);
     }
 
     /** A server behind a (pretend) reverse proxy: the caller address comes from X-Forwarded-For. */
     public static TestServer startTrustingForwardedFor() {
-        return new TestServer(app -> { }, true);
+        return new TestServer(app -> { }, true, HttpLimits.DEFAULTS);
     }
 
     /** A server whose application {@code customize} may extend (e.g. with an extra resource). */
     public static TestServer start(Consumer<ResourceConfig> customize) {
-        return new TestServer(customize, false);
+        return new TestServer(customize, false, HttpLimits.DEFAULTS);
     }
 
     /** The in-memory parts behind the server. */
