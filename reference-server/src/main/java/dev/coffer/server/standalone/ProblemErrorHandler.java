@@ -56,10 +56,15 @@ final class ProblemErrorHandler extends ErrorHandler {
         String id = RequestIdFilter.requestId(request.getHeaders().get(RequestFacts.REQUEST_ID_HEADER));
         Problem problem = problem(status, message).withRequestId(id);
         // Jetty hands a request it could not parse on as "BAD /badMessage"; say what it was instead.
-        String what = "BAD".equals(request.getMethod()) ? "a malformed request"
-                : request.getMethod() + " " + loggable(request.getHttpURI().getPath());
+        boolean unparsed = "BAD".equals(request.getMethod());
+        String what = unparsed ? "a malformed request" : request.getMethod() + " " + loggable(request.getHttpURI().getPath());
         log(status, problem.code(), what, message);
         HttpFields.Mutable headers = response.getHeaders();
+        if (unparsed) {
+            // Jetty closes the connection after a message it could not parse; say so, or a client
+            // would send its next request on a connection that is going away
+            headers.put(HttpHeader.CONNECTION, "close");
+        }
         headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         headers.put(HttpHeader.CACHE_CONTROL, "no-store");
         headers.put(RequestFacts.REQUEST_ID_HEADER, id);
@@ -74,6 +79,7 @@ final class ProblemErrorHandler extends ErrorHandler {
         log(status, problem.code(), "a malformed request", reason);
         fields.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         fields.put(HttpHeader.CACHE_CONTROL, "no-store");
+        fields.put(HttpHeader.CONNECTION, "close");
         fields.put(RequestFacts.REQUEST_ID_HEADER, id);
         return ByteBuffer.wrap(json(problem));
     }
@@ -88,6 +94,9 @@ final class ProblemErrorHandler extends ErrorHandler {
             case 414 -> Problem.of(414, ErrorCode.INVALID_ARGUMENT.name(), "request URI is too long");
             case 431 -> Problem.of(431, ErrorCode.INVALID_ARGUMENT.name(), "request headers are too large");
             case 503 -> Problem.of(503, Problems.SERVER_BUSY, "the server is busy; retry shortly");
+            // RFC 9110 answers for what the client sent, not server failures
+            case 501 -> Problem.of(501, ErrorCode.INVALID_ARGUMENT.name(), "the request uses a transfer coding this server does not implement");
+            case 505 -> Problem.of(505, ErrorCode.INVALID_ARGUMENT.name(), "HTTP version not supported; use HTTP/1.1");
             default -> Problem.of(status, status >= 500 ? Problems.INTERNAL_ERROR : ErrorCode.INVALID_ARGUMENT.name(),
                     "HTTP " + status);
         };

@@ -26,6 +26,8 @@ public final class ServerLogging {
         Logger.getLogger("org.glassfish.jersey.internal.inject.Providers"),
         Logger.getLogger("org.glassfish.jersey.message.internal.MessagingBinders"),
         Logger.getLogger("org.glassfish.jersey.server.wadl"),
+        // warns, quoting the full request URI with its query, for any form-encoded body (the API takes none)
+        Logger.getLogger("org.glassfish.jersey.servlet.WebComponent"),
     };
 
     private static final Logger[] NEVER_DEBUG = {
