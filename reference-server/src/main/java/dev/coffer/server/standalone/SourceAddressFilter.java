@@ -4,13 +4,13 @@ import dev.coffer.server.api.RequestFacts;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import java.util.List;
 import java.util.Objects;
-import org.eclipse.jetty.server.Request;
 
 /**
  * Puts the caller's address into {@link RequestFacts#SOURCE_IP}: the connection's peer address,
@@ -25,7 +25,7 @@ public final class SourceAddressFilter implements ContainerRequestFilter {
     private final TrustedProxies proxies;
 
     @Inject
-    private Provider<Request> jettyRequest;
+    private Provider<HttpServletRequest> servletRequest;
 
     SourceAddressFilter(TrustedProxies proxies) {
         this.proxies = Objects.requireNonNull(proxies, "proxies");
@@ -33,7 +33,7 @@ public final class SourceAddressFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String peer = Request.getRemoteAddr(jettyRequest.get());
+        String peer = servletRequest.get().getRemoteAddr();
         List<String> forwarded = proxies.any() ? request.getHeaders().get(FORWARDED_FOR) : null;
         request.setProperty(RequestFacts.SOURCE_IP, proxies.callerAddress(peer, forwarded));
     }

@@ -9,17 +9,25 @@ import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.glassfish.jersey.jetty.JettyHttpContainerFactory;
+import org.eclipse.jetty.server.SizeLimitHandler;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.servlet.ServletContainer;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /**
- * The REST API on Jersey and Jetty 12 (chosen over Grizzly and the JDK server by measurement; see the README).
+ * The REST API: Jersey as a servlet on Jetty 12's ee10 servlet container (Jetty chosen over Grizzly and
+ * the JDK server by measurement; see the README), within {@link HttpLimits}.
  *
  * <pre>{@code
  * ResourceConfig app = StandaloneServer.application(manager, verifier, checks, metrics, TrustedProxies.none());
@@ -29,6 +37,8 @@ import org.glassfish.jersey.server.ServerProperties;
  * }</pre>
  */
 public final class StandaloneServer implements AutoCloseable {
+    private static final int MIN_THREADS = 8;
+
     private final Server server;
 
     private StandaloneServer(Server server) {
@@ -52,18 +62,55 @@ public final class StandaloneServer implements AutoCloseable {
         return config;
     }
 
-    /** Starts {@code application} on {@code bind}:{@code port} (0 picks a free port). */
+    /** Starts {@code application} on {@code bind}:{@code port} (0 picks a free port) with {@link HttpLimits#DEFAULTS}. */
     public static StandaloneServer start(ResourceConfig application, String bind, int port) {
+        return start(application, bind, port, HttpLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts {@code application} on {@code bind}:{@code port} within {@code limits}. Requests pass,
+     * in order: the URI rules (an encoded {@code /} is a path separator; other ambiguous encodings
+     * are 400), the body size limit (413), the query's encoding (400), the body read in full without a thread (408 when too
+     * slow, 400 when its chunking is broken), the queue for API workers (health skips it), then
+     * Jersey as a servlet.
+     */
+    public static StandaloneServer start(ResourceConfig application, String bind, int port, HttpLimits limits) {
         ServerLogging.configure();
-        URI base = URI.create("http://" + hostForUri(bind) + ":" + port + "/");
-        Server server = JettyHttpContainerFactory.createServer(base, application, false);
-        // The factory takes only the port from the URI and would listen on every interface.
-        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), MIN_THREADS);
+        threads.setName("coffer-http");
+        Server server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // Generated OpenAPI clients encode the '/' inside {path} as %2F; accept it as the separator it
+        // stands for. Every other ambiguity (%2E%2E segments, encoded '\', ';' parameters) stays refused.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("coffer", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(bind);
-        HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
-        if (http != null) {
-            http.getHttpConfiguration().setSendServerVersion(false);
-        }
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder("coffer", new ServletContainer(application)), "/*");
+        // Jersey reads the raw request URI and decodes each path parameter once; the servlet paths
+        // are not used for routing, so an encoded '/' in them is harmless.
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+
+        QoSHandler apiWorkers = new QoSHandler(context);
+        apiWorkers.setMaxRequestCount(limits.concurrentApiRequests());
+        apiWorkers.setMaxSuspend(limits.bodyReadTimeout());
+        apiWorkers.excludePath("/health/*");
+        EagerContentHandler body = new EagerContentHandler(apiWorkers, new WholeBodyLoader(limits.bodyReadTimeout()));
+        SizeLimitHandler size = new SizeLimitHandler(limits.maxBodyBytes(), -1);
+        size.setHandler(new QueryEncodingHandler(body));
+        server.setHandler(size);
+
+        ProblemErrorHandler errors = new ProblemErrorHandler(limits);
+        server.setErrorHandler(errors);
+        context.setErrorHandler(errors);
         server.setStopTimeout(5_000);
         try {
             server.start();
@@ -80,6 +127,11 @@ public final class StandaloneServer implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
+    /** Connections open now (accepted and not yet closed), for leak checks and diagnostics. */
+    public int openConnections() {
+        return ((ServerConnector) server.getConnectors()[0]).getConnectedEndPoints().size();
+    }
+
     /** Stops accepting requests and waits up to five seconds for those in flight. */
     @Override
     public void close() {
@@ -94,7 +146,4 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    private static String hostForUri(String bind) {
-        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-    }
 }

@@ -5,6 +5,7 @@ import dev.coffer.server.auth.SmallRyeTokenVerifier;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.HttpLimits;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.server.standalone.StandaloneServer;
 import dev.coffer.server.standalone.TrustedProxies;
@@ -41,7 +42,7 @@ public final class TestServer implements AutoCloseable {
     private final StandaloneServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(Consumer<ResourceConfig> customize, TrustedProxies proxies, JwtSettings jwt) {
+    private TestServer(Consumer<ResourceConfig> customize, TrustedProxies proxies, JwtSettings jwt, HttpLimits limits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -55,13 +56,18 @@ public final class TestServer implements AutoCloseable {
         ResourceConfig app = StandaloneServer.application(manager,
                 new SmallRyeTokenVerifier(keys.getPublic(), jwt), backend.healthChecks(), metrics, proxies);
         customize.accept(app);
-        server = StandaloneServer.start(app, "127.0.0.1", 0);
+        server = StandaloneServer.start(app, "127.0.0.1", 0, limits);
         adminToken = token(TokenMinter.TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
     }
 
     /** A server with the standard application. */
     public static TestServer start() {
-        return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults());
+        return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults(), HttpLimits.DEFAULTS);
+    }
+
+    /** A server with the standard application within {@code limits} (e.g. a short body read timeout). */
+    public static TestServer start(HttpLimits limits) {
+        return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults(), limits);
     }
 
     /**
@@ -74,17 +80,17 @@ public final class TestServer implements AutoCloseable {
 
     /** A server that believes X-Forwarded-For from {@code proxies} only. */
     public static TestServer startTrusting(TrustedProxies proxies) {
-        return new TestServer(app -> { }, proxies, JwtSettings.defaults());
+        return new TestServer(app -> { }, proxies, JwtSettings.defaults(), HttpLimits.DEFAULTS);
     }
 
     /** A server verifying tokens with {@code jwt} (e.g. other token bounds). */
     public static TestServer startWith(JwtSettings jwt) {
-        return new TestServer(app -> { }, TrustedProxies.none(), jwt);
+        return new TestServer(app -> { }, TrustedProxies.none(), jwt, HttpLimits.DEFAULTS);
     }
 
     /** A server whose application {@code customize} may extend (e.g. with an extra resource). */
     public static TestServer start(Consumer<ResourceConfig> customize) {
-        return new TestServer(customize, TrustedProxies.none(), JwtSettings.defaults());
+        return new TestServer(customize, TrustedProxies.none(), JwtSettings.defaults(), HttpLimits.DEFAULTS);
     }
 
     /** The in-memory parts behind the server. */
@@ -110,6 +116,11 @@ public final class TestServer implements AutoCloseable {
     /** A token for {@code subject} in {@code groups}. */
     public String token(String subject, String... groups) {
         return token(TokenMinter.TokenRequest.subject(subject).groups(List.of(groups)).ttl(Duration.ofMinutes(10)));
+    }
+
+    /** Connections the server holds open now. */
+    public int openConnections() {
+        return server.openConnections();
     }
 
     /** The base URL. */

@@ -8,6 +8,10 @@ import jakarta.ws.rs.core.Response;
 public final class Problems {
     /** The code of an unexpected server failure; {@link ErrorCode} has none because the kernel never raises it. */
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    /** 408: the request body did not arrive in full in time (the HTTP layer's code; the kernel never raises it). */
+    public static final String REQUEST_TIMEOUT = "REQUEST_TIMEOUT";
+    /** 503: every worker the API may use is busy and the request waited too long for one (the HTTP layer's code). */
+    public static final String SERVER_BUSY = "SERVER_BUSY";
 
     private Problems() {}
 
