@@ -8,8 +8,6 @@ import dev.coffer.server.auth.JwtSettings;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.auth.TokenMinter.TokenRequest;
 import dev.coffer.server.standalone.AdminBootstrap;
-import dev.coffer.server.standalone.DataDir;
-import dev.coffer.server.standalone.SigningKeys;
 import dev.coffer.server.support.SignedClaims;
 import jakarta.json.JsonObject;
 import java.io.File;
@@ -128,7 +126,7 @@ class LibertyApiIT {
         assertUnauthenticated(bad);
         assertTrue(bad.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
 
-        String wrongAudience = new TokenMinter(SigningKeys.load(DataDir.existing(LibertyCalls.keys()))
+        String wrongAudience = new TokenMinter(LibertyCalls.KEYS
                 .privateKey(), new JwtSettings("coffer", "someone-else")).mint(TokenRequest.subject("admin"));
         assertUnauthenticated(send("GET", "v1/secrets?environment=prod", wrongAudience, null));
 
@@ -192,7 +190,7 @@ class LibertyApiIT {
     /** The Coffer filter applies the standalone server's tenant rule and token bounds after mpJwt. */
     @Test
     void malformedTenantClaimsAndUnboundedTokensAre401AndCounted() throws Exception {
-        PrivateKey key = SigningKeys.load(DataDir.existing(LibertyCalls.keys())).privateKey();
+        PrivateKey key = LibertyCalls.KEYS.privateKey();
         for (Object tenant : List.of(List.of("tenantb"), 42, true, " ")) {
             HttpResponse<String> refused = send("GET", "v1/policies", SignedClaims.sign(key, c -> c.setClaim("tenant", tenant)), null);
             assertUnauthenticated(refused);

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -70,13 +74,34 @@ class LibertyPostgresIT {
                 coffer.db.url=jdbc:postgresql://%s/%s
                 coffer.db.user=postgres
                 coffer.db.pool-size=4
-                """.formatted(ADDRESS, DATABASE)), settings);
+                coffer.data-dir=%s
+                """.formatted(ADDRESS, DATABASE, dataDir())), settings);
         return archive;
     }
 
+    // A data directory of its own, in the build directory (the app still writes its last audit
+    // checkpoint there while it is undeployed): its checkpoints anchor this run's fresh database,
+    // and checkpoints of another database (the H2 deployment's, an earlier run's) would not verify.
+    private static Path dataDir() {
+        try {
+            return Files.createDirectories(Path.of(System.getProperty("coffer.war")).resolveSibling("coffer-pg-it-data-" + DATABASE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Arquillian undeploys after @AfterAll, and the app takes its last audit checkpoint from the
+    // database as it stops; dropping the database first would stall that stop past Arquillian's
+    // undeploy timeout. So the database goes when the test JVM ends, after every undeploy.
     @AfterAll
-    static void dropDatabase() throws SQLException {
-        admin("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+    static void dropDatabaseAtExit() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                admin("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("LibertyPostgresIT: could not drop " + DATABASE + ": " + e.getMessage());
+            }
+        }, "drop-" + DATABASE));
     }
 
     @ArquillianResource
