@@ -61,7 +61,7 @@ public final class AuditChainWalk {
             }
             if (!keys.isAuthentic(c)) {
                 rejected = brokenAt(c.seq(), "the checkpoint of event " + c.seq() + " taken at " + c.at()
-                        + " is not authentic: the checkpoints were altered");
+                        + " is not authentic: the checkpoints were altered, or they anchor another database's log");
                 break;
             }
             if (c.keyedFrom() != keyedFrom) {
