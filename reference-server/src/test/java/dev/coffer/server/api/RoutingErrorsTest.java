@@ -86,7 +86,7 @@ class RoutingErrorsTest extends OneServerPerClass {
         assertEquals(406, accept.status(), accept::toString);
         assertEquals("NOT_ACCEPTABLE", accept.code());
 
-        Reply media = server.send("POST", "v1/secrets/" + id + "/versions", server.adminToken, "value=x", "Content-Type", "text/plain");
+        Reply media = server.send("POST", "v1/secrets/" + id + "/versions", server.adminToken, null, "Content-Type", "text/plain");
         assertEquals(415, media.status(), media::toString);
         assertEquals("UNSUPPORTED_MEDIA_TYPE", media.code());
     }
