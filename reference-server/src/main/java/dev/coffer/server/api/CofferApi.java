@@ -30,9 +30,9 @@ public final class CofferApi {
                 new PoliciesResource(manager), new HealthResource(checks), new MetricsResource(manager, metrics), new OpenApiResource());
     }
 
-    /** JSON reading and writing, problem mapping and the request-id filter. */
+    /** JSON reading and writing, problem mapping, the request-id filter and the query-parameter check. */
     public static List<Object> providers() {
         return List.of(new JsonBodyReader(), new JsonBodyWriter(), new SecretsExceptionMapper(),
-                new WebApplicationExceptionMapper(), new UnexpectedExceptionMapper(), new RequestIdFilter());
+                new WebApplicationExceptionMapper(), new UnexpectedExceptionMapper(), new RequestIdFilter(), new QueryParamsFilter());
     }
 }

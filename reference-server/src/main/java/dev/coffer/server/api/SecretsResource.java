@@ -16,6 +16,7 @@ import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.model.NewVersion;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.Secret;
@@ -42,14 +43,21 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.Objects;
 
 /**
- * {@code /v1/secrets}: secrets, versions, aliases and reads. Id routes only match ids
- * ({@code sec_...}) and environments cannot contain {@code _}, so {@code /v1/secrets/prod/...} is
- * always a read by name.
+ * {@code /v1/secrets}: secrets, versions, aliases and reads. Environments cannot contain {@code _}
+ * and ids start with {@code sec_}, so a GET of {@code /v1/secrets/prod/...} is always a read by
+ * name and one of {@code /v1/secrets/sec_.../...} always an id route. Any other id answers 404
+ * {@code SECRET_NOT_FOUND} on every id route: the one-segment routes take any segment as an id
+ * (no read by name has one segment), the longer ones take anything that starts with {@code sec_},
+ * and a POST to a longer path that is not an id (there is no write by name) is one too.
  */
 @Path("v1/secrets")
 @Produces(MediaType.APPLICATION_JSON)
 public class SecretsResource {
-    private static final String ID = "{id: sec_[A-Za-z0-9]+}";
+    /** An id in a route of two or more segments: anything else there is a name ({@code <environment>/<path>}). */
+    private static final String ID = "{id: sec_[^/]*}";
+    /** An id as the only segment: no name has one segment, so any segment is an id (the kernel finds none for a bad one). */
+    private static final String ANY_ID = "{id: [^/]+}";
+    private static final String NAME = "{name: [^/]+/.+}";
 
     private final SecretManager manager;
 
@@ -78,14 +86,14 @@ public class SecretsResource {
 
     /** Metadata, versions and aliases; no values. */
     @GET
-    @Path(ID)
+    @Path(ANY_ID)
     public SecretDetailsBody describe(@Context SecurityContext security, @PathParam("id") String id) {
         return SecretDetailsBody.from(manager.describe(Callers.context(security), id));
     }
 
     /** Updates metadata; absent fields are kept. */
     @PATCH
-    @Path(ID)
+    @Path(ANY_ID)
     @Consumes(MediaType.APPLICATION_JSON)
     public SecretBody update(@Context SecurityContext security, @PathParam("id") String id, UpdateSecretRequest body) {
         return SecretBody.from(manager.update(Callers.context(security), id, requireBody(body).toUpdate()));
@@ -93,7 +101,7 @@ public class SecretsResource {
 
     /** Schedules deletion after a recovery window (default 30 days): 202. */
     @DELETE
-    @Path(ID)
+    @Path(ANY_ID)
     public Response scheduleDeletion(@Context SecurityContext security, @PathParam("id") String id,
             @QueryParam("recoveryWindowDays") String recoveryWindowDays) {
         Integer days = QueryParams.integer("recoveryWindowDays", recoveryWindowDays);
@@ -181,7 +189,7 @@ public class SecretsResource {
      * name that breaks the path rules is a 400 {@code INVALID_PATH}, not a routing 404.
      */
     @GET
-    @Path("{name: [^/]+/.+}")
+    @Path(NAME)
     public SecretValueBody read(@Context SecurityContext security, @Context UriInfo uri,
             @QueryParam("alias") String alias, @QueryParam("version") String version) {
         AccessContext ctx = Callers.context(security);
@@ -195,6 +203,23 @@ public class SecretsResource {
         try (SecretContent content = manager.read(ctx, path, selector)) {
             return SecretValueBody.from(content);
         }
+    }
+
+    /**
+     * A POST to {@code <first>/<rest>} that no id route took. By name there are only reads, so
+     * this was meant for an id route: 404 {@code SECRET_NOT_FOUND} when {@code <first>} is not an
+     * id ({@code /v1/secrets/null/versions}), 404 {@code ROUTE_NOT_FOUND} when it is one and the
+     * rest names no route. Nothing of the path is echoed.
+     */
+    @POST
+    @Path(NAME)
+    public Response postToName(@Context UriInfo uri) {
+        String first = uri.getPathSegments().size() > 2 ? uri.getPathSegments().get(2).getPath() : "";
+        if (first.startsWith("sec_")) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        throw new NotFoundException(ErrorCode.SECRET_NOT_FOUND,
+                "no secret has that id: ids start with sec_, and a secret is only read by name (GET), never written by name");
     }
 
     private static String blankToNull(String s) {

@@ -174,9 +174,10 @@ class AdminApiTest extends OneServerPerClass {
         Reply reply = server.get("v1/nothing-here");
         assertEquals(404, reply.status());
         assertEquals("application/problem+json", reply.header("Content-Type"));
-        assertEquals("INVALID_ARGUMENT", reply.code());
+        assertEquals("ROUTE_NOT_FOUND", reply.code());
         Reply method = server.send("PUT", "v1/audit/verify", server.adminToken, "{}");
         assertEquals(405, method.status());
+        assertEquals("METHOD_NOT_ALLOWED", method.code());
         assertEquals(JsonValue.ValueType.STRING, method.json().get("requestId").getValueType());
     }
 }

@@ -122,6 +122,6 @@ class RequestErrorsTest {
     void unsupportedMediaTypeIsAProblem() {
         Reply reply = server.send("POST", "v1/secrets", server.adminToken, null, "Content-Type", "text/plain");
         assertEquals(415, reply.status());
-        assertEquals("INVALID_ARGUMENT", reply.code());
+        assertEquals("UNSUPPORTED_MEDIA_TYPE", reply.code());
     }
 }

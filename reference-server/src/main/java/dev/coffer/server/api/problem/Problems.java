@@ -13,6 +13,20 @@ public final class Problems {
     /** 503: every worker the API may use is busy and the request waited too long for one (the HTTP layer's code). */
     public static final String SERVER_BUSY = "SERVER_BUSY";
 
+    /*
+     * Routing codes: the JAX-RS layer's own answers when no resource method takes the request.
+     * They live here, beside the other HTTP-layer codes, and not in ErrorCode: no kernel and no
+     * other transport (the ConfigSource, the CLI) can raise them.
+     */
+    /** 404: no route has that path (an unknown id on an id route is {@code SECRET_NOT_FOUND} instead). */
+    public static final String ROUTE_NOT_FOUND = "ROUTE_NOT_FOUND";
+    /** 405: the path has routes, but none for that method; the {@code Allow} header lists those it has. */
+    public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+    /** 406: the route cannot answer in any media type the {@code Accept} header allows. */
+    public static final String NOT_ACCEPTABLE = "NOT_ACCEPTABLE";
+    /** 415: the route does not take a body of that {@code Content-Type}. */
+    public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
+
     private Problems() {}
 
     /** A response for {@code code} with its usual status. */
