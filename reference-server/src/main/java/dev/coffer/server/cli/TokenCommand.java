@@ -39,7 +39,7 @@ final class TokenCommand implements Callable<Integer> {
             + "(default " + TokenBounds.DEFAULT_MAX_LIFETIME_TEXT + ")."},
             footerHeading = Coffer.EXAMPLE,
             footer = {"  coffer token mint --subject alice --groups payments-oncall --ttl 8h",
-                "  coffer token mint --subject service:prod:api --data coffer-data --ttl 30d > api.token"})
+                "  coffer token mint --subject service:prod:api --ttl 30d > api.token"})
     int mint(@Option(names = "--subject", required = true, paramLabel = "<name>|<kind>:<name>",
                     description = "sub: a name (alice -> user:alice) or a kind:name id (service:prod:api); not group:...") String subject,
             @Option(names = "--groups", split = ",", paramLabel = "<group>",
