@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
@@ -23,11 +23,16 @@ import picocli.CommandLine;
  * ./coffer secret get prod/db/password
  * </pre>
  */
-@Command(name = "coffer", mixinStandardHelpOptions = true, version = "coffer 0.1.0-SNAPSHOT",
+// scope = INHERIT gives every subcommand -h/--help (and -V/--version, except where a command has
+// its own --version, like 'secret get', which declares -h/--help itself); HelpCommand resolves nested names.
+@Command(name = "coffer", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "coffer 0.1.0-SNAPSHOT",
         description = "Coffer: secrets management. Run the server, manage secrets and policies, read the audit log.",
+        footerHeading = Coffer.EXAMPLE, footer = {"  coffer serve", "  coffer help secret get"},
         subcommands = {ServeCommand.class, SecretCommand.class, PolicyCommand.class, AuditCommand.class, TokenCommand.class,
             HelpCommand.class})
 public final class Coffer implements Callable<Integer> {
+    /** The heading of every command's example footer. */
+    static final String EXAMPLE = "%nExample:%n";
 
     @Spec
     CommandSpec spec;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code coffer policy ...}: the tenant's policies (needs {@code secrets:admin}). */
-@Command(name = "policy", description = "Put, get, list and delete policies.")
+@Command(name = "policy", description = "Put, get, list and delete policies.",
+        footerHeading = Coffer.EXAMPLE, footer = "  coffer policy put payments-read --file payments-read.json")
 final class PolicyCommand implements Callable<Integer> {
 
     @Spec
@@ -31,22 +32,23 @@ final class PolicyCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
-    @Command(name = "put", description = "Create or replace a policy from JSON on standard input or in --file.")
-    int put(@Mixin ClientOptions options, @Parameters(paramLabel = "<name>") String name,
-            @Option(names = "--file", description = "Policy JSON file ({effect, principals, actions, resources, conditions})") Path file) {
+    @Command(name = "put", description = "Create or replace a policy from JSON on standard input or in --file.",
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer policy put payments-read --file payments-read.json", "  coffer policy put payments-read < payments-read.json"})
+    int put(@Mixin ClientOptions options, @Parameters(paramLabel = "<name>", description = "The policy's name") String name,
+            @Option(names = "--file", paramLabel = "<file>", description = "Policy JSON file ({effect, principals, actions, resources, conditions})") Path file) {
         JsonObject policy = options.client().put("v1/policies/" + ApiClient.segment(name), readJson(file));
         options.out().print(policy, "policy " + name + " saved");
         return ExitCodes.OK;
     }
 
-    @Command(name = "get", description = "Show a policy as JSON.")
-    int get(@Mixin ClientOptions options, @Parameters(paramLabel = "<name>") String name) {
+    @Command(name = "get", description = "Show a policy as JSON.", footerHeading = Coffer.EXAMPLE, footer = "  coffer policy get payments-read")
+    int get(@Mixin ClientOptions options, @Parameters(paramLabel = "<name>", description = "The policy's name") String name) {
         JsonObject policy = options.client().get("v1/policies/" + ApiClient.segment(name), null);
         options.out().print(policy, Output.pretty(policy));
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", description = "List policies.")
+    @Command(name = "list", description = "List policies.", footerHeading = Coffer.EXAMPLE, footer = "  coffer policy list -o json")
     int list(@Mixin ClientOptions options) {
         JsonObject page = options.client().get("v1/policies", null);
         StringBuilder text = new StringBuilder();
@@ -59,8 +61,8 @@ final class PolicyCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "delete", description = "Delete a policy.")
-    int delete(@Mixin ClientOptions options, @Parameters(paramLabel = "<name>") String name) {
+    @Command(name = "delete", description = "Delete a policy.", footerHeading = Coffer.EXAMPLE, footer = "  coffer policy delete payments-read")
+    int delete(@Mixin ClientOptions options, @Parameters(paramLabel = "<name>", description = "The policy's name") String name) {
         options.client().delete("v1/policies/" + ApiClient.segment(name), null);
         options.out().print(Json.createObjectBuilder().add("deleted", name).build(), "policy " + name + " deleted");
         return ExitCodes.OK;

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code coffer secret ...}: secrets, versions and aliases. */
 @Command(name = "secret", description = "Create secrets, put and get values, rotate, disable, delete.",
+        footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret create prod/db/password --owner-team payments", "  printf 's3cr3t' | coffer secret put prod/db/password"},
         subcommands = {SecretCommand.Put.class, SecretCommand.Get.class})
 final class SecretCommand implements Callable<Integer> {
 
@@ -39,14 +40,15 @@ final class SecretCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
-    @Command(name = "create", description = "Create a secret (metadata only); add values with 'secret put'.")
+    @Command(name = "create", description = "Create a secret (metadata only); add values with 'secret put'.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret create prod/db/password --owner-team payments --rotation-period 90d --label tier=1")
     int create(@Mixin ClientOptions options,
-            @Parameters(paramLabel = "<environment>/<path>") String name,
-            @Option(names = "--owner-team", required = true, description = "Accountable team") String ownerTeam,
-            @Option(names = "--description") String description,
-            @Option(names = "--rotation-period", description = "e.g. 90d") String rotationPeriod,
-            @Option(names = "--rotation-strategy", description = "manual-overlap (default), generated or a rotator name") String strategy,
-            @Option(names = "--label", description = "key=value, repeatable") Map<String, String> labels) {
+            @Parameters(paramLabel = "<environment>/<path>", description = "The new secret's environment and path") String name,
+            @Option(names = "--owner-team", required = true, paramLabel = "<team>", description = "Accountable team") String ownerTeam,
+            @Option(names = "--description", paramLabel = "<text>", description = "What the secret is for") String description,
+            @Option(names = "--rotation-period", paramLabel = "<duration>", description = "How often it should be rotated, e.g. 90d") String rotationPeriod,
+            @Option(names = "--rotation-strategy", paramLabel = "<strategy>", description = "manual-overlap (default), generated or a rotator name") String strategy,
+            @Option(names = "--label", paramLabel = "<key>=<value>", description = "A label, repeatable") Map<String, String> labels) {
         SecretRef ref = SecretRef.parse(name);
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("environment", ref.environment()).add("path", ref.path()).add("ownerTeam", ownerTeam);
@@ -61,10 +63,11 @@ final class SecretCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", description = "List secrets you may see.")
+    @Command(name = "list", description = "List secrets you may see.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret list --environment prod --prefix db/")
     int list(@Mixin ClientOptions options,
-            @Option(names = "--environment") String environment,
-            @Option(names = "--prefix", description = "path prefix (without the environment)") String prefix) {
+            @Option(names = "--environment", paramLabel = "<environment>", description = "Only secrets of this environment") String environment,
+            @Option(names = "--prefix", paramLabel = "<path-prefix>", description = "Only paths starting with this (without the environment)") String prefix) {
         JsonObject page = options.client().get("v1/secrets", ApiClient.query("environment", environment, "prefix", prefix, "limit", "1000"));
         StringBuilder text = new StringBuilder();
         for (JsonValue v : page.getJsonArray("items")) {
@@ -76,16 +79,18 @@ final class SecretCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "describe", description = "Show a secret's metadata, versions and aliases (no values).")
-    int describe(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>") String name) {
+    @Command(name = "describe", description = "Show a secret's metadata, versions and aliases (no values).",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret describe prod/db/password")
+    int describe(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name) {
         ApiClient api = options.client();
         JsonObject details = api.get("v1/secrets/" + SecretRef.parse(name).resolveId(api), null);
         options.out().print(details, Output.pretty(details));
         return ExitCodes.OK;
     }
 
-    @Command(name = "versions", description = "List a secret's versions with their status.")
-    int versions(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>") String name) {
+    @Command(name = "versions", description = "List a secret's versions with their status.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret versions prod/db/password")
+    int versions(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name) {
         ApiClient api = options.client();
         JsonObject page = api.get("v1/secrets/" + SecretRef.parse(name).resolveId(api) + "/versions", null);
         StringBuilder text = new StringBuilder(String.format("%-8s %-10s %-10s %-28s %s%n", "VERSION", "STATUS", "STATE", "CREATED", "BY"));
@@ -98,45 +103,54 @@ final class SecretCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "promote", description = "Make a version current, by compare-and-set on the version you saw as current.")
+    @Command(name = "promote", description = "Make a version current, by compare-and-set on the version you saw as current.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret promote prod/db/password 3 --expected 2")
     int promote(@Mixin ClientOptions options,
-            @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>") String name,
-            @Parameters(index = "1", paramLabel = "<version>") int version,
+            @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name,
+            @Parameters(index = "1", paramLabel = "<version>", description = "The version number") int version,
             @Option(names = "--expected", required = true, paramLabel = "<n>|none",
                     description = "The version current points at now ('none' when unset); a mismatch fails with VERSION_CONFLICT") String expected) {
         return moveAlias(options, name, "current", version, expected);
     }
 
-    @Command(name = "alias", description = "Point an alias at a version, by compare-and-set.")
+    @Command(name = "alias", description = "Point an alias at a version, by compare-and-set.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret alias prod/db/password blue 3 --expected none")
     int alias(@Mixin ClientOptions options,
-            @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>") String name,
-            @Parameters(index = "1", paramLabel = "<alias>") String alias,
-            @Parameters(index = "2", paramLabel = "<version>") int version,
-            @Option(names = "--expected", required = true, paramLabel = "<n>|none") String expected) {
+            @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name,
+            @Parameters(index = "1", paramLabel = "<alias>", description = "The alias name, e.g. previous or blue") String alias,
+            @Parameters(index = "2", paramLabel = "<version>", description = "The version number the alias will point at") int version,
+            @Option(names = "--expected", required = true, paramLabel = "<n>|none",
+                    description = "The version the alias points at now ('none' when unset); a mismatch fails with VERSION_CONFLICT")
+                    String expected) {
         return moveAlias(options, name, alias, version, expected);
     }
 
-    @Command(name = "disable", description = "Disable a version: it refuses reads until enabled.")
-    int disable(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>") String name,
-            @Parameters(index = "1", paramLabel = "<version>") int version) {
+    @Command(name = "disable", description = "Disable a version: it refuses reads until enabled.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret disable prod/db/password 2")
+    int disable(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name,
+            @Parameters(index = "1", paramLabel = "<version>", description = "The version number") int version) {
         return transition(options, name, version, "disable");
     }
 
-    @Command(name = "enable", description = "Enable a disabled version.")
-    int enable(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>") String name,
-            @Parameters(index = "1", paramLabel = "<version>") int version) {
+    @Command(name = "enable", description = "Enable a disabled version.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret enable prod/db/password 2")
+    int enable(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name,
+            @Parameters(index = "1", paramLabel = "<version>", description = "The version number") int version) {
         return transition(options, name, version, "enable");
     }
 
-    @Command(name = "destroy", description = "Destroy a version's value and key for good.")
-    int destroy(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>") String name,
-            @Parameters(index = "1", paramLabel = "<version>") int version) {
+    @Command(name = "destroy", description = "Destroy a version's value and key for good.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret destroy prod/db/password 1")
+    int destroy(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name,
+            @Parameters(index = "1", paramLabel = "<version>", description = "The version number") int version) {
         return transition(options, name, version, "destroy");
     }
 
-    @Command(name = "delete", description = "Schedule deletion after a recovery window (7-30 days, default 30).")
-    int delete(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>") String name,
-            @Option(names = "--recovery-window-days") Integer days) {
+    @Command(name = "delete", description = "Schedule deletion after a recovery window (7-30 days, default 30).",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret delete prod/db/old-password --recovery-window-days 7")
+    int delete(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name,
+            @Option(names = "--recovery-window-days", paramLabel = "<days>",
+                    description = "Days before the secret can be purged, 7-30 (default 30)") Integer days) {
         ApiClient api = options.client();
         JsonObject secret = api.delete("v1/secrets/" + SecretRef.parse(name).resolveId(api),
                 ApiClient.query("recoveryWindowDays", days == null ? null : days.toString()));
@@ -144,16 +158,18 @@ final class SecretCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "restore", description = "Cancel a scheduled deletion.")
-    int restore(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>") String name) {
+    @Command(name = "restore", description = "Cancel a scheduled deletion.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret restore prod/db/old-password")
+    int restore(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name) {
         ApiClient api = options.client();
         JsonObject secret = api.post("v1/secrets/" + SecretRef.parse(name).resolveId(api) + "/restore", null);
         options.out().print(secret, "restored " + name);
         return ExitCodes.OK;
     }
 
-    @Command(name = "purge", description = "Delete a secret for good once its recovery window has passed (the audit trail stays).")
-    int purge(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>") String name) {
+    @Command(name = "purge", description = "Delete a secret for good once its recovery window has passed (the audit trail stays).",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret purge prod/db/old-password")
+    int purge(@Mixin ClientOptions options, @Parameters(paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id") String name) {
         ApiClient api = options.client();
         String id = SecretRef.parse(name).resolveId(api);
         api.post("v1/secrets/" + id + "/purge", null);
@@ -193,15 +209,16 @@ final class SecretCommand implements Callable<Integer> {
     }
 
     /** {@code coffer secret put}: adds a version from stdin or a file. */
-    @Command(name = "put", description = "Add a version. The value comes from standard input or --file, never from the command line.")
+    @Command(name = "put", description = "Add a version. The value comes from standard input or --file, never from the command line.",
+            footerHeading = Coffer.EXAMPLE, footer = {"  printf 's3cr3t' | coffer secret put prod/db/password", "  coffer secret put prod/db/password --file password.txt --pending"})
     static final class Put implements Callable<Integer> {
         @Mixin
         ClientOptions options;
 
-        @Parameters(paramLabel = "<environment>/<path>|<id>")
+        @Parameters(paramLabel = "<environment>/<path>|<id>", description = "The secret: <environment>/<path> or its id")
         String name;
 
-        @Option(names = "--file", description = "Read the value from this file (bytes as they are)")
+        @Option(names = "--file", paramLabel = "<file>", description = "Read the value from this file (bytes as they are)")
         Path file;
 
         @Option(names = "--pending", description = "Stage the version as PENDING (promote it later) instead of making it CURRENT")
@@ -240,22 +257,28 @@ final class SecretCommand implements Callable<Integer> {
     }
 
     /** {@code coffer secret get}: prints a value alone. */
-    @Command(name = "get", description = "Print a value alone on standard output (no trailing newline unless it is a terminal).")
+    @Command(name = "get", description = "Print a value alone on standard output (no trailing newline unless it is a terminal).",
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret get prod/db/password", "  coffer secret get prod/db/password --alias previous"})
     static final class Get implements Callable<Integer> {
+        // Declared here: this command's --version takes a number, so the inherited standard help options
+        // (-h and -V/--version together) are not mixed in.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Mixin
         ClientOptions options;
 
-        @Parameters(paramLabel = "<environment>/<path>")
+        @Parameters(paramLabel = "<environment>/<path>", description = "The secret to read")
         String name;
 
         @ArgGroup(exclusive = true)
         Selector selector;
 
         static final class Selector {
-            @Option(names = "--alias", description = "Read the version this alias points at (default current)")
+            @Option(names = "--alias", paramLabel = "<alias>", description = "Read the version this alias points at (default current)")
             String alias;
 
-            @Option(names = "--version", description = "Read this version number")
+            @Option(names = "--version", paramLabel = "<n>", description = "Read this version number")
             Integer version;
         }
 

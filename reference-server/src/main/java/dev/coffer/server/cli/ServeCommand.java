@@ -19,7 +19,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code coffer serve}: the standalone server, until interrupted. */
-@Command(name = "serve", description = "Run the standalone server (Jersey on Jetty).")
+@Command(name = "serve", description = "Run the standalone server (Jersey on Jetty).",
+        footerHeading = dev.coffer.server.cli.Coffer.EXAMPLE, footer = {"  coffer serve", "  coffer serve --port 0 --data /tmp/coffer-demo --in-memory"})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8480", description = "Port (default 8480; 0 picks a free one)")
     int port;

@@ -1,6 +1,9 @@
 package dev.coffer.server.cli;
 
+import dev.coffer.server.auth.ClaimMapping;
 import dev.coffer.server.auth.JwtSettings;
+import dev.coffer.server.auth.TokenBounds;
+import dev.coffer.server.auth.TokenRejectedException;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.internal.Durations;
 import dev.coffer.server.standalone.DataDir;
@@ -17,7 +20,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code coffer token mint}: signs a token with the standalone server's key. */
-@Command(name = "token", description = "Mint tokens signed with the key in the data directory.")
+@Command(name = "token", description = "Mint tokens signed with the key in the data directory.",
+        footerHeading = Coffer.EXAMPLE, footer = "  coffer token mint --subject service:prod:api --groups payments --ttl 1h")
 final class TokenCommand implements Callable<Integer> {
 
     @Spec
@@ -29,16 +33,36 @@ final class TokenCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
-    @Command(name = "mint", description = "Sign a token; it is printed alone on the last line of standard output.")
-    int mint(@Option(names = "--subject", required = true, description = "sub: a name (alice -> user:alice) or a kind:name id (service:prod:api)") String subject,
-            @Option(names = "--groups", split = ",", description = "Comma-separated groups") List<String> groups,
-            @Option(names = "--tenant", description = "tenant claim (default: the default tenant)") String tenant,
-            @Option(names = "--ttl", defaultValue = "1h", description = "Lifetime, e.g. 15m, 1h, 30d (default 1h)") String ttl,
+    @Command(name = "mint", description = {"Sign a token; it is printed alone on the last line of standard output.",
+        "The subject is a user or a service, never a group: groups go in --groups.",
+        "Lifetime: --ttl (default 1h); the server refuses tokens living longer than its --max-token-lifetime "
+            + "(default " + TokenBounds.DEFAULT_MAX_LIFETIME_TEXT + ")."},
+            footerHeading = Coffer.EXAMPLE,
+            footer = {"  coffer token mint --subject alice --groups payments-oncall --ttl 8h",
+                "  coffer token mint --subject service:prod:api --ttl 30d > api.token"})
+    int mint(@Option(names = "--subject", required = true, paramLabel = "<name>|<kind>:<name>",
+                    description = "sub: a name (alice -> user:alice) or a kind:name id (service:prod:api); not group:...") String subject,
+            @Option(names = "--groups", split = ",", paramLabel = "<group>",
+                    description = "Comma-separated groups, matched by policies as group:<name>") List<String> groups,
+            @Option(names = "--tenant", paramLabel = "<tenant>", description = "tenant claim (default: the default tenant)") String tenant,
+            @Option(names = "--ttl", defaultValue = "1h", paramLabel = "<duration>",
+                    description = "Lifetime, e.g. 15m, 1h, 30d (default 1h; at most the server's --max-token-lifetime, default "
+                            + TokenBounds.DEFAULT_MAX_LIFETIME_TEXT + ")") String ttl,
             @Option(names = "--mfa", description = "Mark the token as authenticated with a second factor (amr: mfa)") boolean mfa,
-            @Option(names = "--cluster", description = "cluster claim, for sourceCluster conditions") String cluster,
-            @Option(names = "--data", defaultValue = "coffer-data", description = "Data directory holding the signing key (default ./coffer-data)") Path data,
-            @Option(names = "--issuer", defaultValue = JwtSettings.DEFAULT_ISSUER) String issuer,
-            @Option(names = "--audience", defaultValue = JwtSettings.DEFAULT_AUDIENCE) String audience) {
+            @Option(names = "--cluster", paramLabel = "<cluster>", description = "cluster claim, for sourceCluster conditions") String cluster,
+            @Option(names = "--data", defaultValue = "coffer-data", paramLabel = "<dir>",
+                    description = "Data directory holding the signing key (default ./coffer-data)") Path data,
+            @Option(names = "--issuer", defaultValue = JwtSettings.DEFAULT_ISSUER, paramLabel = "<issuer>",
+                    description = "iss claim; must match the server's --issuer (default " + JwtSettings.DEFAULT_ISSUER + ")") String issuer,
+            @Option(names = "--audience", defaultValue = JwtSettings.DEFAULT_AUDIENCE, paramLabel = "<audience>",
+                    description = "aud claim; must match the server's --audience (default " + JwtSettings.DEFAULT_AUDIENCE + ")")
+                    String audience) {
+        try {
+            ClaimMapping.principalId(subject); // the server's rule, so no token is minted that it would refuse
+        } catch (TokenRejectedException e) {
+            throw new CliException(ExitCodes.USAGE, "--subject: " + e.getMessage()
+                    + " (group principals come from the groups claim: pass --groups instead)");
+        }
         Duration lifetime;
         try {
             lifetime = Durations.parse("--ttl", ttl);
