@@ -4,6 +4,7 @@ import dev.coffer.spi.audit.AuditAnchor;
 import dev.coffer.spi.audit.AuditCheckpoint;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.internal.PrivateFiles;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -14,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -41,7 +41,6 @@ public final class CheckpointFile implements AuditAnchor {
     public static final String FILE_NAME = "audit-checkpoints.jsonl";
 
     private static final System.Logger LOG = System.getLogger("dev.coffer.server.audit");
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final Path file;
 
@@ -62,7 +61,7 @@ public final class CheckpointFile implements AuditAnchor {
                 .add("at", c.at().toString()).add("mac", c.mac())
                 .build().toString();
         try {
-            if (POSIX && !Files.exists(file)) {
+            if (!Files.exists(file) && PrivateFiles.isPosix(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -6,9 +6,11 @@ import dev.coffer.server.api.json.StrictJson;
 import dev.coffer.server.api.problem.Problem;
 import dev.coffer.server.api.problem.Problems;
 import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.internal.Messages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,7 +37,6 @@ final class ProblemErrorHandler extends ErrorHandler {
     private static final Logger LOG = Logger.getLogger(ProblemErrorHandler.class.getName());
     /** Jetty's reasons are fixed phrases ("Ambiguous URI path separator"); anything else is not logged. */
     private static final Pattern PLAIN_REASON = Pattern.compile("[A-Za-z ]{1,64}");
-    private static final int LOGGED_PATH_CHARS = 120;
 
     private final HttpLimits limits;
 
@@ -57,7 +58,9 @@ final class ProblemErrorHandler extends ErrorHandler {
         Problem problem = problem(status, message).withRequestId(id);
         // Jetty hands a request it could not parse on as "BAD /badMessage"; say what it was instead.
         boolean unparsed = "BAD".equals(request.getMethod());
-        String what = unparsed ? "a malformed request" : request.getMethod() + " " + loggable(request.getHttpURI().getPath());
+        String what = unparsed ? "a malformed request" : request.getMethod() + " "
+                // the path as sent (still percent-encoded), never the query
+                + Messages.printable(Objects.requireNonNullElse(request.getHttpURI().getPath(), ""));
         log(status, problem.code(), what, message);
         HttpFields.Mutable headers = response.getHeaders();
         if (unparsed) {
@@ -122,18 +125,5 @@ final class ProblemErrorHandler extends ErrorHandler {
             String why = reason != null && PLAIN_REASON.matcher(reason).matches() ? " (" + reason + ")" : "";
             LOG.info("HTTP " + status + " " + code + " for " + what + why);
         }
-    }
-
-    // The path as sent (still percent-encoded), printable ASCII only, capped; never the query.
-    private static String loggable(String path) {
-        if (path == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < path.length() && out.length() < LOGGED_PATH_CHARS; i++) {
-            char c = path.charAt(i);
-            out.append(c > 0x20 && c < 0x7f ? c : '?');
-        }
-        return path.length() > LOGGED_PATH_CHARS ? out + "..." : out.toString();
     }
 }
