@@ -190,24 +190,46 @@ class DocExamplesTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyRelativeLinkPointsAtAFileOfTheRepository() {
+    Stream<DynamicTest> everyRelativeLinkPointsAtAFileAndHeadingOfTheRepository() {
         Path root = DocBlocks.repoRoot();
         return DocBlocks.files().stream().map(file -> DynamicTest.dynamicTest(file.toString(), () -> {
             List<String> broken = new ArrayList<>();
-            Matcher m = LINK.matcher(DocBlocks.read(root.resolve(file)));
+            Path from = root.resolve(file);
+            Matcher m = LINK.matcher(DocBlocks.read(from));
             while (m.find()) {
                 String target = m.group(1);
-                if (target.matches("^[a-z]+:.*") || target.startsWith("#")) {
+                if (target.matches("^[a-z]+:.*")) {
                     continue;
                 }
-                Path resolved = root.resolve(file).getParent() == null ? root : root.resolve(file).getParent();
-                Path to = resolved.resolve(target.replaceFirst("#.*$", "")).normalize();
+                int hash = target.indexOf('#');
+                String path = hash < 0 ? target : target.substring(0, hash);
+                Path to = path.isEmpty() ? from : from.getParent().resolve(path).normalize();
                 if (!to.startsWith(root) || !Files.exists(to)) {
                     broken.add(target);
+                } else if (hash >= 0 && !(to.toString().endsWith(".md") && anchors(to).contains(target.substring(hash + 1)))) {
+                    broken.add(target + " (no such heading)");
                 }
             }
             assertTrue(broken.isEmpty(), file + " links to what the repository does not hold: " + broken);
         }));
+    }
+
+    /** The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as hyphens. */
+    private static List<String> anchors(Path markdown) {
+        return DocBlocks.read(markdown).lines().filter(l -> l.startsWith("#"))
+                .map(l -> l.replaceFirst("^#+\\s*", "").toLowerCase(Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'))
+                .toList();
+    }
+
+    @Test
+    void everyMarkerIsOneTheHarnessKnows() {
+        for (DocBlock b : DocBlocks.all()) {
+            b.marker().ifPresent(marker -> assertTrue(
+                    (marker.equals("run") && b.language().equals("bash"))
+                            || (b.language().equals("java") && (marker.equals("java members") || marker.startsWith("java given:"))),
+                    b.where() + ": unknown marker '" + marker + "' for a " + b.language() + " block"));
+        }
     }
 
     @Test
