@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.support.TestServer;
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -41,8 +44,26 @@ class DocWalkthroughsTest {
         }
     }
 
+    /**
+     * The tools a reader needs besides Java (the curl walkthrough uses curl and jq). Missing, the
+     * walkthroughs are skipped with the reason, like the PostgreSQL tests; with {@code CI=true}
+     * that is a failure.
+     */
+    private static void requireTools() {
+        for (String tool : List.of("curl", "jq")) {
+            boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                    .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
+            String reason = "the walkthroughs need " + tool + " on PATH";
+            if (!found && "true".equals(System.getenv("CI"))) {
+                throw new AssertionError(reason + " (CI=true)");
+            }
+            Assumptions.assumeTrue(found, reason);
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> eachRunnableBlockRunsAloneOnAFreshServer() {
+        requireTools();
         return runnable().stream().map(b -> DynamicTest.dynamicTest(b.where(), () -> {
             try (TestServer server = TestServer.start(); ShellWorkspace workspace = new ShellWorkspace(server)) {
                 ShellWorkspace.Result result = workspace.run(b.text());
@@ -53,6 +74,7 @@ class DocWalkthroughsTest {
 
     @Test
     void theRunnableBlocksRunInReadingOrderOnOneServer() {
+        requireTools();
         try (TestServer server = TestServer.start(); ShellWorkspace workspace = new ShellWorkspace(server)) {
             for (DocBlock b : runnable()) {
                 ShellWorkspace.Result result = workspace.run(b.text());
