@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.support.LogCapture;
 import dev.coffer.server.support.TestServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -23,6 +27,8 @@ import org.junit.jupiter.api.TestFactory;
  * it. A new walkthrough is a new marked block; nothing here changes.
  */
 class DocWalkthroughsTest {
+    /** A value as the walkthroughs store it: {@code printf 'v' | ./coffer secret put} or {@code {"value":"v"}}. */
+    private static final Pattern STORED_VALUE = Pattern.compile("printf '([^']+)' \\| \\./coffer secret put|\"value\":\"([^\"]+)\"");
 
     private static List<DocBlock> runnable() {
         return DocBlocks.all().stream().filter(DocBlock::runnable).toList();
@@ -72,13 +78,28 @@ class DocWalkthroughsTest {
         }));
     }
 
+    /** The server's log over the whole run holds none of the values the walkthroughs store. */
     @Test
     void theRunnableBlocksRunInReadingOrderOnOneServer() {
         requireTools();
-        try (TestServer server = TestServer.start(); ShellWorkspace workspace = new ShellWorkspace(server)) {
+        List<String> values = new ArrayList<>();
+        for (DocBlock b : runnable()) {
+            Matcher m = STORED_VALUE.matcher(b.text());
+            while (m.find()) {
+                values.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        assertTrue(values.size() >= 5, "the walkthroughs store values: " + values);
+        try (LogCapture log = LogCapture.start();
+                TestServer server = TestServer.start(); ShellWorkspace workspace = new ShellWorkspace(server)) {
             for (DocBlock b : runnable()) {
                 ShellWorkspace.Result result = workspace.run(b.text());
                 assertEquals(0, result.exit(), () -> b.where() + " failed after the blocks before it:\n" + result.output());
+            }
+            String logged = log.text();
+            assertFalse(logged.isEmpty(), "the server logged");
+            for (String value : values) {
+                assertFalse(logged.contains(value), "the server's log holds a value a walkthrough stored");
             }
         }
     }
