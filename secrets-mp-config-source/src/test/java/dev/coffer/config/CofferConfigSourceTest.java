@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.config.settings.Bootstrap;
 import dev.coffer.config.settings.Settings;
 import dev.coffer.config.support.Embedded;
 import dev.coffer.spi.error.ErrorCode;
@@ -17,6 +18,7 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -36,6 +38,17 @@ class CofferConfigSourceTest {
 
     private static SmallRyeConfig config(CofferConfigSource source) {
         return new SmallRyeConfigBuilder().withSources(source).build();
+    }
+
+    @Test
+    void aMappingWithAnInlineCommentFailsTheSourceSayingSoWithoutTheValue() {
+        // As a microprofile-config.properties line: coffer.map.db=prod/db  # s3cr3t-looking note
+        Bootstrap sources = new Bootstrap(Map.of(), Map.of(), List.of(Map.of(
+                "coffer.url", "embedded", "coffer.map.db", "prod/db  # s3cr3t-looking note")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CofferConfigSource(sources));
+        assertTrue(e.getMessage().startsWith("coffer.map.db (from META-INF/microprofile-config.properties #1) holds ' #':"
+                + " this looks like an inline comment"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cr3t") || e.getMessage().contains("prod/db"), e.getMessage());
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The effective settings of a {@link dev.coffer.config.CofferConfigSource}: where secrets live, which
@@ -67,6 +69,9 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
     public static final int DEFAULT_ORDINAL = 270;
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Whitespace then {@code #}: a comment written after a value, which {@code .properties} does not have. */
+    private static final Pattern INLINE_COMMENT = Pattern.compile("\\s#");
+
     public Settings {
         Objects.requireNonNull(tenant, "tenant");
         mappings = Collections.unmodifiableMap(new TreeMap<>(mappings));
@@ -76,26 +81,51 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
         Objects.requireNonNull(startupTimeout, "startupTimeout");
     }
 
-    /** Settings read from system properties, environment variables and microprofile-config.properties. */
+    /**
+     * Settings read from system properties, environment variables and microprofile-config.properties.
+     *
+     * @throws IllegalArgumentException naming the setting at fault; a value holding {@code " #"} is
+     *     refused as an inline comment without quoting it
+     */
     public static Settings from(Bootstrap bootstrap) {
         Builder b = builder();
-        bootstrap.get(URL).ifPresent(b::url);
-        bootstrap.get(TOKEN_FILE).ifPresent(f -> b.tokenFile(Path.of(f)));
-        bootstrap.get(TENANT).ifPresent(b::tenant);
-        bootstrap.get(ENVIRONMENT).ifPresent(b::environment);
-        bootstrap.get(PREFIX).ifPresent(b::prefix);
-        bootstrap.get(TTL).ifPresent(t -> b.ttl(Durations.parse(TTL, t)));
-        bootstrap.get(JITTER).ifPresent(t -> b.jitter(Durations.parse(JITTER, t)));
-        bootstrap.get(MAX_STALE).ifPresent(t -> b.maxStale(Durations.parse(MAX_STALE, t)));
-        bootstrap.get(STARTUP_TIMEOUT).ifPresent(t -> b.startupTimeout(Durations.parse(STARTUP_TIMEOUT, t)));
-        bootstrap.get(ORDINAL).ifPresent(t -> b.ordinal(ordinal(t)));
+        setting(bootstrap, URL).ifPresent(b::url);
+        setting(bootstrap, TOKEN_FILE).ifPresent(f -> b.tokenFile(Path.of(f)));
+        setting(bootstrap, TENANT).ifPresent(b::tenant);
+        setting(bootstrap, ENVIRONMENT).ifPresent(b::environment);
+        setting(bootstrap, PREFIX).ifPresent(b::prefix);
+        setting(bootstrap, TTL).ifPresent(t -> b.ttl(Durations.parse(TTL, t)));
+        setting(bootstrap, JITTER).ifPresent(t -> b.jitter(Durations.parse(JITTER, t)));
+        setting(bootstrap, MAX_STALE).ifPresent(t -> b.maxStale(Durations.parse(MAX_STALE, t)));
+        setting(bootstrap, STARTUP_TIMEOUT).ifPresent(t -> b.startupTimeout(Durations.parse(STARTUP_TIMEOUT, t)));
+        setting(bootstrap, ORDINAL).ifPresent(t -> b.ordinal(ordinal(t)));
         for (String name : bootstrap.names()) {
             if (name.startsWith(MAP_PREFIX)) {
                 String property = name.substring(MAP_PREFIX.length());
-                bootstrap.get(name).ifPresent(v -> b.mappings.put(property, SecretMapping.parse(property, v)));
+                setting(bootstrap, name).ifPresent(v -> b.mappings.put(property, SecretMapping.parse(property, v)));
             }
         }
         return b.build();
+    }
+
+    /**
+     * The value of {@code key}, refused when it holds whitespace followed by {@code #}. A
+     * {@code .properties} file has no inline comments: {@code coffer.url=http://h/  # note} makes
+     * the comment part of the value, which then fails with a message about the URL (or, for a
+     * mapping, about an alias) that hides the cause. No setting can legitimately hold {@code " #"}
+     * (URLs, paths of secrets, durations and numbers have no spaces), so the message says what it
+     * looks like instead. It quotes nothing of the value: a setting is not a secret, but a value
+     * pasted into the wrong line may be.
+     */
+    private static Optional<String> setting(Bootstrap bootstrap, String key) {
+        Optional<String> value = bootstrap.get(key);
+        if (value.isPresent() && INLINE_COMMENT.matcher(value.get()).find()) {
+            String origin = bootstrap.origin(key).map(o -> " (from " + o + ")").orElse("");
+            throw new IllegalArgumentException(key + origin + " holds ' #': this looks like an inline comment,"
+                    + " and a .properties file has none (everything after '=' is the value, the comment too);"
+                    + " put the comment on a line of its own starting with #");
+        }
+        return value;
     }
 
     private static int ordinal(String text) {

@@ -1,14 +1,17 @@
 package dev.coffer.config.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +117,46 @@ class SettingsTest {
         assertEquals("coffer.cache.max-stale='forever' is not a duration; write e.g. 500ms, 60s, 5m, 1h, 2d or ISO-8601 PT60S",
                 assertThrows(IllegalArgumentException.class, () -> Settings.from(
                         bootstrap(Map.of("coffer.cache.max-stale", "forever"), Map.of(), List.of()))).getMessage());
+    }
+
+    @Test
+    void aCommentAfterAValueInAPropertiesFileIsCalledAnInlineCommentAndNotQuoted() throws Exception {
+        Properties file = new Properties();
+        file.load(new StringReader("""
+                coffer.url=http://coffer.internal:8480/              # or: embedded
+                coffer.token-file=/var/run/secrets/coffer/token
+                """));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Settings.from(bootstrap(Map.of(), Map.of(), List.of(asMap(file)))));
+        assertEquals("coffer.url (from META-INF/microprofile-config.properties #1) holds ' #': this looks like an"
+                + " inline comment, and a .properties file has none (everything after '=' is the value, the comment"
+                + " too); put the comment on a line of its own starting with #", e.getMessage());
+    }
+
+    @Test
+    void everySettingRefusesAnInlineCommentWithoutEchoingTheValue() {
+        for (String key : List.of("coffer.url", "coffer.token-file", "coffer.tenant", "coffer.environment", "coffer.prefix",
+                "coffer.cache.ttl", "coffer.cache.jitter", "coffer.cache.max-stale", "coffer.ordinal",
+                "coffer.startup.timeout", "coffer.map.db.password")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Settings.from(bootstrap(Map.of(key, "pasted-s3cr3t \t# note"), Map.of(), List.of())), key);
+            assertTrue(e.getMessage().startsWith(key + " (from system property " + key + ") holds ' #': this looks like an inline comment"),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t") || e.getMessage().contains("note"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aHashWithoutSpaceBeforeItIsStillAnAliasNotAComment() {
+        Settings s = Settings.from(bootstrap(Map.of(), Map.of(), List.of(Map.of(
+                "coffer.url", "embedded", "coffer.map.db.password", "prod/db/password#next"))));
+        assertEquals("prod/db/password#next", s.mappings().get("db.password").target());
+    }
+
+    private static Map<String, String> asMap(Properties p) {
+        Map<String, String> m = new java.util.HashMap<>();
+        p.stringPropertyNames().forEach(n -> m.put(n, p.getProperty(n)));
+        return m;
     }
 
     @Test
