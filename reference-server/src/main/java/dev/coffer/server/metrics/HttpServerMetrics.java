@@ -3,6 +3,7 @@ package dev.coffer.server.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.jetty12.server.JettyCoreRequestTagsProvider;
@@ -54,7 +55,7 @@ public final class HttpServerMetrics {
         Object status = request.getAttribute(STATUS_ATTRIBUTE);
         return Tags.of(Tag.of("method", method(request.getMethod())),
                 Tag.of("status", status instanceof Integer code ? statusClass(code) : "UNKNOWN"),
-                Tag.of("outcome", status instanceof Integer code ? outcome(code) : "UNKNOWN"));
+                (status instanceof Integer code ? Outcome.forStatus(code) : Outcome.UNKNOWN).asTag());
     }
 
     static String method(String method) {
@@ -63,16 +64,5 @@ public final class HttpServerMetrics {
 
     static String statusClass(int status) {
         return status >= 100 && status < 600 ? (status / 100) + "xx" : "UNKNOWN";
-    }
-
-    private static String outcome(int status) {
-        return switch (status / 100) {
-            case 1 -> "INFORMATIONAL";
-            case 2 -> "SUCCESS";
-            case 3 -> "REDIRECTION";
-            case 4 -> "CLIENT_ERROR";
-            case 5 -> "SERVER_ERROR";
-            default -> "UNKNOWN";
-        };
     }
 }
