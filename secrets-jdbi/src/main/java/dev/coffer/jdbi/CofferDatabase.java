@@ -101,6 +101,7 @@ public final class CofferDatabase implements AutoCloseable {
         if (config.schema() != null) {
             hikari.setSchema(config.schema());
         }
+        config.metricsTrackerFactory().ifPresent(hikari::setMetricsTrackerFactory);
         return new HikariDataSource(hikari);
     }
 

@@ -1,8 +1,10 @@
 package dev.coffer.jdbi;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +64,7 @@ public final class DatabaseConfig {
     private final String schema;
     private final boolean migrateOnStart;
     private final boolean groupCommit;
+    private final MetricsTrackerFactory metricsTrackerFactory;
 
     private DatabaseConfig(Builder b) {
         this.jdbcUrl = b.jdbcUrl;
@@ -71,6 +74,7 @@ public final class DatabaseConfig {
         this.schema = b.schema;
         this.migrateOnStart = b.migrateOnStart;
         this.groupCommit = b.groupCommit;
+        this.metricsTrackerFactory = b.metricsTrackerFactory;
     }
 
     /** Starts a configuration for {@code jdbcUrl} ({@code jdbc:postgresql:...} or {@code jdbc:h2:...}). */
@@ -87,7 +91,7 @@ public final class DatabaseConfig {
     /** A copy of this configuration with changes, e.g. {@code config.toBuilder().migrateOnStart(false).build()}. */
     public Builder toBuilder() {
         return new Builder(jdbcUrl).user(user).password(password).poolSize(poolSize).schema(schema)
-                .migrateOnStart(migrateOnStart).groupCommit(groupCommit);
+                .migrateOnStart(migrateOnStart).groupCommit(groupCommit).metricsTrackerFactory(metricsTrackerFactory);
     }
 
     /** The JDBC URL (H2 URLs with the required settings added). */
@@ -125,6 +129,11 @@ public final class DatabaseConfig {
         return groupCommit;
     }
 
+    /** Where the pools report their metrics, when the caller wants them measured. */
+    public Optional<MetricsTrackerFactory> metricsTrackerFactory() {
+        return Optional.ofNullable(metricsTrackerFactory);
+    }
+
     /** Whether the URL names PostgreSQL (otherwise H2). */
     public boolean isPostgres() {
         return jdbcUrl.startsWith("jdbc:postgresql:");
@@ -158,6 +167,7 @@ public final class DatabaseConfig {
         private String schema;
         private boolean migrateOnStart = true;
         private boolean groupCommit = true;
+        private MetricsTrackerFactory metricsTrackerFactory;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -198,6 +208,15 @@ public final class DatabaseConfig {
         }
 
         /**
+         * HikariCP's hook for pool metrics (e.g. its Micrometer or Prometheus tracker factory), set
+         * on both pools; default none. The hook keeps this module free of any metrics library.
+         */
+        public Builder metricsTrackerFactory(MetricsTrackerFactory factory) {
+            this.metricsTrackerFactory = factory;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the setting that is wrong
@@ -219,6 +238,7 @@ public final class DatabaseConfig {
             normalized.schema = schema;
             normalized.migrateOnStart = migrateOnStart;
             normalized.groupCommit = groupCommit;
+            normalized.metricsTrackerFactory = metricsTrackerFactory;
             return new DatabaseConfig(normalized);
         }
 

@@ -1,8 +1,8 @@
 package dev.coffer.server.auth;
 
 import dev.coffer.server.auth.TokenRejectedException.Reason;
-import dev.coffer.server.metrics.Counter;
 import dev.coffer.server.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +30,8 @@ import java.util.logging.Logger;
 public final class AuthenticationFailures {
     /** The counter's name. */
     public static final String COUNTER = "coffer_authentication_failures_total";
+    // The Micrometer name; the Prometheus registry adds the _total.
+    private static final String COUNTER_METER = "coffer.authentication.failures";
     /** At most one log line per reason in this interval. */
     public static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
     /** The logger the summaries go to. */
@@ -50,7 +52,8 @@ public final class AuthenticationFailures {
         Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
         for (Reason reason : Reason.values()) {
-            counters.put(reason, metrics.counter(COUNTER, "Requests refused 401 by reason", "reason=\"" + reason.label() + "\""));
+            counters.put(reason, Counter.builder(COUNTER_METER).description("Requests refused 401 by reason").tag("reason", reason.label())
+                    .register(metrics.registry()));
             windows.put(reason, new Window());
         }
     }

@@ -39,9 +39,14 @@ public class CofferRuntime {
     @PostConstruct
     void open() {
         LibertySettings settings = LibertySettings.from(config);
-        backend = LibertyBackend.open(settings);
+        metrics = new Metrics();
         try {
-            metrics = new Metrics();
+            backend = LibertyBackend.open(settings, metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
+        try {
             manager = Kernel.over(backend, metrics);
             tokenBounds = settings.tokenBounds();
             authenticationFailures = new AuthenticationFailures(metrics);
@@ -51,6 +56,7 @@ public class CofferRuntime {
             }
         } catch (RuntimeException e) {
             backend.close();
+            metrics.close();
             throw e;
         }
         LOG.info("Coffer: store " + backend.description());
@@ -65,6 +71,9 @@ public class CofferRuntime {
     void close() {
         if (backend != null) {
             backend.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

@@ -6,28 +6,43 @@ import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.AuditVerification;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Times {@link AuditLog#append} as {@code coffer_audit_append_seconds} and counts, from the events
- * appended, denials ({@code coffer_denied_total}) and break-glass grants and reads
- * ({@code coffer_break_glass_total{kind=...}}). Every attempt is audited, so the audit stream is
+ * Times {@link AuditLog#append} as {@code coffer_audit_append_seconds}, counts appends that fail
+ * as {@code coffer_audit_append_failures_total{code=...}}, and counts, from the events appended,
+ * denials ({@code coffer_denied_total}) and break-glass grants and reads
+ * ({@code coffer_break_glass_total{kind="grant|read",environment=...}}, the environment one of
+ * the first {@value #ENVIRONMENTS} seen, so that an alert can single out production). Every attempt is audited, so the audit stream is
  * the one place that sees every denial.
  */
 public final class MeteredAuditLog implements AuditLog {
+    /** How many environments the break-glass counter names; later ones are {@code other}. */
+    public static final int ENVIRONMENTS = 16;
+    private static final String BREAK_GLASS = "coffer.break.glass";
+    private static final String BREAK_GLASS_HELP = "Break-glass grants given and reads made under them, by environment";
+    private static final String APPEND_FAILURES = "coffer.audit.append.failures";
+    private static final String APPEND_FAILURES_HELP = "Audit events that could not be appended (the request they belong to failed), by error code";
+
     private final AuditLog delegate;
-    private final Histogram append;
+    private final MeterRegistry registry;
+    private final Timer append;
     private final Counter denied;
-    private final Counter breakGlassGrants;
-    private final Counter breakGlassReads;
+    private final BoundedTagValues environments = new BoundedTagValues(ENVIRONMENTS);
 
     public MeteredAuditLog(AuditLog delegate, Metrics metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.append = metrics.histogram("coffer_audit_append_seconds", "Latency of durably appending one audit event", "");
-        this.denied = metrics.counter("coffer_denied_total", "Attempts refused by policy or tenant boundary", "");
-        String help = "Break-glass grants given and reads made under them";
-        this.breakGlassGrants = metrics.counter("coffer_break_glass_total", help, "kind=\"grant\"");
-        this.breakGlassReads = metrics.counter("coffer_break_glass_total", help, "kind=\"read\"");
+        this.registry = metrics.registry();
+        this.append = Metrics.latency("coffer.audit.append", "Latency of durably appending one audit event").register(registry);
+        this.denied = Counter.builder("coffer.denied").description("Attempts refused by policy or tenant boundary").register(registry);
+        breakGlass("grant", BoundedTagValues.NONE);
+        breakGlass("read", BoundedTagValues.NONE);
+        // Present from the start, so an alert on its rate has a series before the first failure.
+        failures("AUDIT_UNAVAILABLE");
     }
 
     @Override
@@ -36,16 +51,28 @@ public final class MeteredAuditLog implements AuditLog {
         AuditEvent stored;
         try {
             stored = delegate.append(draft);
+        } catch (RuntimeException e) {
+            failures(FailureCode.of(e)).increment();
+            throw e;
         } finally {
-            append.observeNanos(System.nanoTime() - start);
+            append.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         switch (stored.eventType()) {
             case ACCESS_DENIED -> denied.increment();
-            case BREAK_GLASS_GRANT -> breakGlassGrants.increment();
-            case BREAK_GLASS_READ -> breakGlassReads.increment();
+            case BREAK_GLASS_GRANT -> breakGlass("grant", environments.of(stored.environment())).increment();
+            case BREAK_GLASS_READ -> breakGlass("read", environments.of(stored.environment())).increment();
             default -> { }
         }
         return stored;
+    }
+
+    private Counter breakGlass(String kind, String environment) {
+        return Counter.builder(BREAK_GLASS).description(BREAK_GLASS_HELP).tag("kind", kind).tag("environment", environment)
+                .register(registry);
+    }
+
+    private Counter failures(String code) {
+        return Counter.builder(APPEND_FAILURES).description(APPEND_FAILURES_HELP).tag(FailureCode.TAG, code).register(registry);
     }
 
     @Override

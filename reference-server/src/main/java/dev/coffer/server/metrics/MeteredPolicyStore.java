@@ -4,10 +4,12 @@ import dev.coffer.spi.access.BreakGlassGrant;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Times the lookups every policy decision makes — a tenant's policies and a caller's active
@@ -16,12 +18,12 @@ import java.util.Optional;
  */
 public final class MeteredPolicyStore implements PolicyStore {
     private final PolicyStore delegate;
-    private final Histogram decision;
+    private final Timer decision;
 
     public MeteredPolicyStore(PolicyStore delegate, Metrics metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.decision = metrics.histogram("coffer_policy_decision_seconds",
-                "Latency of the policy and grant lookups a policy decision is made from", "");
+        this.decision = Metrics.latency("coffer.policy.decision", "Latency of the policy and grant lookups a policy decision is made from")
+                .register(metrics.registry());
     }
 
     @Override
@@ -40,7 +42,7 @@ public final class MeteredPolicyStore implements PolicyStore {
         try {
             return delegate.list(tenant);
         } finally {
-            decision.observeNanos(System.nanoTime() - start);
+            decision.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -60,7 +62,7 @@ public final class MeteredPolicyStore implements PolicyStore {
         try {
             return delegate.activeGrants(tenant, principalId, now);
         } finally {
-            decision.observeNanos(System.nanoTime() - start);
+            decision.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -9,7 +9,6 @@ import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.AuditSummary;
 import dev.coffer.spi.audit.AuditVerification;
-import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.NewVersion;
@@ -23,31 +22,50 @@ import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Times reads as {@code coffer_read_seconds} and counts them as
- * {@code coffer_reads_total{outcome="success"}} or {@code {outcome="failure",code="<ErrorCode>"}};
- * every other call passes straight through.
+ * {@code coffer_reads_total{outcome="success",code="none"}} or
+ * {@code {outcome="failure",code="<ErrorCode>"}}, and feeds successful reads to
+ * {@link HottestSecret} ({@code coffer_secret_reads_hottest}); every other call passes straight through.
  */
 public final class MeteredSecretManager implements SecretManager {
-    private static final String READS = "coffer_reads_total";
+    private static final String READS = "coffer.reads";
     private static final String READS_HELP = "Reads by outcome (failures by error code)";
 
     private final SecretManager delegate;
-    private final Metrics metrics;
-    private final Histogram readLatency;
+    private final MeterRegistry registry;
+    private final Timer readLatency;
     private final Counter readSuccess;
+    private final HottestSecret hottest;
 
     public MeteredSecretManager(SecretManager delegate, Metrics metrics) {
+        this(delegate, metrics, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that paces {@link HottestSecret}'s windows. */
+    public MeteredSecretManager(SecretManager delegate, Metrics metrics, Clock clock) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.metrics = metrics;
-        this.readLatency = metrics.histogram("coffer_read_seconds", "Latency of reads: authorize, decrypt, audit", "");
-        this.readSuccess = metrics.counter(READS, READS_HELP, "outcome=\"success\"");
+        this.registry = metrics.registry();
+        this.readLatency = Metrics.latency("coffer.read", "Latency of reads: authorize, decrypt, audit").register(registry);
+        this.readSuccess = reads("success", FailureCode.NONE);
+        this.hottest = new HottestSecret(clock);
+        Gauge.builder("coffer.secret.reads.hottest", hottest, HottestSecret::lastWindowMax)
+                .description("Reads of the most-read secret in the last complete minute (which one: coffer audit summary)")
+                .strongReference(true).register(registry);
+        // The failure series alerts watch exist from the start, at 0.
+        reads("failure", "ACCESS_DENIED");
     }
 
     @Override
@@ -56,20 +74,18 @@ public final class MeteredSecretManager implements SecretManager {
         try {
             SecretContent content = delegate.read(ctx, path, selector);
             readSuccess.increment();
+            hottest.read(content.path());
             return content;
-        } catch (SecretsException e) {
-            failure(e.code().name());
-            throw e;
         } catch (RuntimeException e) {
-            failure("INTERNAL_ERROR");
+            reads("failure", FailureCode.of(e)).increment();
             throw e;
         } finally {
-            readLatency.observeNanos(System.nanoTime() - start);
+            readLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void failure(String code) {
-        metrics.counter(READS, READS_HELP, "outcome=\"failure\",code=\"" + code + "\"").increment();
+    private Counter reads(String outcome, String code) {
+        return Counter.builder(READS).description(READS_HELP).tag("outcome", outcome).tag(FailureCode.TAG, code).register(registry);
     }
 
     @Override

@@ -1,82 +1,103 @@
 package dev.coffer.server.metrics;
 
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Arrays;
 
 /**
- * The server's metrics and their Prometheus text exposition.
+ * The server's metrics: one Micrometer {@link PrometheusMeterRegistry} (Prometheus client_java
+ * 1.x underneath) with the JVM and process binders on it, and its Prometheus text exposition.
  *
  * <pre>{@code
- * Metrics metrics = new Metrics();
- * metrics.histogram("coffer_read_seconds", "Latency of reads", "").observeNanos(elapsed);
- * String text = metrics.prometheusText();
+ * try (Metrics metrics = new Metrics()) {
+ *     Metrics.latency("coffer.read", "Latency of reads").register(metrics.registry()).record(elapsed);
+ *     String text = metrics.prometheusText();
+ * }
  * }</pre>
  *
- * <p>A series is a name plus a fixed label set written as Prometheus labels ({@code outcome="success"}).
- * Callers pass only fixed words and error codes as label values.
+ * <p>Micrometer names are dotted and Prometheus-converted on the way out: counter
+ * {@code coffer.denied} is {@code coffer_denied_total}, timer {@code coffer.read} is
+ * {@code coffer_read_seconds_bucket|_count|_sum} plus {@code coffer_read_seconds_max}. Tag values
+ * are fixed words, error codes and pool names only: never a value, a path, an id or a principal,
+ * and nothing a caller chooses freely.
  */
-public final class Metrics {
-    private final ConcurrentMap<String, Family<Counter>> counters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Family<Histogram>> histograms = new ConcurrentHashMap<>();
+public final class Metrics implements AutoCloseable {
+    /**
+     * The buckets of every Coffer latency histogram, 100 µs to 10 s, the same bounds the series had
+     * before Micrometer (Micrometer's own percentile histogram would be ~70 buckets a series).
+     */
+    static final Duration[] LATENCY_BUCKETS = {micros(100), micros(250), micros(500), millis(1), micros(2_500), millis(5),
+        millis(10), millis(25), millis(50), millis(100), millis(250), millis(500), millis(1_000), millis(2_500),
+        millis(5_000), millis(10_000)};
 
-    /** The counter {@code name{labels}}, created on first use. */
-    public Counter counter(String name, String help, String labels) {
-        return counters.computeIfAbsent(name, n -> new Family<>(help)).series.computeIfAbsent(labels, l -> new Counter());
+    // The Jetty binder builds its timer itself; this gives it the same buckets as Coffer's own.
+    private static final String HTTP_REQUESTS = "jetty.server.requests";
+    private static final DistributionStatisticConfig LATENCY_HISTOGRAM = DistributionStatisticConfig.builder()
+            .serviceLevelObjectives(Arrays.stream(LATENCY_BUCKETS).mapToDouble(Duration::toNanos).toArray()).build();
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /** A registry with memory, GC, thread, class-loading, CPU, file-descriptor and uptime metrics bound. */
+    public Metrics() {
+        // Before any meter exists: the filter shapes meters as they are registered.
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return HTTP_REQUESTS.equals(id.getName()) ? LATENCY_HISTOGRAM.merge(config) : config;
+            }
+        });
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
-    /** The histogram {@code name{labels}}, created on first use. */
-    public Histogram histogram(String name, String help, String labels) {
-        return histograms.computeIfAbsent(name, n -> new Family<>(help)).series.computeIfAbsent(labels, l -> new Histogram());
+    /** The registry, for binders (Jetty, HikariCP) and Coffer's own meters. */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** Everything, in the Prometheus text format 0.0.4. */
     public String prometheusText() {
-        StringBuilder out = new StringBuilder();
-        new TreeMap<>(counters).forEach((name, family) -> {
-            header(out, name, family.help, "counter");
-            new TreeMap<>(family.series).forEach((labels, c) -> out.append(name).append(braces(labels)).append(' ')
-                    .append(c.count()).append('\n'));
-        });
-        new TreeMap<>(histograms).forEach((name, family) -> {
-            header(out, name, family.help, "histogram");
-            new TreeMap<>(family.series).forEach((labels, h) -> histogram(out, name, labels, h));
-        });
-        return out.toString();
+        return registry.scrape();
     }
 
-    private static void histogram(StringBuilder out, String name, String labels, Histogram h) {
-        String prefix = labels.isEmpty() ? "" : labels + ",";
-        for (int i = 0; i < Histogram.BOUNDS.length; i++) {
-            out.append(name).append("_bucket{").append(prefix).append("le=\"").append(format(Histogram.BOUNDS[i])).append("\"} ")
-                    .append(h.cumulative(i)).append('\n');
-        }
-        out.append(name).append("_bucket{").append(prefix).append("le=\"+Inf\"} ").append(h.count()).append('\n');
-        out.append(name).append("_sum").append(braces(labels)).append(' ').append(format(h.sumSeconds())).append('\n');
-        out.append(name).append("_count").append(braces(labels)).append(' ').append(h.count()).append('\n');
+    /** A latency timer builder with {@link #LATENCY_BUCKETS} as its histogram buckets. */
+    public static Timer.Builder latency(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS);
     }
 
-    private static void header(StringBuilder out, String name, String help, String type) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    /** Stops the GC listener and closes the registry. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
-    private static String braces(String labels) {
-        return labels.isEmpty() ? "" : "{" + labels + "}";
+    private static Duration micros(long n) {
+        return Duration.ofNanos(n * 1_000);
     }
 
-    private static String format(double d) {
-        return String.format(Locale.ROOT, "%s", d);
-    }
-
-    private static final class Family<T> {
-        final String help;
-        final Map<String, T> series = new ConcurrentHashMap<>();
-
-        Family(String help) {
-            this.help = help;
-        }
+    private static Duration millis(long n) {
+        return Duration.ofMillis(n);
     }
 }

@@ -21,12 +21,14 @@ public final class Coffer implements AutoCloseable {
     private final StandaloneServer server;
     private final DataDir data;
     private final DataDirLock lock;
+    private final Metrics metrics;
 
-    private Coffer(Backend backend, StandaloneServer server, DataDir data, DataDirLock lock) {
+    private Coffer(Backend backend, StandaloneServer server, DataDir data, DataDirLock lock, Metrics metrics) {
         this.backend = backend;
         this.server = server;
         this.data = data;
         this.lock = lock;
+        this.metrics = metrics;
     }
 
     /**
@@ -46,9 +48,15 @@ public final class Coffer implements AutoCloseable {
                 data.requirePrivate(DataDir.ADMIN_TOKEN);
             }
             SigningKeys keys = SigningKeys.loadOrCreate(data);
-            Backend backend = Backends.open(options, data);
+            Metrics metrics = new Metrics();
+            Backend backend;
             try {
-                Metrics metrics = new Metrics();
+                backend = Backends.open(options, data, metrics);
+            } catch (RuntimeException e) {
+                metrics.close();
+                throw e;
+            }
+            try {
                 SecretManager manager = Kernel.over(backend, metrics);
                 boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
                 boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
@@ -72,9 +80,10 @@ public final class Coffer implements AutoCloseable {
                             + " every action in tenant default");
                 }
                 console.flush();
-                return new Coffer(backend, server, data, lock);
+                return new Coffer(backend, server, data, lock, metrics);
             } catch (RuntimeException e) {
                 backend.close();
+                metrics.close();
                 throw e;
             }
         } catch (RuntimeException e) {
@@ -103,6 +112,7 @@ public final class Coffer implements AutoCloseable {
                 backend.close();
             } finally {
                 lock.close();
+                metrics.close();
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.coffer.server.standalone;
 import dev.coffer.jdbi.AuditProtection;
 import dev.coffer.jdbi.CofferDatabase;
 import dev.coffer.jdbi.DatabaseConfig;
+import dev.coffer.server.metrics.Metrics;
+import dev.coffer.server.metrics.PoolMetrics;
 import dev.coffer.server.api.HealthCheck;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.crypto.Envelope;
@@ -53,14 +55,15 @@ public final class DurableBackend implements Backend {
         this.description = description;
     }
 
-    /** Opens (and migrates) the database and the envelope named by {@code options}. */
-    static DurableBackend open(ServeOptions options, DataDir data) {
+    /** Opens (and migrates) the database and the envelope named by {@code options}, its pools measured into {@code metrics}. */
+    static DurableBackend open(ServeOptions options, DataDir data, Metrics metrics) {
         DatabaseConfig config = options.jdbcUrl() == null
                 ? DatabaseConfig.h2File(data.root())
                 : DatabaseConfig.builder(options.jdbcUrl())
                         .user(System.getenv("COFFER_DB_USER"))
                         .password(System.getenv("COFFER_DB_PASSWORD"))
                         .build();
+        config = config.toBuilder().metricsTrackerFactory(PoolMetrics.tracker(metrics)).build();
         String keyUri = options.keyUri() == null ? "local-keyset:" + data.file(TinkEnvelope.LOCAL_KEYSET_FILE) : options.keyUri();
         DurableBackend backend = open(config, keyUri, data.file(CheckpointFile.FILE_NAME));
         try {

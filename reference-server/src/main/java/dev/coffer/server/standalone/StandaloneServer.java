@@ -5,6 +5,7 @@ import dev.coffer.server.api.HealthCheck;
 import dev.coffer.server.auth.AuthenticationFailures;
 import dev.coffer.server.auth.BearerTokenFilter;
 import dev.coffer.server.auth.TokenVerifier;
+import dev.coffer.server.metrics.HttpServerMetrics;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import java.io.IOException;
@@ -37,6 +38,12 @@ import org.glassfish.jersey.server.ServerProperties;
  * }</pre>
  */
 public final class StandaloneServer implements AutoCloseable {
+    /**
+     * The {@link ResourceConfig} property holding the {@link Metrics} that {@link #application} was
+     * given; {@link #start} measures requests, connections and threads into it.
+     */
+    public static final String METRICS_PROPERTY = "dev.coffer.server.metrics";
+
     private static final int MIN_THREADS = 8;
 
     private final Server server;
@@ -56,6 +63,7 @@ public final class StandaloneServer implements AutoCloseable {
         CofferApi.providers().forEach(config::register);
         config.register(new SourceAddressFilter(proxies));
         config.register(new BearerTokenFilter(verifier, new AuthenticationFailures(metrics)));
+        config.property(METRICS_PROPERTY, metrics);
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
         config.property(ServerProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
@@ -72,7 +80,8 @@ public final class StandaloneServer implements AutoCloseable {
      * in order: the URI rules (an encoded {@code /} is a path separator; other ambiguous encodings
      * are 400), the body size limit (413), the query's encoding (400), the body read in full without a thread (408 when too
      * slow, 400 when its chunking is broken), the queue for API workers (health skips it), then
-     * Jersey as a servlet.
+     * Jersey as a servlet. When {@code application} carries {@link #METRICS_PROPERTY}, every request
+     * (refused early or not) is timed, and connections and the thread pool are measured.
      */
     public static StandaloneServer start(ResourceConfig application, String bind, int port, HttpLimits limits) {
         ServerLogging.configure();
@@ -106,7 +115,12 @@ public final class StandaloneServer implements AutoCloseable {
         EagerContentHandler body = new EagerContentHandler(apiWorkers, new WholeBodyLoader(limits.bodyReadTimeout()));
         SizeLimitHandler size = new SizeLimitHandler(limits.maxBodyBytes(), -1);
         size.setHandler(new QueryEncodingHandler(body));
-        server.setHandler(size);
+        if (application.getProperty(METRICS_PROPERTY) instanceof Metrics metrics) {
+            server.setHandler(HttpServerMetrics.timed(size, metrics));
+            HttpServerMetrics.bind(server, threads, metrics);
+        } else {
+            server.setHandler(size);
+        }
 
         ProblemErrorHandler errors = new ProblemErrorHandler(limits);
         server.setErrorHandler(errors);

@@ -149,9 +149,9 @@ class AdminApiTest extends OneServerPerClass {
         assertEquals(200, metrics.status());
         assertTrue(metrics.header("Content-Type").startsWith("text/plain"));
         String text = metrics.body();
-        for (String series : List.of("coffer_read_seconds_count", "coffer_reads_total{outcome=\"success\"}",
-                "coffer_reads_total{outcome=\"failure\",code=\"SECRET_NOT_FOUND\"}", "coffer_decrypt_seconds_count",
-                "coffer_policy_decision_seconds_count", "coffer_denied_total", "coffer_break_glass_total{kind=\"read\"}",
+        for (String series : List.of("coffer_read_seconds_count", "coffer_reads_total{code=\"none\",outcome=\"success\"}",
+                "coffer_reads_total{code=\"SECRET_NOT_FOUND\",outcome=\"failure\"}", "coffer_decrypt_seconds_count",
+                "coffer_policy_decision_seconds_count", "coffer_denied_total", "kind=\"read\"}",
                 "coffer_audit_append_seconds_count")) {
             assertTrue(text.contains(series), series);
         }

@@ -80,12 +80,12 @@ class AuthenticationFailuresTest {
             assertEquals(200, metrics.status(), metrics::toString);
             String text = metrics.body();
             assertTrue(text.contains("# TYPE coffer_authentication_failures_total counter"), text);
-            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"bad_signature\"} 20\n"), text);
-            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"expired\"} 20\n"), text);
-            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"missing\"} 20\n"), text);
-            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"bad_tenant\"} 1\n"), text);
-            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"malformed\"} 1\n"), text);
-            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"lifetime\"} 0\n"), text);
+            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"bad_signature\"} 20.0\n"), text);
+            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"expired\"} 20.0\n"), text);
+            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"missing\"} 20.0\n"), text);
+            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"bad_tenant\"} 1.0\n"), text);
+            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"malformed\"} 1.0\n"), text);
+            assertTrue(text.contains("coffer_authentication_failures_total{reason=\"lifetime\"} 0.0\n"), text);
 
             List<String> messages = messages();
             // 62 refusals, five reasons, all within a minute: one line per reason.

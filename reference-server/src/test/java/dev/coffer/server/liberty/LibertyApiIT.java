@@ -229,6 +229,11 @@ class LibertyApiIT {
         HttpResponse<String> allowed = send("GET", "metrics", admin(), null);
         assertEquals(200, allowed.statusCode(), allowed.body());
         assertTrue(allowed.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        // Micrometer's registry on Liberty too: JVM meters, the HikariCP pools, Coffer's own series.
+        for (String series : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds",
+                "hikaricp_connections_max{pool=\"coffer-main\"}", "coffer_reads_total{", "coffer_audit_append_failures_total{")) {
+            assertTrue(allowed.body().contains(series), series);
+        }
     }
 
     /** mpHealth serves health at the server's root, outside the application's context root. */

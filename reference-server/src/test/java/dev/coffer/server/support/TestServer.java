@@ -238,5 +238,6 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        metrics.close();
     }
 }
