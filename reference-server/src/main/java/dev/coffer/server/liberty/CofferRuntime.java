@@ -47,7 +47,7 @@ public class CofferRuntime {
             throw e;
         }
         try {
-            manager = Kernel.over(backend, metrics);
+            manager = Kernel.over(backend, metrics, settings.protectedEnvironments());
             tokenBounds = settings.tokenBounds();
             authenticationFailures = new AuthenticationFailures(metrics);
             if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord())) {

@@ -57,7 +57,7 @@ public final class Coffer implements AutoCloseable {
                 throw e;
             }
             try {
-                SecretManager manager = Kernel.over(backend, metrics);
+                SecretManager manager = Kernel.over(backend, metrics, options.protectedEnvironments());
                 boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
                 boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
                 StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,

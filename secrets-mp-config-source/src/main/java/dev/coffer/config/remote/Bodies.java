@@ -131,7 +131,7 @@ final class Bodies {
     static AuditVerification verification(JsonObject o) {
         return new AuditVerification(o.getBoolean("intact"), text(o, "tenant"), o.getJsonNumber("eventsChecked").longValue(),
                 optionalLong(o, "firstSeq"), optionalLong(o, "lastSeq"), optionalLong(o, "checkpointsChecked"),
-                o.getJsonNumber("firstBrokenSeq").longValue(), text(o, "problem"));
+                o.get("firstBrokenSeq") instanceof JsonNumber broken ? broken.longValue() : 0L, text(o, "problem"));
     }
 
     // Figures a server before per-tenant verification did not send read as 0.
@@ -174,6 +174,12 @@ final class Bodies {
     static String text(JsonObject o, String field) {
         JsonValue v = o.get(field);
         return v instanceof JsonString s ? s.getString() : null;
+    }
+
+    /** A number field, empty when absent or null. */
+    static java.util.OptionalInt optionalInt(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        return v instanceof jakarta.json.JsonNumber n ? java.util.OptionalInt.of(n.intValueExact()) : java.util.OptionalInt.empty();
     }
 
     static Instant instant(JsonObject o, String field) {
