@@ -2,14 +2,10 @@ package dev.coffer.server.cli;
 
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.SecretPath;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A secret named on the command line: an id ({@code sec_...}) or {@code <environment>/<path>}.
- * Names are resolved to ids with the by-name metadata route.
  *
  * <p>A name is validated by {@link SecretPath}'s rules, the ones the server applies on create,
  * before any request: a read of {@code prod/../etc/passwd} or {@code Prod/db} fails here with
@@ -47,27 +43,25 @@ record SecretRef(String environment, String path, String id) {
         return new SecretRef(environment, path, null);
     }
 
-    /** The id, listing the environment when only the name is known. */
-    String resolveId(ApiClient api) {
+    /** Whether this names the secret by id ({@code sec_...}) rather than by path. */
+    boolean isId() {
+        return id != null;
+    }
+
+    /** The id: as given, or the one the path's metadata names. */
+    String resolveId(Session session) {
         if (id != null) {
             return id;
         }
-        return api.get(metadataPath(), Map.of()).getJsonObject("secret").getString("id");
+        return session.call((api, ctx) -> api.describe(ctx, session.path(this))).secret().id();
     }
 
-    /** The by-name metadata URL path {@code v1/metadata/<environment>/<path>}. */
-    private String metadataPath() {
-        return "v1/metadata/" + ApiClient.segment(environment) + "/"
-                + Arrays.stream(path.split("/", -1)).map(ApiClient::segment).collect(Collectors.joining("/"));
-    }
-
-    /** The read URL path {@code v1/secrets/<environment>/<path>}. */
-    String readPath() {
+    /** The path in the caller's tenant. */
+    SecretPath path(Session session) {
         if (environment == null) {
-            throw new CliException(ExitCodes.USAGE, "reading needs the name <environment>/<path>, not an id");
+            throw new CliException(ExitCodes.USAGE, "this command needs the name <environment>/<path>, not an id");
         }
-        return "v1/secrets/" + ApiClient.segment(environment) + "/"
-                + Arrays.stream(path.split("/", -1)).map(ApiClient::segment).collect(Collectors.joining("/"));
+        return session.path(this);
     }
 
     @Override
