@@ -1,0 +1,374 @@
+package dev.coffer.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.server.support.TestServer;
+import dev.coffer.spi.access.Policy;
+import dev.coffer.tck.support.TestValues;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The verbs of issue 11 and the human output, run in-process against the real standalone server:
+ * rollback, promote by alias, update, break-glass, audit query paging and times, text and JSON output,
+ * one-line errors with the request id. Every byte printed (but {@code secret get}'s value) is scanned
+ * for the values put in.
+ */
+class CliVerbsTest {
+    private static final Pattern REQUEST_ID = Pattern.compile("request ([0-9a-f-]{36})");
+
+    private static TestServer server;
+    private static Path adminTokenFile;
+    private final List<String> values = new ArrayList<>();
+    private final List<String> printed = new ArrayList<>();
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = TestServer.start();
+        adminTokenFile = dir.resolve("admin.token");
+        Files.writeString(adminTokenFile, server.adminToken);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void noValueWasPrinted() {
+        for (String value : values) {
+            for (String text : printed) {
+                assertFalse(text.contains(value), "a value was printed");
+            }
+        }
+    }
+
+    private CliRun cli(String stdin, String... args) {
+        return as(adminTokenFile, stdin, args);
+    }
+
+    private CliRun as(Path tokenFile, String stdin, String... args) {
+        CliRun run = CliRun.run(Map.of(ClientOptions.ENV_URL, server.base().toString(), ClientOptions.ENV_TOKEN_FILE, tokenFile.toString()),
+                stdin, args);
+        if (!(args.length > 1 && args[0].equals("secret") && args[1].equals("get"))) {
+            printed.add(run.out());
+        }
+        printed.add(run.err());
+        return run;
+    }
+
+    private static CliRun ok(CliRun run) {
+        assertEquals(ExitCodes.OK, run.exit(), run.toString());
+        return run;
+    }
+
+    private String value() {
+        String v = TestValues.text();
+        values.add(v);
+        return v;
+    }
+
+    /** Creates {@code name} with {@code n} current versions added one after the other. */
+    private String secretWithVersions(String name, int n) {
+        String id = server.create(name.substring(0, name.indexOf('/')), name.substring(name.indexOf('/') + 1));
+        for (int i = 0; i < n; i++) {
+            ok(cli(value(), "secret", "put", name));
+        }
+        return id;
+    }
+
+    private static JsonObject aliases(String id) {
+        return server.get("v1/secrets/" + id).json().getJsonObject("aliases");
+    }
+
+    private static JsonObject json(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    private static List<JsonObject> audit(String query) {
+        List<JsonObject> out = new ArrayList<>();
+        for (JsonValue v : server.get("v1/audit?limit=1000&" + query).json().getJsonArray("items")) {
+            out.add(v.asJsonObject());
+        }
+        return out;
+    }
+
+    private Path tokenFile(String subject) throws IOException {
+        Path file = Files.createTempFile(dir, subject, ".token");
+        Files.writeString(file, server.token(subject));
+        return file;
+    }
+
+    // ---- rollback
+
+    @Test
+    void rollbackMakesThePreviousVersionCurrentAgain() {
+        String id = secretWithVersions("prod/rollback/db", 2);
+        CliRun run = ok(cli(null, "secret", "rollback", "prod/rollback/db", "--reason", "bad deploy"));
+        assertTrue(run.out().contains("rolled back prod/rollback/db: current 2 -> 1 (previous is now 2)"), run.out());
+        assertEquals(1, aliases(id).getInt("current"));
+        assertEquals(2, aliases(id).getInt("previous"));
+        List<JsonObject> moves = audit("environment=prod&path=rollback/db&type=ALIAS_MOVE");
+        assertEquals("bad deploy", moves.get(moves.size() - 1).getString("reason"), "the reason reached the audit");
+    }
+
+    @Test
+    void rollbackWithoutAPreviousVersionFailsAndChangesNothing() {
+        String id = secretWithVersions("prod/rollback/single", 1);
+        CliRun run = cli(null, "secret", "rollback", "prod/rollback/single");
+        assertEquals(ExitCodes.NOT_FOUND, run.exit(), run.toString());
+        assertTrue(run.err().startsWith("coffer: ALIAS_NOT_FOUND: prod/rollback/single has no previous version to roll back to"), run.err());
+        assertEquals(Json.createObjectBuilder().add("current", 1).build(), aliases(id));
+    }
+
+    // ---- promote by number, previous or alias name
+
+    @Test
+    void promoteTakesPreviousOrAnyAliasName() {
+        String id = secretWithVersions("prod/promote/alias", 1);
+        ok(cli(value(), "secret", "put", "prod/promote/alias", "--pending"));
+        ok(cli(null, "secret", "alias", "prod/promote/alias", "blue", "2", "--expected", "none"));
+        CliRun blue = ok(cli(null, "secret", "promote", "prod/promote/alias", "blue", "--expected", "1"));
+        assertTrue(blue.out().startsWith("current -> 2"), blue.out());
+        assertEquals(2, aliases(id).getInt("current"));
+        ok(cli(null, "secret", "promote", "prod/promote/alias", "previous", "--expected", "2"));
+        assertEquals(1, aliases(id).getInt("current"));
+        assertEquals(2, aliases(id).getInt("previous"));
+    }
+
+    @Test
+    void promoteOfAnUnsetAliasFailsAndChangesNothing() {
+        String id = secretWithVersions("prod/promote/unset", 1);
+        CliRun run = cli(null, "secret", "promote", "prod/promote/unset", "green", "--expected", "1");
+        assertEquals(ExitCodes.NOT_FOUND, run.exit(), run.toString());
+        assertTrue(run.err().contains("alias 'green' of prod/promote/unset is not set"), run.err());
+        assertEquals(1, aliases(id).getInt("current"));
+    }
+
+    @Test
+    void aStalePromoteIsAOneLineConflictWithTheRequestIdTheAuditRecorded() {
+        String id = secretWithVersions("prod/promote/stale", 2);
+        CliRun run = cli(null, "secret", "promote", "prod/promote/stale", "1", "--expected", "1");
+        assertEquals(ExitCodes.CONFLICT, run.exit(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("coffer: VERSION_CONFLICT: "), run.err());
+        Matcher m = REQUEST_ID.matcher(run.err());
+        assertTrue(m.find(), run.err());
+        String requestId = m.group(1);
+        assertTrue(audit("environment=prod&path=promote/stale").stream().anyMatch(e -> requestId.equals(e.getString("requestId"))
+                && e.getString("eventType").equals("ALIAS_MOVE") && !e.getString("decision").equals("ALLOW")),
+                "the printed request id is the audited one");
+        assertEquals(2, aliases(id).getInt("current"));
+    }
+
+    // ---- update
+
+    @Test
+    void updateChangesWhatIsGivenAndKeepsTheRest() {
+        ok(cli(null, "secret", "create", "prod/update/db", "--owner-team", "payments", "--label", "tier=1", "--description", "old"));
+        CliRun run = ok(cli(null, "secret", "update", "prod/update/db", "--description", "orders DB", "--rotation-period", "30d",
+                "--owner-team", "platform"));
+        assertTrue(run.out().contains("every 30d") && run.out().contains("platform"), run.out());
+        CliRun json = ok(cli(null, "secret", "describe", "prod/update/db", "-o", "json"));
+        JsonObject secret = json(json.out()).getJsonObject("secret");
+        assertEquals("orders DB", secret.getString("description"));
+        assertEquals("platform", secret.getString("ownerTeam"));
+        assertEquals("PT720H", secret.getString("rotationPeriod"));
+        assertEquals(Json.createObjectBuilder().add("tier", "1").build(), secret.getJsonObject("labels"), "labels kept");
+    }
+
+    @Test
+    void updateWithNothingToChangeSendsNothing() throws IOException {
+        try (RecordingServer recorder = new RecordingServer()) {
+            CliRun run = CliRun.run(Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t"), null,
+                    "secret", "update", "prod/update/none");
+            assertEquals(ExitCodes.USAGE, run.exit(), run.toString());
+            assertTrue(run.err().contains("nothing to update"), run.err());
+            CliRun bad = CliRun.run(Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t"), null,
+                    "secret", "update", "prod/update/none", "--rotation-period", "soon");
+            assertEquals(ExitCodes.INVALID, bad.exit(), bad.toString());
+            assertTrue(bad.err().contains("--rotation-period is not a duration"), bad.err());
+            assertEquals(List.of(), recorder.requests());
+        }
+    }
+
+    // ---- break-glass
+
+    @Test
+    void breakGlassGrantThenReadIsAuditedWithReasonAndTicket() throws IOException {
+        String v = value();
+        String id = server.create("prod", "bg/db");
+        server.put(id, v, "CURRENT");
+        server.allow(Policy.allow("oncall-break-glass", List.of("user:oncall"), List.of("secrets:read-break-glass"), List.of("prod/bg/*")));
+        Path oncall = tokenFile("oncall");
+
+        CliRun before = as(oncall, null, "secret", "get", "prod/bg/db");
+        assertEquals(ExitCodes.DENIED, before.exit(), before.toString());
+
+        CliRun noTicket = as(oncall, null, "break-glass", "grant", "prod/bg/*", "--reason", "INC-42");
+        assertEquals(ExitCodes.USAGE, noTicket.exit(), noTicket.toString());
+        assertTrue(noTicket.err().contains("needs --reason and --ticket"), noTicket.err());
+
+        CliRun grant = ok(as(oncall, null, "break-glass", "grant", "prod/bg/*", "--reason", "INC-42 payments down",
+                "--ticket", "https://tickets.example/INC-42", "--duration", "30m"));
+        assertTrue(grant.out().startsWith("granted bg_") && grant.out().contains("to user:oncall until"), grant.out());
+
+        CliRun read = as(oncall, null, "secret", "get", "prod/bg/db", "--ticket", "https://tickets.example/INC-42");
+        assertEquals(ExitCodes.OK, read.exit(), read.toString());
+        assertEquals(v, read.out());
+        List<JsonObject> reads = audit("environment=prod&path=bg/db&type=BREAK_GLASS_READ");
+        assertEquals(1, reads.size());
+        assertEquals("INC-42 payments down", reads.get(0).getString("reason"));
+        assertEquals("https://tickets.example/INC-42", reads.get(0).getString("ticket"));
+    }
+
+    @Test
+    void breakGlassDurationsAreWholeMinutesWithinTheBound() throws IOException {
+        try (RecordingServer recorder = new RecordingServer()) {
+            Map<String, String> env = Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t");
+            CliRun seconds = CliRun.run(env, null, "break-glass", "grant", "prod/x", "--reason", "r", "--ticket", "t", "--duration", "90s");
+            assertEquals(ExitCodes.USAGE, seconds.exit(), seconds.toString());
+            CliRun tooLong = CliRun.run(env, null, "break-glass", "grant", "prod/x", "--reason", "r", "--ticket", "t", "--duration", "5h");
+            assertEquals(ExitCodes.INVALID, tooLong.exit(), tooLong.toString());
+            assertTrue(tooLong.err().contains("1 to 240 minutes"), tooLong.err());
+            assertEquals(List.of(), recorder.requests());
+        }
+    }
+
+    // ---- human output and JSON
+
+    @Test
+    void describeIsReadableTextAndJsonIsTheRestBody() {
+        ok(cli(null, "secret", "create", "prod/describe/db", "--owner-team", "payments", "--rotation-period", "90d", "--label", "tier=1"));
+        ok(cli(value(), "secret", "put", "prod/describe/db"));
+        CliRun text = ok(cli(null, "secret", "describe", "prod/describe/db"));
+        assertTrue(text.out().contains("Owner team:    payments"), text.out());
+        assertTrue(text.out().contains("manual-overlap, every 90d"), text.out());
+        assertTrue(text.out().contains("Labels:        tier=1"), text.out());
+        assertTrue(text.out().contains("Aliases:       current -> 1"), text.out());
+        assertTrue(text.out().contains("VERSION  STATUS   STATE"), text.out());
+        assertFalse(text.out().contains("{") || text.out().contains("PT2160H") || text.out().contains("keyId"), text.out());
+
+        CliRun json = ok(cli(null, "secret", "describe", "prod/describe/db", "-o", "json"));
+        String id = json(json.out()).getJsonObject("secret").getString("id");
+        assertEquals(server.get("v1/secrets/" + id).json(), json(json.out()), "the same body as GET /v1/secrets/{id}");
+    }
+
+    @Test
+    void getAsJsonIsTheRestReadBody() {
+        String id = secretWithVersions("prod/json/get", 1);
+        CliRun json = cli(null, "secret", "get", "prod/json/get", "-o", "json");
+        assertEquals(ExitCodes.OK, json.exit(), json.toString());
+        assertEquals(server.get("v1/secrets/prod/json/get").json(), json(json.out()));
+        assertFalse(id.isEmpty());
+    }
+
+    @Test
+    void listIsATableWithHeaders() {
+        server.create("list", "a/one");
+        server.create("list", "a/two-longer-name");
+        CliRun run = ok(cli(null, "secret", "list", "--environment", "list"));
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("PATH") && lines.get(0).contains("OWNER"), run.out());
+        int owner = lines.get(0).indexOf("OWNER");
+        assertEquals(3, lines.size(), run.out());
+        for (String row : lines.subList(1, 3)) {
+            assertEquals("payments", row.substring(owner, owner + "payments".length()), "aligned: " + run.out());
+        }
+    }
+
+    @Test
+    void versionsIsATable() {
+        secretWithVersions("prod/versions/db", 2);
+        CliRun run = ok(cli(null, "secret", "versions", "prod/versions/db"));
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("VERSION  STATUS"), run.out());
+        assertTrue(lines.get(1).startsWith("1        PREVIOUS"), run.out());
+        assertTrue(lines.get(2).startsWith("2        CURRENT"), run.out());
+    }
+
+    // ---- audit
+
+    @Test
+    void auditQuerySaysWhenMoreEventsMatchAndAllFetchesEveryOne() {
+        secretWithVersions("prod/audit/paged", 5);
+        int total = audit("environment=prod&path=audit/paged").size();
+        assertTrue(total >= 5, "events: " + total);
+
+        CliRun two = ok(cli(null, "audit", "query", "prod/audit/paged", "--limit", "2"));
+        List<String> lines = two.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("SEQ") && lines.get(0).contains("EVENT"), two.out());
+        assertEquals(3 + 1, lines.size(), two.out()); // header, two events, the note
+        assertTrue(two.out().contains("2 events shown; more match: pass --all"), two.out());
+
+        CliRun all = ok(cli(null, "audit", "query", "prod/audit/paged", "--all"));
+        assertEquals(total + 1, all.out().lines().count(), all.out());
+        assertFalse(all.out().contains("more match"), all.out());
+
+        JsonObject page = json(ok(cli(null, "audit", "query", "prod/audit/paged", "--limit", "2", "-o", "json")).out());
+        assertEquals(2, page.getJsonArray("items").size());
+        assertTrue(page.containsKey("nextPageToken"), page.toString());
+        JsonObject everything = json(ok(cli(null, "audit", "query", "prod/audit/paged", "--all", "-o", "json")).out());
+        assertEquals(total, everything.getJsonArray("items").size());
+        assertFalse(everything.containsKey("nextPageToken"));
+    }
+
+    @Test
+    void auditTimesTakeRelativeDurationsAndInstants() {
+        secretWithVersions("prod/audit/times", 1);
+        CliRun recent = ok(cli(null, "audit", "query", "prod/audit/times", "--since", "1h"));
+        assertTrue(recent.out().contains("VERSION_ADD"), recent.out());
+        CliRun future = ok(cli(null, "audit", "query", "prod/audit/times", "--since", "2099-01-01T00:00:00Z"));
+        assertEquals("no matching events", future.out().strip());
+        CliRun none = ok(cli(null, "audit", "query", "prod/audit/times", "--until", "7d"));
+        assertEquals("no matching events", none.out().strip());
+        CliRun bad = cli(null, "audit", "query", "--since", "last week");
+        assertEquals(ExitCodes.USAGE, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("--since takes an ISO-8601 instant"), bad.err());
+    }
+
+    @Test
+    void auditSummaryIsReadableTextWithoutHashes() {
+        secretWithVersions("prod/audit/summary", 1);
+        ok(cli(null, "secret", "get", "prod/audit/summary"));
+        CliRun text = ok(cli(null, "audit", "summary", "--since", "1h"));
+        assertTrue(text.out().startsWith("Audit summary from "), text.out());
+        assertTrue(text.out().contains("Reads by principal:") && text.out().contains("Reads by secret:")
+                && text.out().contains("prod/audit/summary") && text.out().contains("Break-glass reads:"), text.out());
+        assertFalse(text.out().contains("{") || text.out().contains("hash"), text.out());
+        JsonObject json = json(ok(cli(null, "audit", "summary", "--since", "1h", "-o", "json")).out());
+        assertTrue(json.containsKey("readsByPrincipal") && json.containsKey("pastRotationPeriod"), json.toString());
+    }
+
+    @Test
+    void anUnreachableServerIsOneLineWithAHint() {
+        CliRun run = CliRun.run(Map.of(ClientOptions.ENV_URL, "http://127.0.0.1:1/", ClientOptions.ENV_TOKEN, "t"), null,
+                "secret", "list");
+        assertEquals(ExitCodes.UNAVAILABLE, run.exit(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("coffer: STORE_UNAVAILABLE: ") && run.err().contains("is the server running?"), run.err());
+    }
+}
