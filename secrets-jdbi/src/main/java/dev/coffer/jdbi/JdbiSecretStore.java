@@ -119,6 +119,25 @@ public final class JdbiSecretStore implements SecretStore {
     }
 
     @Override
+    public Secret updateSecret(String tenant, String secretId, java.util.function.UnaryOperator<Secret> change,
+            BeforeCommit<Secret> hook) {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(hook, "hook");
+        return db.write(h -> {
+            // The row lock (SELECT ... FOR UPDATE) holds off every other change until this transaction ends.
+            Secret before = lock(h, tenant, secretId).secret();
+            Secret changed = Objects.requireNonNull(change.apply(before), "changed secret");
+            if (!changed.id().equals(secretId) || !changed.path().equals(before.path())) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the id and path of secret '" + secretId
+                        + "' cannot change in an update");
+            }
+            Secret updated = changed.withLastRotatedAt(before.lastRotatedAt());
+            SecretRows.update(h, updated);
+            return updated;
+        }, hook);
+    }
+
+    @Override
     public Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(page, "page");

@@ -17,7 +17,9 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
@@ -41,7 +43,8 @@ import java.util.OptionalInt;
  * {@code secrets:admin}; read — {@code secrets:read} or an active break-glass grant plus
  * {@code secrets:read-break-glass}; audit — {@code secrets:audit}. Describing and listing metadata
  * needs any of read, write, rotate or admin on the secret. Tenant-wide actions (policies, audit)
- * are checked against resource {@code *}. Metrics — {@code secrets:metrics} on {@code *}, in the
+ * are checked against resource {@code *}. Force delete — {@code secrets:admin}, and never in a
+ * protected environment. Metrics — {@code secrets:metrics} on {@code *}, in the
  * {@linkplain #OPERATOR_TENANT operator tenant} only.
  *
  * <pre>{@code
@@ -51,7 +54,11 @@ import java.util.OptionalInt;
  * }
  * manager.promote(ctx, secret.id(), 2, OptionalInt.of(1));              // CAS: current must be 1
  * try (SecretContent c = manager.read(ctx, path, VersionSelector.current())) { ... }
+ * manager.disable(ctx, SecretRef.path(path), 1);                        // by name: no describe first
  * }</pre>
+ *
+ * <p>Every operation on one secret takes a {@link SecretRef}, by id or by path, and has a by-id
+ * shorthand. By path the kernel resolves the secret itself and audits only the operation.
  */
 public interface SecretManager {
     /** The lifecycle-default recovery window for scheduled deletion, in days. */
@@ -81,21 +88,50 @@ public interface SecretManager {
     /** A secret's metadata, versions and aliases, by path. */
     SecretDetails describe(AccessContext ctx, SecretPath path);
 
-    /** Secrets of the caller's tenant the caller may see, ordered by environment and path. */
-    Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page);
+    /**
+     * A secret's metadata, versions and aliases, by id or by path (see {@link SecretRef} for how
+     * the two differ when the secret is absent).
+     */
+    default SecretDetails describe(AccessContext ctx, SecretRef secret) {
+        return secret instanceof SecretRef.ByPath byPath ? describe(ctx, byPath.path()) : describe(ctx, ((SecretRef.ById) secret).secretId());
+    }
 
-    /** Updates metadata; absent fields are kept. */
-    Secret update(AccessContext ctx, String secretId, SecretUpdate update);
+    /**
+     * Secrets of the caller's tenant the caller may see, ordered by environment and path, each with
+     * the version {@code current} points at. A filter's labels must all match.
+     */
+    Page<SecretListItem> list(AccessContext ctx, SecretFilter filter, PageRequest page);
+
+    /**
+     * Updates metadata; absent fields are kept, and a label merge keeps the labels it does not
+     * name (see {@link SecretUpdate}). The update is applied to the stored metadata atomically.
+     */
+    Secret update(AccessContext ctx, SecretRef secret, SecretUpdate update);
+
+    /** {@link #update(AccessContext, SecretRef, SecretUpdate)} by id. */
+    default Secret update(AccessContext ctx, String secretId, SecretUpdate update) {
+        return update(ctx, SecretRef.id(secretId), update);
+    }
 
     /**
      * Adds a version. Numbers are allocated from 1, without gaps, never reused. As
      * {@link dev.coffer.spi.model.VersionStatus#CURRENT} the version becomes current at once and
      * the old current becomes previous.
      */
-    SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version);
+    SecretVersion addVersion(AccessContext ctx, SecretRef secret, NewVersion version);
 
-    /** Every version with its derived status, oldest first. */
-    List<SecretVersion> versions(AccessContext ctx, String secretId);
+    /** {@link #addVersion(AccessContext, SecretRef, NewVersion)} by id. */
+    default SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version) {
+        return addVersion(ctx, SecretRef.id(secretId), version);
+    }
+
+    /** Every version with its derived status, oldest first. Audited as {@code SECRET_DESCRIBE}. */
+    List<SecretVersion> versions(AccessContext ctx, SecretRef secret);
+
+    /** {@link #versions(AccessContext, SecretRef)} by id. */
+    default List<SecretVersion> versions(AccessContext ctx, String secretId) {
+        return versions(ctx, SecretRef.id(secretId));
+    }
 
     /**
      * Reads a value.
@@ -114,11 +150,21 @@ public interface SecretManager {
      * @param expectedPreviousVersion where the alias must point now; empty means it must be unset
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
      */
-    Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion);
+    Aliases moveAlias(AccessContext ctx, SecretRef secret, String alias, int version, OptionalInt expectedPreviousVersion);
+
+    /** {@link #moveAlias(AccessContext, SecretRef, String, int, OptionalInt)} by id. */
+    default Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
+        return moveAlias(ctx, SecretRef.id(secretId), alias, version, expectedPreviousVersion);
+    }
 
     /** Moves {@code current} to {@code version}; shorthand for {@link #moveAlias} on {@code current}. */
+    default Aliases promote(AccessContext ctx, SecretRef secret, int version, OptionalInt expectedCurrentVersion) {
+        return moveAlias(ctx, secret, Aliases.CURRENT, version, expectedCurrentVersion);
+    }
+
+    /** {@link #promote(AccessContext, SecretRef, int, OptionalInt)} by id. */
     default Aliases promote(AccessContext ctx, String secretId, int version, OptionalInt expectedCurrentVersion) {
-        return moveAlias(ctx, secretId, Aliases.CURRENT, version, expectedCurrentVersion);
+        return promote(ctx, SecretRef.id(secretId), version, expectedCurrentVersion);
     }
 
     /**
@@ -126,38 +172,93 @@ public interface SecretManager {
      *
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_IS_CURRENT} for the current version
      */
-    SecretVersion disable(AccessContext ctx, String secretId, int version);
+    SecretVersion disable(AccessContext ctx, SecretRef secret, int version);
+
+    /** {@link #disable(AccessContext, SecretRef, int)} by id. */
+    default SecretVersion disable(AccessContext ctx, String secretId, int version) {
+        return disable(ctx, SecretRef.id(secretId), version);
+    }
 
     /** Enables a disabled version. */
-    SecretVersion enable(AccessContext ctx, String secretId, int version);
+    SecretVersion enable(AccessContext ctx, SecretRef secret, int version);
+
+    /** {@link #enable(AccessContext, SecretRef, int)} by id. */
+    default SecretVersion enable(AccessContext ctx, String secretId, int version) {
+        return enable(ctx, SecretRef.id(secretId), version);
+    }
 
     /**
      * Destroys a version: value and key material are removed for good; the number stays taken.
      *
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_IS_CURRENT} for the current version
      */
-    SecretVersion destroy(AccessContext ctx, String secretId, int version);
+    SecretVersion destroy(AccessContext ctx, SecretRef secret, int version);
+
+    /** {@link #destroy(AccessContext, SecretRef, int)} by id. */
+    default SecretVersion destroy(AccessContext ctx, String secretId, int version) {
+        return destroy(ctx, SecretRef.id(secretId), version);
+    }
 
     /**
      * Schedules deletion after a recovery window of {@value #MIN_RECOVERY_WINDOW_DAYS} to
      * {@value #MAX_RECOVERY_WINDOW_DAYS} days. Reads fail from now on; {@link #restore} undoes it.
      */
-    Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays);
+    Secret scheduleDeletion(AccessContext ctx, SecretRef secret, int recoveryWindowDays);
+
+    /** {@link #scheduleDeletion(AccessContext, SecretRef, int)} by id. */
+    default Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays) {
+        return scheduleDeletion(ctx, SecretRef.id(secretId), recoveryWindowDays);
+    }
 
     /** Schedules deletion with the default window of {@value #DEFAULT_RECOVERY_WINDOW_DAYS} days. */
+    default Secret scheduleDeletion(AccessContext ctx, SecretRef secret) {
+        return scheduleDeletion(ctx, secret, DEFAULT_RECOVERY_WINDOW_DAYS);
+    }
+
+    /** Schedules deletion by id with the default window of {@value #DEFAULT_RECOVERY_WINDOW_DAYS} days. */
     default Secret scheduleDeletion(AccessContext ctx, String secretId) {
-        return scheduleDeletion(ctx, secretId, DEFAULT_RECOVERY_WINDOW_DAYS);
+        return scheduleDeletion(ctx, SecretRef.id(secretId), DEFAULT_RECOVERY_WINDOW_DAYS);
     }
 
     /** Cancels a scheduled deletion. */
-    Secret restore(AccessContext ctx, String secretId);
+    Secret restore(AccessContext ctx, SecretRef secret);
+
+    /** {@link #restore(AccessContext, SecretRef)} by id. */
+    default Secret restore(AccessContext ctx, String secretId) {
+        return restore(ctx, SecretRef.id(secretId));
+    }
 
     /**
      * Removes a secret whose recovery window has passed, with every version and key.
      *
      * @throws dev.coffer.spi.error.ConflictException {@code SECRET_NOT_PENDING_DELETION} or {@code RECOVERY_WINDOW_OPEN}
      */
-    void purge(AccessContext ctx, String secretId);
+    void purge(AccessContext ctx, SecretRef secret);
+
+    /** {@link #purge(AccessContext, SecretRef)} by id. */
+    default void purge(AccessContext ctx, String secretId) {
+        purge(ctx, SecretRef.id(secretId));
+    }
+
+    /**
+     * Deletes a secret at once, without a recovery window (AWS's {@code ForceDeleteWithoutRecovery}),
+     * with every version and key: meant for test data. Needs {@code secrets:admin}; works whether or
+     * not deletion is scheduled; audited as {@code SECRET_FORCE_DELETE}. Refused in an environment
+     * the operator marked protected, even to an administrator.
+     *
+     * <pre>{@code
+     * manager.forceDelete(ctx, SecretRef.path(SecretPath.parse(tenant, "dev/scratch/token")));
+     * }</pre>
+     *
+     * @throws dev.coffer.spi.error.AccessDeniedException {@code ENVIRONMENT_PROTECTED} in a protected
+     *         environment (audited as a denial; nothing changes)
+     */
+    void forceDelete(AccessContext ctx, SecretRef secret);
+
+    /** {@link #forceDelete(AccessContext, SecretRef)} by id. */
+    default void forceDelete(AccessContext ctx, String secretId) {
+        forceDelete(ctx, SecretRef.id(secretId));
+    }
 
     /**
      * Grants the caller emergency read access to {@code request.resources()} for a bounded time.

@@ -26,7 +26,7 @@ public final class CofferApi {
 
     /** The resources. */
     public static List<Object> resources(SecretManager manager, List<HealthCheck> checks, Supplier<String> metrics) {
-        return List.of(new SecretsResource(manager), new MetadataResource(manager), new BreakGlassResource(manager), new AuditResource(manager),
+        return List.of(new SecretsResource(manager), new MetadataResource(manager), new NamedSecretsResource(manager), new BreakGlassResource(manager), new AuditResource(manager),
                 new PoliciesResource(manager), new HealthResource(checks), new MetricsResource(manager, metrics), new OpenApiResource());
     }
 

@@ -37,6 +37,29 @@ final class NamedPaths {
         return SecretPath.parse(tenant, decoded);
     }
 
+    /**
+     * The path after {@code route} and then {@code skip} more segments (e.g. the alias of
+     * {@code v1/aliases/<alias>/<environment>/<path>}), in {@code tenant}.
+     */
+    static SecretPath after(UriInfo uri, String tenant, String route, int skip) {
+        String raw = uri.getRequestUri().getRawPath();
+        String prefix = uri.getBaseUri().getRawPath() + route + "/";
+        if (raw == null || !raw.startsWith(prefix)) {
+            throw invalid("the request path does not name a secret under /" + route + "/");
+        }
+        String rest = raw.substring(prefix.length());
+        StringBuilder skipped = new StringBuilder(route);
+        for (int i = 0; i < skip; i++) {
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                throw invalid("the request path does not name a secret under /" + route + "/");
+            }
+            skipped.append('/').append(rest, 0, slash);
+            rest = rest.substring(slash + 1);
+        }
+        return of(uri, tenant, skipped.toString());
+    }
+
     private static InvalidRequestException invalid(String message) {
         return new InvalidRequestException(ErrorCode.INVALID_PATH, message);
     }

@@ -41,6 +41,27 @@ final class QueryParams {
         }
     }
 
+    /**
+     * Repeated {@code key=value} parameters as a label map (split at the first {@code =}; label keys
+     * have none). Keys and values are then checked by the label rules.
+     */
+    static java.util.Map<String, String> labels(String name, java.util.List<String> values) {
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        for (String pair : values == null ? java.util.List.<String>of() : values) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                        "query parameter '" + name + "' must be key=value, e.g. " + name + "=tier=0");
+            }
+            String key = pair.substring(0, eq);
+            if (labels.put(key, pair.substring(eq + 1)) != null) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                        "query parameter '" + name + "' names one label key twice; every label given must match, so give each key once");
+            }
+        }
+        return labels;
+    }
+
     static <T> T requireBody(T body) {
         if (body == null) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "a JSON request body is required");

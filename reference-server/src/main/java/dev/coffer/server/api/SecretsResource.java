@@ -9,6 +9,7 @@ import dev.coffer.server.api.dto.MoveAliasRequest;
 import dev.coffer.server.api.dto.PageBody;
 import dev.coffer.server.api.dto.SecretBody;
 import dev.coffer.server.api.dto.SecretDetailsBody;
+import dev.coffer.server.api.dto.SecretListItemBody;
 import dev.coffer.server.api.dto.SecretValueBody;
 import dev.coffer.server.api.dto.UpdateSecretRequest;
 import dev.coffer.server.api.dto.VersionBody;
@@ -22,7 +23,9 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
@@ -40,6 +43,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -74,14 +78,19 @@ public class SecretsResource {
         return Response.created(uri.getAbsolutePathBuilder().path(secret.id()).build()).entity(SecretBody.from(secret)).build();
     }
 
-    /** Lists metadata the caller may see. */
+    /**
+     * Lists metadata the caller may see, each item with its pending deletion and current version.
+     * {@code label=key=value} (repeatable) keeps secrets carrying every such label.
+     */
     @GET
-    public PageBody<SecretBody> list(@Context SecurityContext security, @QueryParam("environment") String environment,
-            @QueryParam("prefix") String prefix, @QueryParam("pageToken") String pageToken, @QueryParam("limit") String limit) {
+    public PageBody<SecretListItemBody> list(@Context SecurityContext security, @QueryParam("environment") String environment,
+            @QueryParam("prefix") String prefix, @QueryParam("label") List<String> labels,
+            @QueryParam("pageToken") String pageToken, @QueryParam("limit") String limit) {
         AccessContext ctx = Callers.context(security);
-        Page<Secret> page = manager.list(ctx, new SecretFilter(blankToNull(environment), blankToNull(prefix)),
+        Page<SecretListItem> page = manager.list(ctx,
+                new SecretFilter(blankToNull(environment), blankToNull(prefix), QueryParams.labels("label", labels)),
                 QueryParams.page(pageToken, limit));
-        return new PageBody<>(page.items().stream().map(SecretBody::from).toList(), page.nextPageToken());
+        return new PageBody<>(page.items().stream().map(SecretListItemBody::from).toList(), page.nextPageToken());
     }
 
     /** Metadata, versions and aliases; no values. */
@@ -99,15 +108,16 @@ public class SecretsResource {
         return SecretBody.from(manager.update(Callers.context(security), id, requireBody(body).toUpdate()));
     }
 
-    /** Schedules deletion after a recovery window (default 30 days): 202. */
+    /**
+     * Schedules deletion after a recovery window (default 30 days): 202. With {@code force=true}
+     * deletes at once, without recovery (test data; {@code secrets:admin}; refused with 403
+     * {@code ENVIRONMENT_PROTECTED} in a protected environment): 204.
+     */
     @DELETE
     @Path(ANY_ID)
     public Response scheduleDeletion(@Context SecurityContext security, @PathParam("id") String id,
-            @QueryParam("recoveryWindowDays") String recoveryWindowDays) {
-        Integer days = QueryParams.integer("recoveryWindowDays", recoveryWindowDays);
-        AccessContext ctx = Callers.context(security);
-        Secret secret = days == null ? manager.scheduleDeletion(ctx, id) : manager.scheduleDeletion(ctx, id, days);
-        return Response.accepted(SecretBody.from(secret)).build();
+            @QueryParam("recoveryWindowDays") String recoveryWindowDays, @QueryParam("force") String force) {
+        return Deletions.delete(manager, Callers.context(security), SecretRef.id(id), recoveryWindowDays, force);
     }
 
     /** Cancels a scheduled deletion. */

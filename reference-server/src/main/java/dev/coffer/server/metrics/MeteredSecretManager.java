@@ -19,7 +19,9 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
@@ -88,58 +90,63 @@ public final class MeteredSecretManager implements SecretManager {
     }
 
     @Override
-    public Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
+    public Page<SecretListItem> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
         return delegate.list(ctx, filter, page);
     }
 
     @Override
-    public Secret update(AccessContext ctx, String secretId, SecretUpdate update) {
-        return delegate.update(ctx, secretId, update);
+    public Secret update(AccessContext ctx, SecretRef secret, SecretUpdate update) {
+        return delegate.update(ctx, secret, update);
     }
 
     @Override
-    public SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version) {
-        return delegate.addVersion(ctx, secretId, version);
+    public SecretVersion addVersion(AccessContext ctx, SecretRef secret, NewVersion version) {
+        return delegate.addVersion(ctx, secret, version);
     }
 
     @Override
-    public List<SecretVersion> versions(AccessContext ctx, String secretId) {
-        return delegate.versions(ctx, secretId);
+    public List<SecretVersion> versions(AccessContext ctx, SecretRef secret) {
+        return delegate.versions(ctx, secret);
     }
 
     @Override
-    public Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
-        return delegate.moveAlias(ctx, secretId, alias, version, expectedPreviousVersion);
+    public Aliases moveAlias(AccessContext ctx, SecretRef secret, String alias, int version, OptionalInt expectedPreviousVersion) {
+        return delegate.moveAlias(ctx, secret, alias, version, expectedPreviousVersion);
     }
 
     @Override
-    public SecretVersion disable(AccessContext ctx, String secretId, int version) {
-        return delegate.disable(ctx, secretId, version);
+    public SecretVersion disable(AccessContext ctx, SecretRef secret, int version) {
+        return delegate.disable(ctx, secret, version);
     }
 
     @Override
-    public SecretVersion enable(AccessContext ctx, String secretId, int version) {
-        return delegate.enable(ctx, secretId, version);
+    public SecretVersion enable(AccessContext ctx, SecretRef secret, int version) {
+        return delegate.enable(ctx, secret, version);
     }
 
     @Override
-    public SecretVersion destroy(AccessContext ctx, String secretId, int version) {
-        return delegate.destroy(ctx, secretId, version);
+    public SecretVersion destroy(AccessContext ctx, SecretRef secret, int version) {
+        return delegate.destroy(ctx, secret, version);
     }
 
     @Override
-    public Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays) {
-        return delegate.scheduleDeletion(ctx, secretId, recoveryWindowDays);
+    public Secret scheduleDeletion(AccessContext ctx, SecretRef secret, int recoveryWindowDays) {
+        return delegate.scheduleDeletion(ctx, secret, recoveryWindowDays);
     }
 
     @Override
-    public Secret restore(AccessContext ctx, String secretId) {
-        return delegate.restore(ctx, secretId);
+    public Secret restore(AccessContext ctx, SecretRef secret) {
+        return delegate.restore(ctx, secret);
     }
 
     @Override
-    public void purge(AccessContext ctx, String secretId) {
-        delegate.purge(ctx, secretId);
+    public void purge(AccessContext ctx, SecretRef secret) {
+        delegate.purge(ctx, secret);
+    }
+
+    @Override
+    public void forceDelete(AccessContext ctx, SecretRef secret) {
+        delegate.forceDelete(ctx, secret);
     }
 
     @Override

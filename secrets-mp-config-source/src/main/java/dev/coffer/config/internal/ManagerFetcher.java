@@ -6,7 +6,7 @@ import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
-import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretFilter;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class ManagerFetcher implements Fetcher {
         List<String> paths = new ArrayList<>();
         PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
         while (true) {
-            Page<Secret> p = manager.list(call(), SecretFilter.environment(environment), page);
+            Page<SecretListItem> p = manager.list(call(), SecretFilter.environment(environment), page);
             p.items().forEach(s -> paths.add(s.path().path()));
             if (p.nextPageToken() == null) {
                 return paths;

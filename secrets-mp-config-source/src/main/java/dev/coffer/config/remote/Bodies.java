@@ -176,6 +176,12 @@ final class Bodies {
         return v instanceof JsonString s ? s.getString() : null;
     }
 
+    /** A number field, empty when absent or null. */
+    static java.util.OptionalInt optionalInt(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        return v instanceof jakarta.json.JsonNumber n ? java.util.OptionalInt.of(n.intValueExact()) : java.util.OptionalInt.empty();
+    }
+
     static Instant instant(JsonObject o, String field) {
         String t = text(o, field);
         return t == null ? null : Instant.parse(t);

@@ -48,7 +48,7 @@ final class RemoteErrors {
     static SecretsException exception(ErrorCode code, String message) {
         return switch (code) {
             case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, VALUE_TOO_LARGE -> new InvalidRequestException(code, message);
-            case UNAUTHENTICATED, ACCESS_DENIED -> new AccessDeniedException(code, message);
+            case UNAUTHENTICATED, ACCESS_DENIED, ENVIRONMENT_PROTECTED -> new AccessDeniedException(code, message);
             case SECRET_NOT_FOUND, SECRET_PENDING_DELETION, VERSION_NOT_FOUND, ALIAS_NOT_FOUND, POLICY_NOT_FOUND,
                     TENANT_KEY_NOT_FOUND -> new NotFoundException(code, message);
             case SECRET_EXISTS, VERSION_CONFLICT, VERSION_IS_CURRENT, STATE_CONFLICT, SECRET_NOT_PENDING_DELETION,

@@ -24,7 +24,9 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.SecretVersion;
@@ -174,25 +176,26 @@ public final class RemoteSecretManager implements SecretManager {
     }
 
     @Override
-    public Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
+    public Page<SecretListItem> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(page, "page");
         Query q = new Query()
                 .add("environment", filter.environment())
-                .add("prefix", filter.pathPrefix())
-                .add("pageToken", page.pageToken())
-                .add("limit", Integer.toString(page.limit()));
+                .add("prefix", filter.pathPrefix());
+        filter.labels().forEach((key, value) -> q.add("label", key + "=" + value));
+        q.add("pageToken", page.pageToken()).add("limit", Integer.toString(page.limit()));
         return call(ctx, "GET", "v1/secrets" + q, null, body -> {
-            List<Secret> items = new ArrayList<>();
+            List<SecretListItem> items = new ArrayList<>();
             for (JsonValue v : Bodies.array(body, "items")) {
-                items.add(Bodies.secret(ctx.tenant(), v.asJsonObject()));
+                JsonObject item = v.asJsonObject();
+                items.add(new SecretListItem(Bodies.secret(ctx.tenant(), item), Bodies.optionalInt(item, "currentVersion")));
             }
             return new Page<>(items, Bodies.text(body, "nextPageToken"));
         });
     }
 
     @Override
-    public Secret update(AccessContext ctx, String secretId, SecretUpdate update) {
+    public Secret update(AccessContext ctx, SecretRef secret, SecretUpdate update) {
         Objects.requireNonNull(update, "update");
         JsonObjectBuilder body = Bodies.JSON.createObjectBuilder();
         update.ownerTeam().ifPresent(v -> body.add("ownerTeam", v));
@@ -200,15 +203,21 @@ public final class RemoteSecretManager implements SecretManager {
         update.rotationStrategy().ifPresent(v -> body.add("rotationStrategy", v));
         update.rotationPeriod().ifPresent(v -> body.add("rotationPeriod", v.toString()));
         update.labels().ifPresent(v -> body.add("labels", Bodies.object(v)));
-        return call(ctx, "PATCH", idRoute(secretId), json(body.build()), o -> Bodies.secret(ctx.tenant(), o));
+        if (!update.putLabels().isEmpty()) {
+            body.add("putLabels", Bodies.object(update.putLabels()));
+        }
+        if (!update.removeLabels().isEmpty()) {
+            body.add("removeLabels", Bodies.array(List.copyOf(update.removeLabels())));
+        }
+        return call(ctx, "PATCH", route(ctx, secret, "", "metadata"), json(body.build()), o -> Bodies.secret(ctx.tenant(), o));
     }
 
     // ------------------------------------------------------------------ versions and values
 
     @Override
-    public SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version) {
+    public SecretVersion addVersion(AccessContext ctx, SecretRef secret, NewVersion version) {
         Objects.requireNonNull(version, "version");
-        String route = idRoute(secretId) + "/versions";
+        String route = route(ctx, secret, "/versions", "versions");
         byte[] plain = version.value().bytes();
         byte[] encoded = Base64.getEncoder().encode(plain);
         Arrays.fill(plain, (byte) 0);
@@ -229,8 +238,8 @@ public final class RemoteSecretManager implements SecretManager {
     }
 
     @Override
-    public List<SecretVersion> versions(AccessContext ctx, String secretId) {
-        return call(ctx, "GET", idRoute(secretId) + "/versions", null, o -> Bodies.versions(Bodies.array(o, "items")));
+    public List<SecretVersion> versions(AccessContext ctx, SecretRef secret) {
+        return call(ctx, "GET", route(ctx, secret, "/versions", "versions"), null, o -> Bodies.versions(Bodies.array(o, "items")));
     }
 
     @Override
@@ -272,32 +281,34 @@ public final class RemoteSecretManager implements SecretManager {
     }
 
     @Override
-    public Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
+    public Aliases moveAlias(AccessContext ctx, SecretRef secret, String alias, int version, OptionalInt expectedPreviousVersion) {
         Objects.requireNonNull(alias, "alias");
         Objects.requireNonNull(expectedPreviousVersion, "expectedPreviousVersion");
         JsonObjectBuilder body = Bodies.JSON.createObjectBuilder().add("version", version);
         expectedPreviousVersion.ifPresent(v -> body.add("expectedPreviousVersion", v));
-        return call(ctx, "POST", idRoute(secretId) + "/aliases/" + segment(alias), json(body.build()),
+        return call(ctx, "POST", route(ctx, secret, "/aliases/" + segment(alias), "aliases/" + segment(alias)), json(body.build()),
                 o -> Bodies.aliases(o.getJsonObject("aliases")));
     }
 
     @Override
-    public SecretVersion disable(AccessContext ctx, String secretId, int version) {
-        return versionAction(ctx, secretId, version, "disable");
+    public SecretVersion disable(AccessContext ctx, SecretRef secret, int version) {
+        return versionAction(ctx, secret, version, "disable");
     }
 
     @Override
-    public SecretVersion enable(AccessContext ctx, String secretId, int version) {
-        return versionAction(ctx, secretId, version, "enable");
+    public SecretVersion enable(AccessContext ctx, SecretRef secret, int version) {
+        return versionAction(ctx, secret, version, "enable");
     }
 
     @Override
-    public SecretVersion destroy(AccessContext ctx, String secretId, int version) {
-        return versionAction(ctx, secretId, version, "destroy");
+    public SecretVersion destroy(AccessContext ctx, SecretRef secret, int version) {
+        return versionAction(ctx, secret, version, "destroy");
     }
 
-    private SecretVersion versionAction(AccessContext ctx, String secretId, int version, String action) {
-        String route = idRoute(secretId) + "/versions/" + version + "/" + action;
+    private SecretVersion versionAction(AccessContext ctx, SecretRef secret, int version, String action) {
+        String route = secret instanceof SecretRef.ByPath
+                ? route(ctx, secret, "", action) + new Query().add("version", Integer.toString(version))
+                : route(ctx, secret, "/versions/" + version + "/" + action, action);
         if (version < 1) {
             throw new NotFoundException(ErrorCode.VERSION_NOT_FOUND, "version " + version + " does not exist; versions start at 1");
         }
@@ -307,19 +318,24 @@ public final class RemoteSecretManager implements SecretManager {
     // ------------------------------------------------------------------ deletion
 
     @Override
-    public Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays) {
-        String route = idRoute(secretId) + new Query().add("recoveryWindowDays", Integer.toString(recoveryWindowDays));
+    public Secret scheduleDeletion(AccessContext ctx, SecretRef secret, int recoveryWindowDays) {
+        String route = route(ctx, secret, "", "metadata") + new Query().add("recoveryWindowDays", Integer.toString(recoveryWindowDays));
         return call(ctx, "DELETE", route, null, o -> Bodies.secret(ctx.tenant(), o));
     }
 
     @Override
-    public Secret restore(AccessContext ctx, String secretId) {
-        return call(ctx, "POST", idRoute(secretId) + "/restore", new byte[0], o -> Bodies.secret(ctx.tenant(), o));
+    public Secret restore(AccessContext ctx, SecretRef secret) {
+        return call(ctx, "POST", route(ctx, secret, "/restore", "restore"), new byte[0], o -> Bodies.secret(ctx.tenant(), o));
     }
 
     @Override
-    public void purge(AccessContext ctx, String secretId) {
-        call(ctx, "POST", idRoute(secretId) + "/purge", new byte[0], o -> null);
+    public void purge(AccessContext ctx, SecretRef secret) {
+        call(ctx, "POST", route(ctx, secret, "/purge", "purge"), new byte[0], o -> null);
+    }
+
+    @Override
+    public void forceDelete(AccessContext ctx, SecretRef secret) {
+        call(ctx, "DELETE", route(ctx, secret, "", "metadata") + new Query().add("force", "true"), null, o -> null);
     }
 
     // ------------------------------------------------------------------ break-glass, audit, policies
@@ -531,6 +547,21 @@ public final class RemoteSecretManager implements SecretManager {
             throw new AccessDeniedException(ErrorCode.ACCESS_DENIED,
                     "secret " + path.qualifiedName() + " of tenant '" + path.tenant() + "' is outside the caller's tenant '" + ctx.tenant() + "'");
         }
+    }
+
+    /**
+     * The route of an operation on {@code secret}: by id {@code v1/secrets/<id><idSuffix>}, by
+     * name {@code v1/<nameRoute>/<environment>/<path>} (the action before the name, so any path,
+     * even one ending in {@code versions} or {@code restore}, routes to its action).
+     */
+    private static String route(AccessContext ctx, SecretRef secret, String idSuffix, String nameRoute) {
+        Objects.requireNonNull(secret, "secret");
+        if (secret instanceof SecretRef.ByPath byPath) {
+            SecretPath path = byPath.path();
+            sameTenant(ctx, path);
+            return "v1/" + nameRoute + "/" + segment(path.environment()) + "/" + pathSegments(path.path());
+        }
+        return idRoute(((SecretRef.ById) secret).secretId()) + idSuffix;
     }
 
     /** {@code v1/secrets/<id>}; ids the API cannot route are unknown secrets. */

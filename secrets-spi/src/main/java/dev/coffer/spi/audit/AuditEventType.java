@@ -15,6 +15,8 @@ public enum AuditEventType {
     SECRET_DELETE_SCHEDULED,
     SECRET_RESTORE,
     SECRET_PURGE,
+    /** A secret deleted at once, without a recovery window ({@code forceDelete}), for test data. */
+    SECRET_FORCE_DELETE,
     POLICY_PUT,
     POLICY_DELETE,
     POLICY_READ,

@@ -20,6 +20,12 @@ public enum ErrorCode {
     UNAUTHENTICATED(401),
     /** Policy denies the action, or the caller acts outside its tenant. */
     ACCESS_DENIED(403),
+    /**
+     * The operator marked the secret's environment protected, and the operation (a force delete)
+     * is refused there whatever the policies allow. A 403 rather than a 409: no change the caller
+     * can make to the secret lifts it, only the operator's configuration does. Audited as a denial.
+     */
+    ENVIRONMENT_PROTECTED(403),
     /** No secret with that id or path. */
     SECRET_NOT_FOUND(404),
     /** The secret exists but is scheduled for deletion; it cannot be read or changed. */

@@ -36,7 +36,9 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.SecretVersion;
@@ -55,6 +57,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Collection;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -85,6 +91,8 @@ public final class StandardSecretManager implements SecretManager {
     private final AuditSummarizer summarizer;
     private final PageTokenSeal pageTokens;
     private final SecretListing listing;
+    private final Set<String> protectedEnvironments;
+    private static final Consumer<SecretPath> NO_GATE = path -> { };
 
     private StandardSecretManager(Builder b) {
         this.store = Objects.requireNonNull(b.store, "secretStore");
@@ -96,6 +104,7 @@ public final class StandardSecretManager implements SecretManager {
         this.summarizer = new AuditSummarizer(auditLog, store);
         this.pageTokens = new PageTokenSeal(b.pageTokenKey == null ? PageTokenSeal.randomKey() : b.pageTokenKey);
         this.listing = new SecretListing(store, authorizer, pageTokens);
+        this.protectedEnvironments = Set.copyOf(b.protectedEnvironments);
     }
 
     /** Starts a builder; every SPI is required, the clock defaults to the system UTC clock. */
@@ -145,36 +154,41 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     @Override
-    public Page<Secret> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
+    public Page<SecretListItem> list(AccessContext ctx, SecretFilter filter, PageRequest page) {
         return attempt(ctx, AuditEventType.SECRET_LIST, a -> {
             // Metadata of secrets the caller may not act on stays hidden, and so do their names in page tokens.
             Page<Secret> visible = listing.page(ctx, Objects.requireNonNull(filter, "filter"), Objects.requireNonNull(page, "page"));
+            // Only the visible page's aliases are looked up: no value, no version row is read.
+            List<SecretListItem> items = visible.items().stream()
+                    .map(s -> new SecretListItem(s, store.aliases(ctx.tenant(), s.id()).get(Aliases.CURRENT))).toList();
             a.allowed();
-            return visible;
+            return new Page<>(items, visible.nextPageToken());
         });
     }
 
     @Override
-    public Secret update(AccessContext ctx, String secretId, SecretUpdate update) {
+    public Secret update(AccessContext ctx, SecretRef ref, SecretUpdate update) {
+        Objects.requireNonNull(update, "update");
         return attempt(ctx, AuditEventType.SECRET_UPDATE, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
-            authorize(a, ctx, Action.WRITE, secret.path());
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.WRITE);
             requireNotPendingDeletion(secret);
-            return store.updateSecret(update.applyTo(secret, a.at()), updated -> a.allowed());
+            // Applied to the stored row inside the store's atomic unit, so concurrent label merges never lose a key.
+            return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
+                requireNotPendingDeletion(stored);
+                return update.applyTo(stored, a.at());
+            }, updated -> a.allowed());
         });
     }
 
     // ---- versions ------------------------------------------------------------------------
 
     @Override
-    public SecretVersion addVersion(AccessContext ctx, String secretId, NewVersion version) {
+    public SecretVersion addVersion(AccessContext ctx, SecretRef ref, NewVersion version) {
         return attempt(ctx, AuditEventType.VERSION_ADD, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
             boolean makeCurrent = version.status() == VersionStatus.CURRENT;
-            authorize(a, ctx, Action.WRITE, secret.path());
-            if (makeCurrent) {
-                authorize(a, ctx, Action.ROTATE, secret.path());
-            }
+            Secret secret = makeCurrent ? resolve(a, ctx, ref, NO_GATE, Action.WRITE, Action.ROTATE)
+                    : resolve(a, ctx, ref, NO_GATE, Action.WRITE);
+            String secretId = secret.id();
             requireNotPendingDeletion(secret);
             VersionRecord added = store.addVersion(ctx.tenant(), secretId,
                     number -> envelope.seal(version.value(), new ValueBinding(secret.path(), number)),
@@ -188,8 +202,8 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     @Override
-    public List<SecretVersion> versions(AccessContext ctx, String secretId) {
-        return describe(ctx, secretId).versions();
+    public List<SecretVersion> versions(AccessContext ctx, SecretRef ref) {
+        return describe(ctx, ref).versions();
     }
 
     @Override
@@ -246,11 +260,11 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     @Override
-    public Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
+    public Aliases moveAlias(AccessContext ctx, SecretRef ref, String alias, int version, OptionalInt expectedPreviousVersion) {
         return attempt(ctx, AuditEventType.ALIAS_MOVE, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
             a.version(version).detail("alias=" + alias + " to=" + version);
-            authorize(a, ctx, Action.ROTATE, secret.path());
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ROTATE);
+            String secretId = secret.id();
             Aliases.requireName(alias);
             if (Aliases.PREVIOUS.equals(alias)) {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
@@ -270,25 +284,25 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     @Override
-    public SecretVersion disable(AccessContext ctx, String secretId, int version) {
+    public SecretVersion disable(AccessContext ctx, SecretRef secretId, int version) {
         return transition(ctx, secretId, version, AuditEventType.VERSION_DISABLE, Action.ROTATE, VersionState.DISABLED);
     }
 
     @Override
-    public SecretVersion enable(AccessContext ctx, String secretId, int version) {
+    public SecretVersion enable(AccessContext ctx, SecretRef secretId, int version) {
         return transition(ctx, secretId, version, AuditEventType.VERSION_ENABLE, Action.ROTATE, VersionState.ENABLED);
     }
 
     @Override
-    public SecretVersion destroy(AccessContext ctx, String secretId, int version) {
+    public SecretVersion destroy(AccessContext ctx, SecretRef secretId, int version) {
         return transition(ctx, secretId, version, AuditEventType.VERSION_DESTROY, Action.ADMIN, VersionState.DESTROYED);
     }
 
-    private SecretVersion transition(AccessContext ctx, String secretId, int number, AuditEventType type, Action action, VersionState to) {
+    private SecretVersion transition(AccessContext ctx, SecretRef ref, int number, AuditEventType type, Action action, VersionState to) {
         return attempt(ctx, type, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
             a.version(number);
-            authorize(a, ctx, action, secret.path());
+            Secret secret = resolve(a, ctx, ref, NO_GATE, action);
+            String secretId = secret.id();
             requireNotPendingDeletion(secret);
             VersionRecord record = store.findVersion(ctx.tenant(), secretId, number).orElseThrow(() -> versionNotFound(secret, number));
             VersionState from = record.state();
@@ -312,11 +326,10 @@ public final class StandardSecretManager implements SecretManager {
     // ---- deletion ------------------------------------------------------------------------
 
     @Override
-    public Secret scheduleDeletion(AccessContext ctx, String secretId, int recoveryWindowDays) {
+    public Secret scheduleDeletion(AccessContext ctx, SecretRef ref, int recoveryWindowDays) {
         return attempt(ctx, AuditEventType.SECRET_DELETE_SCHEDULED, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
             a.detail("recoveryWindowDays=" + recoveryWindowDays);
-            authorize(a, ctx, Action.ADMIN, secret.path());
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ADMIN);
             if (recoveryWindowDays < MIN_RECOVERY_WINDOW_DAYS || recoveryWindowDays > MAX_RECOVERY_WINDOW_DAYS) {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "recovery window must be "
                         + MIN_RECOVERY_WINDOW_DAYS + " to " + MAX_RECOVERY_WINDOW_DAYS + " days, got " + recoveryWindowDays);
@@ -328,32 +341,53 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     @Override
-    public Secret restore(AccessContext ctx, String secretId) {
+    public Secret restore(AccessContext ctx, SecretRef ref) {
         return attempt(ctx, AuditEventType.SECRET_RESTORE, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
-            authorize(a, ctx, Action.ADMIN, secret.path());
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ADMIN);
             requirePendingDeletion(secret);
             return store.updateSecret(secret.withDeletionScheduledAt(null, a.at()), s -> a.allowed());
         });
     }
 
     @Override
-    public void purge(AccessContext ctx, String secretId) {
+    public void purge(AccessContext ctx, SecretRef ref) {
         attempt(ctx, AuditEventType.SECRET_PURGE, a -> {
-            Secret secret = requireSecret(a, ctx, secretId);
-            authorize(a, ctx, Action.ADMIN, secret.path());
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ADMIN);
             requirePendingDeletion(secret);
             if (a.at().isBefore(secret.deletionScheduledAt())) {
                 throw new dev.coffer.spi.error.ConflictException(ErrorCode.RECOVERY_WINDOW_OPEN, secret.path().qualifiedName()
                         + " can be purged from " + secret.deletionScheduledAt() + "; restore it or wait");
             }
-            for (VersionRecord v : store.listVersions(ctx.tenant(), secretId)) {
-                store.loadSealedValue(ctx.tenant(), secretId, v.number())
-                        .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), v.number())));
-            }
-            store.deleteSecret(ctx.tenant(), secretId, s -> a.allowed());
+            remove(a, ctx, secret);
             return null;
         });
+    }
+
+    @Override
+    public void forceDelete(AccessContext ctx, SecretRef ref) {
+        attempt(ctx, AuditEventType.SECRET_FORCE_DELETE, a -> {
+            a.detail("force=true");
+            // The environment is checked once the caller is known to be an administrator there, and
+            // by path before the lookup, so a protected environment answers alike for absent secrets.
+            Secret secret = resolve(a, ctx, ref, path -> {
+                if (protectedEnvironments.contains(path.environment())) {
+                    throw a.denied(Action.ADMIN, ErrorCode.ENVIRONMENT_PROTECTED, "environment " + path.environment()
+                            + " is protected: force delete is refused there; schedule deletion instead",
+                            "force delete in protected environment " + path.environment());
+                }
+            }, Action.ADMIN);
+            remove(a, ctx, secret);
+            return null;
+        });
+    }
+
+    /** Shreds every version's key material and deletes the secret, auditing the allow inside the store's unit. */
+    private void remove(Attempt a, AccessContext ctx, Secret secret) {
+        for (VersionRecord v : store.listVersions(ctx.tenant(), secret.id())) {
+            store.loadSealedValue(ctx.tenant(), secret.id(), v.number())
+                    .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), v.number())));
+        }
+        store.deleteSecret(ctx.tenant(), secret.id(), s -> a.allowed());
     }
 
     // ---- break-glass ---------------------------------------------------------------------
@@ -506,6 +540,32 @@ public final class StandardSecretManager implements SecretManager {
         return secret;
     }
 
+    /**
+     * The secret {@code ref} names, once the caller is allowed every one of {@code actions} on it.
+     * By id: an unknown id is {@code SECRET_NOT_FOUND}, then the path is authorized. By path: the
+     * path is authorized first, so an absent secret and a forbidden one give the same denial, as
+     * {@link #describe(AccessContext, SecretPath)} does. {@code gate} runs after authorization,
+     * before the lookup by path, and may refuse.
+     */
+    private Secret resolve(Attempt a, AccessContext ctx, SecretRef ref, Consumer<SecretPath> gate, Action... actions) {
+        Objects.requireNonNull(ref, "secret");
+        if (ref instanceof SecretRef.ById byId) {
+            Secret secret = requireSecret(a, ctx, byId.secretId());
+            for (Action action : actions) {
+                authorize(a, ctx, action, secret.path());
+            }
+            gate.accept(secret.path());
+            return secret;
+        }
+        SecretPath path = ((SecretRef.ByPath) ref).path();
+        a.on(path);
+        for (Action action : actions) {
+            authorize(a, ctx, action, path);
+        }
+        gate.accept(path);
+        return store.findSecretByPath(path).orElseThrow(() -> secretNotFound(path.qualifiedName()));
+    }
+
     private void requireTenant(Attempt a, AccessContext ctx, SecretPath path, Action action) {
         if (!ctx.tenant().equals(path.tenant())) {
             throw a.denied(action, "path of tenant " + path.tenant() + " requested from tenant " + ctx.tenant());
@@ -580,8 +640,27 @@ public final class StandardSecretManager implements SecretManager {
         private PolicyStore policyStore;
         private Clock clock = Clock.systemUTC();
         private byte[] pageTokenKey;
+        private final Set<String> protectedEnvironments = new TreeSet<>();
 
         private Builder() {}
+
+        /**
+         * Marks environments protected: {@link SecretManager#forceDelete force delete} is refused
+         * there with {@code ENVIRONMENT_PROTECTED}, even to an administrator. Adds to the
+         * environments given before.
+         *
+         * <pre>{@code
+         * StandardSecretManager.builder()...protectedEnvironments(List.of("prod", "staging")).build();
+         * }</pre>
+         *
+         * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_PATH} for a name that is not an environment
+         */
+        public Builder protectedEnvironments(Collection<String> environments) {
+            for (String environment : Objects.requireNonNull(environments, "protectedEnvironments")) {
+                protectedEnvironments.add(SecretPath.requireEnvironment(environment));
+            }
+            return this;
+        }
 
         public Builder secretStore(SecretStore secretStore) {
             this.store = secretStore;

@@ -103,6 +103,23 @@ public final class InMemorySecretStore implements SecretStore {
     }
 
     @Override
+    public Secret updateSecret(String tenant, String secretId, java.util.function.UnaryOperator<Secret> change,
+            BeforeCommit<Secret> hook) {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(hook, "hook");
+        return locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            Secret changed = Objects.requireNonNull(change.apply(before.secret()), "changed secret");
+            if (!changed.id().equals(secretId) || !changed.path().equals(before.secret().path())) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the id and path of secret '" + secretId
+                        + "' cannot change in an update");
+            }
+            Secret updated = changed.withLastRotatedAt(before.secret().lastRotatedAt());
+            return commit(tenants.get(tenant), secretId, updated.path(), before, before.withSecret(updated), updated, hook);
+        });
+    }
+
+    @Override
     public Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(page, "page");

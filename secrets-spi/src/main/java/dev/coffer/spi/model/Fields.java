@@ -84,6 +84,22 @@ final class Fields {
         return period;
     }
 
+    /** Label keys a caller names (to remove them): each by the key rule, at most {@link #MAX_LABELS}. */
+    static java.util.Set<String> labelKeys(java.util.Set<String> keys) {
+        if (keys == null) {
+            return java.util.Set.of();
+        }
+        if (keys.size() > MAX_LABELS) {
+            throw invalid("at most " + MAX_LABELS + " label keys may be removed at once, got " + keys.size());
+        }
+        for (String key : keys) {
+            if (key == null || !LABEL_KEY.matcher(key).matches()) {
+                throw invalid("label keys must match [a-z][a-z0-9_.-]{0,62}");
+            }
+        }
+        return java.util.Set.copyOf(keys);
+    }
+
     static Map<String, String> labels(Map<String, String> labels) {
         if (labels == null) {
             return Map.of();

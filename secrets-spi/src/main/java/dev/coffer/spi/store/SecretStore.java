@@ -57,6 +57,22 @@ public interface SecretStore {
     Secret updateSecret(Secret secret, BeforeCommit<Secret> hook);
 
     /**
+     * Changes the metadata of an existing secret by read-modify-write in one atomic unit:
+     * {@code change} receives the stored metadata and returns the new one (same id and path), with
+     * no other change to that secret in between. Two concurrent calls therefore see each other's
+     * result (two label merges of different keys both survive). Whatever {@code change} throws
+     * aborts the unit and reaches the caller, with nothing changed. {@code lastRotatedAt} is kept
+     * as stored, as in {@link #updateSecret(Secret, BeforeCommit)}.
+     *
+     * <pre>{@code
+     * store.updateSecret(tenant, id, stored -> update.applyTo(stored, now), updated -> audit.allowed());
+     * }</pre>
+     *
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
+     */
+    Secret updateSecret(String tenant, String secretId, java.util.function.UnaryOperator<Secret> change, BeforeCommit<Secret> hook);
+
+    /**
      * Lists a tenant's secrets ordered by environment, then path, each compared by UTF-16 code
      * units (plain {@link String#compareTo} order, {@code COLLATE "C"} in SQL), so every store pages
      * the same way. Secrets pending deletion are listed too (operators see them; key rotation
@@ -67,6 +83,9 @@ public interface SecretStore {
      * its position in the clear ({@link dev.coffer.spi.internal.PageTokens} does). The kernel may
      * ask for pages of any size from 1 to {@link PageRequest#MAX_LIMIT} from one token, and may
      * ask again from the same token; keep tokens within 1024 characters.
+     *
+     * <p>A store may ignore {@link SecretFilter#labels()}: the kernel checks the labels of what
+     * the store returns (a store that filters on them too only saves the kernel work).
      *
      * @throws dev.coffer.spi.error.InvalidRequestException for a page token this store did not issue
      */

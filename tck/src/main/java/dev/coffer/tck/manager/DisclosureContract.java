@@ -21,6 +21,7 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.tck.support.Expect;
@@ -56,7 +57,7 @@ public abstract class DisclosureContract extends ManagerContractBase {
         PageRequest page = PageRequest.first(limit);
         int pages = 0;
         while (true) {
-            Page<Secret> result = manager().list(ctx, filter, page);
+            Page<SecretListItem> result = manager().list(ctx, filter, page);
             assertTrue(result.items().size() <= limit, "page larger than its limit");
             result.items().forEach(s -> names.add(s.path().qualifiedName()));
             pages++;

@@ -18,6 +18,7 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.VersionSelector;
@@ -186,7 +187,7 @@ public abstract class LifecycleContract extends ManagerContractBase {
         PageRequest page = PageRequest.first(3);
         int pages = 0;
         while (true) {
-            Page<Secret> result = manager().list(admin(), SecretFilter.all(), page);
+            Page<SecretListItem> result = manager().list(admin(), SecretFilter.all(), page);
             assertTrue(result.items().size() <= 3, "page larger than its limit");
             result.items().forEach(s -> seen.add(s.path().path()));
             pages++;

@@ -215,7 +215,7 @@ public abstract class ValidationContract extends ManagerContractBase {
         Secret described = manager().describe(admin(), secret.id()).secret();
         assertEquals(text, described.description());
         assertEquals(text, described.labels().get("city"));
-        assertEquals(text, manager().list(admin(), SecretFilter.all(), PageRequest.first()).items().get(0).description());
+        assertEquals(text, manager().list(admin(), SecretFilter.all(), PageRequest.first()).items().get(0).secret().description());
         putPolicy(Policy.allow("unicode-cluster", List.of("user:u"), List.of("secrets:read"), List.of("prod/*"))
                 .withConditions(Conditions.none().withSourceCluster(text)));
         assertEquals(List.of(text), manager().getPolicy(admin(), "unicode-cluster").orElseThrow().conditions().sourceCluster());

@@ -72,10 +72,17 @@ public final class Attempt {
 
     /** Audits a refusal and returns the exception to throw. A failing audit log does not turn a deny into an allow. */
     public AccessDeniedException denied(Action checked, String explanation) {
+        return denied(checked, ErrorCode.ACCESS_DENIED, ctx.principal().id() + " may not " + checked.wireName()
+                + (path == null ? "" : " on " + path.qualifiedName()), explanation);
+    }
+
+    /**
+     * Audits a refusal with its own code and message (such as {@code ENVIRONMENT_PROTECTED}) as an
+     * {@code ACCESS_DENIED} event, and returns the exception to throw.
+     */
+    public AccessDeniedException denied(Action checked, ErrorCode code, String message, String explanation) {
         action(checked);
-        AccessDeniedException denied = new AccessDeniedException(ErrorCode.ACCESS_DENIED,
-                ctx.principal().id() + " may not " + checked.wireName()
-                        + (path == null ? "" : " on " + path.qualifiedName()));
+        AccessDeniedException denied = new AccessDeniedException(code, message);
         settled = true;
         try {
             log.append(draft(AuditEventType.ACCESS_DENIED, Decision.DENY, explanation, null).build());

@@ -54,7 +54,7 @@ public final class PageTokenSeal {
     /** What a secret listing's token is bound to: tenant, caller and filter. */
     public static String secretListing(AccessContext ctx, SecretFilter filter) {
         return new Binding("secrets").add(ctx.tenant()).add(ctx.principal().id())
-                .add(filter.environment()).add(filter.pathPrefix()).text();
+                .add(filter.environment()).add(filter.pathPrefix()).addLabels(filter.labels()).text();
     }
 
     /** What an audit query's token is bound to: tenant, caller and every filter of the query. */
@@ -121,6 +121,16 @@ public final class PageTokenSeal {
 
         Binding add(String field) {
             text.append('|').append(field == null ? "-" : field.length() + ":" + field);
+            return this;
+        }
+
+        /** Labels in key order, each key and value length-prefixed; nothing at all without labels, as before labels existed. */
+        Binding addLabels(java.util.Map<String, String> labels) {
+            if (!labels.isEmpty()) {
+                Binding inner = new Binding("labels");
+                new java.util.TreeMap<>(labels).forEach((key, value) -> inner.add(key).add(value));
+                add(inner.text());
+            }
             return this;
         }
 

@@ -102,7 +102,7 @@ public final class SecretListing {
             List<Secret> kept = new ArrayList<>();
             int overflowAt = -1;
             for (int i = 0; i < items.size() && overflowAt < 0; i++) {
-                if (authorizer.anyAllowed(policies, ctx, items.get(i).path(), METADATA)) {
+                if (visible(policies, ctx, filter, items.get(i))) {
                     if (kept.size() == wanted) {
                         overflowAt = i;
                     } else {
@@ -128,7 +128,7 @@ public final class SecretListing {
         int left = budget;
         while (left > 0) {
             Page<Secret> page = store.listSecrets(ctx.tenant(), filter, new PageRequest(at, Math.min(size, left)));
-            if (page.items().stream().anyMatch(s -> authorizer.anyAllowed(policies, ctx, s.path(), METADATA))) {
+            if (page.items().stream().anyMatch(s -> visible(policies, ctx, filter, s))) {
                 return true;
             }
             left -= page.items().size();
@@ -139,6 +139,15 @@ public final class SecretListing {
             size = Math.min(PageRequest.MAX_LIMIT, size * 2);
         }
         return true;
+    }
+
+    /**
+     * Whether the caller sees {@code secret} in this listing: it passes the whole filter (a store
+     * may ignore the labels) and the caller may act on it. Secrets without the labels count
+     * against the scan budget like hidden ones.
+     */
+    private boolean visible(List<Policy> policies, AccessContext ctx, SecretFilter filter, Secret secret) {
+        return filter.matches(secret) && authorizer.anyAllowed(policies, ctx, secret.path(), METADATA);
     }
 
     /**
