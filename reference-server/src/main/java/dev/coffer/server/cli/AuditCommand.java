@@ -49,7 +49,7 @@ final class AuditCommand implements Callable<Integer> {
             @Option(names = "--until", paramLabel = "<time>", description = "Events before this time: " + TIME_FORMS) String until,
             @Option(names = "--limit", defaultValue = "100", paramLabel = "<n>", description = "At most this many events (default 100)") int limit,
             @Option(names = "--all", description = "Every matching event, page after page (ignores --limit)") boolean all) {
-        SecretRef ref = name == null ? null : SecretRef.parse(name);
+        SecretArg ref = name == null ? null : SecretArg.parse(name);
         if (ref != null && ref.isId()) {
             throw new CliException(ExitCodes.USAGE, "audit query takes the secret as <environment>/<path>, not an id");
         }

@@ -10,6 +10,7 @@ import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretDetails;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretVersion;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -48,6 +49,13 @@ final class JsonViews {
         add(o, "deletionScheduledAt", s.deletionScheduledAt());
         add(o, "lastRotatedAt", s.lastRotatedAt());
         add(o, "rotationDueAt", s.rotationDueAt().orElse(null));
+        return o.build();
+    }
+
+    /** A list item, as {@code SecretListItemBody}: the metadata, {@code pendingDeletion} and {@code currentVersion}. */
+    static JsonObject listItem(SecretListItem item) {
+        JsonObjectBuilder o = Json.createObjectBuilder(secret(item.secret())).add("pendingDeletion", item.secret().isPendingDeletion());
+        item.currentVersion().ifPresent(v -> o.add("currentVersion", v));
         return o.build();
     }
 
@@ -136,12 +144,15 @@ final class JsonViews {
         return o.build();
     }
 
-    /** The verification result, as {@code VerificationBody}. */
+    /** The verification result, as {@code VerificationBody}: {@code firstBrokenSeq} only when the chain is broken. */
     static JsonObject verification(AuditVerification v) {
         JsonObjectBuilder o = Json.createObjectBuilder().add("intact", v.intact());
         add(o, "tenant", v.tenant());
         o.add("eventsChecked", v.eventsChecked()).add("firstSeq", v.firstSeq()).add("lastSeq", v.lastSeq())
-                .add("checkpointsChecked", v.checkpointsChecked()).add("firstBrokenSeq", v.firstBrokenSeq());
+                .add("checkpointsChecked", v.checkpointsChecked());
+        if (!v.intact()) {
+            o.add("firstBrokenSeq", v.firstBrokenSeq());
+        }
         add(o, "problem", v.problem());
         return o.build();
     }

@@ -8,6 +8,8 @@ import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretVersion;
 import jakarta.json.Json;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ final class SecretCommand implements Callable<Integer> {
             @Option(names = "--rotation-period", paramLabel = "<duration>", description = "How often it should be rotated, e.g. 90d") String rotationPeriod,
             @Option(names = "--rotation-strategy", paramLabel = "<strategy>", description = "manual-overlap (default), generated or a rotator name") String strategy,
             @Option(names = "--label", paramLabel = "<key>=<value>", description = "A label, repeatable") Map<String, String> labels) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         if (ref.isId()) {
             throw new CliException(ExitCodes.USAGE, "create takes the new secret's <environment>/<path>, not an id");
         }
@@ -73,37 +75,42 @@ final class SecretCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", description = "List the secrets you may see, with their current version and any pending deletion.",
-            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret list --environment prod --prefix db/")
+    @Command(name = "list", description = {"List the secrets you may see, with their current version and any pending deletion.",
+        "--label filters by label; every --label given must match."},
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret list --environment prod --prefix db/", "  coffer secret list --label tier=1 --label team=payments"})
     int list(@Mixin ClientOptions options,
             @Option(names = "--environment", paramLabel = "<environment>", description = "Only secrets of this environment") String environment,
-            @Option(names = "--prefix", paramLabel = "<path-prefix>", description = "Only paths starting with this (without the environment)") String prefix) {
+            @Option(names = "--prefix", paramLabel = "<path-prefix>", description = "Only paths starting with this (without the environment)") String prefix,
+            @Option(names = "--label", paramLabel = "<key>=<value>", description = "Only secrets with this label; repeatable, all must match")
+                    Map<String, String> labels) {
+        SecretFilter filter = new SecretFilter(environment, prefix, labels == null ? Map.of() : labels);
         Session s = options.session();
-        SecretFilter filter = new SecretFilter(environment, prefix);
-        List<Secret> all = new ArrayList<>();
+        List<SecretListItem> all = new ArrayList<>();
         PageRequest request = PageRequest.first(PageRequest.MAX_LIMIT);
         while (true) {
             PageRequest next = request;
-            Page<Secret> page = s.call((api, ctx) -> api.list(ctx, filter, next));
+            Page<SecretListItem> page = s.call((api, ctx) -> api.list(ctx, filter, next));
             all.addAll(page.items());
             if (page.nextPageToken() == null) {
                 break;
             }
             request = request.next(page.nextPageToken());
         }
-        Table table = new Table("PATH", "OWNER", "DELETION", "ID");
-        for (Secret secret : all) {
-            table.row(secret.path().environment() + "/" + secret.path().path(), secret.ownerTeam(),
-                    secret.deletionScheduledAt() == null ? null : "pending, " + secret.deletionScheduledAt(), secret.id());
+        Table table = new Table("PATH", "CURRENT", "OWNER", "DELETION", "LABELS", "ID");
+        for (SecretListItem item : all) {
+            Secret secret = item.secret();
+            table.row(secret.path().qualifiedName(), item.currentVersion().isPresent() ? item.currentVersion().getAsInt() : null,
+                    secret.ownerTeam(), secret.isPendingDeletion() ? "pending, purgeable " + secret.deletionScheduledAt() : null,
+                    secret.labels().isEmpty() ? null : SecretText.labels(secret.labels()), secret.id());
         }
-        options.out().print(JsonViews.items(all, JsonViews::secret), all.isEmpty() ? "no secrets" : table.toString());
+        options.out().print(JsonViews.items(all, JsonViews::listItem), all.isEmpty() ? "no secrets" : table.toString());
         return ExitCodes.OK;
     }
 
     @Command(name = "describe", description = "Show a secret's metadata, aliases and versions (no values).",
             footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret describe prod/db/password", "  coffer secret describe prod/db/password -o json"})
     int describe(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
         SecretDetails details = describe(s, ref);
         options.out().print(JsonViews.details(details), SecretText.describe(details));
@@ -113,9 +120,9 @@ final class SecretCommand implements Callable<Integer> {
     @Command(name = "versions", description = "List a secret's versions with their status.",
             footerHeading = Coffer.EXAMPLE, footer = "  coffer secret versions prod/db/password")
     int versions(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
-        String id = ref.resolveId(s);
+        SecretRef id = ref.ref(s);
         List<SecretVersion> versions = s.call((api, ctx) -> api.versions(ctx, id));
         options.out().print(JsonViews.items(versions, JsonViews::version), SecretText.versions(versions).toString());
         return ExitCodes.OK;
@@ -130,7 +137,7 @@ final class SecretCommand implements Callable<Integer> {
             @Parameters(index = "1", paramLabel = "<version>|<alias>", description = "A version number, or an alias whose version to promote (previous, next, blue, ...)") String version,
             @Option(names = "--expected", required = true, paramLabel = "<n>|none",
                     description = "The version current points at now ('none' when unset); a mismatch fails with VERSION_CONFLICT") String expected) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         OptionalInt expect = expected(expected);
         Session s = options.session();
         int number = versionNumber(s, ref, version);
@@ -141,7 +148,7 @@ final class SecretCommand implements Callable<Integer> {
         "Fails when there is no previous version; the version rolled back from becomes previous."},
             footerHeading = Coffer.EXAMPLE, footer = "  coffer secret rollback prod/db/password --reason 'bad deploy'")
     int rollback(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
         Aliases aliases = describe(s, ref).aliases();
         OptionalInt previous = aliases.get(Aliases.PREVIOUS);
@@ -150,7 +157,7 @@ final class SecretCommand implements Callable<Integer> {
                     + " (alias previous is unset); nothing was changed");
         }
         OptionalInt current = aliases.get(Aliases.CURRENT);
-        String id = ref.resolveId(s);
+        SecretRef id = ref.ref(s);
         Aliases after = s.call((api, ctx) -> api.promote(ctx, id, previous.getAsInt(), current));
         options.out().print(JsonViews.aliasesBody(after), "rolled back " + name + ": current " + current.getAsInt() + " -> "
                 + previous.getAsInt() + " (previous is now " + current.getAsInt() + ")");
@@ -166,7 +173,7 @@ final class SecretCommand implements Callable<Integer> {
             @Option(names = "--expected", required = true, paramLabel = "<n>|none",
                     description = "The version the alias points at now ('none' when unset); a mismatch fails with VERSION_CONFLICT")
                     String expected) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Aliases.requireName(alias); // before any request, by the rule the server applies
         OptionalInt expect = expected(expected);
         return moveAlias(options, options.session(), ref, alias, version, expect);
@@ -193,16 +200,32 @@ final class SecretCommand implements Callable<Integer> {
         return transition(options, name, version, "destroy");
     }
 
-    @Command(name = "delete", description = "Schedule deletion after a recovery window (7-30 days, default 30).",
-            footerHeading = Coffer.EXAMPLE, footer = "  coffer secret delete prod/db/old-password --recovery-window-days 7")
+    @Command(name = "delete", description = {"Schedule deletion after a recovery window (7-30 days, default 30); 'secret restore' undoes it.",
+        "With --force the secret is deleted at once, with every version and key, and cannot be restored (for test data;",
+        "needs secrets:admin; refused in environments the operator marks protected)."},
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret delete prod/db/old-password --recovery-window-days 7",
+                "  coffer secret delete dev/scratch/token --force"})
     int delete(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name,
             @Option(names = "--recovery-window-days", paramLabel = "<days>",
-                    description = "Days before the secret can be purged, 7-30 (default 30)") Integer days) {
-        SecretRef ref = SecretRef.parse(name);
+                    description = "Days before the secret can be purged, 7-30 (default 30)") Integer days,
+            @Option(names = "--force", description = "Delete at once, without recovery window: no restore, the audit trail stays") boolean force) {
+        SecretArg ref = SecretArg.parse(name);
+        if (force && days != null) {
+            throw new CliException(ExitCodes.USAGE, "--force deletes at once; it takes no --recovery-window-days");
+        }
         Session s = options.session();
-        String id = ref.resolveId(s);
+        SecretRef id = ref.ref(s);
+        if (force) {
+            s.call((api, ctx) -> {
+                api.forceDelete(ctx, id);
+                return null;
+            });
+            options.out().print(Json.createObjectBuilder().add("secret", name).add("deleted", true).add("recoverable", false).build(),
+                    "deleted " + name + " at once, with every version and key; it cannot be restored (the audit trail stays)");
+            return ExitCodes.OK;
+        }
         Secret secret = s.call((api, ctx) -> days == null ? api.scheduleDeletion(ctx, id) : api.scheduleDeletion(ctx, id, days));
-        options.out().print(JsonViews.secret(secret), "deletion of " + name + " scheduled for " + secret.deletionScheduledAt()
+        options.out().print(JsonViews.secret(secret), "deletion of " + name + " scheduled: purgeable from " + secret.deletionScheduledAt()
                 + "; reads fail from now on ('coffer secret restore " + name + "' undoes it)");
         return ExitCodes.OK;
     }
@@ -210,9 +233,9 @@ final class SecretCommand implements Callable<Integer> {
     @Command(name = "restore", description = "Cancel a scheduled deletion.",
             footerHeading = Coffer.EXAMPLE, footer = "  coffer secret restore prod/db/old-password")
     int restore(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
-        String id = ref.resolveId(s);
+        SecretRef id = ref.ref(s);
         Secret secret = s.call((api, ctx) -> api.restore(ctx, id));
         options.out().print(JsonViews.secret(secret), "restored " + name);
         return ExitCodes.OK;
@@ -221,23 +244,23 @@ final class SecretCommand implements Callable<Integer> {
     @Command(name = "purge", description = "Delete a secret for good once its recovery window has passed (the audit trail stays).",
             footerHeading = Coffer.EXAMPLE, footer = "  coffer secret purge prod/db/old-password")
     int purge(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
-        String id = ref.resolveId(s);
+        SecretRef id = ref.ref(s);
         s.call((api, ctx) -> {
             api.purge(ctx, id);
             return null;
         });
-        options.out().print(Json.createObjectBuilder().add("id", id).add("purged", true).build(), "purged " + name);
+        options.out().print(Json.createObjectBuilder().add("secret", name).add("purged", true).build(), "purged " + name);
         return ExitCodes.OK;
     }
 
-    static SecretDetails describe(Session s, SecretRef ref) {
-        return s.call((api, ctx) -> ref.isId() ? api.describe(ctx, ref.id()) : api.describe(ctx, s.path(ref)));
+    static SecretDetails describe(Session s, SecretArg ref) {
+        return s.call((api, ctx) -> api.describe(ctx, ref.ref(s)));
     }
 
     /** {@code text} as a version number, or the version the alias of that name points at. */
-    private static int versionNumber(Session s, SecretRef ref, String text) {
+    private static int versionNumber(Session s, SecretArg ref, String text) {
         if (text.chars().allMatch(Character::isDigit) && !text.isEmpty()) {
             try {
                 return Integer.parseInt(text);
@@ -264,17 +287,17 @@ final class SecretCommand implements Callable<Integer> {
         }
     }
 
-    private static int moveAlias(ClientOptions options, Session s, SecretRef ref, String alias, int version, OptionalInt expected) {
-        String id = ref.resolveId(s);
+    private static int moveAlias(ClientOptions options, Session s, SecretArg ref, String alias, int version, OptionalInt expected) {
+        SecretRef id = ref.ref(s);
         Aliases aliases = s.call((api, ctx) -> api.moveAlias(ctx, id, alias, version, expected));
         options.out().print(JsonViews.aliasesBody(aliases), alias + " -> " + version + "  (" + SecretText.aliases(aliases) + ")");
         return ExitCodes.OK;
     }
 
     private static int transition(ClientOptions options, String name, int version, String action) {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
-        String id = ref.resolveId(s);
+        SecretRef id = ref.ref(s);
         SecretVersion v = s.call((api, ctx) -> switch (action) {
             case "disable" -> api.disable(ctx, id, version);
             case "enable" -> api.enable(ctx, id, version);

@@ -53,7 +53,7 @@ final class SecretGet implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         if (ref.isId()) {
             throw new CliException(ExitCodes.USAGE, "reading needs the name <environment>/<path>, not an id");
         }

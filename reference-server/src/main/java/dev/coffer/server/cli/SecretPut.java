@@ -2,6 +2,7 @@ package dev.coffer.server.cli;
 
 import dev.coffer.spi.model.NewVersion;
 import dev.coffer.spi.model.SecretValue;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretVersion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,11 +36,11 @@ final class SecretPut implements Callable<Integer> {
     @Override
     public Integer call() {
         // Name and value are checked before any request, so a bad one changes nothing anywhere.
-        SecretRef ref = SecretRef.parse(name);
+        SecretArg ref = SecretArg.parse(name);
         SecretVersion version;
         try (SecretValue value = SecretValue.wrap(ValueInput.read(file, keepNewline, allowEmpty))) {
             Session s = options.session();
-            String id = ref.resolveId(s);
+            SecretRef id = ref.ref(s);
             NewVersion request = pending ? NewVersion.pending(value) : NewVersion.current(value);
             version = s.call((api, ctx) -> api.addVersion(ctx, id, request));
         }

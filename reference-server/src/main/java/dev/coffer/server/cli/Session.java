@@ -35,7 +35,7 @@ record Session(SecretManager api, AccessContext ctx) {
     }
 
     /** The path {@code <environment>/<path>} in the caller's tenant. */
-    SecretPath path(SecretRef ref) {
+    SecretPath path(SecretArg ref) {
         return SecretPath.of(ctx.tenant(), ref.environment(), ref.path());
     }
 

@@ -215,6 +215,102 @@ class CliVerbsTest {
         }
     }
 
+    @Test
+    void labelsMergeKeepingEveryOtherLabel() {
+        ok(cli(null, "secret", "create", "prod/labels/db", "--owner-team", "payments", "--label", "tier=1", "--label", "app=orders",
+                "--label", "legacy=yes"));
+        CliRun run = ok(cli(null, "secret", "update", "prod/labels/db", "--label", "tier=0", "--label", "region=eu",
+                "--remove-label", "legacy"));
+        assertTrue(run.out().contains("Labels:        app=orders, region=eu, tier=0"), run.out());
+        JsonObject secret = json(ok(cli(null, "secret", "describe", "prod/labels/db", "-o", "json")).out()).getJsonObject("secret");
+        assertEquals(Json.createObjectBuilder().add("app", "orders").add("region", "eu").add("tier", "0").build(),
+                secret.getJsonObject("labels"));
+    }
+
+    @Test
+    void aLabelBothSetAndRemovedIsRefusedBeforeAnyRequest() throws IOException {
+        try (RecordingServer recorder = new RecordingServer()) {
+            CliRun run = CliRun.run(Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t"), null,
+                    "secret", "update", "prod/labels/both", "--label", "tier=1", "--remove-label", "tier");
+            assertEquals(ExitCodes.INVALID, run.exit(), run.toString());
+            assertTrue(run.err().startsWith("coffer: INVALID_ARGUMENT: ") && run.err().contains("tier"), run.err());
+            assertEquals(List.of(), recorder.requests());
+        }
+    }
+
+    @Test
+    void listFiltersByLabelAndShowsTheCurrentVersionAndPendingDeletion() {
+        ok(cli(null, "secret", "create", "flt/a", "--owner-team", "payments", "--label", "tier=1", "--label", "team=pay"));
+        ok(cli(null, "secret", "create", "flt/b", "--owner-team", "payments", "--label", "tier=1"));
+        ok(cli(null, "secret", "create", "flt/c", "--owner-team", "payments", "--label", "tier=2", "--label", "team=pay"));
+        ok(cli(value(), "secret", "put", "flt/a"));
+        ok(cli(value(), "secret", "put", "flt/a"));
+        ok(cli(null, "secret", "delete", "flt/b", "--recovery-window-days", "7"));
+
+        CliRun tier1 = ok(cli(null, "secret", "list", "--environment", "flt", "--label", "tier=1"));
+        List<String> lines = tier1.out().lines().toList();
+        assertEquals(3, lines.size(), tier1.out());
+        assertTrue(lines.get(0).startsWith("PATH   CURRENT  OWNER     DELETION"), tier1.out());
+        assertTrue(lines.get(1).startsWith("flt/a  2        payments  -"), tier1.out());
+        assertTrue(lines.get(2).startsWith("flt/b  -        payments  pending, purgeable 20"), tier1.out());
+
+        CliRun both = ok(cli(null, "secret", "list", "--environment", "flt", "--label", "tier=1", "--label", "team=pay", "-o", "json"));
+        JsonObject page = json(both.out());
+        assertEquals(1, page.getJsonArray("items").size(), both.out());
+        JsonObject a = page.getJsonArray("items").getJsonObject(0);
+        assertEquals("a", a.getString("path"));
+        assertEquals(2, a.getInt("currentVersion"));
+        assertFalse(a.getBoolean("pendingDeletion"));
+        assertEquals(server.get("v1/secrets?environment=flt&label=tier=1&label=team=pay").json(), page, "the REST list body");
+    }
+
+    @Test
+    void forceDeleteRemovesTheSecretAtOnceAndSaysItCannotBeRestored() {
+        String id = secretWithVersions("dev/force/scratch", 1);
+        CliRun run = ok(cli(null, "secret", "delete", "dev/force/scratch", "--force"));
+        assertTrue(run.out().contains("deleted dev/force/scratch at once") && run.out().contains("cannot be restored"), run.out());
+        assertEquals(404, server.get("v1/secrets/" + id).status());
+        assertEquals(1, audit("environment=dev&path=force/scratch&type=SECRET_FORCE_DELETE").size());
+        CliRun restore = cli(null, "secret", "restore", "dev/force/scratch");
+        assertEquals(ExitCodes.NOT_FOUND, restore.exit(), restore.toString());
+        CliRun both = cli(null, "secret", "delete", "dev/force/other", "--force", "--recovery-window-days", "7");
+        assertEquals(ExitCodes.USAGE, both.exit(), both.toString());
+    }
+
+    @Test
+    void byNameCommandsAuditOnlyWhatTheUserDid() {
+        String id = secretWithVersions("prod/named/x", 1);
+        ok(cli(value(), "secret", "put", "prod/named/x", "--pending"));
+        ok(cli(null, "secret", "promote", "prod/named/x", "2", "--expected", "1"));
+        ok(cli(null, "secret", "alias", "prod/named/x", "blue", "2", "--expected", "none"));
+        ok(cli(null, "secret", "disable", "prod/named/x", "1"));
+        ok(cli(null, "secret", "enable", "prod/named/x", "1"));
+        ok(cli(null, "secret", "update", "prod/named/x", "--description", "named"));
+        ok(cli(null, "secret", "delete", "prod/named/x"));
+        ok(cli(null, "secret", "restore", "prod/named/x"));
+        List<String> types = audit("environment=prod&path=named/x").stream().map(e -> e.getString("eventType")).toList();
+        assertFalse(types.contains("SECRET_DESCRIBE"), types.toString());
+        assertTrue(types.contains("ALIAS_MOVE") && types.contains("VERSION_DISABLE") && types.contains("SECRET_UPDATE"), types.toString());
+        assertEquals(2, aliases(id).getInt("current"));
+
+        // Listing versions is a metadata read: its one event is the describe the user asked for.
+        int before = audit("environment=prod&path=named/x").size();
+        ok(cli(null, "secret", "versions", "prod/named/x"));
+        List<JsonObject> after = audit("environment=prod&path=named/x");
+        assertEquals(List.of("SECRET_DESCRIBE"), after.subList(before, after.size()).stream().map(e -> e.getString("eventType")).toList());
+    }
+
+    @Test
+    void promoteByNumberWritesNoDescribeEvent() {
+        secretWithVersions("prod/named/promote", 1);
+        ok(cli(value(), "secret", "put", "prod/named/promote", "--pending"));
+        List<JsonObject> before = audit("environment=prod&path=named/promote");
+        ok(cli(null, "secret", "promote", "prod/named/promote", "2", "--expected", "1"));
+        List<JsonObject> after = audit("environment=prod&path=named/promote");
+        List<String> added = after.subList(before.size(), after.size()).stream().map(e -> e.getString("eventType")).toList();
+        assertEquals(List.of("ALIAS_MOVE"), added);
+    }
+
     // ---- break-glass
 
     @Test

@@ -2,6 +2,7 @@ package dev.coffer.server.cli;
 
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import java.util.regex.Pattern;
 
 /**
@@ -14,9 +15,9 @@ import java.util.regex.Pattern;
  *
  * @param environment the environment, or {@code null} for an id
  * @param path the path, or {@code null} for an id
- * @param id the id, or {@code null} until resolved
+ * @param id the id, or {@code null} for a name
  */
-record SecretRef(String environment, String path, String id) {
+record SecretArg(String environment, String path, String id) {
 
     private static final Pattern ID = Pattern.compile("sec_[A-Za-z0-9]{1,64}");
 
@@ -26,13 +27,13 @@ record SecretRef(String environment, String path, String id) {
      * @throws CliException {@code USAGE} when the text is neither form
      * @throws InvalidRequestException {@code INVALID_PATH} naming the rule a name breaks
      */
-    static SecretRef parse(String text) {
+    static SecretArg parse(String text) {
         if (text.startsWith("sec_")) {
             if (!ID.matcher(text).matches()) {
                 // An id is sent as one path segment; nothing that could change the route may pass.
                 throw new CliException(ExitCodes.INVALID, "INVALID_ARGUMENT: a secret id is sec_ followed by letters and digits");
             }
-            return new SecretRef(null, null, text);
+            return new SecretArg(null, null, text);
         }
         int slash = text.indexOf('/');
         if (slash <= 0) {
@@ -40,7 +41,7 @@ record SecretRef(String environment, String path, String id) {
         }
         String environment = SecretPath.requireEnvironment(text.substring(0, slash));
         String path = SecretPath.requirePath(text.substring(slash + 1));
-        return new SecretRef(environment, path, null);
+        return new SecretArg(environment, path, null);
     }
 
     /** Whether this names the secret by id ({@code sec_...}) rather than by path. */
@@ -48,12 +49,12 @@ record SecretRef(String environment, String path, String id) {
         return id != null;
     }
 
-    /** The id: as given, or the one the path's metadata names. */
-    String resolveId(Session session) {
-        if (id != null) {
-            return id;
-        }
-        return session.call((api, ctx) -> api.describe(ctx, session.path(this))).secret().id();
+    /**
+     * The reference operations take: by id, or by path in the caller's tenant. By path the server
+     * resolves the name itself, so the audit shows the operation alone, not a describe before it.
+     */
+    SecretRef ref(Session session) {
+        return id != null ? SecretRef.id(id) : SecretRef.path(session.path(this));
     }
 
     /** The path in the caller's tenant. */
