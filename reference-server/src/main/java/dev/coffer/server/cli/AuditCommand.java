@@ -10,6 +10,7 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,7 +57,7 @@ final class AuditCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new CliException(ExitCodes.USAGE, "--limit must be at least 1");
         }
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS); // 7d ago reads better without nanoseconds
         Instant from = Times.instant("--since", since, now);
         Instant to = Times.instant("--until", until, now);
         Session s = options.session();
@@ -93,7 +94,7 @@ final class AuditCommand implements Callable<Integer> {
             footerHeading = Coffer.EXAMPLE, footer = {"  coffer audit summary --since 7d", "  coffer audit summary -o json"})
     int summary(@Mixin ClientOptions options, @Option(names = "--since", paramLabel = "<time>",
             description = "Summarize from this time (default 24h): " + TIME_FORMS) String since) {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS); // 7d ago reads better without nanoseconds
         Instant from = since == null ? now.minus(Duration.ofHours(24)) : Times.instant("--since", since, now);
         Session s = options.session();
         AuditSummary summary = s.call((api, ctx) -> api.summarizeAudit(ctx, from));

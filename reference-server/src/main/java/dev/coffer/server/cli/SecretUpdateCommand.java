@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code coffer secret update}: changes metadata; what is not given is kept. */
 @Command(name = "update", description = {"Change a secret's metadata; what is not given is kept.",
-    "Labels merge: --label sets or changes one label, --remove-label removes one; the other labels stay as they are",
-    "(the server applies both in one atomic step, so concurrent updates of other labels are not lost)."},
+    "Labels merge: --label sets or changes one label, --remove-label removes one, every other label stays.",
+    "The server merges in one atomic step, so concurrent updates of other labels are not lost."},
         footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret update prod/db/password --description 'orders DB, primary' --rotation-period 30d",
             "  coffer secret update prod/db/password --label tier=0 --remove-label legacy"})
 final class SecretUpdateCommand implements Callable<Integer> {

@@ -311,6 +311,45 @@ class CliVerbsTest {
         assertEquals(List.of("ALIAS_MOVE"), added);
     }
 
+    // ---- policies
+
+    @Test
+    void policyFilesAreCheckedBeforeAnyRequest() throws IOException {
+        try (RecordingServer recorder = new RecordingServer()) {
+            Map<String, String> env = Map.of(ClientOptions.ENV_URL, recorder.url(), ClientOptions.ENV_TOKEN, "t");
+            Map<String, String> cases = Map.of(
+                    "{\"effect\":\"allow\",\"principals\":[\"user:a\"],\"actions\":[\"secrets:read\"],\"resources\":[\"prod/*\"],\"effects\":1}",
+                    "unknown field 'effects'",
+                    "{\"effect\":\"maybe\",\"principals\":[],\"actions\":[],\"resources\":[]}", "effect must be allow or deny",
+                    "{\"effect\":\"allow\",\"principals\":\"user:a\",\"actions\":[],\"resources\":[]}", "'principals' must be an array",
+                    "{\"name\":\"other\",\"effect\":\"allow\",\"principals\":[\"user:a\"],\"actions\":[\"secrets:read\"],\"resources\":[\"prod/*\"]}",
+                    "differs from the policy name",
+                    "not json", "is not a JSON object");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                CliRun run = CliRun.run(env, c.getKey(), "policy", "put", "reader");
+                assertEquals(ExitCodes.INVALID, run.exit(), c.getKey() + ": " + run);
+                assertTrue(run.err().startsWith("coffer: INVALID_POLICY: ") && run.err().contains(c.getValue()), run.err());
+            }
+            assertEquals(List.of(), recorder.requests());
+        }
+    }
+
+    @Test
+    void policiesRoundTripAndListAsATable() {
+        String file = "{\"effect\":\"allow\",\"principals\":[\"group:payments-readers\"],\"actions\":[\"secrets:read\"],"
+                + "\"resources\":[\"prod/payments/*\"],\"conditions\":{\"ticketRequired\":true}}";
+        ok(cli(file, "policy", "put", "payments-read"));
+        CliRun get = ok(cli(null, "policy", "get", "payments-read"));
+        assertEquals(server.get("v1/policies/payments-read").json(), json(get.out()));
+        CliRun list = ok(cli(null, "policy", "list"));
+        assertTrue(list.out().lines().findFirst().orElse("").startsWith("NAME"), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("payments-read") && l.contains("group:payments-readers")
+                && l.contains("prod/payments/*") && l.contains("ticket")), list.out());
+        CliRun missing = cli(null, "policy", "get", "no-such-policy");
+        assertEquals(ExitCodes.NOT_FOUND, missing.exit(), missing.toString());
+        assertTrue(missing.err().startsWith("coffer: POLICY_NOT_FOUND: ") && missing.err().contains("request "), missing.err());
+    }
+
     // ---- break-glass
 
     @Test

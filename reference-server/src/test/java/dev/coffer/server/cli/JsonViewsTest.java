@@ -87,6 +87,13 @@ class JsonViewsTest {
     }
 
     @Test
+    void anIntactChainHasNoFirstBrokenSeq() {
+        JsonObject intact = JsonViews.verification(AuditVerification.ok("default", 10, 1, 10, 2));
+        assertEquals(Json.createObjectBuilder().add("intact", true).add("tenant", "default").add("eventsChecked", 10).add("firstSeq", 1)
+                .add("lastSeq", 10).add("checkpointsChecked", 2).build(), intact);
+    }
+
+    @Test
     void grantsAndPoliciesHaveTheRestFieldNames() {
         BreakGlassGrant grant = new BreakGlassGrant("bg_1", "default", "user:oncall", List.of("prod/db/*"), "INC-42", "https://t/42",
                 T0, T0.plusSeconds(1800));
