@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -108,9 +109,9 @@ public final class ClientOptions {
         return TokenClaims.parse(bearer).flatMap(claims -> {
             String id = claims.principal().contains(":") ? claims.principal() : "user:" + claims.principal();
             try {
-                return java.util.Optional.of(Principal.of(id, claims.tenant() == null ? SecretManager.OPERATOR_TENANT : claims.tenant()));
+                return Optional.of(Principal.of(id, claims.tenant() == null ? SecretManager.OPERATOR_TENANT : claims.tenant()));
             } catch (SecretsException e) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }).orElseGet(() -> Principal.of("user:coffer-cli", SecretManager.OPERATOR_TENANT));
     }

@@ -12,10 +12,10 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretDetails;
 import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretVersion;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -31,11 +31,14 @@ import java.util.function.Function;
  * Never given a value: {@code secret get -o json} builds its one value-bearing object itself.
  */
 final class JsonViews {
+    /** Looked up once: {@code Json.createObjectBuilder()} would search the service providers on every call. */
+    static final JsonProvider JSON = JsonProvider.provider();
+
     private JsonViews() {}
 
     /** A secret's metadata, as {@code SecretBody}. */
     static JsonObject secret(Secret s) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("id", s.id()).add("environment", s.path().environment())
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("id", s.id()).add("environment", s.path().environment())
                 .add("path", s.path().path());
         add(o, "ownerTeam", s.ownerTeam());
         add(o, "description", s.description());
@@ -54,20 +57,20 @@ final class JsonViews {
 
     /** A list item, as {@code SecretListItemBody}: the metadata, {@code pendingDeletion} and {@code currentVersion}. */
     static JsonObject listItem(SecretListItem item) {
-        JsonObjectBuilder o = Json.createObjectBuilder(secret(item.secret())).add("pendingDeletion", item.secret().isPendingDeletion());
+        JsonObjectBuilder o = JSON.createObjectBuilder(secret(item.secret())).add("pendingDeletion", item.secret().isPendingDeletion());
         item.currentVersion().ifPresent(v -> o.add("currentVersion", v));
         return o.build();
     }
 
     /** Metadata, versions and aliases, as {@code SecretDetailsBody}. */
     static JsonObject details(SecretDetails d) {
-        return Json.createObjectBuilder().add("secret", secret(d.secret())).add("versions", array(d.versions(), JsonViews::version))
+        return JSON.createObjectBuilder().add("secret", secret(d.secret())).add("versions", array(d.versions(), JsonViews::version))
                 .add("aliases", aliases(d.aliases())).build();
     }
 
     /** A version, as {@code VersionBody}. */
     static JsonObject version(SecretVersion v) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("version", v.number()).add("status", v.status().name())
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("version", v.number()).add("status", v.status().name())
                 .add("state", v.state().name());
         add(o, "createdBy", v.createdBy());
         add(o, "createdAt", v.createdAt());
@@ -78,21 +81,21 @@ final class JsonViews {
 
     /** Alias name to version, as the {@code aliases} object of the bodies. */
     static JsonObject aliases(Aliases a) {
-        JsonObjectBuilder o = Json.createObjectBuilder();
+        JsonObjectBuilder o = JSON.createObjectBuilder();
         new TreeMap<>(a.byName()).forEach(o::add);
         return o.build();
     }
 
     /** {@code {"aliases": {...}}}, as {@code AliasesBody}. */
     static JsonObject aliasesBody(Aliases a) {
-        return Json.createObjectBuilder().add("aliases", aliases(a)).build();
+        return JSON.createObjectBuilder().add("aliases", aliases(a)).build();
     }
 
     /** A break-glass grant, as {@code GrantBody}. */
     static JsonObject grant(BreakGlassGrant g) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("id", g.id());
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("id", g.id());
         add(o, "principal", g.principalId());
-        o.add("resources", Json.createArrayBuilder(g.resources()));
+        o.add("resources", JSON.createArrayBuilder(g.resources()));
         add(o, "reason", g.reason());
         add(o, "ticketUrl", g.ticketUrl());
         add(o, "createdAt", g.createdAt());
@@ -102,7 +105,7 @@ final class JsonViews {
 
     /** An audit event, as {@code AuditEventBody}. */
     static JsonObject event(AuditEvent e) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("seq", e.seq()).add("eventType", e.eventType().name());
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("seq", e.seq()).add("eventType", e.eventType().name());
         add(o, "tenant", e.tenant());
         add(o, "environment", e.environment());
         add(o, "path", e.path());
@@ -125,7 +128,7 @@ final class JsonViews {
 
     /** The audit summary, as {@code AuditSummaryBody}. */
     static JsonObject summary(AuditSummary s) {
-        JsonObjectBuilder o = Json.createObjectBuilder();
+        JsonObjectBuilder o = JSON.createObjectBuilder();
         add(o, "since", s.since());
         add(o, "until", s.until());
         o.add("readsByPrincipal", counts(s.readsByPrincipal()))
@@ -134,7 +137,7 @@ final class JsonViews {
                 .add("deniedReads", counts(s.deniedReads()))
                 .add("rotationsByOwnerTeam", counts(s.rotationsByOwnerTeam()))
                 .add("pastRotationPeriod", array(s.pastRotationPeriod(), r -> {
-                    JsonObjectBuilder b = Json.createObjectBuilder();
+                    JsonObjectBuilder b = JSON.createObjectBuilder();
                     add(b, "secretId", r.secretId());
                     add(b, "path", r.path());
                     add(b, "ownerTeam", r.ownerTeam());
@@ -146,7 +149,7 @@ final class JsonViews {
 
     /** The verification result, as {@code VerificationBody}: {@code firstBrokenSeq} only when the chain is broken. */
     static JsonObject verification(AuditVerification v) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("intact", v.intact());
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("intact", v.intact());
         add(o, "tenant", v.tenant());
         o.add("eventsChecked", v.eventsChecked()).add("firstSeq", v.firstSeq()).add("lastSeq", v.lastSeq())
                 .add("checkpointsChecked", v.checkpointsChecked());
@@ -159,45 +162,45 @@ final class JsonViews {
 
     /** A policy, as {@code PolicyBody}. */
     static JsonObject policy(Policy p) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("name", p.name()).add("effect", p.effect().name().toLowerCase(Locale.ROOT))
-                .add("principals", Json.createArrayBuilder(p.principals()))
-                .add("actions", Json.createArrayBuilder(p.actions()))
-                .add("resources", Json.createArrayBuilder(p.resources()));
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("name", p.name()).add("effect", p.effect().name().toLowerCase(Locale.ROOT))
+                .add("principals", JSON.createArrayBuilder(p.principals()))
+                .add("actions", JSON.createArrayBuilder(p.actions()))
+                .add("resources", JSON.createArrayBuilder(p.resources()));
         if (p.conditions() != null) {
             Conditions c = p.conditions();
-            o.add("conditions", Json.createObjectBuilder().add("mfa", c.mfa()).add("ticketRequired", c.ticketRequired())
-                    .add("sourceCidr", Json.createArrayBuilder(c.sourceCidr()))
-                    .add("sourceCluster", Json.createArrayBuilder(c.sourceCluster())));
+            o.add("conditions", JSON.createObjectBuilder().add("mfa", c.mfa()).add("ticketRequired", c.ticketRequired())
+                    .add("sourceCidr", JSON.createArrayBuilder(c.sourceCidr()))
+                    .add("sourceCluster", JSON.createArrayBuilder(c.sourceCluster())));
         }
         return o.build();
     }
 
     /** A list response, as {@code PageBody}: {@code items} and, unless this is the last page, {@code nextPageToken}. */
     static <T> JsonObject page(Page<T> page, Function<T, JsonObject> item) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("items", array(page.items(), item));
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("items", array(page.items(), item));
         add(o, "nextPageToken", page.nextPageToken());
         return o.build();
     }
 
     /** A complete list, as {@code PageBody} without a next page. */
     static <T> JsonObject items(List<T> items, Function<T, JsonObject> item) {
-        return Json.createObjectBuilder().add("items", array(items, item)).build();
+        return JSON.createObjectBuilder().add("items", array(items, item)).build();
     }
 
     private static <T> JsonArrayBuilder array(Collection<T> items, Function<T, JsonObject> item) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = JSON.createArrayBuilder();
         items.forEach(i -> a.add(item.apply(i)));
         return a;
     }
 
     private static JsonObjectBuilder strings(Map<String, String> map) {
-        JsonObjectBuilder o = Json.createObjectBuilder();
+        JsonObjectBuilder o = JSON.createObjectBuilder();
         new TreeMap<>(map).forEach(o::add);
         return o;
     }
 
     private static JsonObjectBuilder counts(Map<String, Long> map) {
-        JsonObjectBuilder o = Json.createObjectBuilder();
+        JsonObjectBuilder o = JSON.createObjectBuilder();
         new TreeMap<>(map).forEach(o::add);
         return o;
     }

@@ -11,6 +11,7 @@ import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretVersion;
+import dev.coffer.spi.model.VersionState;
 import jakarta.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,17 +151,27 @@ final class SecretCommand implements Callable<Integer> {
     int rollback(@Mixin ClientOptions options, @Parameters(paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name) {
         SecretArg ref = SecretArg.parse(name);
         Session s = options.session();
-        Aliases aliases = describe(s, ref).aliases();
+        SecretDetails details = describe(s, ref);
+        Aliases aliases = details.aliases();
         OptionalInt previous = aliases.get(Aliases.PREVIOUS);
         if (previous.isEmpty()) {
             throw new CliException(ExitCodes.NOT_FOUND, "ALIAS_NOT_FOUND: " + name + " has no previous version to roll back to"
                     + " (alias previous is unset); nothing was changed");
         }
+        // Only while it is still enabled: a disabled or destroyed previous is no place to roll back to.
+        details.versions().stream().filter(v -> v.number() == previous.getAsInt() && v.state() != VersionState.ENABLED).findFirst()
+                .ifPresent(v -> {
+                    throw new CliException(ExitCodes.CONFLICT, "STATE_CONFLICT: the previous version " + v.number() + " of " + name + " is "
+                            + v.state() + (v.state() == VersionState.DISABLED ? "; enable it first ('coffer secret enable " + name + " "
+                            + v.number() + "')" : "") + "; nothing was changed");
+                });
         OptionalInt current = aliases.get(Aliases.CURRENT);
         SecretRef id = ref.ref(s);
+        // CAS on the current version just read: a promote or rotation in between fails with VERSION_CONFLICT instead of being undone.
         Aliases after = s.call((api, ctx) -> api.promote(ctx, id, previous.getAsInt(), current));
-        options.out().print(JsonViews.aliasesBody(after), "rolled back " + name + ": current " + current.getAsInt() + " -> "
-                + previous.getAsInt() + " (previous is now " + current.getAsInt() + ")");
+        String was = current.isPresent() ? Integer.toString(current.getAsInt()) : "none";
+        options.out().print(JsonViews.aliasesBody(after), "rolled back " + name + ": current " + was + " -> "
+                + previous.getAsInt() + " (previous is now " + was + ")");
         return ExitCodes.OK;
     }
 

@@ -144,6 +144,26 @@ class CliVerbsTest {
         assertEquals(Json.createObjectBuilder().add("current", 1).build(), aliases(id));
     }
 
+    @Test
+    void rollbackToADisabledPreviousVersionIsRefusedAndChangesNothing() {
+        String id = secretWithVersions("prod/rollback/disabled", 2);
+        ok(cli(null, "secret", "disable", "prod/rollback/disabled", "1"));
+        CliRun run = cli(null, "secret", "rollback", "prod/rollback/disabled");
+        assertEquals(ExitCodes.CONFLICT, run.exit(), run.toString());
+        assertTrue(run.err().contains("the previous version 1 of prod/rollback/disabled is DISABLED; enable it first"), run.err());
+        assertEquals(2, aliases(id).getInt("current"));
+    }
+
+    @Test
+    void rollbackStartsFromTheCurrentVersionTheServerHolds() {
+        String id = secretWithVersions("prod/rollback/race", 3);
+        CliRun stale = cli(null, "secret", "promote", "prod/rollback/race", "1", "--expected", "2");
+        assertEquals(ExitCodes.CONFLICT, stale.exit(), stale.toString());
+        ok(cli(null, "secret", "rollback", "prod/rollback/race"));
+        assertEquals(2, aliases(id).getInt("current"));
+        assertEquals(3, aliases(id).getInt("previous"));
+    }
+
     // ---- promote by number, previous or alias name
 
     @Test
