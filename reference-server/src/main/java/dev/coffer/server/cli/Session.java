@@ -24,7 +24,7 @@ record Session(SecretManager api, AccessContext ctx) {
 
     /**
      * Runs one call; a {@link SecretsException} becomes the one-line error the CLI prints: the code,
-     * the server's detail and the request id, with the exit code of its HTTP status.
+     * the server's detail, the route and the request id, with the exit code of its HTTP status.
      */
     <T> T call(BiFunction<SecretManager, AccessContext, T> operation) {
         try {
@@ -42,7 +42,9 @@ record Session(SecretManager api, AccessContext ctx) {
     private CliException failure(SecretsException e) {
         String message = e.getMessage();
         StringBuilder line = new StringBuilder(e.code().name()).append(": ").append(message);
-        if (!message.contains(ctx.requestId())) {
+        // An answer of the server names the route and status; one without the request id (a proxy's
+        // error page) still gets the id sent. A refusal before any request has no id to give.
+        if (message.contains(": HTTP ") && !message.contains(ctx.requestId())) {
             line.append(" [request ").append(ctx.requestId()).append(']');
         }
         if (e.code() == ErrorCode.STORE_UNAVAILABLE && message.contains("cannot be reached")) {
