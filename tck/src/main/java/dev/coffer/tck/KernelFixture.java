@@ -36,6 +36,8 @@ public final class KernelFixture implements ManagerFixture {
     public static final String TENANT = "tck";
     /** The all-powerful principal the fixture bootstraps. */
     public static final String ADMIN = "user:admin";
+    /** The environment the fixture's kernel protects from force delete. */
+    public static final String PROTECTED_ENVIRONMENT = "protected";
 
     private final MutableClock clock = MutableClock.startingAt2030();
     private final SwitchableAuditLog auditLog;
@@ -55,6 +57,7 @@ public final class KernelFixture implements ManagerFixture {
                 .auditLog(auditLog)
                 .policyStore(policies)
                 .clock(clock)
+                .protectedEnvironments(List.of(PROTECTED_ENVIRONMENT))
                 .build();
     }
 
@@ -97,6 +100,11 @@ public final class KernelFixture implements ManagerFixture {
     @Override
     public Optional<AuditOutage> auditOutage() {
         return Optional.of(auditLog);
+    }
+
+    @Override
+    public Optional<String> protectedEnvironment() {
+        return Optional.of(PROTECTED_ENVIRONMENT);
     }
 
     @Override

@@ -76,6 +76,14 @@ public interface ManagerFixture extends AutoCloseable {
         return true;
     }
 
+    /**
+     * An environment the manager was built to protect from force delete (the kernel's
+     * {@code protectedEnvironments}), when it has one; the tests of the refusal need it.
+     */
+    default Optional<String> protectedEnvironment() {
+        return Optional.empty();
+    }
+
     @Override
     default void close() {}
 

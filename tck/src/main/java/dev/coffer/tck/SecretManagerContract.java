@@ -9,6 +9,10 @@ import dev.coffer.tck.manager.DeletionContract;
 import dev.coffer.tck.manager.DisclosureContract;
 import dev.coffer.tck.manager.FailClosedContract;
 import dev.coffer.tck.manager.LifecycleContract;
+import dev.coffer.tck.manager.ListingContract;
+import dev.coffer.tck.manager.ForceDeleteContract;
+import dev.coffer.tck.manager.LabelMergeContract;
+import dev.coffer.tck.manager.ByNameContract;
 import dev.coffer.tck.manager.ManagerContractBase;
 import dev.coffer.tck.manager.MetricsAccessContract;
 import dev.coffer.tck.manager.PolicyMatrixContract;
@@ -221,6 +225,41 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Metrics access: secrets:metrics in the operator tenant")
     class MetricsAccess extends MetricsAccessContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+    @Nested
+    @DisplayName("Operations by name: no describe first, same denial for absent and forbidden")
+    class ByName extends ByNameContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Label merge: atomic, within the limits")
+    class LabelMerge extends LabelMergeContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Force delete and protected environments")
+    class ForceDelete extends ForceDeleteContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Listing by label, current version, pending deletion")
+    class Listing extends ListingContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();

@@ -124,6 +124,76 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
     }
 
     @Test
+    void changeIsAppliedToTheStoredSecret() {
+        Secret secret = create("prod", "payments/merge");
+        store.updateSecret(SecretUpdate.none().withLabels(Map.of("team", "payments")).applyTo(secret, at(2)), BeforeCommit.none());
+        Secret updated = store.updateSecret(TENANT, secret.id(),
+                stored -> SecretUpdate.none().withLabelsPut(Map.of("tier", "0")).applyTo(stored, at(3)), BeforeCommit.none());
+        assertEquals(Map.of("team", "payments", "tier", "0"), updated.labels());
+        assertEquals(updated, reload(secret));
+    }
+
+    @Test
+    void changeThatThrowsOrAFailingHookChangesNothing() {
+        Secret secret = create("prod", "payments/refused");
+        Expect.thrown(InvalidRequestException.class, () -> store.updateSecret(TENANT, secret.id(), stored -> {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "refused by the caller");
+        }, BeforeCommit.none()));
+        Expect.thrown(IllegalStateException.class, () -> store.updateSecret(TENANT, secret.id(),
+                stored -> SecretUpdate.none().withDescription("never").applyTo(stored, at(4)), updated -> {
+                    throw new IllegalStateException("audit failed");
+                }));
+        assertEquals(secret, reload(secret));
+    }
+
+    @Test
+    void changeMayNotMoveTheSecret() {
+        Secret secret = create("prod", "payments/stays");
+        Expect.thrown(InvalidRequestException.class, () -> store.updateSecret(TENANT, secret.id(),
+                stored -> secret(TENANT, "prod", "payments/elsewhere"), BeforeCommit.none()));
+        assertEquals(secret, reload(secret));
+    }
+
+    @Test
+    void changeOfUnknownSecretFailsWithSecretNotFound() {
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.updateSecret(TENANT, "sec_unknown", stored -> stored, BeforeCommit.none()));
+        Secret secret = create("prod", "payments/mine");
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.updateSecret(OTHER_TENANT, secret.id(), stored -> stored, BeforeCommit.none()));
+    }
+
+    @Test
+    void concurrentChangesEachSeeTheOthersResult() throws Exception {
+        Secret secret = create("prod", "payments/contended");
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Secret>> changes = new ArrayList<>();
+        try {
+            for (int i = 0; i < writers; i++) {
+                String key = "k" + i;
+                changes.add(pool.submit(() -> {
+                    start.await();
+                    return store.updateSecret(TENANT, secret.id(),
+                            stored -> SecretUpdate.none().withLabelsPut(Map.of(key, "v")).applyTo(stored, at(6)), BeforeCommit.none());
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<Secret> change : changes) {
+                change.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, String> expected = new java.util.HashMap<>(secret.labels());
+        for (int i = 0; i < writers; i++) {
+            expected.put("k" + i, "v");
+        }
+        assertEquals(expected, reload(secret).labels(), "a concurrent change was lost");
+    }
+
+    @Test
     void listOrdersByEnvironmentThenPath() {
         create("prod", "web/key");
         create("dev", "web/key");

@@ -49,6 +49,10 @@ final class ServeCommand implements Callable<Integer> {
             + "whose X-Forwarded-For is believed; repeatable; required by --trust-forwarded-for")
     List<String> trustedProxies = new ArrayList<>();
 
+    @Option(names = "--protected-environment", paramLabel = "ENV", description = "An environment where secret delete --force "
+            + "(deletion without recovery) is refused, even to administrators; repeatable, e.g. --protected-environment prod")
+    List<String> protectedEnvironments = new ArrayList<>();
+
     @Option(names = "--max-token-lifetime", defaultValue = TokenBounds.DEFAULT_MAX_LIFETIME_TEXT, paramLabel = "DURATION",
             description = "Refuse tokens whose exp - iat is longer (default 366d; the bootstrap admin token lives 365d)")
     String maxTokenLifetime;
@@ -96,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
                 proxies.add(CidrBlock.parse(proxy));
             }
             return new ServeOptions(bind, port, data, db, keyUri, inMemory, trustForwardedFor,
-                    new JwtSettings(issuer, audience, bounds), proxies);
+                    new JwtSettings(issuer, audience, bounds), proxies).withProtectedEnvironments(protectedEnvironments);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (InvalidRequestException e) {

@@ -42,7 +42,7 @@ public class CofferRuntime {
         backend = LibertyBackend.open(settings);
         try {
             metrics = new Metrics();
-            manager = Kernel.over(backend, metrics);
+            manager = Kernel.over(backend, metrics, settings.protectedEnvironments());
             tokenBounds = settings.tokenBounds();
             authenticationFailures = new AuthenticationFailures(metrics);
             if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord())) {

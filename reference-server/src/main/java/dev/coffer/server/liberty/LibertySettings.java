@@ -2,7 +2,11 @@ package dev.coffer.server.liberty;
 
 import dev.coffer.server.auth.TokenBounds;
 import dev.coffer.spi.internal.Durations;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.model.SecretPath;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
@@ -18,6 +22,8 @@ import org.eclipse.microprofile.config.Config;
  *   <tr><td>{@value #KEY_URI}</td><td>{@code local-keyset:<data>/root-keyset.json}</td><td>root key: {@code aws-kms://}, {@code gcp-kms://} with the Tink KMS jars</td></tr>
  *   <tr><td>{@value #BOOTSTRAP_POLICY}</td><td>{@code true}</td><td>install the {@code coffer-admins} policy in tenant {@code default} when missing</td></tr>
  *   <tr><td>{@value #MAX_TOKEN_LIFETIME}</td><td>{@code 366d}</td><td>refuse tokens whose {@code exp - iat} is longer</td></tr>
+ *   <tr><td>{@value #PROTECTED_ENVIRONMENTS}</td><td>none</td><td>comma-separated environments where force delete
+ *       is refused, even to administrators (e.g. {@code prod,staging}); the standalone {@code --protected-environment}</td></tr>
  *   <tr><td>{@value #CLOCK_SKEW}</td><td>{@code 30s}</td><td>how far {@code iat} may be ahead (server.xml passes the same
  *       variable to mpJwt's {@code clockSkew} for {@code exp})</td></tr>
  * </table>
@@ -30,9 +36,10 @@ import org.eclipse.microprofile.config.Config;
  * @param keyUri root key URI, or {@code null} for the local keyset in {@code dataDir}
  * @param bootstrapPolicy whether to install the bootstrap admin policy
  * @param tokenBounds the token lifetime and {@code iat} bounds the Coffer filter checks after mpJwt
+ * @param protectedEnvironments environments where force delete is refused
  */
 public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String dbPassword, int poolSize, String keyUri,
-        boolean bootstrapPolicy, TokenBounds tokenBounds) {
+        boolean bootstrapPolicy, TokenBounds tokenBounds, List<String> protectedEnvironments) {
     public static final String DATA_DIR = "coffer.data-dir";
     public static final String DB_URL = "coffer.db.url";
     public static final String DB_USER = "coffer.db.user";
@@ -42,6 +49,18 @@ public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String 
     public static final String BOOTSTRAP_POLICY = "coffer.bootstrap-admin-policy";
     public static final String MAX_TOKEN_LIFETIME = "coffer.jwt.max-token-lifetime";
     public static final String CLOCK_SKEW = "coffer.jwt.clock-skew";
+    public static final String PROTECTED_ENVIRONMENTS = "coffer.protected-environments";
+
+    public LibertySettings {
+        protectedEnvironments = List.copyOf(protectedEnvironments);
+        for (String environment : protectedEnvironments) {
+            try {
+                SecretPath.requireEnvironment(environment);
+            } catch (InvalidRequestException e) {
+                throw new IllegalArgumentException(PROTECTED_ENVIRONMENTS + ": " + e.getMessage(), e);
+            }
+        }
+    }
 
     /** The settings {@code config} holds. */
     public static LibertySettings from(Config config) {
@@ -54,7 +73,13 @@ public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String 
                 text(config, KEY_URI).orElse(null),
                 config.getOptionalValue(BOOTSTRAP_POLICY, Boolean.class).orElse(true),
                 new TokenBounds(Durations.parse(MAX_TOKEN_LIFETIME, text(config, MAX_TOKEN_LIFETIME).orElse(TokenBounds.DEFAULT_MAX_LIFETIME_TEXT)),
-                        Durations.parse(CLOCK_SKEW, text(config, CLOCK_SKEW).orElse(TokenBounds.DEFAULT_CLOCK_SKEW_TEXT))));
+                        Durations.parse(CLOCK_SKEW, text(config, CLOCK_SKEW).orElse(TokenBounds.DEFAULT_CLOCK_SKEW_TEXT))),
+                environments(text(config, PROTECTED_ENVIRONMENTS).orElse("")));
+    }
+
+    /** {@code prod, staging} as a list; blanks between commas are ignored. */
+    static List<String> environments(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static Optional<String> text(Config config, String key) {
@@ -65,6 +90,6 @@ public record LibertySettings(Path dataDir, String dbUrl, String dbUser, String 
     @Override
     public String toString() {
         return "LibertySettings[dataDir=" + dataDir + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", poolSize=" + poolSize
-                + ", keyUri=" + keyUri + ", bootstrapPolicy=" + bootstrapPolicy + ", tokenBounds=" + tokenBounds + "]";
+                + ", keyUri=" + keyUri + ", bootstrapPolicy=" + bootstrapPolicy + ", tokenBounds=" + tokenBounds + ", protectedEnvironments=" + protectedEnvironments + "]";
     }
 }

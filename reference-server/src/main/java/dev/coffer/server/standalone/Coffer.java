@@ -49,7 +49,7 @@ public final class Coffer implements AutoCloseable {
             Backend backend = Backends.open(options, data);
             try {
                 Metrics metrics = new Metrics();
-                SecretManager manager = Kernel.over(backend, metrics);
+                SecretManager manager = Kernel.over(backend, metrics, options.protectedEnvironments());
                 boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
                 boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
                 StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,

@@ -8,14 +8,25 @@ import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.kernel.StandardSecretManager;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 
 /** Builds the kernel over a backend's parts, each wrapped in its measuring decorator. */
 public final class Kernel {
     private Kernel() {}
 
-    /** {@link StandardSecretManager} over {@code backend}, measured into {@code metrics}. */
+    /** {@link StandardSecretManager} over {@code backend}, measured into {@code metrics}, no environment protected. */
     public static SecretManager over(Backend backend, Metrics metrics) {
+        return over(backend, metrics, List.of());
+    }
+
+    /**
+     * {@link StandardSecretManager} over {@code backend}, measured into {@code metrics}, refusing
+     * force delete in {@code protectedEnvironments}.
+     */
+    public static SecretManager over(Backend backend, Metrics metrics, Collection<String> protectedEnvironments) {
         StandardSecretManager.Builder builder = StandardSecretManager.builder()
+                .protectedEnvironments(protectedEnvironments)
                 .secretStore(backend.secretStore())
                 .envelope(new MeteredEnvelope(backend.envelope(), metrics))
                 .auditLog(new MeteredAuditLog(backend.auditLog(), metrics))

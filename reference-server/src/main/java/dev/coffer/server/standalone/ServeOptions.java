@@ -19,11 +19,13 @@ import java.util.Objects;
  * @param jwt token issuer, audience and bounds
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} is believed; required
  *        with {@code trustForwardedFor} and meaningless without it, so either alone is refused
+ * @param protectedEnvironments environments where force delete is refused ({@code --protected-environment}, repeatable)
  */
 public record ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
-        boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies) {
+        boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments) {
     public ServeOptions {
         trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+        protectedEnvironments = environments(protectedEnvironments);
         if (trustForwardedFor && trustedProxies.isEmpty()) {
             throw new IllegalArgumentException("--trust-forwarded-for needs --trusted-proxy <CIDR> naming the reverse proxies "
                     + "allowed to set X-Forwarded-For (e.g. --trusted-proxy 127.0.0.1 for a proxy on this host)");
@@ -31,6 +33,28 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
         if (!trustForwardedFor && !trustedProxies.isEmpty()) {
             throw new IllegalArgumentException("--trusted-proxy has no effect without --trust-forwarded-for; add it or drop --trusted-proxy");
         }
+    }
+
+    /** Options without protected environments. */
+    public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
+            boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies) {
+        this(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, List.of());
+    }
+
+    /** These options with {@code environments} protected from force delete. */
+    public ServeOptions withProtectedEnvironments(List<String> environments) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, environments);
+    }
+
+    private static List<String> environments(List<String> names) {
+        for (String name : Objects.requireNonNull(names, "protectedEnvironments")) {
+            try {
+                dev.coffer.spi.model.SecretPath.requireEnvironment(name);
+            } catch (dev.coffer.spi.error.InvalidRequestException e) {
+                throw new IllegalArgumentException("--protected-environment: " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** Options without trusted proxies (and so without {@code X-Forwarded-For}). */

@@ -93,7 +93,7 @@ class RoutingErrorsTest extends OneServerPerClass {
 
     @Test
     void unknownQueryParametersAreRefusedOnEveryRouteThatReads() {
-        for (String path : List.of("v1/secrets?label=tier=0", "v1/secrets/prod/routing/db?labl=x", "v1/secrets/" + id + "?x=1",
+        for (String path : List.of("v1/secrets?owner=payments", "v1/secrets/prod/routing/db?labl=x", "v1/secrets/" + id + "?x=1",
                 "v1/secrets/" + id + "/versions?limit=1", "v1/metadata/prod/routing/db?alias=current", "v1/audit?q=1",
                 "v1/audit/summary?until=2020-01-01T00:00:00Z", "v1/policies?limit=1", "health/live?verbose=1", "openapi?format=json")) {
             Reply reply = server.get(path);
@@ -101,9 +101,9 @@ class RoutingErrorsTest extends OneServerPerClass {
             assertEquals("INVALID_ARGUMENT", reply.code(), () -> path + ": " + reply);
             assertTrue(reply.json().getString("detail").startsWith("unknown query parameter"), () -> path + ": " + reply);
         }
-        Reply named = server.get("v1/secrets?label=1");
-        assertTrue(named.json().getString("detail").contains("'label'"), named::toString);
-        assertTrue(named.json().getString("detail").contains("[environment, limit, pageToken, prefix]"), named::toString);
+        Reply named = server.get("v1/secrets?labels=1");
+        assertTrue(named.json().getString("detail").contains("'labels'"), named::toString);
+        assertTrue(named.json().getString("detail").contains("[environment, label, limit, pageToken, prefix]"), named::toString);
         Reply delete = server.send("DELETE", "v1/secrets/" + id + "?recoveryWindow=7", server.adminToken, null);
         assertEquals(400, delete.status(), delete::toString);
         assertEquals(200, server.get("v1/secrets/" + id).status(), "the refused delete changed nothing");
@@ -113,7 +113,7 @@ class RoutingErrorsTest extends OneServerPerClass {
     void aRefusedParameterNameThatIsNotANameIsNotEchoed() {
         Reply reply = server.get("v1/secrets?%3Cscript%3Ealert=1");
         assertEquals(400, reply.status());
-        assertEquals("unknown query parameter; this route takes [environment, limit, pageToken, prefix]",
+        assertEquals("unknown query parameter; this route takes [environment, label, limit, pageToken, prefix]",
                 reply.json().getString("detail"));
         assertFalse(reply.body().contains("script"));
     }

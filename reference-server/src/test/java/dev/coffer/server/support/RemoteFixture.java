@@ -17,6 +17,7 @@ import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.memory.InMemorySecrets;
+import dev.coffer.tck.KernelFixture;
 import dev.coffer.tck.ManagerFixture;
 import dev.coffer.tck.support.SwitchableAuditLog;
 import java.lang.reflect.InvocationTargetException;
@@ -72,7 +73,7 @@ public final class RemoteFixture implements ManagerFixture {
     public RemoteFixture() {
         Backend backend = new InMemoryBackend(parts, audit);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
-        kernel = Kernel.over(backend, new Metrics());
+        kernel = Kernel.over(backend, new Metrics(), List.of(KernelFixture.PROTECTED_ENVIRONMENT));
         CURRENT.set(kernel);
         manager = RemoteSecretManager.builder(base())
                 .bearerToken(this::tokenFor)
@@ -150,6 +151,12 @@ public final class RemoteFixture implements ManagerFixture {
     @Override
     public boolean sourceAddressReachesPoliciesAsGiven() {
         return false;
+    }
+
+    /** The environment the server's kernel protects from force delete, as {@link KernelFixture} does. */
+    @Override
+    public Optional<String> protectedEnvironment() {
+        return Optional.of(KernelFixture.PROTECTED_ENVIRONMENT);
     }
 
     /** Makes the server's audit appends fail (503 {@code AUDIT_UNAVAILABLE}) while {@code true}. */

@@ -33,6 +33,9 @@ import org.glassfish.jersey.server.ResourceConfig;
  * key pair; tokens are real RS256 signatures.
  */
 public final class TestServer implements AutoCloseable {
+    /** The environment the server protects from force delete (as {@code --protected-environment protected}). */
+    public static final String PROTECTED_ENVIRONMENT = "protected";
+
     /** Token with every right (group coffer-admins) in the default tenant. */
     public final String adminToken;
 
@@ -51,7 +54,7 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         dev.coffer.server.standalone.Backend backend = new dev.coffer.server.standalone.InMemoryBackend(parts);
-        SecretManager manager = Kernel.over(backend, metrics);
+        SecretManager manager = Kernel.over(backend, metrics, List.of(PROTECTED_ENVIRONMENT));
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
         ResourceConfig app = StandaloneServer.application(manager,
                 new SmallRyeTokenVerifier(keys.getPublic(), jwt), backend.healthChecks(), metrics, proxies);

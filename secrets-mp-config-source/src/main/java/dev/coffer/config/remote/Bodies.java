@@ -131,7 +131,7 @@ final class Bodies {
     static AuditVerification verification(JsonObject o) {
         return new AuditVerification(o.getBoolean("intact"), text(o, "tenant"), o.getJsonNumber("eventsChecked").longValue(),
                 optionalLong(o, "firstSeq"), optionalLong(o, "lastSeq"), optionalLong(o, "checkpointsChecked"),
-                o.getJsonNumber("firstBrokenSeq").longValue(), text(o, "problem"));
+                o.get("firstBrokenSeq") instanceof JsonNumber broken ? broken.longValue() : 0L, text(o, "problem"));
     }
 
     // Figures a server before per-tenant verification did not send read as 0.

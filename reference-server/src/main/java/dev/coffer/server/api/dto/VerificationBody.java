@@ -12,14 +12,14 @@ import dev.coffer.spi.audit.AuditVerification;
  * @param firstSeq the tenant's oldest event checked, 0 when none
  * @param lastSeq the tenant's newest event checked, 0 when none
  * @param checkpointsChecked checkpoints found authentic and matched
- * @param firstBrokenSeq first event that fails, 0 when intact
+ * @param firstBrokenSeq first event that fails; absent when the chain is intact
  * @param problem what was found, or absent
  */
 public record VerificationBody(boolean intact, String tenant, long eventsChecked, long firstSeq, long lastSeq,
-        long checkpointsChecked, long firstBrokenSeq, String problem) {
+        long checkpointsChecked, Long firstBrokenSeq, String problem) {
     /** The body of {@code v}. */
     public static VerificationBody from(AuditVerification v) {
         return new VerificationBody(v.intact(), v.tenant(), v.eventsChecked(), v.firstSeq(), v.lastSeq(), v.checkpointsChecked(),
-                v.firstBrokenSeq(), v.problem());
+                v.intact() ? null : v.firstBrokenSeq(), v.problem());
     }
 }

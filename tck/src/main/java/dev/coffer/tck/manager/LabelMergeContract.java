@@ -1,0 +1,118 @@
+package dev.coffer.tck.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretRef;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.tck.support.Expect;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Label updates: {@code labels} replaces the map, a merge ({@code putLabels}, {@code removeLabels})
+ * changes only the keys it names, atomically, within the label limits. Part of
+ * {@link dev.coffer.tck.SecretManagerContract}.
+ */
+public abstract class LabelMergeContract extends ManagerContractBase {
+    private static final int THREADS = 8;
+    private static final int KEYS_PER_THREAD = 4;
+
+    private Secret labelled(String environmentAndPath, Map<String, String> labels) {
+        Secret secret = createSecret(environmentAndPath);
+        return manager().update(admin(), secret.id(), SecretUpdate.none().withLabels(labels));
+    }
+
+    @Test
+    public void aMergePutsAndRemovesOnlyTheKeysItNames() {
+        Secret secret = labelled("prod/labels/merge", Map.of("team", "payments", "tier", "1", "legacy", "yes"));
+        Secret merged = manager().update(admin(), secret.id(),
+                SecretUpdate.none().withLabelsPut(Map.of("tier", "0", "region", "eu")).withLabelsRemoved(Set.of("legacy", "never-set")));
+        Map<String, String> expected = Map.of("team", "payments", "tier", "0", "region", "eu");
+        assertEquals(expected, merged.labels());
+        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels());
+    }
+
+    @Test
+    public void aMergeByNameKeepsTheOtherLabels() {
+        labelled("prod/labels/by-name", Map.of("team", "payments"));
+        SecretRef ref = SecretRef.path(path("prod/labels/by-name"));
+        manager().update(admin(), ref, SecretUpdate.none().withLabelsPut(Map.of("tier", "0")));
+        assertEquals(Map.of("team", "payments", "tier", "0"), manager().describe(admin(), ref).secret().labels());
+    }
+
+    @Test
+    public void labelsReplaceTheWholeMap() {
+        Secret secret = labelled("prod/labels/replace", Map.of("team", "payments", "tier", "1"));
+        assertEquals(Map.of("tier", "0"), manager().update(admin(), secret.id(), SecretUpdate.none().withLabels(Map.of("tier", "0"))).labels());
+    }
+
+    @Test
+    public void aKeyBothPutAndRemovedIsRefused() {
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> SecretUpdate.none().withLabelsPut(Map.of("tier", "0")).withLabelsRemoved(Set.of("tier")));
+    }
+
+    @Test
+    public void replacingAndMergingInOneUpdateIsRefused() {
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> SecretUpdate.none().withLabels(Map.of("a", "1")).withLabelsPut(Map.of("b", "2")));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> SecretUpdate.none().withLabelsRemoved(Set.of("a")).withLabels(Map.of("b", "2")));
+    }
+
+    @Test
+    public void aMergePastTheLabelLimitIsRefusedAndChangesNothing() {
+        Map<String, String> full = new HashMap<>();
+        for (int i = 0; i < 64; i++) {
+            full.put("k" + i, "v");
+        }
+        Secret secret = labelled("prod/labels/full", full);
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> manager().update(admin(), secret.id(), SecretUpdate.none().withLabelsPut(Map.of("one-more", "v"))));
+        assertEquals(full, manager().describe(admin(), secret.id()).secret().labels());
+        // Removing one makes room for one: the limit applies to the merged result.
+        Secret swapped = manager().update(admin(), secret.id(),
+                SecretUpdate.none().withLabelsRemoved(Set.of("k0")).withLabelsPut(Map.of("one-more", "v")));
+        assertEquals(64, swapped.labels().size());
+    }
+
+    @Test
+    public void concurrentMergesOfDifferentKeysAllSurvive() throws Exception {
+        Secret secret = labelled("prod/labels/concurrent", Map.of("keep", "me"));
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> merges = new ArrayList<>();
+        Map<String, String> expected = new HashMap<>(Map.of("keep", "me"));
+        try {
+            for (int t = 0; t < THREADS; t++) {
+                for (int k = 0; k < KEYS_PER_THREAD; k++) {
+                    String key = "t" + t + "-k" + k;
+                    expected.put(key, "v" + k);
+                    String value = "v" + k;
+                    merges.add(pool.submit(() -> {
+                        start.await();
+                        return manager().update(admin(), secret.id(), SecretUpdate.none().withLabelsPut(Map.of(key, value)));
+                    }));
+                }
+            }
+            start.countDown();
+            for (Future<?> merge : merges) {
+                merge.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels());
+    }
+}

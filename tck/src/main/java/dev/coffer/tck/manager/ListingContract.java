@@ -1,0 +1,110 @@
+package dev.coffer.tck.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
+import dev.coffer.spi.model.SecretUpdate;
+import dev.coffer.tck.support.Expect;
+import dev.coffer.tck.support.TestValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Listing by label, and what each item shows: pending deletion and the current version. Part of
+ * {@link dev.coffer.tck.SecretManagerContract}.
+ */
+public abstract class ListingContract extends ManagerContractBase {
+
+    private void labelled(String environmentAndPath, Map<String, String> labels) {
+        Secret secret = createSecret(environmentAndPath);
+        manager().update(admin(), secret.id(), SecretUpdate.none().withLabels(labels));
+    }
+
+    private List<String> names(SecretFilter filter, int pageSize) {
+        List<String> names = new ArrayList<>();
+        PageRequest page = PageRequest.first(pageSize);
+        for (int pages = 0; pages < 50; pages++) {
+            Page<SecretListItem> result = manager().list(admin(), filter, page);
+            result.items().forEach(item -> names.add(item.path().qualifiedName()));
+            if (result.nextPageToken() == null) {
+                return names;
+            }
+            page = page.next(result.nextPageToken());
+        }
+        throw new AssertionError("pagination does not end");
+    }
+
+    @Test
+    public void everyLabelOfTheFilterMustMatch() {
+        labelled("prod/a", Map.of("tier", "0", "team", "payments"));
+        labelled("prod/b", Map.of("tier", "0", "team", "search"));
+        labelled("prod/c", Map.of("tier", "1", "team", "payments"));
+        createSecret("prod/d");
+        assertEquals(List.of("prod/a", "prod/b"), names(SecretFilter.all().withLabels(Map.of("tier", "0")), 10));
+        assertEquals(List.of("prod/a"), names(SecretFilter.all().withLabels(Map.of("tier", "0", "team", "payments")), 10));
+        assertEquals(List.of(), names(SecretFilter.all().withLabels(Map.of("tier", "2")), 10));
+        assertEquals(List.of("prod/a", "prod/c"), names(new SecretFilter("prod", null, Map.of("team", "payments")), 10));
+    }
+
+    @Test
+    public void aLabelFilteredListingPagesThroughEveryMatchOnce() {
+        for (int i = 0; i < 9; i++) {
+            labelled("prod/s" + i, Map.of("tier", i % 3 == 0 ? "0" : "1"));
+        }
+        List<String> expected = List.of("prod/s0", "prod/s3", "prod/s6");
+        for (int size = 1; size <= 4; size++) {
+            assertEquals(expected, names(SecretFilter.all().withLabels(Map.of("tier", "0")), size), "page size " + size);
+        }
+    }
+
+    @Test
+    public void aPageTokenOnlyContinuesTheLabelFilterItCameFrom() {
+        labelled("prod/x1", Map.of("tier", "0"));
+        labelled("prod/x2", Map.of("tier", "0"));
+        String token = manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "0")), PageRequest.first(1)).nextPageToken();
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "1")), new PageRequest(token, 1)));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)));
+        assertEquals(1, manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "0")), new PageRequest(token, 1)).items().size());
+    }
+
+    @Test
+    public void aBadLabelInTheFilterIsRefused() {
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                () -> SecretFilter.all().withLabels(Map.of("Bad Key", "x")));
+    }
+
+    @Test
+    public void itemsShowTheCurrentVersionAndPendingDeletion() {
+        Secret empty = createSecret("prod/empty");
+        Secret rotated = createSecret("prod/rotated");
+        addCurrent(rotated.id(), TestValues.text());
+        addCurrent(rotated.id(), TestValues.text());
+        addPending(rotated.id(), TestValues.text());
+        Secret leaving = createSecret("prod/leaving");
+        addCurrent(leaving.id(), TestValues.text());
+        Secret scheduled = manager().scheduleDeletion(admin(), leaving.id(), 7);
+
+        List<SecretListItem> items = manager().list(admin(), SecretFilter.all(), PageRequest.first()).items();
+        assertEquals(List.of("prod/empty", "prod/leaving", "prod/rotated"), items.stream().map(i -> i.path().qualifiedName()).toList());
+        assertEquals(OptionalInt.empty(), items.get(0).currentVersion());
+        assertFalse(items.get(0).secret().isPendingDeletion());
+        assertEquals(OptionalInt.of(1), items.get(1).currentVersion());
+        assertTrue(items.get(1).secret().isPendingDeletion());
+        assertEquals(scheduled.deletionScheduledAt(), items.get(1).secret().deletionScheduledAt());
+        assertEquals(OptionalInt.of(2), items.get(2).currentVersion());
+        assertEquals(empty.id(), items.get(0).id());
+    }
+}
