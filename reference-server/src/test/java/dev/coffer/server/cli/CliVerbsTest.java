@@ -298,6 +298,18 @@ class CliVerbsTest {
     }
 
     @Test
+    void forceDeleteInAProtectedEnvironmentIsRefusedAndChangesNothing() {
+        String env = TestServer.PROTECTED_ENVIRONMENT;
+        String id = secretWithVersions(env + "/force/kept", 1);
+        CliRun run = cli(null, "secret", "delete", env + "/force/kept", "--force");
+        assertEquals(ExitCodes.DENIED, run.exit(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("coffer: ENVIRONMENT_PROTECTED: ") && run.err().contains("request "), run.err());
+        assertEquals(200, server.get("v1/secrets/" + id).status(), "the secret is still there");
+        assertEquals(1, aliases(id).getInt("current"));
+    }
+
+    @Test
     void byNameCommandsAuditOnlyWhatTheUserDid() {
         String id = secretWithVersions("prod/named/x", 1);
         ok(cli(value(), "secret", "put", "prod/named/x", "--pending"));
