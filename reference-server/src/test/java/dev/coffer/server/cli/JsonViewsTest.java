@@ -9,6 +9,7 @@ import dev.coffer.server.api.dto.GrantBody;
 import dev.coffer.server.api.dto.PolicyBody;
 import dev.coffer.server.api.dto.SecretBody;
 import dev.coffer.server.api.dto.SecretDetailsBody;
+import dev.coffer.server.api.dto.SecretListItemBody;
 import dev.coffer.server.api.dto.VerificationBody;
 import dev.coffer.server.api.dto.VersionBody;
 import dev.coffer.server.api.json.StrictJson;
@@ -23,6 +24,7 @@ import dev.coffer.spi.audit.Decision;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretDetails;
+import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionState;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +69,14 @@ class JsonViewsTest {
     }
 
     @Test
+    void listItemsHaveTheRestFieldNames() {
+        SecretListItem current = new SecretListItem(SECRET, OptionalInt.of(3));
+        assertEquals(rest(SecretListItemBody.from(current)), JsonViews.listItem(current));
+        SecretListItem pending = new SecretListItem(SECRET.withDeletionScheduledAt(T0.plusSeconds(3600), T0), OptionalInt.empty());
+        assertEquals(rest(SecretListItemBody.from(pending)), JsonViews.listItem(pending));
+    }
+
+    @Test
     void detailsVersionsAndAliasesHaveTheRestFieldNames() {
         Aliases aliases = new Aliases(Map.of("current", 2, "previous", 1, "blue", 2));
         SecretVersion old = new SecretVersion(1, VersionState.DISABLED, VersionStatus.DISABLED, "user:admin", T0, T0.plusSeconds(5), "key-1");
@@ -88,7 +99,9 @@ class JsonViewsTest {
 
     @Test
     void anIntactChainHasNoFirstBrokenSeq() {
-        JsonObject intact = JsonViews.verification(AuditVerification.ok("default", 10, 1, 10, 2));
+        AuditVerification ok = AuditVerification.ok("default", 10, 1, 10, 2);
+        JsonObject intact = JsonViews.verification(ok);
+        assertEquals(rest(VerificationBody.from(ok)), intact);
         assertEquals(Json.createObjectBuilder().add("intact", true).add("tenant", "default").add("eventsChecked", 10).add("firstSeq", 1)
                 .add("lastSeq", 10).add("checkpointsChecked", 2).build(), intact);
     }
