@@ -100,7 +100,10 @@ public class SecretsResource {
         return SecretDetailsBody.from(manager.describe(Callers.context(security), id));
     }
 
-    /** Updates metadata; absent fields are kept. */
+    /**
+     * Updates metadata; absent fields are kept. {@code labels} replaces the whole label map;
+     * {@code putLabels}/{@code removeLabels} merge into it atomically instead (one or the other).
+     */
     @PATCH
     @Path(ANY_ID)
     @Consumes(MediaType.APPLICATION_JSON)

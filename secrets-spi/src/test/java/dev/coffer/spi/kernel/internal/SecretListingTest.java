@@ -76,6 +76,24 @@ class SecretListingTest {
         assertEquals(new Walk(List.of("prod/own/a"), List.of(0, 0, 1)), walk(SecretFilter.all(), 1));
     }
 
+    private void createLabelled(String environmentAndPath, Map<String, String> labels) {
+        SecretPath path = SecretPath.parse(TENANT, environmentAndPath);
+        store.createSecret(new Secret(String.format(Locale.ROOT, "sec_%026d", ids++), path, "team", null, null, null, labels,
+                T0, T0, null, null), BeforeCommit.none());
+    }
+
+    @Test
+    void secretsWithoutTheFiltersLabelsCountAgainstTheBudgetLikeHiddenOnes() {
+        allowReader("prod/*");
+        for (int i = 0; i < 25; i++) {
+            createLabelled(String.format(Locale.ROOT, "prod/a/s%02d", i), Map.of("tier", "1"));
+        }
+        createLabelled("prod/b/match", Map.of("tier", "0"));
+        // The store ignores labels; the listing checks them and stops at the budget, as for hidden secrets.
+        assertEquals(new Walk(List.of("prod/b/match"), List.of(0, 0, 1)), walk(SecretFilter.all().withLabels(Map.of("tier", "0")), 1));
+        assertEquals(new Walk(List.of("prod/b/match"), List.of(1)), walk(new SecretFilter("prod", "b/", Map.of("tier", "0")), 1));
+    }
+
     @Test
     void belowTheBudgetHiddenSecretsLeaveNoEmptyPages() {
         create("prod/own/a");
