@@ -1,14 +1,21 @@
 package dev.coffer.server.cli;
 
+import dev.coffer.config.internal.TokenClaims;
+import dev.coffer.config.remote.BearerToken;
+import dev.coffer.config.remote.RemoteSecretManager;
+import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Principal;
+import dev.coffer.spi.error.SecretsException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -43,22 +50,22 @@ public final class ClientOptions {
 
     private final Function<String, String> env;
 
-    @Option(names = "--url", description = "Server URL (default: $COFFER_CLI_URL, else " + DEFAULT_URL + ")")
+    @Option(names = "--url", paramLabel = "<url>", description = "Server URL (default: $COFFER_CLI_URL, else " + DEFAULT_URL + ")")
     String url;
 
-    @Option(names = "--token", description = "Bearer token (prefer $COFFER_CLI_TOKEN or --token-file)")
+    @Option(names = "--token", paramLabel = "<token>", description = "Bearer token (prefer $COFFER_CLI_TOKEN or --token-file)")
     String token;
 
-    @Option(names = "--token-file", description = "File holding the bearer token (default: $COFFER_CLI_TOKEN_FILE)")
+    @Option(names = "--token-file", paramLabel = "<file>", description = "File holding the bearer token (default: $COFFER_CLI_TOKEN_FILE)")
     Path tokenFile;
 
-    @Option(names = {"-o", "--output"}, description = "text (default) or json", defaultValue = "text")
+    @Option(names = {"-o", "--output"}, paramLabel = "<format>", description = "text (default) or json", defaultValue = "text")
     Output.Format output;
 
-    @Option(names = "--reason", description = "Why you act; recorded in audit (X-Coffer-Reason)")
+    @Option(names = "--reason", paramLabel = "<text>", description = "Why you act; recorded in audit (X-Coffer-Reason)")
     String reason;
 
-    @Option(names = "--ticket", description = "Change or incident ticket; recorded in audit (X-Coffer-Ticket)")
+    @Option(names = "--ticket", paramLabel = "<ticket>", description = "Change or incident ticket; recorded in audit (X-Coffer-Ticket)")
     String ticket;
 
     /** Options reading the process environment. */
@@ -71,17 +78,42 @@ public final class ClientOptions {
         this.env = Objects.requireNonNull(env, "env");
     }
 
-    /** A client for these options. */
-    ApiClient client() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (reason != null) {
-            headers.put("X-Coffer-Reason", reason);
-        }
-        if (ticket != null) {
-            headers.put("X-Coffer-Ticket", ticket);
-        }
+    /**
+     * The connection for these options: a {@link RemoteSecretManager} on the server URL with the token,
+     * and a context with a fresh request id and the {@code --reason} / {@code --ticket} given.
+     */
+    Session session() {
         String base = baseUrl();
-        return new ApiClient(URI.create(base.endsWith("/") ? base : base + "/"), resolveToken(), headers);
+        String bearer = resolveToken();
+        RemoteSecretManager api;
+        try {
+            api = RemoteSecretManager.builder(URI.create(base.endsWith("/") ? base : base + "/"))
+                    .bearerToken(BearerToken.fixed(bearer)).build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--url / " + ENV_URL + ": " + e.getMessage());
+        }
+        AccessContext ctx = AccessContext.of(caller(bearer)).withRequestId(UUID.randomUUID().toString());
+        try {
+            return new Session(api, ctx.withReason(reason).withTicket(ticket));
+        } catch (SecretsException e) {
+            throw new CliException(ExitCodes.USAGE, e.code() + ": --reason/--ticket: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Who the token names, read without checking its signature (the server checks it and decides);
+     * it names the caller's tenant in the client's own checks. A token that is not a readable JWT
+     * still goes out: the server's answer to it is the one that counts.
+     */
+    private static Principal caller(String bearer) {
+        return TokenClaims.parse(bearer).flatMap(claims -> {
+            String id = claims.principal().contains(":") ? claims.principal() : "user:" + claims.principal();
+            try {
+                return Optional.of(Principal.of(id, claims.tenant() == null ? SecretManager.OPERATOR_TENANT : claims.tenant()));
+            } catch (SecretsException e) {
+                return Optional.empty();
+            }
+        }).orElseGet(() -> Principal.of("user:coffer-cli", SecretManager.OPERATOR_TENANT));
     }
 
     /** The output format. */

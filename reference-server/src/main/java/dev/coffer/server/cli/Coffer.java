@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
- * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit} and
- * {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
+ * {@code break-glass} and {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
@@ -28,8 +28,8 @@ import picocli.CommandLine;
 @Command(name = "coffer", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "coffer 0.1.0-SNAPSHOT",
         description = "Coffer: secrets management. Run the server, manage secrets and policies, read the audit log.",
         footerHeading = Coffer.EXAMPLE, footer = {"  coffer serve", "  coffer help secret get"},
-        subcommands = {ServeCommand.class, SecretCommand.class, PolicyCommand.class, AuditCommand.class, TokenCommand.class,
-            HelpCommand.class})
+        subcommands = {ServeCommand.class, SecretCommand.class, PolicyCommand.class, AuditCommand.class, BreakGlassCommand.class,
+            TokenCommand.class, HelpCommand.class})
 public final class Coffer implements Callable<Integer> {
     /** The heading of every command's example footer. */
     static final String EXAMPLE = "%nExample:%n";

@@ -2,7 +2,8 @@ package dev.coffer.server.cli;
 
 /**
  * What the CLI's exit status means. Scripts can rely on these; the error code itself is printed
- * on stderr ({@code coffer: VERSION_CONFLICT (HTTP 409): ...}).
+ * on stderr, on one line with the server's detail and the request id
+ * ({@code coffer: VERSION_CONFLICT: alias 'current' of ... (POST /v1/aliases/current/prod/db: HTTP 409, request 9f1c...)}).
  */
 public final class ExitCodes {
     /** Success. */

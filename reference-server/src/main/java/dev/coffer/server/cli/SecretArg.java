@@ -2,14 +2,11 @@ package dev.coffer.server.cli;
 
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.SecretPath;
-import java.util.Arrays;
-import java.util.Map;
+import dev.coffer.spi.model.SecretRef;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A secret named on the command line: an id ({@code sec_...}) or {@code <environment>/<path>}.
- * Names are resolved to ids with the by-name metadata route.
  *
  * <p>A name is validated by {@link SecretPath}'s rules, the ones the server applies on create,
  * before any request: a read of {@code prod/../etc/passwd} or {@code Prod/db} fails here with
@@ -18,9 +15,9 @@ import java.util.stream.Collectors;
  *
  * @param environment the environment, or {@code null} for an id
  * @param path the path, or {@code null} for an id
- * @param id the id, or {@code null} until resolved
+ * @param id the id, or {@code null} for a name
  */
-record SecretRef(String environment, String path, String id) {
+record SecretArg(String environment, String path, String id) {
 
     private static final Pattern ID = Pattern.compile("sec_[A-Za-z0-9]{1,64}");
 
@@ -30,13 +27,13 @@ record SecretRef(String environment, String path, String id) {
      * @throws CliException {@code USAGE} when the text is neither form
      * @throws InvalidRequestException {@code INVALID_PATH} naming the rule a name breaks
      */
-    static SecretRef parse(String text) {
+    static SecretArg parse(String text) {
         if (text.startsWith("sec_")) {
             if (!ID.matcher(text).matches()) {
                 // An id is sent as one path segment; nothing that could change the route may pass.
                 throw new CliException(ExitCodes.INVALID, "INVALID_ARGUMENT: a secret id is sec_ followed by letters and digits");
             }
-            return new SecretRef(null, null, text);
+            return new SecretArg(null, null, text);
         }
         int slash = text.indexOf('/');
         if (slash <= 0) {
@@ -44,30 +41,28 @@ record SecretRef(String environment, String path, String id) {
         }
         String environment = SecretPath.requireEnvironment(text.substring(0, slash));
         String path = SecretPath.requirePath(text.substring(slash + 1));
-        return new SecretRef(environment, path, null);
+        return new SecretArg(environment, path, null);
     }
 
-    /** The id, listing the environment when only the name is known. */
-    String resolveId(ApiClient api) {
-        if (id != null) {
-            return id;
-        }
-        return api.get(metadataPath(), Map.of()).getJsonObject("secret").getString("id");
+    /** Whether this names the secret by id ({@code sec_...}) rather than by path. */
+    boolean isId() {
+        return id != null;
     }
 
-    /** The by-name metadata URL path {@code v1/metadata/<environment>/<path>}. */
-    private String metadataPath() {
-        return "v1/metadata/" + ApiClient.segment(environment) + "/"
-                + Arrays.stream(path.split("/", -1)).map(ApiClient::segment).collect(Collectors.joining("/"));
+    /**
+     * The reference operations take: by id, or by path in the caller's tenant. By path the server
+     * resolves the name itself, so the audit shows the operation alone, not a describe before it.
+     */
+    SecretRef ref(Session session) {
+        return id != null ? SecretRef.id(id) : SecretRef.path(session.path(this));
     }
 
-    /** The read URL path {@code v1/secrets/<environment>/<path>}. */
-    String readPath() {
+    /** The path in the caller's tenant. */
+    SecretPath path(Session session) {
         if (environment == null) {
-            throw new CliException(ExitCodes.USAGE, "reading needs the name <environment>/<path>, not an id");
+            throw new CliException(ExitCodes.USAGE, "this command needs the name <environment>/<path>, not an id");
         }
-        return "v1/secrets/" + ApiClient.segment(environment) + "/"
-                + Arrays.stream(path.split("/", -1)).map(ApiClient::segment).collect(Collectors.joining("/"));
+        return session.path(this);
     }
 
     @Override
