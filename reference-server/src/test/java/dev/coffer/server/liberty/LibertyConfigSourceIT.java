@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.coffer.config.CofferConfigSource;
+import dev.coffer.server.liberty.sample.ClosesConfigSources;
 import dev.coffer.server.liberty.sample.DatabaseSettingsResource;
 import dev.coffer.server.liberty.sample.SampleApplication;
 import dev.coffer.server.support.Reply;
@@ -71,7 +72,7 @@ class LibertyConfigSourceIT {
         JavaArchive spi = ShrinkWrap.create(JavaArchive.class, "secrets-spi.jar")
                 .addPackages(true, dev.coffer.spi.SecretManager.class.getPackage());
         return ShrinkWrap.create(WebArchive.class, "sample.war")
-                .addClasses(SampleApplication.class, DatabaseSettingsResource.class)
+                .addClasses(SampleApplication.class, DatabaseSettingsResource.class, ClosesConfigSources.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .addAsLibraries(configSource, spi)
                 .addAsResource(new StringAsset("""
