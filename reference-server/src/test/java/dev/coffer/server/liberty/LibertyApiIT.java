@@ -65,6 +65,13 @@ class LibertyApiIT {
     }
 
     @Test
+    void theServerListensOnTheItPortProperty() {
+        // -Dcoffer.it.http.port=N moves Liberty's httpEndpoint (bootstrap property) and Arquillian's
+        // container (arquillian.xml) together; the URL every IT calls comes from the latter.
+        assertEquals(Integer.getInteger("coffer.it.http.port"), base.getPort(), base::toString);
+    }
+
+    @Test
     void createPutReadPromoteAndStaleCas() throws Exception {
         String token = admin();
         String path = "liberty/it-" + UUID.randomUUID().toString().substring(0, 8);
