@@ -43,6 +43,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +61,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({UsePostgres.class, NoValueLeaks.class})
 class PostgresClusterTest {
+    // Held here: java.util.logging keeps loggers only weakly, and the handler set on it must stay.
+    private static final Logger HIKARI_CONNECTIONS = Logger.getLogger("com.zaxxer.hikari.pool.ProxyConnection");
+
     private static final int THREADS = 16;
 
     private CofferDatabase first;
@@ -160,10 +168,32 @@ class PostgresClusterTest {
         }
 
         audit.armFor(killAfter);
+        List<LogRecord> poolWarnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                poolWarnings.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        // Hikari warns, with the driver's stack trace, that the killed connection is broken: the
+        // failure this test causes on purpose. Checked here instead of printed into the build log.
+        HIKARI_CONNECTIONS.addHandler(capture);
+        HIKARI_CONNECTIONS.setUseParentHandlers(false);
         try (SecretValue value = TestValues.value()) {
             Expect.thrown(UnavailableException.class, expected, () -> manager.addVersion(admin, secret.id(), NewVersion.current(value)));
+        } finally {
+            HIKARI_CONNECTIONS.removeHandler(capture);
+            HIKARI_CONNECTIONS.setUseParentHandlers(true);
         }
         assertTrue(audit.killed(), "the backend was terminated inside the transaction");
+        assertTrue(poolWarnings.stream().anyMatch(r -> r.getLevel() == Level.WARNING && r.getMessage().contains("marked as broken")),
+                "the pool noticed the killed connection");
 
         assertEquals(List.of(1), first.secretStore().listVersions(JdbiFixture.TENANT, secret.id()).stream()
                 .map(VersionRecord::number).toList(), "no partial version");

@@ -53,7 +53,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * </ul>
  * See {@link SecretCache} for the cache policy and {@link Settings} for every setting.
  */
-public final class CofferConfigSource implements ConfigSource {
+public final class CofferConfigSource implements ConfigSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger("dev.coffer.config");
     private static final ThreadLocal<Boolean> CONSTRUCTING = new ThreadLocal<>();
     private static final AtomicBoolean INERT_LOGGED = new AtomicBoolean();
@@ -62,6 +62,8 @@ public final class CofferConfigSource implements ConfigSource {
     private final String name;
     private final int ordinal;
     private final SecretCache cache;
+    // Gives the cache lease back: when this source is closed, or else when it is garbage.
+    private final Cleaner.Cleanable release;
 
     /**
      * The constructor {@link java.util.ServiceLoader} uses: settings from system properties,
@@ -104,6 +106,7 @@ public final class CofferConfigSource implements ConfigSource {
             this.name = "CofferConfigSource[inert: re-entered]";
             this.ordinal = Settings.DEFAULT_ORDINAL;
             this.cache = null;
+            this.release = null;
             return;
         }
         Optional<String> build = BuildPhase.current();
@@ -116,6 +119,7 @@ public final class CofferConfigSource implements ConfigSource {
             this.name = "CofferConfigSource[inert: build time]";
             this.ordinal = Settings.DEFAULT_ORDINAL;
             this.cache = null;
+            this.release = null;
             return;
         }
         CONSTRUCTING.set(Boolean.TRUE);
@@ -131,6 +135,7 @@ public final class CofferConfigSource implements ConfigSource {
                 }
                 this.name = "CofferConfigSource[inert]";
                 this.cache = null;
+                this.release = null;
                 return;
             }
             this.name = "CofferConfigSource[" + settings.url() + "]";
@@ -148,10 +153,44 @@ public final class CofferConfigSource implements ConfigSource {
                 lease = CacheRegistry.acquire(settings, null, () -> Transports.remote(settings));
             }
             this.cache = lease.cache();
-            Cleaners.CLEANER.register(this, lease); // the lease does not reference this source
+            this.release = Cleaners.CLEANER.register(this, lease); // the lease does not reference this source
         } finally {
             CONSTRUCTING.remove();
         }
+    }
+
+    /**
+     * Gives this source's share of its cache back; the last source of a cache stops its refresh
+     * threads. Values read since stay as cached. Idempotent. (Sources with the same settings share
+     * one cache, and a MicroProfile Config implementation may build several: to stop everything
+     * when an application stops, use {@link #closeAll()}.)
+     */
+    @Override
+    public void close() {
+        if (release != null) {
+            release.clean();
+        }
+    }
+
+    /**
+     * Stops the refresh threads of every Coffer ConfigSource of this copy of the library (on an
+     * application server: of this application, whose class loader loaded it), whatever sources
+     * still use them. Call it as the application stops: an application server does not close
+     * config sources, and without this the refresh threads run on until the sources are garbage
+     * collected, loading classes from the stopped application's deleted jars (Liberty logs
+     * {@code CWWKL0002E}). For example, from a {@code ServletContextListener}:
+     *
+     * <pre>{@code
+     * @WebListener
+     * public class StopCofferConfig implements ServletContextListener {
+     *     public void contextDestroyed(ServletContextEvent event) {
+     *         CofferConfigSource.closeAll();
+     *     }
+     * }
+     * }</pre>
+     */
+    public static void closeAll() {
+        CacheRegistry.closeAll();
     }
 
     /** Every property this source serves: mapped names and listed prefix names. Reads no value. */

@@ -115,6 +115,44 @@ class CofferConfigSourceTest {
     }
 
     @Test
+    void aClosedSourceStopsRefreshingWhileAnOpenOneGoesOn() {
+        coffer.create("prod/closed", TestValues.text());
+        coffer.create("prod/open", TestValues.text());
+        CofferConfigSource closed = new CofferConfigSource(fast().map("closed", "prod/closed").build(), coffer);
+        CofferConfigSource open = new CofferConfigSource(fast().map("open", "prod/open").build(), coffer);
+
+        closed.close();
+        closed.close(); // idempotent
+        long refreshesAtClose = closed.stats().refreshes();
+        long openAtClose = open.stats().refreshes();
+        // The open source's refreshes are the clock: three of its TTLs pass, and the closed one makes none.
+        Await.until("the open source refreshes", () -> open.stats().refreshes() >= openAtClose + 3);
+
+        assertEquals(refreshesAtClose, closed.stats().refreshes(), "a closed source refreshes nothing");
+        open.close();
+    }
+
+    @Test
+    void closeAllStopsEverySourceOfTheClassLoaderEvenWhenSeveralShareACache() {
+        coffer.create("prod/shared", TestValues.text());
+        coffer.create("prod/later", TestValues.text());
+        Settings shared = fast().map("shared", "prod/shared").build();
+        // As a MicroProfile Config implementation may: two sources of the same settings, one cache.
+        CofferConfigSource first = new CofferConfigSource(shared, coffer);
+        CofferConfigSource second = new CofferConfigSource(shared, coffer);
+
+        CofferConfigSource.closeAll();
+        long refreshesAtClose = first.stats().refreshes();
+        CofferConfigSource later = new CofferConfigSource(fast().map("later", "prod/later").build(), coffer);
+        long laterAtStart = later.stats().refreshes();
+        Await.until("a source made afterwards refreshes", () -> later.stats().refreshes() >= laterAtStart + 3);
+
+        assertEquals(refreshesAtClose, first.stats().refreshes(), "the closed cache refreshes nothing");
+        assertEquals(refreshesAtClose, second.stats().refreshes());
+        later.close();
+    }
+
+    @Test
     void rotationIsPickedUpAfterTtl() {
         String v1 = TestValues.text();
         String v2 = TestValues.text();

@@ -2,11 +2,13 @@ package dev.coffer.server.cli;
 
 import dev.coffer.server.auth.JwtSettings;
 import dev.coffer.server.auth.TokenBounds;
+import dev.coffer.server.standalone.AddressInUseException;
 import dev.coffer.server.standalone.Coffer;
 import dev.coffer.server.standalone.ServeOptions;
 import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.internal.Durations;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,10 +78,13 @@ final class ServeCommand implements Callable<Integer> {
         Coffer coffer;
         try {
             coffer = Coffer.start(options, System.out);
-        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-            // Our own start-up messages: a port in use, an unreadable key file, a bad data directory.
-            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage()
-                    + (e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")"));
+        } catch (AddressInUseException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; another program listens there: stop it, "
+                    + "or choose another port with --port (or another address with --bind)");
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            // Our own one-line start-up messages, each saying why: the data directory in use by another
+            // server, a key file open to others, a data directory that is a file or not writable.
+            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -18,6 +18,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
 import java.time.Instant;
@@ -31,9 +32,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * (lifetime, {@code iat} not in the future) and the {@link ClaimMapping} (tenant claim rule, ...) —
  * to make the {@link CallerPrincipal} the resources read, and records the caller's address. Its
  * refusals are counted and logged by {@link AuthenticationFailures}, as standalone. A request that
- * arrives without a verified token (which {@code web.xml}'s constraint should make impossible) is
- * refused with 401 — deny by default, as standalone. (Health is the {@code mpHealth} feature's,
- * outside this application.)
+ * arrives without a verified token is refused with 401 — deny by default, as standalone: the
+ * container does not demand one ({@code web.xml} has no security constraint, so a missing token is
+ * not logged as a server error), it verifies those that are sent. (Health is the {@code mpHealth}
+ * feature's, outside this application.)
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -57,8 +59,14 @@ public final class MpJwtCallerFilter implements ContainerRequestFilter {
         SecurityContext security = request.getSecurityContext();
         Principal principal = security == null ? null : security.getUserPrincipal();
         if (!(principal instanceof JsonWebToken jwt)) {
-            failures.record(Reason.MISSING);
-            request.abortWith(Problems.unauthenticated("a bearer token is required (Authorization: Bearer <token>)", false));
+            if (request.getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
+                // sent, but not a token mpJwt accepted
+                failures.record(Reason.INVALID);
+                request.abortWith(Problems.unauthenticated("the bearer token was rejected (signature, issuer, audience or expiry)", true));
+            } else {
+                failures.record(Reason.MISSING);
+                request.abortWith(Problems.unauthenticated("a bearer token is required (Authorization: Bearer <token>)", false));
+            }
             return;
         }
         AccessContext context;

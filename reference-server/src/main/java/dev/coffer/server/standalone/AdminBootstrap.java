@@ -73,12 +73,33 @@ public final class AdminBootstrap {
     }
 
     /**
-     * Writes {@code admin.token} on the data directory's first start ({@code freshDataDir}: its
-     * signing key was created by this start) and records that the data directory's bootstrap is
-     * done. Returns whether it wrote the token.
+     * Whether this start is the data directory's first, or completes a first one that was cut
+     * short: no signing key yet (then {@value DataDir#BOOTSTRAP_PENDING} is written, before the
+     * key), or {@value DataDir#BOOTSTRAP_PENDING} is still there. Call before the signing key is
+     * created; pass the answer to {@link #ensureToken}.
+     */
+    public static boolean beginDataDir(DataDir data) {
+        if (data.has(DataDir.BOOTSTRAP_PENDING)) {
+            return true;
+        }
+        if (data.has(DataDir.SIGNING_KEY)) {
+            return false;
+        }
+        if (!data.has(DataDir.BOOTSTRAP_MARKER)) {
+            data.createOnce(DataDir.BOOTSTRAP_PENDING, "the first start of this data directory is under way (or was cut short; "
+                    + "the next start completes it)\n");
+        }
+        return true;
+    }
+
+    /**
+     * Writes {@code admin.token} on the data directory's first start ({@code freshDataDir}, from
+     * {@link #beginDataDir}) and records that the data directory's bootstrap is done. Returns
+     * whether it wrote the token.
      */
     public static boolean ensureToken(DataDir data, TokenMinter minter, boolean freshDataDir) {
         if (data.has(DataDir.BOOTSTRAP_MARKER)) {
+            data.delete(DataDir.BOOTSTRAP_PENDING); // a start cut short between the two
             return false;
         }
         boolean written = false;
@@ -90,6 +111,7 @@ public final class AdminBootstrap {
         }
         data.createOnce(DataDir.BOOTSTRAP_MARKER, "admin token issued " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + "; delete admin.token to retire it, `coffer token mint` makes new tokens\n");
+        data.delete(DataDir.BOOTSTRAP_PENDING);
         return written;
     }
 

@@ -32,63 +32,93 @@ public final class Coffer implements AutoCloseable {
     }
 
     /**
-     * Starts everything and reports where things are on {@code console} (never a token).
+     * Starts everything and reports where things are on {@code console} (never a token). In this
+     * order, so that each refusal comes before anything it would spoil: the data directory's lock
+     * (a second server on it is refused before it opens a key or the database), the port (a port
+     * in use is refused before the first file is written), then keys, backend and bootstrap. A
+     * start that fails removes what it added to the data directory ({@link DataDirRollback}), and
+     * one cut short is completed by the next ({@link AdminBootstrap#beginDataDir}).
      *
-     * @throws IllegalStateException when another server holds the data directory, or a key or
-     *         token file in it is open to group or others
+     * @throws DataDirInUseException when another server holds the data directory
+     * @throws AddressInUseException when another socket holds the address
+     * @throws IllegalStateException when a key or token file in the data directory is open to group or others
+     * @throws IllegalArgumentException when the data directory is a file
+     * @throws java.io.UncheckedIOException when the data directory cannot be created, restricted or written
      */
     public static Coffer start(ServeOptions options, PrintStream console) {
         ServerLogging.configure();
+        DataDirRollback rollback = DataDirRollback.before(options.data());
         DataDir data = DataDir.prepare(options.data());
-        // Held while the server runs: everything below (keys, bootstrap) happens in one process at a time.
-        DataDirLock lock = data.lock();
+        DataDirLock lock;
         try {
-            boolean freshDataDir = !data.has(DataDir.SIGNING_KEY);
+            // Held while the server runs: everything below (keys, bootstrap) happens in one process at a time.
+            lock = data.lock();
+        } catch (RuntimeException e) {
+            if (!(e instanceof DataDirInUseException)) {
+                rollback.rollback(); // the directory this start made, unless another server is in it
+            }
+            throw e;
+        }
+        StandaloneServer server = null;
+        Backend backend = null;
+        Metrics metrics = new Metrics();
+        try {
+            server = StandaloneServer.listen(options.bind(), options.port(), HttpLimits.DEFAULTS);
             if (data.has(DataDir.ADMIN_TOKEN)) {
                 data.requirePrivate(DataDir.ADMIN_TOKEN);
             }
+            boolean freshDataDir = AdminBootstrap.beginDataDir(data);
             SigningKeys keys = SigningKeys.loadOrCreate(data);
-            Metrics metrics = new Metrics();
-            Backend backend;
-            try {
-                backend = Backends.open(options, data, metrics);
-            } catch (RuntimeException e) {
-                metrics.close();
-                throw e;
-            }
-            try {
-                SecretManager manager = Kernel.over(backend, metrics, options.protectedEnvironments());
-                boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
-                boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
-                StandaloneServer server = StandaloneServer.start(StandaloneServer.application(manager,
-                        new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics,
-                        options.proxies()), options.bind(), options.port());
-                console.println("Coffer listening on http://" + hostForUri(options.bind()) + ":" + server.port());
-                console.println("  data:        " + data.root());
-                console.println("  store:       " + backend.description());
-                if (data.has(DataDir.ADMIN_TOKEN)) {
-                    console.println("  admin token: " + data.file(DataDir.ADMIN_TOKEN) + (tokenCreated ? " (created)" : ""));
-                } else {
-                    console.println("  admin token: none (issued once, on the first start; `coffer token mint --data "
-                            + data.root() + " --subject admin --groups " + AdminBootstrap.ADMIN_GROUP + "` makes one)");
-                }
-                if (options.proxies().any()) {
-                    console.println("  proxies:     X-Forwarded-For believed from " + options.proxies());
-                }
-                if (policyCreated) {
-                    console.println("  bootstrap:   policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
-                            + " every action in tenant default");
-                }
-                console.flush();
-                return new Coffer(backend, server, data, lock, metrics);
-            } catch (RuntimeException e) {
-                backend.close();
-                metrics.close();
-                throw e;
-            }
+            backend = Backends.open(options, data, metrics);
+            SecretManager manager = Kernel.over(backend, metrics, options.protectedEnvironments());
+            boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
+            boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
+            server.serve(StandaloneServer.application(manager, new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()),
+                    backend.healthChecks(), metrics, options.proxies()));
+            report(console, options, data, backend, server, tokenCreated, policyCreated);
+            return new Coffer(backend, server, data, lock, metrics);
         } catch (RuntimeException e) {
-            lock.close();
+            try {
+                closeAll(server, backend);
+                rollback.rollback();
+            } finally {
+                lock.close();
+                metrics.close();
+            }
             throw e;
+        }
+    }
+
+    private static void report(PrintStream console, ServeOptions options, DataDir data, Backend backend, StandaloneServer server,
+            boolean tokenCreated, boolean policyCreated) {
+        console.println("Coffer listening on http://" + StandaloneServer.hostPort(options.bind(), server.port()));
+        console.println("  data:        " + data.root());
+        console.println("  store:       " + backend.description());
+        if (data.has(DataDir.ADMIN_TOKEN)) {
+            console.println("  admin token: " + data.file(DataDir.ADMIN_TOKEN) + (tokenCreated ? " (created)" : ""));
+        } else {
+            console.println("  admin token: none (issued once, on the first start; `coffer token mint --data "
+                    + data.root() + " --subject admin --groups " + AdminBootstrap.ADMIN_GROUP + "` makes one)");
+        }
+        if (options.proxies().any()) {
+            console.println("  proxies:     X-Forwarded-For believed from " + options.proxies());
+        }
+        if (policyCreated) {
+            console.println("  bootstrap:   policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
+                    + " every action in tenant default");
+        }
+        console.flush();
+    }
+
+    private static void closeAll(StandaloneServer server, Backend backend) {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (backend != null) {
+                backend.close();
+            }
         }
     }
 
@@ -115,9 +145,5 @@ public final class Coffer implements AutoCloseable {
                 metrics.close();
             }
         }
-    }
-
-    private static String hostForUri(String bind) {
-        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 }

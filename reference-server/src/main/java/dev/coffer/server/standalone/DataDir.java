@@ -4,8 +4,12 @@ import dev.coffer.spi.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The server's data directory ({@code ./coffer-data} by default), under {@link PrivateFiles}' one
@@ -23,6 +27,7 @@ import java.nio.file.Path;
  *   coffer.mv.db          the H2 database (unless --db names another)
  *   admin.token           a token of the bootstrap administrator (written on the first start only)
  *   bootstrap.done        records that first start, so a removed admin.token stays removed
+ *   bootstrap.pending     only while the first start is under way (or was cut short)
  * </pre>
  */
 public final class DataDir {
@@ -36,6 +41,12 @@ public final class DataDir {
     public static final String ROOT_KEYSET = "root-keyset.json";
     /** The file that records the data directory's one-time bootstrap (the admin token). */
     public static final String BOOTSTRAP_MARKER = "bootstrap.done";
+    /**
+     * Present while the data directory's first start is under way (written before its signing key,
+     * removed with {@link #BOOTSTRAP_MARKER}'s creation): a start that finds it completes the
+     * bootstrap that one left half-done (killed, or failed where nothing could be removed).
+     */
+    public static final String BOOTSTRAP_PENDING = "bootstrap.pending";
     /** The lock file a running server holds. */
     public static final String LOCK = "coffer.lock";
 
@@ -45,15 +56,40 @@ public final class DataDir {
         this.root = root;
     }
 
-    /** Opens {@code root}: creates it {@code 0700} when missing, restricts it to {@code 0700} (warning) when open. */
+    /**
+     * Opens {@code root}: creates it {@code 0700} when missing, restricts it to {@code 0700} (warning) when open.
+     *
+     * @throws IllegalArgumentException when {@code root} is a file
+     * @throws UncheckedIOException "cannot create the data directory ...: permission denied" and the like
+     */
     public static DataDir prepare(Path root) {
         Path dir = root.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("data directory " + dir + " is a file, not a directory; "
+                    + "give --data a directory (it is created when missing)");
+        }
         try {
             PrivateFiles.prepareOwnDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create or restrict the data directory " + dir, e);
+            throw new UncheckedIOException("cannot " + (Files.isDirectory(dir) ? "restrict" : "create") + " the data directory "
+                    + dir + ": " + reason(e), e);
         }
         return new DataDir(dir);
+    }
+
+    /** What went wrong with a file, in the words of the OS ("permission denied", "not a directory"), never a stack trace. */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason().toLowerCase(Locale.ROOT)
+                    + (fs.getFile() == null ? "" : " (" + fs.getFile() + ")");
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** Opens an existing data directory (for {@code token mint}); does not create it. */
@@ -68,7 +104,7 @@ public final class DataDir {
     /**
      * Takes the directory for this process until the lock is closed.
      *
-     * @throws IllegalStateException "data directory ... is in use by another Coffer" when another
+     * @throws DataDirInUseException "data directory ... in use by another server (pid N)" when another
      *         process (or another server in this JVM) holds it
      */
     public DataDirLock lock() {
@@ -94,7 +130,7 @@ public final class DataDir {
         try {
             return PrivateFiles.createOnce(target, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
         }
     }
 
@@ -106,7 +142,7 @@ public final class DataDir {
         try {
             Files.setPosixFilePermissions(file(name), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot restrict " + file(name), e);
+            throw new UncheckedIOException("cannot restrict " + file(name) + ": " + reason(e), e);
         }
     }
 
@@ -121,7 +157,7 @@ public final class DataDir {
             PrivateFiles.requireOwnerOnly(target, why -> new IllegalStateException(
                     target + " holds a key or token and cannot be used: " + why));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the permissions of " + target, e);
+            throw new UncheckedIOException("cannot read the permissions of " + target + ": " + reason(e), e);
         }
     }
 
@@ -131,7 +167,16 @@ public final class DataDir {
         try {
             return Files.readString(file(name), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file(name), e);
+            throw new UncheckedIOException("cannot read " + file(name) + ": " + reason(e), e);
+        }
+    }
+
+    /** Removes a file if it exists. */
+    public void delete(String name) {
+        try {
+            Files.deleteIfExists(file(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file(name) + ": " + reason(e), e);
         }
     }
 

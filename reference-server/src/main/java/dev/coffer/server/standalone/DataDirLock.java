@@ -46,7 +46,7 @@ public final class DataDirLock implements AutoCloseable {
         // Checked before any channel is opened: on Linux, closing any descriptor of the file
         // (a refused second channel, a read of the holder's pid) drops this process's lock on it.
         if (!HELD.add(file)) {
-            throw inUse(file, " in this process");
+            throw inUse(file, " (pid " + ProcessHandle.current().pid() + ", this process)");
         }
         FileChannel channel = null;
         try {
@@ -71,7 +71,8 @@ public final class DataDirLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             HELD.remove(file);
-            throw new UncheckedIOException("cannot lock the data directory through " + file, e);
+            throw new UncheckedIOException("cannot lock the data directory " + file.getParent() + " (is it writable?): "
+                    + DataDir.reason(e), e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             HELD.remove(file);
@@ -79,15 +80,15 @@ public final class DataDirLock implements AutoCloseable {
         }
     }
 
-    private static IllegalStateException inUse(Path file, String holder) {
-        return new IllegalStateException("data directory " + file.getParent() + " is in use by another Coffer" + holder
+    private static DataDirInUseException inUse(Path file, String holder) {
+        return new DataDirInUseException("data directory " + file.getParent() + " in use by another server" + holder
                 + "; stop it, or give this server a data directory of its own (--data)");
     }
 
     private static String holder(Path file) {
         try {
             String pid = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            return pid.matches("[0-9]{1,19}") ? " (process " + pid + ")" : "";
+            return pid.matches("[0-9]{1,19}") ? " (pid " + pid + ")" : "";
         } catch (IOException | RuntimeException e) {
             return "";
         }

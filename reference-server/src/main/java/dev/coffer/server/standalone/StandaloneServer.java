@@ -10,7 +10,9 @@ import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.util.List;
+import java.util.Locale;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -35,21 +37,27 @@ import org.glassfish.jersey.server.ServerProperties;
  * try (StandaloneServer server = StandaloneServer.start(app, "127.0.0.1", 8480)) {
  *     server.port(); // the bound port (useful with 0)
  * }
+ * // or in two steps, taking the port before anything else is opened:
+ * StandaloneServer server = StandaloneServer.listen("127.0.0.1", 8480, HttpLimits.DEFAULTS);
+ * server.serve(app);
  * }</pre>
  */
 public final class StandaloneServer implements AutoCloseable {
     /**
      * The {@link ResourceConfig} property holding the {@link Metrics} that {@link #application} was
-     * given; {@link #start} measures requests, connections and threads into it.
+     * given; {@link #serve} measures requests, connections and threads into it.
      */
     public static final String METRICS_PROPERTY = "dev.coffer.server.metrics";
 
     private static final int MIN_THREADS = 8;
 
     private final Server server;
+    private final HttpLimits limits;
+    private volatile boolean closed;
 
-    private StandaloneServer(Server server) {
+    private StandaloneServer(Server server, HttpLimits limits) {
         this.server = server;
+        this.limits = limits;
     }
 
     /**
@@ -75,15 +83,29 @@ public final class StandaloneServer implements AutoCloseable {
         return start(application, bind, port, HttpLimits.DEFAULTS);
     }
 
-    /**
-     * Starts {@code application} on {@code bind}:{@code port} within {@code limits}. Requests pass,
-     * in order: the URI rules (an encoded {@code /} is a path separator; other ambiguous encodings
-     * are 400), the body size limit (413), the query's encoding (400), the body read in full without a thread (408 when too
-     * slow, 400 when its chunking is broken), the queue for API workers (health skips it), then
-     * Jersey as a servlet. When {@code application} carries {@link #METRICS_PROPERTY}, every request
-     * (refused early or not) is timed, and connections and the thread pool are measured.
-     */
+    /** {@link #listen} then {@link #serve}: starts {@code application} on {@code bind}:{@code port} within {@code limits}. */
     public static StandaloneServer start(ResourceConfig application, String bind, int port, HttpLimits limits) {
+        StandaloneServer server = listen(bind, port, limits);
+        try {
+            server.serve(application);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds {@code bind}:{@code port} (0 picks a free port) and prepares the HTTP layer within
+     * {@code limits}, but answers nothing until {@link #serve}: a start-up takes the port before it
+     * touches anything else, so a port in use fails it before a data directory or database is
+     * opened. Connections that arrive meanwhile wait in the listen backlog.
+     *
+     * @throws AddressInUseException when another socket holds the address
+     * @throws UncheckedIOException when the address cannot be bound for another reason (e.g. it is
+     *         not an address of this host)
+     */
+    public static StandaloneServer listen(String bind, int port, HttpLimits limits) {
         ServerLogging.configure();
         QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), MIN_THREADS);
         threads.setName("coffer-http");
@@ -100,7 +122,30 @@ public final class StandaloneServer implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
+        try {
+            // Jetty keeps an open accept channel when the server starts, so serve() binds nothing again.
+            connector.open();
+        } catch (IOException e) {
+            closeQuietly(connector);
+            throw bindFailure(bind, port, e);
+        }
+        return new StandaloneServer(server, limits);
+    }
 
+    /**
+     * Starts answering with {@code application}. Requests pass, in order: the URI rules (an encoded
+     * {@code /} is a path separator; other ambiguous encodings are 400), the body size limit (413),
+     * the query's encoding (400), the body read in full without a thread (408 when too slow, 400
+     * when its chunking is broken), the queue for API workers (health skips it), then Jersey as a
+     * servlet. When {@code application} carries {@link #METRICS_PROPERTY}, every request (refused
+     * early or not) is timed, and connections and the thread pool are measured.
+     *
+     * @throws IllegalStateException when it serves already, or was closed
+     */
+    public void serve(ResourceConfig application) {
+        if (server.isStarted() || server.isStarting() || closed) {
+            throw new IllegalStateException("the server " + (closed ? "was closed" : "serves already"));
+        }
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.addServlet(new ServletHolder("coffer", new ServletContainer(application)), "/*");
@@ -117,7 +162,7 @@ public final class StandaloneServer implements AutoCloseable {
         size.setHandler(new QueryEncodingHandler(body));
         if (application.getProperty(METRICS_PROPERTY) instanceof Metrics metrics) {
             server.setHandler(HttpServerMetrics.timed(size, metrics));
-            HttpServerMetrics.bind(server, threads, metrics);
+            HttpServerMetrics.bind(server, (QueuedThreadPool) server.getThreadPool(), metrics);
         } else {
             server.setHandler(size);
         }
@@ -129,34 +174,64 @@ public final class StandaloneServer implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
-            stopQuietly(server);
-            throw new UncheckedIOException("cannot listen on " + bind + ":" + port,
+            close();
+            throw new UncheckedIOException("cannot start the HTTP server on port " + port(),
                     e instanceof IOException io ? io : new IOException(e.getClass().getSimpleName()));
         }
-        return new StandaloneServer(server);
+    }
+
+    private static RuntimeException bindFailure(String bind, int port, IOException e) {
+        // Jetty wraps the JDK's BindException ("Address already in use", "Cannot assign requested address").
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException b) {
+                String why = b.getMessage() == null ? "" : b.getMessage();
+                if (why.toLowerCase(Locale.ROOT).contains("already in use")) {
+                    return new AddressInUseException(bind, port, b);
+                }
+                return new UncheckedIOException("cannot listen on " + hostPort(bind, port)
+                        + (why.isEmpty() ? "" : ": " + why.toLowerCase(Locale.ROOT)), b);
+            }
+        }
+        return new UncheckedIOException("cannot listen on " + hostPort(bind, port), e);
+    }
+
+    /** {@code host:port}, with an IPv6 literal in brackets. */
+    static String hostPort(String bind, int port) {
+        return (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port;
     }
 
     /** The bound port. */
     public int port() {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return connector().getLocalPort();
     }
 
     /** Connections open now (accepted and not yet closed), for leak checks and diagnostics. */
     public int openConnections() {
-        return ((ServerConnector) server.getConnectors()[0]).getConnectedEndPoints().size();
+        return connector().getConnectedEndPoints().size();
     }
 
-    /** Stops accepting requests and waits up to five seconds for those in flight. */
+    /** Stops accepting requests and waits up to five seconds for those in flight; lets go of the port. */
     @Override
     public void close() {
-        stopQuietly(server);
-    }
-
-    private static void stopQuietly(Server server) {
+        closed = true;
         try {
             server.stop();
         } catch (Exception e) {
             // stopping is best effort; the process is going away
+        }
+        // A server that never started does not stop its connector: close the port it holds.
+        closeQuietly(connector());
+    }
+
+    private ServerConnector connector() {
+        return (ServerConnector) server.getConnectors()[0];
+    }
+
+    private static void closeQuietly(ServerConnector connector) {
+        try {
+            connector.close();
+        } catch (RuntimeException e) {
+            // nothing left to release
         }
     }
 

@@ -65,6 +65,13 @@ class LibertyApiIT {
     }
 
     @Test
+    void theServerListensOnTheItPortProperty() {
+        // -Dcoffer.it.http.port=N moves Liberty's httpEndpoint (bootstrap property) and Arquillian's
+        // container (arquillian.xml) together; the URL every IT calls comes from the latter.
+        assertEquals(Integer.getInteger("coffer.it.http.port"), base.getPort(), base::toString);
+    }
+
+    @Test
     void createPutReadPromoteAndStaleCas() throws Exception {
         String token = admin();
         String path = "liberty/it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -140,6 +147,8 @@ class LibertyApiIT {
             int from = (int) Math.min(bytes.length, logStart.getOrDefault(log, 0L));
             String text = new String(bytes, from, bytes.length - from, StandardCharsets.ISO_8859_1);
             assertFalse(text.contains(signature) || text.contains(audienceSignature), "a rejected token is in " + log);
+            // A client's missing token is its mistake, not a server error (web.xml demands no caller).
+            assertFalse(text.contains("CWWKS5522E"), "a request without a token was logged as an error in " + log);
         }
     }
 

@@ -2,13 +2,19 @@ package dev.coffer.server.liberty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.config.CofferConfigSource;
+import dev.coffer.server.liberty.sample.ClosesConfigSources;
 import dev.coffer.server.liberty.sample.DatabaseSettingsResource;
 import dev.coffer.server.liberty.sample.SampleApplication;
 import dev.coffer.server.support.Reply;
 import dev.coffer.server.support.TestServer;
 import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.audit.AuditEventType;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.model.PageRequest;
+import dev.coffer.tck.support.Await;
 import java.io.IOException;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -22,7 +28,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -51,27 +59,48 @@ class LibertyConfigSourceIT {
     private static final String FIRST = "liberty-first-" + UUID.randomUUID();
     private static final String SECOND = "liberty-second-" + UUID.randomUUID();
 
+    // Deployed and undeployed by anApplicationThatStopsStopsReadingSecrets, beside the main sample.
+    private static final String STOPPING = "sample-stopping";
+    private static final String SAMPLE_PRINCIPAL = "service:prod:sample";
+    private static final String STOPPING_PRINCIPAL = "service:prod:sample-stopping";
+
     private static TestServer coffer;
     private static String secretId;
 
-    @Deployment(testable = false)
+    // Both deployments need the server; Arquillian builds them in no particular order.
+    private static synchronized TestServer coffer() {
+        if (coffer == null) {
+            coffer = TestServer.start();
+            coffer.allow(Policy.allow("sample-app-reads-db", List.of(SAMPLE_PRINCIPAL, STOPPING_PRINCIPAL), List.of("secrets:read"),
+                    List.of("prod/db/*")));
+            secretId = coffer.create("prod", "db/password");
+            expect(201, coffer.put(secretId, FIRST, "CURRENT"));
+        }
+        return coffer;
+    }
+
+    @Deployment(name = "sample", testable = false)
     static WebArchive deployment() throws IOException {
-        coffer = TestServer.start();
-        coffer.allow(Policy.allow("sample-app-reads-db", List.of("service:prod:sample"), List.of("secrets:read"),
-                List.of("prod/db/*")));
-        secretId = coffer.create("prod", "db/password");
-        expect(201, coffer.put(secretId, FIRST, "CURRENT"));
+        return sample("sample.war", SAMPLE_PRINCIPAL);
+    }
+
+    @Deployment(name = STOPPING, managed = false, testable = false)
+    static WebArchive stoppingDeployment() throws IOException {
+        return sample(STOPPING + ".war", STOPPING_PRINCIPAL);
+    }
+
+    private static WebArchive sample(String name, String principal) throws IOException {
         Path tokenFile = Files.createTempFile("coffer-sample-token", "");
         tokenFile.toFile().deleteOnExit();
-        Files.writeString(tokenFile, coffer.token("service:prod:sample"));
+        Files.writeString(tokenFile, coffer().token(principal));
 
         JavaArchive configSource = ShrinkWrap.create(JavaArchive.class, "secrets-mp-config-source.jar")
                 .addPackages(true, CofferConfigSource.class.getPackage())
                 .addAsServiceProvider(ConfigSource.class, CofferConfigSource.class);
         JavaArchive spi = ShrinkWrap.create(JavaArchive.class, "secrets-spi.jar")
                 .addPackages(true, dev.coffer.spi.SecretManager.class.getPackage());
-        return ShrinkWrap.create(WebArchive.class, "sample.war")
-                .addClasses(SampleApplication.class, DatabaseSettingsResource.class)
+        return ShrinkWrap.create(WebArchive.class, name)
+                .addClasses(SampleApplication.class, DatabaseSettingsResource.class, ClosesConfigSources.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .addAsLibraries(configSource, spi)
                 .addAsResource(new StringAsset("""
@@ -80,7 +109,7 @@ class LibertyConfigSourceIT {
                         coffer.map.db.password=prod/db/password
                         coffer.cache.ttl=%dms
                         coffer.cache.jitter=0s
-                        """.formatted(coffer.base(), tokenFile.toAbsolutePath(), TTL.toMillis())),
+                        """.formatted(coffer().base(), tokenFile.toAbsolutePath(), TTL.toMillis())),
                         "META-INF/microprofile-config.properties");
     }
 
@@ -92,7 +121,11 @@ class LibertyConfigSourceIT {
     }
 
     @ArquillianResource
+    @OperateOnDeployment("sample")
     URL base;
+
+    @ArquillianResource
+    Deployer deployer;
 
     @Test
     void anInjectedPropertyIsTheSecretAndAProviderSeesARotationWithinTheTtl() throws Exception {
@@ -115,9 +148,40 @@ class LibertyConfigSourceIT {
     }
 
     @Test
+    void anApplicationThatStopsStopsReadingSecrets() throws Exception {
+        deployer.deploy(STOPPING);
+        URL stopping = base.toURI().resolve("/" + STOPPING + "/").toURL();
+        HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(stopping.toURI().resolve("db/current")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, read.statusCode(), "the second sample app reads the secret");
+        assertTrue(reads(STOPPING_PRINCIPAL) > 0);
+        Path messages = logs().resolve("messages.log");
+        long logAtStop = Files.size(messages);
+
+        deployer.undeploy(STOPPING);
+        int stoppedReads = reads(STOPPING_PRINCIPAL);
+        int sampleReads = reads(SAMPLE_PRINCIPAL);
+        // The running sample app's refreshes (one per TTL) are the clock: three TTLs pass.
+        Await.until("the running sample app refreshes three times", () -> reads(SAMPLE_PRINCIPAL) >= sampleReads + 3);
+
+        assertEquals(stoppedReads, reads(STOPPING_PRINCIPAL), "the stopped application's ConfigSource still refreshes");
+        String logged = Files.readString(messages, StandardCharsets.ISO_8859_1).substring((int) logAtStop);
+        assertFalse(logged.contains("CWWKL0002E"), "Liberty could not load a class of the stopped application:\n" + logged);
+    }
+
+    // Reads audited for principal (the ConfigSource's startup fetch and each refresh).
+    private static int reads(String principal) {
+        return coffer.parts().auditLog().query(AuditQuery.tenant("default").withPrincipal(principal)
+                .withEventType(AuditEventType.SECRET_READ), PageRequest.first(PageRequest.MAX_LIMIT)).items().size();
+    }
+
+    private static Path logs() {
+        return Path.of(System.getProperty("coffer.wlp.home"), "usr", "servers", "cofferIT", "logs");
+    }
+
+    @Test
     void theSecretIsInNoLibertyLog() throws IOException {
-        Path logs = Path.of(System.getProperty("coffer.wlp.home"), "usr", "servers", "cofferIT", "logs");
-        try (var files = Files.walk(logs)) {
+        try (var files = Files.walk(logs())) {
             for (Path log : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".log")).toList()) {
                 String text = Files.readString(log, StandardCharsets.ISO_8859_1);
                 assertFalse(text.contains(FIRST) || text.contains(SECOND), "a secret value is in " + log);

@@ -121,7 +121,7 @@ class CofferStartTest {
         try {
             assertEquals(1, started.size(), () -> "outcomes: " + outcomes);
             Throwable refused = outcomes.stream().filter(o -> !o.succeeded()).findFirst().orElseThrow().failure();
-            assertTrue(refused instanceof IllegalStateException && refused.getMessage().contains("is in use by another Coffer"),
+            assertTrue(refused instanceof IllegalStateException && refused.getMessage().contains("in use by another server (pid "),
                     () -> "the second server must be refused with a clear message, got " + refused);
             try (Stream<Path> files = Files.list(data)) {
                 assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList());

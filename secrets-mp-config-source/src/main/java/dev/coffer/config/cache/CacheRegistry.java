@@ -34,6 +34,19 @@ public final class CacheRegistry {
 
     private CacheRegistry() {}
 
+    /**
+     * Closes every cache of this class loader now, whatever leases are still out: for an
+     * application that stops (its sources may not be garbage yet). Leases released later do nothing.
+     */
+    public static void closeAll() {
+        synchronized (CacheRegistry.class) {
+            for (Shared shared : CACHES.values()) {
+                shared.cache.close();
+            }
+            CACHES.clear();
+        }
+    }
+
     /** A counted reference to a shared cache; {@link #release()} exactly once. */
     public static final class Lease implements Runnable {
         private final Key key;
