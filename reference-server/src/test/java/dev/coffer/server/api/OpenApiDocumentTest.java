@@ -17,6 +17,7 @@ import dev.coffer.spi.error.ErrorCode;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.lang.reflect.Field;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code /openapi} (META-INF/openapi.yaml) is a valid OpenAPI 3 document by swagger-parser, names
- * and tags every operation, documents the error responses of each, and matches the routes the
- * server has, both ways: every route Jersey's model of the application has is documented with the
- * same method, and every documented operation is a route.
+ * and tags every operation, documents the error responses of each (an operation by name as its
+ * twin by id), and matches the routes the server has, both ways: every route Jersey's model of the
+ * application has is documented with the same method, and every documented operation is a route.
  */
 class OpenApiDocumentTest {
     /**
@@ -124,6 +125,48 @@ class OpenApiDocumentTest {
                 }
             });
         });
+    }
+
+    /**
+     * An operation by name ({@code xByName}) answers as its twin by id ({@code x}) does, so both
+     * document the same statuses, by the same response components, and the same query parameters
+     * (by name plus {@code version}, which an id route has in its path): a change made to one and
+     * not carried to the other fails here.
+     */
+    @Test
+    void everyOperationByNameDocumentsWhatItsTwinByIdDoes() {
+        Map<String, Operation> byOperationId = operations.values().stream()
+                .collect(Collectors.toMap(Operation::getOperationId, op -> op));
+        List<String> named = byOperationId.keySet().stream().filter(id -> id.endsWith("ByName")).sorted().toList();
+        assertTrue(named.size() >= 11, named::toString);
+        for (String name : named) {
+            Operation byName = byOperationId.get(name);
+            Operation twin = byOperationId.get(name.substring(0, name.length() - "ByName".length()));
+            assertNotNull(twin, name + " has no twin by id");
+            assertEquals(responseRefs(twin), responseRefs(byName), name + ": statuses and their components");
+            Set<String> query = queryParameters(byName);
+            query.remove("version");
+            assertEquals(queryParameters(twin), query, name + ": query parameters");
+        }
+    }
+
+    private static Map<String, String> responseRefs(Operation op) {
+        Map<String, String> refs = new java.util.TreeMap<>();
+        op.getResponses().forEach((status, response) -> refs.put(status, String.valueOf(response.get$ref())));
+        return refs;
+    }
+
+    private static Set<String> queryParameters(Operation op) {
+        Set<String> names = new TreeSet<>();
+        for (Parameter parameter : op.getParameters() == null ? List.<Parameter>of() : op.getParameters()) {
+            String ref = parameter.get$ref();
+            Parameter resolved = ref == null ? parameter
+                    : api.getComponents().getParameters().get(ref.substring(ref.lastIndexOf('/') + 1));
+            if ("query".equals(resolved.getIn())) {
+                names.add(resolved.getName());
+            }
+        }
+        return names;
     }
 
     @Test
