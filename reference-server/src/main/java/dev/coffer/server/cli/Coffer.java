@@ -2,6 +2,9 @@ package dev.coffer.server.cli;
 
 import dev.coffer.spi.error.SecretsException;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -25,14 +28,21 @@ import picocli.CommandLine;
  */
 // scope = INHERIT gives every subcommand -h/--help (and -V/--version, except where a command has
 // its own --version, like 'secret get', which declares -h/--help itself); HelpCommand resolves nested names.
+// The subcommands are not in the annotation: picocli would build all of them on every run (see SUBCOMMANDS).
 @Command(name = "coffer", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "coffer 0.1.0-SNAPSHOT",
         description = "Coffer: secrets management. Run the server, manage secrets and policies, read the audit log.",
-        footerHeading = Coffer.EXAMPLE, footer = {"  coffer serve", "  coffer help secret get"},
-        subcommands = {ServeCommand.class, SecretCommand.class, PolicyCommand.class, AuditCommand.class, TokenCommand.class,
-            HelpCommand.class})
+        footerHeading = Coffer.EXAMPLE, footer = {"  coffer serve", "  coffer help secret get"})
 public final class Coffer implements Callable<Integer> {
     /** The heading of every command's example footer. */
     static final String EXAMPLE = "%nExample:%n";
+
+    /**
+     * The subcommands, in the order the usage lists them. picocli reflects over every command it is
+     * given, options and all, before it parses anything: a third of a client command's start-up when
+     * all of them are registered. A run whose first argument names one of them gets that one alone;
+     * anything else (no arguments, {@code --help}, {@code help ...}, a typo) gets the whole tree.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
     @Spec
     CommandSpec spec;
@@ -60,10 +70,37 @@ public final class Coffer implements Callable<Integer> {
      * from {@code env} instead of the process environment; tests run the CLI in-process with it.
      */
     static int run(Function<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new Coffer(), new Factory(env));
+        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
+        CommandLine cli = named == null || named == HelpCommand.class ? commandLine(env) : tree(env, args[0]);
         cli.setExecutionExceptionHandler(Coffer::onError);
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);
+    }
+
+    /** The whole command tree, every subcommand registered, client commands reading {@code env}. */
+    static CommandLine commandLine(Function<String, String> env) {
+        return tree(env, SUBCOMMANDS.keySet().toArray(String[]::new));
+    }
+
+    /** The root command with the subcommands {@code names} only. */
+    private static CommandLine tree(Function<String, String> env, String... names) {
+        Factory factory = new Factory(env);
+        CommandLine cli = new CommandLine(new Coffer(), factory);
+        for (String name : names) {
+            cli.addSubcommand(name, SUBCOMMANDS.get(name));
+        }
+        return cli;
+    }
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("serve", ServeCommand.class);
+        commands.put("secret", SecretCommand.class);
+        commands.put("policy", PolicyCommand.class);
+        commands.put("audit", AuditCommand.class);
+        commands.put("token", TokenCommand.class);
+        commands.put("help", HelpCommand.class);
+        return Collections.unmodifiableMap(commands);
     }
 
     /** Creates {@link ClientOptions} over the given environment, everything else as picocli does. */
