@@ -2,12 +2,18 @@ package dev.coffer.server.cli;
 
 import dev.coffer.spi.error.SecretsException;
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
@@ -39,7 +45,7 @@ public final class Coffer implements Callable<Integer> {
     /**
      * The subcommands, in the order the usage lists them. picocli reflects over every command it is
      * given, options and all, before it parses anything: a third of a client command's start-up when
-     * all of them are registered. A run whose first argument names one of them gets that one alone;
+     * all of them are registered. A run gets the commands its arguments name (see {@link #forArguments});
      * anything else (no arguments, {@code --help}, {@code help ...}, a typo) gets the whole tree.
      */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
@@ -70,8 +76,7 @@ public final class Coffer implements Callable<Integer> {
      * from {@code env} instead of the process environment; tests run the CLI in-process with it.
      */
     static int run(Function<String, String> env, String... args) {
-        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
-        CommandLine cli = named == null || named == HelpCommand.class ? commandLine(env) : tree(env, args[0]);
+        CommandLine cli = forArguments(env, args);
         cli.setExecutionExceptionHandler(Coffer::onError);
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);
@@ -80,6 +85,57 @@ public final class Coffer implements Callable<Integer> {
     /** The whole command tree, every subcommand registered, client commands reading {@code env}. */
     static CommandLine commandLine(Function<String, String> env) {
         return tree(env, SUBCOMMANDS.keySet().toArray(String[]::new));
+    }
+
+    /**
+     * The commands {@code args} can reach: the subcommand {@code args[0]} names, and of a group
+     * ({@code secret}) only the command {@code args[1]} names when that is a command class of its own
+     * and the group has no options to parse; the whole tree when {@code args[0]} names none.
+     */
+    private static CommandLine forArguments(Function<String, String> env, String... args) {
+        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
+        if (named == null || named == HelpCommand.class) {
+            return commandLine(env);
+        }
+        CommandLine root = tree(env);
+        Class<?> leaf = args.length > 1 && withoutOptions(named) ? commandClass(named, args[1]) : null;
+        if (leaf == null) {
+            root.addSubcommand(args[0], named);
+            return root;
+        }
+        // The group as a bare command: inspecting it would build every one of its commands too.
+        Object group;
+        try {
+            group = root.getFactory().create(named);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create " + named.getName(), e);
+        }
+        CommandLine groupLine = new CommandLine(CommandSpec.wrapWithoutInspection(group), root.getFactory());
+        root.addSubcommand(args[0], groupLine);
+        groupLine.addSubcommand(args[1], leaf);
+        return root;
+    }
+
+    /** The command class among {@code group}'s declared subcommand classes whose name is {@code name}, or null. */
+    private static Class<?> commandClass(Class<?> group, String name) {
+        for (Class<?> sub : group.getAnnotation(Command.class).subcommands()) {
+            Command command = sub.getAnnotation(Command.class);
+            if (command != null && (command.name().equals(name) || Arrays.asList(command.aliases()).contains(name))) {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code group} declares no options, parameters or mixins of its own (a bare group can parse none). */
+    private static boolean withoutOptions(Class<?> group) {
+        for (Field field : group.getDeclaredFields()) {
+            if (field.isAnnotationPresent(Option.class) || field.isAnnotationPresent(Parameters.class)
+                    || field.isAnnotationPresent(Mixin.class) || field.isAnnotationPresent(ArgGroup.class)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The root command with the subcommands {@code names} only. */
