@@ -44,8 +44,8 @@ public final class Coffer implements Callable<Integer> {
 
     /**
      * The subcommands, in the order the usage lists them. picocli reflects over every command it is
-     * given, options and all, before it parses anything: a third of a client command's start-up when
-     * all of them are registered. A run gets the commands its arguments name (see {@link #forArguments});
+     * given, options and all, before it parses anything: with the whole tree registered that was the
+     * largest part of a client command's own start-up work. A run gets the commands its arguments name (see {@link #forArguments});
      * anything else (no arguments, {@code --help}, {@code help ...}, a typo) gets the whole tree.
      */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
