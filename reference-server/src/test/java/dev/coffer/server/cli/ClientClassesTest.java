@@ -93,6 +93,16 @@ class ClientClassesTest {
         assertEquals(List.of(), serverClasses(missing.loaded));
     }
 
+    @Test
+    void aClientCommandLeavesNoHttpSelectorThreadToWaitForAtExit() throws Exception {
+        // The JVM's exit waits for threads in native code; the HTTP client's selector waits in epoll.
+        Child get = runChild(ExitProbe.class, "secret", "get", "prod/startup/db");
+        assertEquals(0, get.exit, get.err);
+        assertEquals(value, get.out);
+        assertFalse(get.err.contains("alive: "), get.err);
+        assertTrue(get.loaded.contains("jdk.internal.net.http.HttpClientImpl$SelectorManager"), "the command used the HTTP client");
+    }
+
     private static List<String> serverClasses(List<String> loaded) {
         return loaded.stream().filter(name -> SERVER_PACKAGES.stream().anyMatch(name::startsWith)).toList();
     }
@@ -102,11 +112,15 @@ class ClientClassesTest {
     }
 
     private static Child runChild(String... args) throws IOException, InterruptedException {
+        return runChild(Coffer.class, args);
+    }
+
+    private static Child runChild(Class<?> main, String... args) throws IOException, InterruptedException {
         Path log = Files.createTempFile(dir, "classes", ".log");
         Path out = Files.createTempFile(dir, "child", ".out");
         Path err = Files.createTempFile(dir, "child", ".err");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xlog:class+load=info:file=" + log + ":none", "-cp", System.getProperty("java.class.path"), Coffer.class.getName()));
+                "-Xlog:class+load=info:file=" + log + ":none", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         ClientOptions.ENV_NAMES.forEach(builder.environment()::remove);
