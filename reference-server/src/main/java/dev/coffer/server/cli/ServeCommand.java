@@ -74,42 +74,56 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServeOptions options = options();
-        Coffer coffer;
-        try {
-            coffer = Coffer.start(options, System.out);
-        } catch (AddressInUseException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; another program listens there: stop it, "
-                    + "or choose another port with --port (or another address with --bind)");
-        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-            // Our own one-line start-up messages, each saying why: the data directory in use by another
-            // server, a key file open to others, a data directory that is a file or not writable.
-            throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            coffer.close();
-            stopped.countDown();
-        }, "coffer-shutdown"));
-        stopped.await();
-        return ExitCodes.OK;
+        return Start.serve(this);
     }
 
-    /** The flags as options; a contradiction or a malformed value is a usage error naming the flag. */
-    private ServeOptions options() {
-        try {
-            TokenBounds bounds = new TokenBounds(Durations.parse("--max-token-lifetime", maxTokenLifetime),
-                    Durations.parse("--clock-skew", clockSkew));
-            List<CidrBlock> proxies = new ArrayList<>();
-            for (String proxy : trustedProxies) {
-                proxies.add(CidrBlock.parse(proxy));
+    /**
+     * Everything that touches the server, apart from the flags: picocli reflects over every command
+     * when it builds the tree, and a method of ServeCommand's own with a server type in its signature
+     * or body would load the server's classes into every client command (see {@code ClientClassesTest}).
+     */
+    private static final class Start {
+        private Start() {}
+
+        static int serve(ServeCommand flags) throws InterruptedException {
+            ServeOptions options = options(flags);
+            Coffer coffer;
+            try {
+                coffer = Coffer.start(options, System.out);
+            } catch (AddressInUseException e) {
+                throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage() + "; another program listens there: stop it, "
+                        + "or choose another port with --port (or another address with --bind)");
+            } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+                // Our own one-line start-up messages, each saying why: the data directory in use by another
+                // server, a key file open to others, a data directory that is a file or not writable.
+                throw new CliException(ExitCodes.UNAVAILABLE, e.getMessage());
             }
-            return new ServeOptions(bind, port, data, db, keyUri, inMemory, trustForwardedFor,
-                    new JwtSettings(issuer, audience, bounds), proxies).withProtectedEnvironments(protectedEnvironments);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        } catch (InvalidRequestException e) {
-            throw new ParameterException(spec.commandLine(), "--trusted-proxy: " + e.getMessage().replace("sourceCidr ", ""));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                coffer.close();
+                stopped.countDown();
+            }, "coffer-shutdown"));
+            stopped.await();
+            return ExitCodes.OK;
+        }
+
+        /** The flags as options; a contradiction or a malformed value is a usage error naming the flag. */
+        private static ServeOptions options(ServeCommand flags) {
+            try {
+                TokenBounds bounds = new TokenBounds(Durations.parse("--max-token-lifetime", flags.maxTokenLifetime),
+                        Durations.parse("--clock-skew", flags.clockSkew));
+                List<CidrBlock> proxies = new ArrayList<>();
+                for (String proxy : flags.trustedProxies) {
+                    proxies.add(CidrBlock.parse(proxy));
+                }
+                return new ServeOptions(flags.bind, flags.port, flags.data, flags.db, flags.keyUri, flags.inMemory,
+                        flags.trustForwardedFor, new JwtSettings(flags.issuer, flags.audience, bounds), proxies)
+                        .withProtectedEnvironments(flags.protectedEnvironments);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(flags.spec.commandLine(), e.getMessage());
+            } catch (InvalidRequestException e) {
+                throw new ParameterException(flags.spec.commandLine(), "--trusted-proxy: " + e.getMessage().replace("sourceCidr ", ""));
+            }
         }
     }
 }

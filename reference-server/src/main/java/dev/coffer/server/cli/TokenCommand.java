@@ -57,31 +57,43 @@ final class TokenCommand implements Callable<Integer> {
             @Option(names = "--audience", defaultValue = JwtSettings.DEFAULT_AUDIENCE, paramLabel = "<audience>",
                     description = "aud claim; must match the server's --audience (default " + JwtSettings.DEFAULT_AUDIENCE + ")")
                     String audience) {
-        try {
-            ClaimMapping.principalId(subject); // the server's rule, so no token is minted that it would refuse
-        } catch (TokenRejectedException e) {
-            throw new CliException(ExitCodes.USAGE, "--subject: " + e.getMessage()
-                    + " (group principals come from the groups claim: pass --groups instead)");
+        return new Minting(subject, groups, tenant, ttl, mfa, cluster, data, issuer, audience).mint();
+    }
+
+    /**
+     * {@code token mint}'s work, apart from its options: picocli builds (and so verifies) every command
+     * on each run, and the catch of a server exception here would load server classes into every client
+     * command (see {@code ClientClassesTest}); this class is loaded only when a token is minted.
+     */
+    private record Minting(String subject, List<String> groups, String tenant, String ttl, boolean mfa, String cluster,
+            Path data, String issuer, String audience) {
+        int mint() {
+            try {
+                ClaimMapping.principalId(subject); // the server's rule, so no token is minted that it would refuse
+            } catch (TokenRejectedException e) {
+                throw new CliException(ExitCodes.USAGE, "--subject: " + e.getMessage()
+                        + " (group principals come from the groups claim: pass --groups instead)");
+            }
+            Duration lifetime;
+            try {
+                lifetime = Durations.parse("--ttl", ttl);
+            } catch (SecretsException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            if (lifetime.isZero() || lifetime.isNegative()) {
+                throw new CliException(ExitCodes.USAGE, "--ttl must be positive");
+            }
+            SigningKeys keys;
+            try {
+                keys = SigningKeys.load(DataDir.existing(data));
+            } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            String token = new TokenMinter(keys.privateKey(), new JwtSettings(issuer, audience)).mint(
+                    new TokenMinter.TokenRequest(subject, groups, tenant, lifetime, mfa, cluster));
+            System.err.println("token for " + subject + (tenant == null ? "" : " in tenant " + tenant) + ", valid for " + Times.format(lifetime));
+            System.out.println(token);
+            return ExitCodes.OK;
         }
-        Duration lifetime;
-        try {
-            lifetime = Durations.parse("--ttl", ttl);
-        } catch (SecretsException e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage());
-        }
-        if (lifetime.isZero() || lifetime.isNegative()) {
-            throw new CliException(ExitCodes.USAGE, "--ttl must be positive");
-        }
-        SigningKeys keys;
-        try {
-            keys = SigningKeys.load(DataDir.existing(data));
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage());
-        }
-        String token = new TokenMinter(keys.privateKey(), new JwtSettings(issuer, audience)).mint(
-                new TokenMinter.TokenRequest(subject, groups, tenant, lifetime, mfa, cluster));
-        System.err.println("token for " + subject + (tenant == null ? "" : " in tenant " + tenant) + ", valid for " + lifetime);
-        System.out.println(token);
-        return ExitCodes.OK;
     }
 }

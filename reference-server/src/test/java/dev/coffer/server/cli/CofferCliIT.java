@@ -141,6 +141,22 @@ class CofferCliIT {
         assertFalse(everything.contains(adminToken), "the admin token leaked into output");
     }
 
+    @Test
+    void clientCommandsMapTheClassDataSharingArchive() throws Exception {
+        // The first client command after a build writes the archive; this one (or a later one) maps it.
+        assertOk(run(Map.of(), null, "secret", "get", "--help"));
+        Path log = temp.resolve("classes.log");
+        Result help = run(Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xlog:class+load=info:file=" + log + ":none"), null,
+                "secret", "get", "--help");
+        assertOk(help);
+        assertTrue(help.out.contains("Usage: coffer secret get"), help.out);
+        String loaded = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(loaded.contains("dev.coffer.server.cli.Coffer source: shared objects file (top)"),
+                "the CLI's classes come from the launcher's archive");
+        assertFalse(loaded.contains("source: file:" + repo.resolve("reference-server/target")),
+                "the launcher runs a copy of the jar, not target/coffer.jar");
+    }
+
     private void startServer() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

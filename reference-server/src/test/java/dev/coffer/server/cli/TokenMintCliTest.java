@@ -3,8 +3,12 @@ package dev.coffer.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.standalone.DataDir;
+import dev.coffer.server.standalone.SigningKeys;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code coffer token mint} mints only what the server accepts as a principal, and says how long a token may live. */
 class TokenMintCliTest {
@@ -26,5 +30,15 @@ class TokenMintCliTest {
         assertTrue(usage.contains("--max-token-lifetime (default 366d)"), usage);
         assertTrue(usage.contains("--ttl (default 1h)"), usage);
         assertTrue(usage.contains("never a group"), usage);
+    }
+
+    @Test
+    void theLifetimeIsStatedInTheUnitsItWasGivenIn(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        SigningKeys.loadOrCreate(DataDir.prepare(data));
+        CliRun run = CliRun.run(Map.of(), null, "token", "mint", "--subject", "svc:api", "--ttl", "30d", "--data", data.toString());
+        assertEquals(ExitCodes.OK, run.exit(), run.toString());
+        assertTrue(run.err().contains("token for svc:api, valid for 30d"), run.err());
+        assertTrue(!run.err().contains("PT"), run.err());
     }
 }
