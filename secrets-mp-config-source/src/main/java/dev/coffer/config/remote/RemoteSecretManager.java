@@ -45,6 +45,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -57,6 +58,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * A {@link SecretManager} that calls a running Coffer reference server over its REST API
@@ -116,12 +120,36 @@ public final class RemoteSecretManager implements SecretManager {
         this.token = Objects.requireNonNull(b.token, "bearerToken is required");
         this.requestTimeout = b.requestTimeout;
         this.forwardSourceIp = b.forwardSourceIp;
-        this.http = b.http != null ? b.http
-                : HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(b.connectTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
+        this.http = b.http != null ? b.http : defaultClient(base, b.connectTimeout);
+    }
+
+    /**
+     * The client this class makes when none is given: HTTP/1.1, no redirects. For an {@code http://}
+     * base URL it gets a TLS context without keys or trust: it can never make a TLS connection
+     * (every request goes to {@code base}, redirects are not followed), and the JDK's default
+     * context, which it would otherwise build, loads the system trust store: about 100 ms of a CLI
+     * command's start-up. An {@code https://} client keeps the default context and its trust store.
+     */
+    static HttpClient defaultClient(URI base, Duration connectTimeout) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if ("http".equalsIgnoreCase(base.getScheme())) {
+            builder.sslContext(withoutTls());
+        }
+        return builder.build();
+    }
+
+    private static SSLContext withoutTls() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            // Empty arrays, not null: null would make the JDK load its default key and trust managers.
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS context", e);
+        }
     }
 
     /**
