@@ -74,6 +74,13 @@ class DocExamplesTest {
                 public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                     return s.source();
                 }
+
+                // A block may declare a public type, as the reader's own file would (a @WebListener
+                // must be public); its name is the block's, not this file object's.
+                @Override
+                public boolean isNameCompatible(String simpleName, JavaFileObject.Kind kind) {
+                    return kind == JavaFileObject.Kind.SOURCE;
+                }
             }, s);
             javaErrors.put(s, new ArrayList<>());
         }
