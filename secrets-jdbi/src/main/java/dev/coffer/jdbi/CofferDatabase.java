@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.Migrations;
+import dev.coffer.jdbi.internal.OpenFailures;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.error.UnavailableException;
@@ -83,7 +84,7 @@ public final class CofferDatabase implements AutoCloseable {
                 mainPool.close();
             }
             throw e instanceof SecretsException ? e : new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
-                    "cannot open the Coffer database " + config.safeUrl() + ": " + e.getClass().getSimpleName(), e);
+                    "cannot open the Coffer database " + config.safeUrl() + ": " + OpenFailures.describe(e), e);
         }
     }
 

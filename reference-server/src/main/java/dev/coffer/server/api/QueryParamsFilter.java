@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Refuses query parameters the matched resource method does not declare, as unknown body fields
- * are refused: {@code ?label=tier=0} on a list is a 400 {@code INVALID_ARGUMENT}, not a filter
+ * are refused: {@code ?tag=tier} on a list is a 400 {@code INVALID_ARGUMENT}, not a filter
  * silently ignored. The accepted names are the method's {@link QueryParam} parameters, so a route
  * declares them once, in its signature. The detail names the parameter only when it looks like a
  * parameter name (short, letters and digits), like a JSON field name; anything else is not echoed.
