@@ -91,5 +91,15 @@ public interface ManagerFixture extends AutoCloseable {
     interface AuditOutage {
         /** While {@code true}, every audit append fails. */
         void failAppends(boolean failing);
+
+        /**
+         * While {@code true}, every audit append fails the way a log fails when its own storage is
+         * down: with {@code STORE_UNAVAILABLE}, not {@code AUDIT_UNAVAILABLE}. The manager must still
+         * refuse the call as {@code AUDIT_UNAVAILABLE}. {@code failAppends(false)} ends it too. A
+         * fixture that cannot fail that way keeps this default, an ordinary {@link #failAppends}.
+         */
+        default void failAppendsAsStorageOutage(boolean failing) {
+            failAppends(failing);
+        }
     }
 }

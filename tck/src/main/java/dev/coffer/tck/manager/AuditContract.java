@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Action;
 import dev.coffer.spi.access.BreakGlassRequest;
+import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
@@ -20,6 +21,7 @@ import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.tck.support.Expect;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +170,44 @@ public abstract class AuditContract extends ManagerContractBase {
             assertEquals(AuditEventType.SECRET_READ, onlyAuditEventOf(ctx.requestId()).eventType());
         }
         assertEquals(3, auditEvents(auditQuery().withPrincipal(reader.id()).withEventType(AuditEventType.SECRET_READ)).size());
+    }
+
+    /**
+     * Reads of metadata, of the audit trail and of policies are audited too, not only value reads:
+     * each allowed call leaves exactly one ALLOW event of its own type under its request id.
+     */
+    @Test
+    void allowedMetadataAuditAndPolicyCallsAreEachAuditedOnce() {
+        createSecret("prod/audit/listed");
+        Policy policy = grant(user("policy-subject"), Action.READ, "prod/audit/listed");
+        Instant since = fixture().clock().map(MutableClock::instant).orElse(Instant.EPOCH);
+
+        assertOneAllowEvent("list", AuditEventType.SECRET_LIST,
+                ctx -> manager().list(ctx, SecretFilter.all(), PageRequest.first()));
+        assertOneAllowEvent("queryAudit", AuditEventType.AUDIT_QUERY,
+                ctx -> manager().queryAudit(ctx, auditQuery(), PageRequest.first()));
+        assertOneAllowEvent("summarizeAudit", AuditEventType.AUDIT_QUERY, ctx -> manager().summarizeAudit(ctx, since));
+        assertOneAllowEvent("verifyAudit", AuditEventType.AUDIT_VERIFY, ctx -> manager().verifyAudit(ctx));
+        assertOneAllowEvent("getPolicy", AuditEventType.POLICY_READ, ctx -> manager().getPolicy(ctx, policy.name()));
+        assertOneAllowEvent("listPolicies", AuditEventType.POLICY_READ, ctx -> manager().listPolicies(ctx));
+        assertOneAllowEvent("deletePolicy", AuditEventType.POLICY_DELETE, ctx -> {
+            manager().deletePolicy(ctx, policy.name());
+            return null;
+        });
+    }
+
+    /** Runs {@code call} as the admin under a fresh request id and asserts it left exactly one ALLOW event of {@code type}. */
+    private void assertOneAllowEvent(String method, AuditEventType type, Function<AccessContext, ?> call) {
+        AccessContext ctx = admin().withRequestId(requestId("allowed-" + method));
+        call.apply(ctx);
+        List<AuditEvent> events = auditEventsOf(ctx.requestId());
+        assertEquals(1, events.size(), () -> "SecretManager." + method + ": an allowed call must leave exactly one audit event"
+                + " (type " + type + ", decision ALLOW) under its request id; found " + events);
+        AuditEvent event = events.get(0);
+        assertEquals(type, event.eventType(), () -> "SecretManager." + method + ": the audit event of an allowed call has type "
+                + type + "; found " + event);
+        assertEquals(Decision.ALLOW, event.decision(), () -> "SecretManager." + method
+                + ": the audit event of an allowed call has decision ALLOW; found " + event);
     }
 
     @Test

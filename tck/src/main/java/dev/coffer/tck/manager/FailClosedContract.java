@@ -61,6 +61,18 @@ public abstract class FailClosedContract extends ManagerContractBase {
     }
 
     @Test
+    void anAuditLogWhoseStorageIsDownStillRefusesAsAuditUnavailable() {
+        outage.failAppendsAsStorageOutage(true);
+        UnavailableException refused = Expect.thrown(UnavailableException.class, () -> manager().read(admin(), secret.path(),
+                VersionSelector.current()));
+        assertEquals(ErrorCode.AUDIT_UNAVAILABLE, refused.code(), () -> "SecretManager.read: when the audit append fails"
+                + " (here with " + ErrorCode.STORE_UNAVAILABLE + ", the audit log's own storage down), the call is refused"
+                + " with " + ErrorCode.AUDIT_UNAVAILABLE + "; got " + refused.code());
+        outage.failAppends(false);
+        assertEquals(value, readCurrent(secret.path()));
+    }
+
+    @Test
     void addVersionWithAuditDownLeavesVersionsUnchanged() {
         SecretDetails before = manager().describe(admin(), secret.id());
         outage.failAppends(true);

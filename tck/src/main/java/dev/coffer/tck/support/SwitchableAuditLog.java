@@ -16,7 +16,8 @@ import dev.coffer.tck.ManagerFixture;
  */
 public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditOutage {
     private final AuditLog delegate;
-    private volatile boolean failing;
+    /** The code appends fail with, or {@code null} while they go through. */
+    private volatile ErrorCode failingWith;
 
     public SwitchableAuditLog(AuditLog delegate) {
         this.delegate = delegate;
@@ -24,13 +25,19 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
 
     @Override
     public void failAppends(boolean fail) {
-        this.failing = fail;
+        this.failingWith = fail ? ErrorCode.AUDIT_UNAVAILABLE : null;
+    }
+
+    @Override
+    public void failAppendsAsStorageOutage(boolean fail) {
+        this.failingWith = fail ? ErrorCode.STORE_UNAVAILABLE : null;
     }
 
     @Override
     public AuditEvent append(AuditEvent draft) {
-        if (failing) {
-            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit log unavailable (injected by the TCK)");
+        ErrorCode code = failingWith;
+        if (code != null) {
+            throw new UnavailableException(code, "audit log unavailable (injected by the TCK)");
         }
         return delegate.append(draft);
     }
