@@ -1,5 +1,6 @@
 package dev.coffer.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -202,15 +203,15 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         OptionalInt stale = OptionalInt.of(7);
 
         for (String alias : new String[] {Aliases.CURRENT, "canary"}) {
-            Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND, () -> move(secret, alias, 9, stale, at(4)));
-            VersionDisabledException disabled = Expect.thrown(VersionDisabledException.class,
-                    () -> move(secret, alias, 2, stale, at(4)));
-            assertEquals(ErrorCode.VERSION_DISABLED, disabled.code(), () -> "rule: moveAlias checks the target before the"
-                    + " compare-and-set; alias " + alias + " to disabled version 2 with stale expected 7 reports VERSION_DISABLED");
-            VersionDestroyedException destroyed = Expect.thrown(VersionDestroyedException.class,
-                    () -> move(secret, alias, 3, stale, at(4)));
-            assertEquals(ErrorCode.VERSION_DESTROYED, destroyed.code(), () -> "rule: moveAlias checks the target before"
-                    + " the compare-and-set; alias " + alias + " to destroyed version 3 with stale expected 7");
+            Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND, () -> move(secret, alias, 9, stale, at(4)),
+                    () -> "rule: moveAlias checks the target before the compare-and-set; alias " + alias
+                            + " to missing version 9 with stale expected 7 reports VERSION_NOT_FOUND");
+            Expect.thrown(VersionDisabledException.class, ErrorCode.VERSION_DISABLED, () -> move(secret, alias, 2, stale, at(4)),
+                    () -> "rule: moveAlias checks the target before the compare-and-set; alias " + alias
+                            + " to disabled version 2 with stale expected 7 reports VERSION_DISABLED");
+            Expect.thrown(VersionDestroyedException.class, ErrorCode.VERSION_DESTROYED, () -> move(secret, alias, 3, stale, at(4)),
+                    () -> "rule: moveAlias checks the target before the compare-and-set; alias " + alias
+                            + " to destroyed version 3 with stale expected 7 reports VERSION_DESTROYED");
         }
         assertEquals(Map.of(Aliases.CURRENT, 1), store.aliases(TENANT, secret.id()).byName(),
                 "rule: a refused moveAlias changes no alias");
@@ -227,8 +228,9 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         for (String alias : new String[] {Aliases.CURRENT, "canary"}) {
             int pointsAt = before.get(alias);
             AliasMove[] hookSaw = new AliasMove[1];
-            AliasMove move = store.moveAlias(TENANT, secret.id(), alias, pointsAt, OptionalInt.of(pointsAt), at(10),
-                    result -> hookSaw[0] = result);
+            AliasMove move = assertDoesNotThrow(() -> store.moveAlias(TENANT, secret.id(), alias, pointsAt,
+                    OptionalInt.of(pointsAt), at(10), result -> hookSaw[0] = result), () -> "rule: moveAlias of " + alias
+                    + " onto version " + pointsAt + ", where it points, with expected " + pointsAt + " succeeds as a no-op");
 
             assertEquals(OptionalInt.of(pointsAt), move.from(), () -> "rule: moveAlias of " + alias + " onto version " + pointsAt
                     + ", where it points, reports from=" + pointsAt);
@@ -246,7 +248,9 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
                     secret.id(), alias, pointsAt, OptionalInt.of(pointsAt), at(11), failing(failure)));
             assertSame(failure, thrown, "rule: moveAlias rethrows its hook's exception, also for a no-op move");
             Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                    () -> move(secret, alias, pointsAt, OptionalInt.of(pointsAt + 5), at(12)));
+                    () -> move(secret, alias, pointsAt, OptionalInt.of(pointsAt + 5), at(12)),
+                    () -> "rule: a no-op moveAlias is still compare-and-set; alias " + alias + " at " + pointsAt
+                            + ", expected " + (pointsAt + 5));
         }
         assertEquals(before, store.aliases(TENANT, secret.id()).byName(), "rule: no-op moveAlias calls leave aliases");
     }

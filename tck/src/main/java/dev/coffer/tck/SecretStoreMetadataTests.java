@@ -1,5 +1,6 @@
 package dev.coffer.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -376,7 +377,8 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret claim = claimingOtherStoreOwnedFields(stored, at(5));
         Secret[] hookSaw = new Secret[1];
 
-        Secret updated = store.updateSecret(claim, result -> hookSaw[0] = result);
+        Secret updated = assertDoesNotThrow(() -> store.updateSecret(claim, result -> hookSaw[0] = result),
+                "rule: updateSecret(Secret, hook) keeps store-owned fields silently, it does not refuse the update");
 
         Secret reloaded = reload(secret);
         for (Secret seen : new Secret[] {updated, reloaded, hookSaw[0]}) {
@@ -399,8 +401,9 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret stored = reload(secret);
         Secret[] hookSaw = new Secret[1];
 
-        Secret updated = store.updateSecret(TENANT, secret.id(), s -> claimingOtherStoreOwnedFields(s, at(5)),
-                result -> hookSaw[0] = result);
+        Secret updated = assertDoesNotThrow(() -> store.updateSecret(TENANT, secret.id(),
+                s -> claimingOtherStoreOwnedFields(s, at(5)), result -> hookSaw[0] = result),
+                "rule: updateSecret(tenant, id, change, hook) keeps store-owned fields silently, it does not refuse the change");
 
         Secret reloaded = reload(secret);
         for (Secret seen : new Secret[] {updated, reloaded, hookSaw[0]}) {
@@ -422,7 +425,8 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
             Secret moved = new Secret(secret.id(), elsewhere, secret.ownerTeam(), "moved", secret.rotationStrategy(),
                     secret.rotationPeriod(), secret.labels(), secret.createdAt(), at(5), null, null);
             Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                    () -> store.updateSecret(moved, BeforeCommit.none()));
+                    () -> store.updateSecret(moved, BeforeCommit.none()), () -> "rule: updateSecret(Secret, hook) refuses"
+                            + " to move secret " + secret.id() + " from " + secret.path() + " to " + elsewhere);
             assertEquals(secret, reload(secret), () -> "rule: updateSecret(Secret, hook) refuses another path ("
                     + secret.path() + " -> " + elsewhere + ") and changes nothing");
             assertTrue(store.findSecretByPath(elsewhere).isEmpty(),
@@ -436,7 +440,9 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret claim = new Secret(mine.id(), SecretPath.of(OTHER_TENANT, "prod", "payments/mine"), "intruder", "",
                 mine.rotationStrategy(), mine.rotationPeriod(), Map.of(), mine.createdAt(), at(5), null, null);
 
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> store.updateSecret(claim, BeforeCommit.none()));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> store.updateSecret(claim, BeforeCommit.none()),
+                () -> "rule: updateSecret finds the secret by secret.path().tenant() and id; id " + mine.id()
+                        + " is not in tenant " + OTHER_TENANT);
 
         assertEquals(mine, reload(mine), "rule: updateSecret is scoped to secret.path().tenant(); another tenant's id"
                 + " is not found and changes nothing");

@@ -1,6 +1,7 @@
 package dev.coffer.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -409,11 +410,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
                 Secret secret = withVersionOneIn(from, "pairs/refused-" + n++);
                 boolean[] hookRan = new boolean[1];
                 String pair = from + " -> " + to;
-                ConflictException refused = Expect.thrown(ConflictException.class,
-                        () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, result -> hookRan[0] = true));
-                assertEquals(ErrorCode.STATE_CONFLICT, refused.code(), () -> "rule: transitionVersion refuses " + pair
-                        + " (only ENABLED<->DISABLED and ENABLED|DISABLED->DESTROYED are allowed) with STATE_CONFLICT; got "
-                        + refused.code());
+                Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
+                        () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, result -> hookRan[0] = true),
+                        () -> "rule: transitionVersion refuses " + pair + " (only ENABLED<->DISABLED and"
+                                + " ENABLED|DISABLED->DESTROYED are allowed) with STATE_CONFLICT; version 1 of " + secret.path());
                 assertEquals(from, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
                         () -> "rule: a refused transitionVersion " + pair + " leaves the state " + from);
                 assertEquals(from != VersionState.DESTROYED, store.loadSealedValue(TENANT, secret.id(), 1).isPresent(),
@@ -431,7 +431,9 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
             VersionState to = pair.get(1);
             Secret secret = withVersionOneIn(from, "pairs/allowed-" + n++);
 
-            VersionRecord changed = store.transitionVersion(TENANT, secret.id(), 1, from, to, BeforeCommit.none());
+            VersionRecord changed = assertDoesNotThrow(
+                    () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, BeforeCommit.none()),
+                    () -> "rule: transitionVersion " + from + " -> " + to + " is allowed on a version that is not current");
 
             assertEquals(to, changed.state(), () -> "rule: transitionVersion " + from + " -> " + to + " is allowed");
             assertEquals(to, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
@@ -451,10 +453,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
                 }
                 for (VersionState to : VersionState.values()) {
                     Secret secret = withVersionOneIn(actual, "pairs/stale-" + n++);
-                    ConflictException refused = Expect.thrown(ConflictException.class,
-                            () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, BeforeCommit.none()));
-                    assertEquals(ErrorCode.STATE_CONFLICT, refused.code(), () -> "rule: transitionVersion is compare-and-set"
-                            + " on from; version is " + actual + ", caller expected " + from + " (to " + to + ")");
+                    Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
+                            () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, BeforeCommit.none()),
+                            () -> "rule: transitionVersion is compare-and-set on from (STATE_CONFLICT); version 1 is "
+                                    + actual + ", caller expected " + from + " (to " + to + ")");
                     assertEquals(actual, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
                             () -> "rule: a lost compare-and-set of transitionVersion leaves the state " + actual);
                 }
@@ -469,17 +471,15 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         String unknown = newId();
 
         for (String[] call : new String[][] {{TENANT, unknown}, {OTHER_TENANT, secret.id()}}) {
-            NotFoundException transition = Expect.thrown(NotFoundException.class,
+            Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
                     () -> store.transitionVersion(call[0], call[1], 1, VersionState.ENABLED, VersionState.DISABLED,
-                            BeforeCommit.none()));
-            assertEquals(ErrorCode.SECRET_NOT_FOUND, transition.code(), () -> "rule: transitionVersion on a secret that is"
-                    + " not in the tenant fails with SECRET_NOT_FOUND (not VERSION_NOT_FOUND); tenant " + call[0]
-                    + ", secret " + call[1] + ", got " + transition.code());
-            NotFoundException rewrap = Expect.thrown(NotFoundException.class,
-                    () -> store.rewrapVersion(call[0], call[1], 1, randomSealed()));
-            assertEquals(ErrorCode.SECRET_NOT_FOUND, rewrap.code(), () -> "rule: rewrapVersion on a secret that is not"
-                    + " in the tenant fails with SECRET_NOT_FOUND (not VERSION_NOT_FOUND); tenant " + call[0]
-                    + ", secret " + call[1] + ", got " + rewrap.code());
+                            BeforeCommit.none()),
+                    () -> "rule: transitionVersion on a secret that is not in the tenant fails with SECRET_NOT_FOUND"
+                            + " (not VERSION_NOT_FOUND); tenant " + call[0] + ", secret " + call[1] + ", version 1");
+            Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                    () -> store.rewrapVersion(call[0], call[1], 1, randomSealed()),
+                    () -> "rule: rewrapVersion on a secret that is not in the tenant fails with SECRET_NOT_FOUND"
+                            + " (not VERSION_NOT_FOUND); tenant " + call[0] + ", secret " + call[1] + ", version 1");
         }
         assertEquals(VersionState.ENABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
                 "rule: a transitionVersion on another tenant changes nothing in this one");
