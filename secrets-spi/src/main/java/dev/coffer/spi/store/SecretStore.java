@@ -39,8 +39,9 @@ import java.util.OptionalInt;
  *   <li>the store owns a secret's id, path (tenant, environment, path), {@code createdAt} and
  *       {@code lastRotatedAt}: no update changes them (see {@link #updateSecret(Secret, BeforeCommit)});</li>
  *   <li>all lookups are scoped to the tenant: an id of another tenant is not found; every call
- *       on a secret id that is not in the tenant fails with {@code SECRET_NOT_FOUND} before
- *       anything about versions or aliases is checked (reads return empty instead).</li>
+ *       on a secret id that is not in the tenant fails with {@code SECRET_NOT_FOUND} before any
+ *       version, state or alias of it is looked at (only checks of the arguments themselves, such
+ *       as an alias name, may come first; reads return empty instead).</li>
  * </ul>
  * Failures of the backing system raise {@link dev.coffer.spi.error.UnavailableException} with
  * {@link dev.coffer.spi.error.ErrorCode#STORE_UNAVAILABLE} and leave nothing half-done.
