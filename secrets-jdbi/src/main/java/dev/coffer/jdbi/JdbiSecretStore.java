@@ -96,12 +96,6 @@ public final class JdbiSecretStore implements SecretStore {
         return db.read(h -> SecretRows.findByPath(h, path));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code lastRotatedAt} is kept as stored: only moves of {@code current} stamp it, so an
-     * update built from a stale read cannot undo a rotation that happened in between.
-     */
     @Override
     public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
         Objects.requireNonNull(secret, "secret");
@@ -112,7 +106,7 @@ public final class JdbiSecretStore implements SecretStore {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the path of secret '" + secret.id()
                         + "' is " + before.path() + " and cannot change to " + secret.path());
             }
-            Secret updated = secret.withLastRotatedAt(before.lastRotatedAt());
+            Secret updated = StoreRules.keepStoreOwned(before, secret);
             SecretRows.update(h, updated);
             return updated;
         }, hook);
@@ -131,7 +125,7 @@ public final class JdbiSecretStore implements SecretStore {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the id and path of secret '" + secretId
                         + "' cannot change in an update");
             }
-            Secret updated = changed.withLastRotatedAt(before.lastRotatedAt());
+            Secret updated = StoreRules.keepStoreOwned(before, changed);
             SecretRows.update(h, updated);
             return updated;
         }, hook);

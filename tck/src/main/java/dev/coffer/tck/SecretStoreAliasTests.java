@@ -1,7 +1,9 @@
 package dev.coffer.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
@@ -188,6 +190,85 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
     void moveOnUnknownSecretFailsAsNotFound() {
         Expect.thrown(NotFoundException.class,
                 () -> store.moveAlias(TENANT, newId(), Aliases.CURRENT, 1, OptionalInt.empty(), at(1), BeforeCommit.none()));
+    }
+
+    @Test
+    void targetChecksWinOverAStaleExpectedVersion() {
+        Secret secret = create("prod", "payments/order");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        addPending(secret, at(3));
+        store.transitionVersion(TENANT, secret.id(), 2, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
+        store.transitionVersion(TENANT, secret.id(), 3, VersionState.ENABLED, VersionState.DESTROYED, BeforeCommit.none());
+        OptionalInt stale = OptionalInt.of(7);
+
+        for (String alias : new String[] {Aliases.CURRENT, "canary"}) {
+            Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND, () -> move(secret, alias, 9, stale, at(4)),
+                    () -> "rule: moveAlias checks the target before the compare-and-set; alias " + alias
+                            + " to missing version 9 with stale expected 7 reports VERSION_NOT_FOUND");
+            Expect.thrown(VersionDisabledException.class, ErrorCode.VERSION_DISABLED, () -> move(secret, alias, 2, stale, at(4)),
+                    () -> "rule: moveAlias checks the target before the compare-and-set; alias " + alias
+                            + " to disabled version 2 with stale expected 7 reports VERSION_DISABLED");
+            Expect.thrown(VersionDestroyedException.class, ErrorCode.VERSION_DESTROYED, () -> move(secret, alias, 3, stale, at(4)),
+                    () -> "rule: moveAlias checks the target before the compare-and-set; alias " + alias
+                            + " to destroyed version 3 with stale expected 7 reports VERSION_DESTROYED");
+        }
+        assertEquals(Map.of(Aliases.CURRENT, 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a refused moveAlias changes no alias");
+    }
+
+    @Test
+    void moveOntoTheVersionTheAliasPointsAtIsANoOpThatRunsTheHook() {
+        Secret secret = create("prod", "payments/no-op");
+        addCurrent(secret, at(1));
+        addCurrent(secret, at(2));
+        move(secret, "canary", 1, OptionalInt.empty(), at(3));
+        Map<String, Integer> before = store.aliases(TENANT, secret.id()).byName();
+
+        for (String alias : new String[] {Aliases.CURRENT, "canary"}) {
+            int pointsAt = before.get(alias);
+            AliasMove[] hookSaw = new AliasMove[1];
+            AliasMove move = assertDoesNotThrow(() -> store.moveAlias(TENANT, secret.id(), alias, pointsAt,
+                    OptionalInt.of(pointsAt), at(10), result -> hookSaw[0] = result), () -> "rule: moveAlias of " + alias
+                    + " onto version " + pointsAt + ", where it points, with expected " + pointsAt + " succeeds as a no-op");
+
+            assertEquals(OptionalInt.of(pointsAt), move.from(), () -> "rule: moveAlias of " + alias + " onto version " + pointsAt
+                    + ", where it points, reports from=" + pointsAt);
+            assertEquals(pointsAt, move.to(), () -> "rule: moveAlias of " + alias + " onto version " + pointsAt + " reports to=" + pointsAt);
+            assertEquals(before, move.aliases().byName(), () -> "rule: moveAlias of " + alias + " onto version " + pointsAt
+                    + " (where it points) changes no alias; previous must not become " + pointsAt);
+            assertEquals(before, store.aliases(TENANT, secret.id()).byName(), () -> "rule: moveAlias of " + alias
+                    + " onto the version it points pointsAt is a no-op");
+            assertEquals(at(2), reload(secret).lastRotatedAt(), () -> "rule: moveAlias of " + alias + " onto the version"
+                    + " it points pointsAt stamps no lastRotatedAt (nothing rotated)");
+            assertEquals(move, hookSaw[0], () -> "rule: moveAlias runs its hook with the no-op move of " + alias);
+
+            IllegalStateException failure = hookFailure();
+            IllegalStateException thrown = Expect.thrown(IllegalStateException.class, () -> store.moveAlias(TENANT,
+                    secret.id(), alias, pointsAt, OptionalInt.of(pointsAt), at(11), failing(failure)));
+            assertSame(failure, thrown, "rule: moveAlias rethrows its hook's exception, also for a no-op move");
+            Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
+                    () -> move(secret, alias, pointsAt, OptionalInt.of(pointsAt + 5), at(12)),
+                    () -> "rule: a no-op moveAlias is still compare-and-set; alias " + alias + " at " + pointsAt
+                            + ", expected " + (pointsAt + 5));
+        }
+        assertEquals(before, store.aliases(TENANT, secret.id()).byName(), "rule: no-op moveAlias calls leave aliases");
+    }
+
+    @Test
+    void previousAndNamedAliasesKeepPointingAtAVersionDisabledOrDestroyedAfterTheMove() {
+        Secret secret = create("prod", "payments/stale-alias");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        move(secret, "canary", 2, OptionalInt.empty(), at(3));
+        addCurrent(secret, at(4));
+
+        store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
+        store.transitionVersion(TENANT, secret.id(), 2, VersionState.ENABLED, VersionState.DESTROYED, BeforeCommit.none());
+
+        assertEquals(Map.of(Aliases.CURRENT, 3, Aliases.PREVIOUS, 1, "canary", 2),
+                store.aliases(TENANT, secret.id()).byName(), "rule: only the target of a move must be ENABLED;"
+                        + " transitionVersion of the versions previous (1) and canary (2) point at leaves both aliases");
     }
 
     private void assertUnset(Secret secret) {

@@ -1,5 +1,6 @@
 package dev.coffer.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +18,7 @@ import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.tck.support.Expect;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -357,6 +359,163 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         assertEquals(kept.id(), reload(kept).id());
         assertEquals(1, store.listVersions(TENANT, kept.id()).size());
         assertEquals(OptionalInt.of(1), store.aliases(TENANT, kept.id()).get("current"));
+    }
+
+    // What an update keeps: the fields the store owns (SecretStore#updateSecret). The caller's
+    // secret claims other values for each; the store must keep its own.
+    private static Secret claimingOtherStoreOwnedFields(Secret stored, Instant now) {
+        return new Secret(stored.id(), stored.path(), "platform", "claims other store-owned fields",
+                stored.rotationStrategy(), stored.rotationPeriod(), Map.of("tier", "silver"), at(-86400), now,
+                null, at(999));
+    }
+
+    @Test
+    void updateKeepsTheFieldsTheStoreOwns() {
+        Secret secret = create("prod", "payments/owned");
+        addCurrent(secret, at(1));
+        Secret stored = reload(secret);
+        Secret claim = claimingOtherStoreOwnedFields(stored, at(5));
+        Secret[] hookSaw = new Secret[1];
+
+        Secret updated = assertDoesNotThrow(() -> store.updateSecret(claim, result -> hookSaw[0] = result),
+                "rule: updateSecret(Secret, hook) keeps store-owned fields silently, it does not refuse the update");
+
+        Secret reloaded = reload(secret);
+        for (Secret seen : new Secret[] {updated, reloaded, hookSaw[0]}) {
+            assertEquals(stored.createdAt(), seen.createdAt(), () -> "rule: updateSecret(Secret, hook) keeps createdAt as"
+                    + " stored; stored " + stored.createdAt() + ", caller sent " + claim.createdAt() + ", got " + seen.createdAt());
+            assertEquals(stored.lastRotatedAt(), seen.lastRotatedAt(), () -> "rule: updateSecret(Secret, hook) keeps"
+                    + " lastRotatedAt as stored (only moves of current stamp it); stored " + stored.lastRotatedAt()
+                    + ", caller sent " + claim.lastRotatedAt() + ", got " + seen.lastRotatedAt());
+            assertEquals("platform", seen.ownerTeam(), "rule: updateSecret(Secret, hook) takes ownerTeam from the caller");
+            assertEquals(at(5), seen.updatedAt(), "rule: updateSecret(Secret, hook) takes updatedAt from the caller");
+        }
+        assertEquals(updated, reloaded, "rule: updateSecret(Secret, hook) returns the secret as stored");
+        assertEquals(updated, hookSaw[0], "rule: the hook of updateSecret(Secret, hook) sees the secret as stored");
+    }
+
+    @Test
+    void changeKeepsTheFieldsTheStoreOwns() {
+        Secret secret = create("prod", "payments/owned-by-change");
+        addCurrent(secret, at(1));
+        Secret stored = reload(secret);
+        Secret[] hookSaw = new Secret[1];
+
+        Secret updated = assertDoesNotThrow(() -> store.updateSecret(TENANT, secret.id(),
+                s -> claimingOtherStoreOwnedFields(s, at(5)), result -> hookSaw[0] = result),
+                "rule: updateSecret(tenant, id, change, hook) keeps store-owned fields silently, it does not refuse the change");
+
+        Secret reloaded = reload(secret);
+        for (Secret seen : new Secret[] {updated, reloaded, hookSaw[0]}) {
+            assertEquals(stored.createdAt(), seen.createdAt(), () -> "rule: updateSecret(tenant, id, change, hook) keeps"
+                    + " createdAt as stored whatever change returns; stored " + stored.createdAt() + ", got " + seen.createdAt());
+            assertEquals(stored.lastRotatedAt(), seen.lastRotatedAt(), () -> "rule: updateSecret(tenant, id, change, hook)"
+                    + " keeps lastRotatedAt as stored; stored " + stored.lastRotatedAt() + ", got " + seen.lastRotatedAt());
+            assertEquals("platform", seen.ownerTeam(), "rule: updateSecret(tenant, id, change, hook) stores what change returns");
+        }
+        assertEquals(updated, reloaded, "rule: updateSecret(tenant, id, change, hook) returns the secret as stored");
+        assertEquals(updated, hookSaw[0], "rule: the hook of updateSecret(tenant, id, change, hook) sees the secret as stored");
+    }
+
+    @Test
+    void updateMayNotMoveTheSecretToAnotherEnvironmentOrPath() {
+        Secret secret = create("prod", "payments/stays");
+        for (SecretPath elsewhere : List.of(SecretPath.of(TENANT, "prod-eu", "payments/stays"),
+                SecretPath.of(TENANT, "prod", "payments/stays-x"))) {
+            Secret moved = new Secret(secret.id(), elsewhere, secret.ownerTeam(), "moved", secret.rotationStrategy(),
+                    secret.rotationPeriod(), secret.labels(), secret.createdAt(), at(5), null, null);
+            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                    () -> store.updateSecret(moved, BeforeCommit.none()), () -> "rule: updateSecret(Secret, hook) refuses"
+                            + " to move secret " + secret.id() + " from " + secret.path() + " to " + elsewhere);
+            assertEquals(secret, reload(secret), () -> "rule: updateSecret(Secret, hook) refuses another path ("
+                    + secret.path() + " -> " + elsewhere + ") and changes nothing");
+            assertTrue(store.findSecretByPath(elsewhere).isEmpty(),
+                    () -> "rule: a refused updateSecret leaves nothing at " + elsewhere);
+        }
+    }
+
+    @Test
+    void updateOfASecretOfAnotherTenantFailsWithSecretNotFound() {
+        Secret mine = create("prod", "payments/mine");
+        Secret claim = new Secret(mine.id(), SecretPath.of(OTHER_TENANT, "prod", "payments/mine"), "intruder", "",
+                mine.rotationStrategy(), mine.rotationPeriod(), Map.of(), mine.createdAt(), at(5), null, null);
+
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> store.updateSecret(claim, BeforeCommit.none()),
+                () -> "rule: updateSecret finds the secret by secret.path().tenant() and id; id " + mine.id()
+                        + " is not in tenant " + OTHER_TENANT);
+
+        assertEquals(mine, reload(mine), "rule: updateSecret is scoped to secret.path().tenant(); another tenant's id"
+                + " is not found and changes nothing");
+    }
+
+    // Environments and paths that are prefixes of one another, in the listing order every store
+    // must keep: environment first, then path, each as a plain UTF-16 string ('-' < '.' < '/' < 'A' < '_').
+    private static final List<String> PREFIX_ORDER = List.of(
+            "prod/db", "prod/db-x", "prod/db.x", "prod/db/x", "prod/db/x/y", "prod/dbA", "prod/db_x", "prod/zz/last",
+            "prod-eu/a", "prod-eu/db", "prod2/db");
+
+    private void createPrefixSecrets() {
+        // Created out of order, so that insertion order proves nothing.
+        for (int i = PREFIX_ORDER.size() - 1; i >= 0; i -= 2) {
+            createQualified(PREFIX_ORDER.get(i));
+        }
+        for (int i = PREFIX_ORDER.size() - 2; i >= 0; i -= 2) {
+            createQualified(PREFIX_ORDER.get(i));
+        }
+    }
+
+    private void createQualified(String qualified) {
+        int slash = qualified.indexOf('/');
+        create(qualified.substring(0, slash), qualified.substring(slash + 1));
+    }
+
+    @Test
+    void listOrdersEnvironmentsAndPathsThatArePrefixesOfOneAnother() {
+        createPrefixSecrets();
+
+        assertEquals(PREFIX_ORDER, names(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first())),
+                "rule: listSecrets orders by environment, then path, each compared as a plain UTF-16 string"
+                        + " (not as one joined string, not by path segment, not by a locale's collation)");
+    }
+
+    @Test
+    void pagesOfOneThroughPrefixesOfOneAnotherListEverySecretOnceInOrder() {
+        createPrefixSecrets();
+
+        List<String> seen = new ArrayList<>();
+        PageRequest request = PageRequest.first(1);
+        for (int pages = 0; pages <= PREFIX_ORDER.size(); pages++) {
+            Page<Secret> page = store.listSecrets(TENANT, SecretFilter.all(), request);
+            seen.addAll(names(page));
+            if (page.nextPageToken() == null) {
+                break;
+            }
+            request = request.next(page.nextPageToken());
+        }
+
+        assertEquals(PREFIX_ORDER, seen, "rule: listSecrets with pages of 1 resumes right after the token's secret in"
+                + " listing order (environment, then path), even where names are prefixes of one another");
+    }
+
+    @Test
+    void filtersMatchEnvironmentExactlyAndPathAsAPlainPrefix() {
+        createPrefixSecrets();
+
+        assertEquals(List.of("prod/db", "prod/db-x", "prod/db.x", "prod/db/x", "prod/db/x/y", "prod/dbA", "prod/db_x",
+                "prod/zz/last"), names(store.listSecrets(TENANT, SecretFilter.environment("prod"), PageRequest.first())),
+                "rule: listSecrets with environment 'prod' lists exactly that environment, not 'prod-eu' or 'prod2'");
+        assertEquals(List.of("prod/db", "prod/db-x", "prod/db.x", "prod/db/x", "prod/db/x/y", "prod/dbA", "prod/db_x",
+                "prod-eu/db", "prod2/db"), names(store.listSecrets(TENANT, new SecretFilter(null, "db"), PageRequest.first())),
+                "rule: listSecrets with path prefix 'db' matches every path starting with the string 'db'");
+        assertEquals(List.of("prod/db/x", "prod/db/x/y"),
+                names(store.listSecrets(TENANT, new SecretFilter("prod", "db/"), PageRequest.first())),
+                "rule: listSecrets with path prefix 'db/' does not match 'db', 'db-x' or 'db.x'");
+        assertEquals(List.of("prod/db_x"),
+                names(store.listSecrets(TENANT, new SecretFilter("prod", "db_"), PageRequest.first())),
+                "rule: listSecrets path prefix 'db_' is a plain string: '_' is no wildcard (not 'db-x', 'db.x', 'dbA')");
+        assertEquals(List.of("prod/db.x"),
+                names(store.listSecrets(TENANT, new SecretFilter("prod", "db."), PageRequest.first())),
+                "rule: listSecrets path prefix 'db.' is a plain string: '.' is no wildcard");
     }
 
     private static List<String> names(Page<Secret> page) {

@@ -1,7 +1,9 @@
 package dev.coffer.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -378,5 +381,107 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
                 () -> store.rewrapVersion(TENANT, secret.id(), 7, randomSealed()));
+    }
+
+    /** The four pairs transitionVersion allows; every other pair is refused. */
+    private static final Set<List<VersionState>> ALLOWED_TRANSITIONS = Set.of(
+            List.of(VersionState.ENABLED, VersionState.DISABLED), List.of(VersionState.DISABLED, VersionState.ENABLED),
+            List.of(VersionState.ENABLED, VersionState.DESTROYED), List.of(VersionState.DISABLED, VersionState.DESTROYED));
+
+    // A secret whose version 1 is in 'state' and is not current (version 2 is).
+    private Secret withVersionOneIn(VersionState state, String path) {
+        Secret secret = create("prod", path);
+        addPending(secret, at(1));
+        addCurrent(secret, at(2));
+        if (state != VersionState.ENABLED) {
+            store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, state, BeforeCommit.none());
+        }
+        return secret;
+    }
+
+    @Test
+    void everyTransitionPairOutsideTheAllowedFourIsRefusedAndChangesNothing() {
+        int n = 0;
+        for (VersionState from : VersionState.values()) {
+            for (VersionState to : VersionState.values()) {
+                if (ALLOWED_TRANSITIONS.contains(List.of(from, to))) {
+                    continue;
+                }
+                Secret secret = withVersionOneIn(from, "pairs/refused-" + n++);
+                boolean[] hookRan = new boolean[1];
+                String pair = from + " -> " + to;
+                Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
+                        () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, result -> hookRan[0] = true),
+                        () -> "rule: transitionVersion refuses " + pair + " (only ENABLED<->DISABLED and"
+                                + " ENABLED|DISABLED->DESTROYED are allowed) with STATE_CONFLICT; version 1 of " + secret.path());
+                assertEquals(from, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                        () -> "rule: a refused transitionVersion " + pair + " leaves the state " + from);
+                assertEquals(from != VersionState.DESTROYED, store.loadSealedValue(TENANT, secret.id(), 1).isPresent(),
+                        () -> "rule: a refused transitionVersion " + pair + " keeps the sealed value as it was");
+                assertFalse(hookRan[0], () -> "rule: transitionVersion runs no hook for a refused " + pair);
+            }
+        }
+    }
+
+    @Test
+    void everyAllowedTransitionPairIsTakenOnANonCurrentVersion() {
+        int n = 0;
+        for (List<VersionState> pair : ALLOWED_TRANSITIONS) {
+            VersionState from = pair.get(0);
+            VersionState to = pair.get(1);
+            Secret secret = withVersionOneIn(from, "pairs/allowed-" + n++);
+
+            VersionRecord changed = assertDoesNotThrow(
+                    () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, BeforeCommit.none()),
+                    () -> "rule: transitionVersion " + from + " -> " + to + " is allowed on a version that is not current");
+
+            assertEquals(to, changed.state(), () -> "rule: transitionVersion " + from + " -> " + to + " is allowed");
+            assertEquals(to, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                    () -> "rule: transitionVersion " + from + " -> " + to + " is stored");
+            assertEquals(to != VersionState.DESTROYED, store.loadSealedValue(TENANT, secret.id(), 1).isPresent(),
+                    () -> "rule: transitionVersion " + from + " -> " + to + " keeps the sealed value unless it destroys");
+        }
+    }
+
+    @Test
+    void transitionWhoseExpectedStateIsStaleFailsWithStateConflictForEveryPair() {
+        int n = 0;
+        for (VersionState actual : VersionState.values()) {
+            for (VersionState from : VersionState.values()) {
+                if (from == actual) {
+                    continue;
+                }
+                for (VersionState to : VersionState.values()) {
+                    Secret secret = withVersionOneIn(actual, "pairs/stale-" + n++);
+                    Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
+                            () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, BeforeCommit.none()),
+                            () -> "rule: transitionVersion is compare-and-set on from (STATE_CONFLICT); version 1 is "
+                                    + actual + ", caller expected " + from + " (to " + to + ")");
+                    assertEquals(actual, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                            () -> "rule: a lost compare-and-set of transitionVersion leaves the state " + actual);
+                }
+            }
+        }
+    }
+
+    @Test
+    void transitionAndRewrapOfAnUnknownSecretFailWithSecretNotFound() {
+        Secret secret = create("prod", "payments/stripe-api-key");
+        addPending(secret, at(1));
+        String unknown = newId();
+
+        for (String[] call : new String[][] {{TENANT, unknown}, {OTHER_TENANT, secret.id()}}) {
+            Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                    () -> store.transitionVersion(call[0], call[1], 1, VersionState.ENABLED, VersionState.DISABLED,
+                            BeforeCommit.none()),
+                    () -> "rule: transitionVersion on a secret that is not in the tenant fails with SECRET_NOT_FOUND"
+                            + " (not VERSION_NOT_FOUND); tenant " + call[0] + ", secret " + call[1] + ", version 1");
+            Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                    () -> store.rewrapVersion(call[0], call[1], 1, randomSealed()),
+                    () -> "rule: rewrapVersion on a secret that is not in the tenant fails with SECRET_NOT_FOUND"
+                            + " (not VERSION_NOT_FOUND); tenant " + call[0] + ", secret " + call[1] + ", version 1");
+        }
+        assertEquals(VersionState.ENABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                "rule: a transitionVersion on another tenant changes nothing in this one");
     }
 }

@@ -7,6 +7,7 @@ import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.error.VersionDestroyedException;
 import dev.coffer.spi.error.VersionDisabledException;
 import dev.coffer.spi.model.Aliases;
+import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
@@ -77,6 +78,18 @@ public final class StoreRules {
                 + (actual.isPresent() ? "points at version " + actual.getAsInt() : "is unset")
                 + ", but the caller expected it "
                 + (expected.isPresent() ? "at version " + expected.getAsInt() : "unset"));
+    }
+
+    /**
+     * What an update stores: {@code changed} with the fields the store owns taken from
+     * {@code stored}, namely {@code createdAt} (set once, at creation) and {@code lastRotatedAt}
+     * (stamped only by moves of {@code current}, so an update built from a stale read cannot undo a
+     * rotation that happened in between). The caller has already checked that id and path match.
+     */
+    public static Secret keepStoreOwned(Secret stored, Secret changed) {
+        return new Secret(changed.id(), changed.path(), changed.ownerTeam(), changed.description(),
+                changed.rotationStrategy(), changed.rotationPeriod(), changed.labels(), stored.createdAt(),
+                changed.updatedAt(), changed.deletionScheduledAt(), stored.lastRotatedAt());
     }
 
     /**

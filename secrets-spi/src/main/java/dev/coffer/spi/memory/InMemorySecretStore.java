@@ -80,12 +80,6 @@ public final class InMemorySecretStore implements SecretStore {
                 .flatMap(t -> t.byPath(path)).map(SecretEntry::secret));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code lastRotatedAt} is kept as stored: only moves of {@code current} stamp it, so an
-     * update built from a stale read cannot undo a rotation that happened in between.
-     */
     @Override
     public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
         Objects.requireNonNull(secret, "secret");
@@ -96,7 +90,7 @@ public final class InMemorySecretStore implements SecretStore {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the path of secret '" + secret.id()
                         + "' is " + before.secret().path() + " and cannot change to " + secret.path());
             }
-            Secret updated = secret.withLastRotatedAt(before.secret().lastRotatedAt());
+            Secret updated = StoreRules.keepStoreOwned(before.secret(), secret);
             return commit(tenants.get(secret.path().tenant()), secret.id(), secret.path(), before,
                     before.withSecret(updated), updated, hook);
         });
@@ -114,7 +108,7 @@ public final class InMemorySecretStore implements SecretStore {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "the id and path of secret '" + secretId
                         + "' cannot change in an update");
             }
-            Secret updated = changed.withLastRotatedAt(before.secret().lastRotatedAt());
+            Secret updated = StoreRules.keepStoreOwned(before.secret(), changed);
             return commit(tenants.get(tenant), secretId, updated.path(), before, before.withSecret(updated), updated, hook);
         });
     }

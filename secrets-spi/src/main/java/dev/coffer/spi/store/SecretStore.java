@@ -19,18 +19,29 @@ import java.util.OptionalInt;
  *
  * <p>A store keeps facts and guards their integrity; the kernel owns policy, audit and
  * lifecycle rules. Every mutation is atomic and runs its {@link BeforeCommit} hook inside the
- * atomic unit. Contract (proved by the TCK's {@code SecretStoreContract}):
+ * atomic unit: after the change is applied (the hook receives the changed value, as the call will
+ * return it) and before it becomes visible to anyone else; a hook that throws leaves everything
+ * as it was and its exception reaches the caller. Contract (proved by the TCK's
+ * {@code SecretStoreContract}):
  * <ul>
  *   <li>paths are unique per tenant, including secrets pending deletion;</li>
  *   <li>version numbers are allocated per secret from 1, with no gap or duplicate under
  *       concurrency, and never reused (not even after destroy or by another server instance);</li>
  *   <li>alias moves are compare-and-set; moving {@code current} sets {@code previous} to the old
  *       current and stamps the secret's {@code lastRotatedAt} in the same step;</li>
- *   <li>an alias may only point at an {@code ENABLED} version, and the version {@code current}
- *       points at may not leave {@code ENABLED};</li>
- *   <li>state transitions are compare-and-set on the expected state; {@code DESTROYED} deletes
- *       the sealed value;</li>
- *   <li>all lookups are scoped to the tenant: an id of another tenant is not found.</li>
+ *   <li>the target of an alias move must be {@code ENABLED}, and the version {@code current}
+ *       points at may not leave {@code ENABLED}; other aliases ({@code previous} and named ones)
+ *       stay where they are when their version is later disabled or destroyed;</li>
+ *   <li>state transitions are compare-and-set on the expected state; the only ones allowed are
+ *       {@code ENABLED ⇄ DISABLED} and {@code ENABLED|DISABLED → DESTROYED} (every other pair,
+ *       including a state to itself and anything out of {@code DESTROYED}, is a
+ *       {@code STATE_CONFLICT}); {@code DESTROYED} deletes the sealed value;</li>
+ *   <li>the store owns a secret's id, path (tenant, environment, path), {@code createdAt} and
+ *       {@code lastRotatedAt}: no update changes them (see {@link #updateSecret(Secret, BeforeCommit)});</li>
+ *   <li>all lookups are scoped to the tenant: an id of another tenant is not found; every call
+ *       on a secret id that is not in the tenant fails with {@code SECRET_NOT_FOUND} before any
+ *       version, state or alias of it is looked at (only checks of the arguments themselves, such
+ *       as an alias name, may come first; reads return empty instead).</li>
  * </ul>
  * Failures of the backing system raise {@link dev.coffer.spi.error.UnavailableException} with
  * {@link dev.coffer.spi.error.ErrorCode#STORE_UNAVAILABLE} and leave nothing half-done.
@@ -50,9 +61,18 @@ public interface SecretStore {
     Optional<Secret> findSecretByPath(SecretPath path);
 
     /**
-     * Replaces the metadata of an existing secret (same id and path).
+     * Replaces the metadata of an existing secret (same id and path): owner team, description,
+     * rotation strategy and period, labels, {@code updatedAt} and {@code deletionScheduledAt} are
+     * taken from {@code secret} (the kernel schedules and cancels deletion this way). The fields the
+     * store owns are kept as stored whatever {@code secret} says: {@code createdAt} (set once, by
+     * {@link #createSecret}) and {@code lastRotatedAt} (stamped only by moves of {@code current}, so
+     * an update built from a stale read cannot undo a rotation that happened in between). The
+     * secret is found by {@code secret.path().tenant()} and {@code secret.id()}; a path that
+     * differs from the stored one is refused. The hook and the caller get the secret as stored.
      *
      * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
+     * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_ARGUMENT} if {@code secret}
+     *         names another path (environment or path) than the stored secret; nothing changes
      */
     Secret updateSecret(Secret secret, BeforeCommit<Secret> hook);
 
@@ -61,21 +81,29 @@ public interface SecretStore {
      * {@code change} receives the stored metadata and returns the new one (same id and path), with
      * no other change to that secret in between. Two concurrent calls therefore see each other's
      * result (two label merges of different keys both survive). Whatever {@code change} throws
-     * aborts the unit and reaches the caller, with nothing changed. {@code lastRotatedAt} is kept
-     * as stored, as in {@link #updateSecret(Secret, BeforeCommit)}.
+     * aborts the unit and reaches the caller, with nothing changed. The store-owned fields
+     * ({@code createdAt}, {@code lastRotatedAt}) are kept as stored, as in
+     * {@link #updateSecret(Secret, BeforeCommit)}, whatever {@code change} returns.
      *
      * <pre>{@code
      * store.updateSecret(tenant, id, stored -> update.applyTo(stored, now), updated -> audit.allowed());
      * }</pre>
      *
      * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}
+     * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_ARGUMENT} if {@code change}
+     *         returns another id or path; nothing changes
      */
     Secret updateSecret(String tenant, String secretId, java.util.function.UnaryOperator<Secret> change, BeforeCommit<Secret> hook);
 
     /**
      * Lists a tenant's secrets ordered by environment, then path, each compared by UTF-16 code
      * units (plain {@link String#compareTo} order, {@code COLLATE "C"} in SQL), so every store pages
-     * the same way. Secrets pending deletion are listed too (operators see them; key rotation
+     * the same way. The two are compared one after the other, not as one joined string: every
+     * secret of {@code prod} comes before any of {@code prod-eu}, and within an environment
+     * {@code db < db-x < db.x < db/x < dbA < db_x}. The filter's environment is matched exactly
+     * ({@code prod} does not list {@code prod-eu}) and its path prefix as a plain string prefix
+     * ({@code db} lists {@code db-x} and {@code db/x}; {@code db/} lists only {@code db/x};
+     * {@code _} and {@code %} are not wildcards). Secrets pending deletion are listed too (operators see them; key rotation
      * rewraps whatever the listing returns).
      *
      * <p>Page tokens are the store's own and never reach a caller as they are: the kernel seals
@@ -127,6 +155,19 @@ public interface SecretStore {
     /**
      * Moves an alias by compare-and-set.
      *
+     * <p>Checks run in this order, and the first that fails decides the error: the alias name
+     * ({@code previous} is refused), the secret ({@code SECRET_NOT_FOUND}), the target exists
+     * ({@code VERSION_NOT_FOUND}), the target is {@code ENABLED} ({@link
+     * dev.coffer.spi.error.VersionDisabledException} / {@link
+     * dev.coffer.spi.error.VersionDestroyedException}), and only then the compare-and-set on
+     * {@code expected} ({@code VERSION_CONFLICT}). So a move to a disabled target with a stale
+     * {@code expected} reports the disabled target.
+     *
+     * <p>Moving an alias onto the version it already points at (with {@code expected} matching) is
+     * a successful no-op: aliases stay as they are ({@code previous} does not become the same
+     * version), {@code lastRotatedAt} is not stamped (nothing rotated), and the hook still runs with
+     * a move whose {@code from} and {@code to} are that version, so the kernel records the attempt.
+     *
      * @param expected the version the alias must point at now; empty means it must be unset
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
      * @throws dev.coffer.spi.error.NotFoundException {@code VERSION_NOT_FOUND} when {@code target} does not exist
@@ -141,9 +182,18 @@ public interface SecretStore {
      * Changes a version's state by compare-and-set on {@code from}. Moving to
      * {@link VersionState#DESTROYED} deletes the sealed value in the same step.
      *
-     * @throws dev.coffer.spi.error.ConflictException {@code STATE_CONFLICT} when the state is not {@code from};
-     *         {@code VERSION_IS_CURRENT} when the version is current and {@code to} is not ENABLED
-     * @throws dev.coffer.spi.error.NotFoundException {@code VERSION_NOT_FOUND}
+     * <p>The allowed pairs are {@code ENABLED → DISABLED}, {@code DISABLED → ENABLED},
+     * {@code ENABLED → DESTROYED} and {@code DISABLED → DESTROYED}. With {@code from} equal to the
+     * stored state, every other pair ({@code ENABLED → ENABLED}, {@code DISABLED → DISABLED},
+     * {@code DESTROYED → anything}) is refused with {@code STATE_CONFLICT} and changes nothing.
+     * Checks run in this order: secret, version, stored state equals {@code from}, allowed pair,
+     * not current.
+     *
+     * @throws dev.coffer.spi.error.ConflictException {@code STATE_CONFLICT} when the state is not {@code from}
+     *         or the pair is not allowed; {@code VERSION_IS_CURRENT} when the version is current and
+     *         {@code to} is not ENABLED
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND} when the secret is not in the
+     *         tenant; {@code VERSION_NOT_FOUND} when the secret has no version {@code number}
      */
     VersionRecord transitionVersion(String tenant, String secretId, int number, VersionState from, VersionState to,
             BeforeCommit<VersionRecord> hook);
@@ -153,7 +203,8 @@ public interface SecretStore {
      * The value ciphertext must be byte-for-byte the stored one: a rewrap never re-encrypts a value.
      *
      * @return {@code true} if replaced; {@code false} if the version no longer holds a sealed value (destroyed)
-     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND} or {@code VERSION_NOT_FOUND}
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND} when the secret is not in the
+     *         tenant (checked first); {@code VERSION_NOT_FOUND} when the secret has no version {@code number}
      * @throws dev.coffer.spi.error.ConflictException {@code STATE_CONFLICT} if {@code rewrapped.ciphertext()} differs from the stored one
      */
     boolean rewrapVersion(String tenant, String secretId, int number, SealedValue rewrapped);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.SecretsException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.function.Executable;
 
 /** Assertions on Coffer exceptions that also prove the exception leaks no test value. */
@@ -16,6 +17,19 @@ public final class Expect {
         T thrown = assertThrows(type, call);
         NoValueLeaks.assertNoValueIn(thrown);
         assertEquals(code, thrown.code(), () -> "error code of: " + thrown.getMessage());
+        return thrown;
+    }
+
+    /**
+     * Asserts {@code call} throws {@code type} with {@code code}, and that nothing secret is in it;
+     * a failure (nothing thrown, another type, another code) is reported with {@code rule}, which
+     * names the contract rule, the SPI method and the values involved.
+     */
+    public static <T extends SecretsException> T thrown(Class<T> type, ErrorCode code, Executable call,
+            Supplier<String> rule) {
+        T thrown = assertThrows(type, call, rule);
+        NoValueLeaks.assertNoValueIn(thrown);
+        assertEquals(code, thrown.code(), () -> rule.get() + "; got " + thrown.code() + ": " + thrown.getMessage());
         return thrown;
     }
 
