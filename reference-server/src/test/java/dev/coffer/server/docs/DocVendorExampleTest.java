@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -54,6 +56,19 @@ class DocVendorExampleTest {
                 + " <!-- doc-test: file <path> -->): " + missing);
     }
 
+    /** The example has no Coffer parent, so it names Coffer's version itself: the one the reactor builds. */
+    @Test
+    void theExampleDependsOnTheCofferVersionTheReactorBuilds() {
+        Path root = DocBlocks.repoRoot();
+        String parent = DocBlocks.read(root.resolve("pom.xml"));
+        Matcher built = Pattern.compile("<artifactId>coffer-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(parent);
+        Matcher named = Pattern.compile("<coffer.version>([^<]+)</coffer.version>")
+                .matcher(DocBlocks.read(root.resolve(EXAMPLE.resolve("pom.xml"))));
+        assertTrue(built.find(), "the root pom names its version");
+        assertTrue(named.find(), "the example's pom sets coffer.version");
+        assertEquals(built.group(1), named.group(1), "examples/vendor-store/pom.xml's coffer.version");
+    }
+
     @Test
     void aBlockThatDiffersFromItsFileIsReportedWithTheFirstDifferentLine(@TempDir Path root) throws IOException {
         Files.writeString(root.resolve("Store.java"), "package a;\nclass Store {}\n", StandardCharsets.UTF_8);
@@ -73,7 +88,7 @@ class DocVendorExampleTest {
         JavaSnippet snippet = JavaSnippet.of(file, 7);
         assertEquals("com.example.shop", snippet.packageName());
         assertEquals(file.text(), snippet.source());
-        assertEquals(4, snippet.docLine(2), "line 2 of the file is line 4 of the page");
+        assertEquals(3, snippet.docLine(2), "the fence is line 1 of the page, so line 2 of the file is its line 3");
     }
 
     private static List<DocBlock> fileBlocks() {
