@@ -68,7 +68,7 @@ class DocExamplesTest {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<JavaFileObject, JavaSnippet> bySource = new HashMap<>();
         for (JavaSnippet s : snippets) {
-            bySource.put(new SimpleJavaFileObject(URI.create("string:///" + s.packageName().replace('.', '/') + "/Doc.java"),
+            bySource.put(new SimpleJavaFileObject(URI.create("string:///" + s.packageName().replace('.', '/') + "/Doc" + s.block().line() + ".java"),
                     JavaFileObject.Kind.SOURCE) {
                 @Override
                 public CharSequence getCharContent(boolean ignoreEncodingErrors) {
@@ -237,7 +237,8 @@ class DocExamplesTest {
         for (DocBlock b : DocBlocks.all()) {
             b.marker().ifPresent(marker -> assertTrue(
                     (marker.equals("run") && b.language().equals("bash"))
-                            || (b.language().equals("java") && (marker.equals("java members") || marker.startsWith("java given:"))),
+                            || (b.language().equals("java") && (marker.equals("java members") || marker.startsWith("java given:")))
+                            || marker.startsWith("file "),
                     b.where() + ": unknown marker '" + marker + "' for a " + b.language() + " block"));
         }
     }

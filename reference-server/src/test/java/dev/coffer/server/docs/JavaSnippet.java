@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  * blocks never clash by name. The block's {@code import} lines stay imports and nothing else is
  * imported for it: a reader who copies a block gets the imports it needs. Then:
  * <ul>
+ *   <li>a block that starts with a {@code package} declaration is a whole source file (one shown
+ *       as it is in the repository, {@code <!-- doc-test: file <path> -->}): it is compiled as it
+ *       is, in its own package, together with the other blocks of that package;</li>
  *   <li>a block that declares a top-level type is compiled as it is;</li>
  *   <li>a block marked {@code <!-- doc-test: java members -->} goes into a class body;</li>
  *   <li>any other block is statements, in a method that may throw; a marker
@@ -25,7 +28,14 @@ record JavaSnippet(DocBlock block, String packageName, String source, int firstB
     private static final Pattern TYPE = Pattern.compile(
             "^(public |final |abstract |sealed |non-sealed |static )*(class|interface|record|enum|@interface) .*");
 
+    private static final Pattern PACKAGE = Pattern.compile("^package ([a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*);$");
+
     static JavaSnippet of(DocBlock block, int index) {
+        String firstLine = block.text().lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+        java.util.regex.Matcher declared = PACKAGE.matcher(firstLine);
+        if (declared.matches()) {
+            return new JavaSnippet(block, declared.group(1), block.text(), 1);
+        }
         String pkg = "docs.b" + index;
         List<String> imports = new ArrayList<>();
         List<String> body = new ArrayList<>();
@@ -48,7 +58,7 @@ record JavaSnippet(DocBlock block, String packageName, String source, int firstB
         } else if (marker.equals("java members")) {
             open = "class Members {\n";
             close = "}\n";
-        } else if (marker.isEmpty() || marker.startsWith("java given:")) {
+        } else if (marker.isEmpty() || marker.startsWith("java given:") || marker.startsWith("file ")) {
             String given = marker.isEmpty() ? "" : marker.substring("java given:".length()).strip();
             open = "class Statements {\n  void run(" + given + ") throws Exception {\n";
             close = "  }\n}\n";
@@ -64,6 +74,9 @@ record JavaSnippet(DocBlock block, String packageName, String source, int firstB
 
     /** The doc line a line of {@link #source} came from, roughly (imports are moved to the top). */
     int docLine(long sourceLine) {
+        if (firstBlockLine == 1) {
+            return block.line() + (int) sourceLine; // a whole file: compiled line for line
+        }
         return block.line() + 1 + (int) Math.max(0, sourceLine - firstBlockLine)
                 + (int) block.text().lines().filter(l -> l.startsWith("import ")).count();
     }
