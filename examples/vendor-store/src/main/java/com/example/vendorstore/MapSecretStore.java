@@ -99,8 +99,8 @@ public final class MapSecretStore implements SecretStore {
             throw new dev.coffer.spi.error.InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
                     "the id and path of secret '" + secretId + "' cannot change in an update");
         }
-        // Only a move of 'current' stamps lastRotatedAt: an update never sets it.
-        Secret updated = changed.withLastRotatedAt(stored.lastRotatedAt());
+        // The store owns createdAt and lastRotatedAt (stamped only by a move of 'current'): an update keeps them as stored.
+        Secret updated = StoreRules.keepStoreOwned(stored, changed);
         Undo undo = new Undo();
         undo.put(secrets, key, updated);
         return undo.commit(updated, hook);
