@@ -31,12 +31,16 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
 
         AliasMove moved = move(secret, Aliases.CURRENT, 1, OptionalInt.empty(), at(5));
 
-        assertEquals(Aliases.CURRENT, moved.alias());
-        assertEquals(OptionalInt.empty(), moved.from());
-        assertEquals(1, moved.to());
-        assertEquals(Map.of("current", 1), moved.aliases().byName());
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(5), reload(secret).lastRotatedAt());
+        assertEquals(Aliases.CURRENT, moved.alias(), "rule: moveAlias(current) reports the alias current");
+        assertEquals(OptionalInt.empty(), moved.from(),
+                "rule: the first moveAlias of current, expected empty, reports from empty (it was unset)");
+        assertEquals(1, moved.to(), "rule: moveAlias of current onto version 1 reports to=1");
+        assertEquals(Map.of("current", 1), moved.aliases().byName(),
+                "rule: the first moveAlias of current onto 1 returns the aliases current=1 and no previous");
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: the first moveAlias of current onto 1 stores current=1 and no previous");
+        assertEquals(at(5), reload(secret).lastRotatedAt(),
+                "rule: moveAlias of current stamps lastRotatedAt with the move's time");
     }
 
     @Test
@@ -46,10 +50,14 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         addPending(secret, at(2));
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> move(secret, Aliases.CURRENT, 2, OptionalInt.empty(), at(3)));
+                () -> move(secret, Aliases.CURRENT, 2, OptionalInt.empty(), at(3)),
+                () -> "rule: moveAlias is compare-and-set; current is on 1, caller expected it unset (empty),"
+                        + " moving to 2 must fail with VERSION_CONFLICT");
 
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(1), reload(secret).lastRotatedAt());
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a lost compare-and-set of moveAlias changes no alias; current stays on 1");
+        assertEquals(at(1), reload(secret).lastRotatedAt(),
+                "rule: a lost compare-and-set of moveAlias leaves lastRotatedAt at version 1's time");
     }
 
     @Test
@@ -60,10 +68,14 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         addPending(secret, at(3));
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> move(secret, Aliases.CURRENT, 3, OptionalInt.of(1), at(4)));
+                () -> move(secret, Aliases.CURRENT, 3, OptionalInt.of(1), at(4)),
+                () -> "rule: moveAlias is compare-and-set; current is on 2, caller expected 1, moving to 3 must fail"
+                        + " with VERSION_CONFLICT");
 
-        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(2), reload(secret).lastRotatedAt());
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a lost compare-and-set of moveAlias changes no alias; current 2, previous 1 stay");
+        assertEquals(at(2), reload(secret).lastRotatedAt(),
+                "rule: a lost compare-and-set of moveAlias leaves lastRotatedAt at version 2's time");
     }
 
     @Test
@@ -73,9 +85,11 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         addPending(secret, at(2));
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> move(secret, Aliases.CURRENT, 2, OptionalInt.of(1), at(3)));
+                () -> move(secret, Aliases.CURRENT, 2, OptionalInt.of(1), at(3)),
+                () -> "rule: moveAlias is compare-and-set; current is unset, caller expected 1, moving to 2 must fail"
+                        + " with VERSION_CONFLICT");
 
-        assertUnset(secret);
+        assertUnset(secret, "a lost compare-and-set of moveAlias (current unset, expected 1)");
     }
 
     @Test
@@ -86,11 +100,14 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
 
         AliasMove moved = move(secret, Aliases.CURRENT, 2, OptionalInt.of(1), at(9));
 
-        assertEquals(OptionalInt.of(1), moved.from());
-        assertEquals(2, moved.to());
-        assertEquals(Map.of("current", 2, "previous", 1), moved.aliases().byName());
-        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(9), reload(secret).lastRotatedAt());
+        assertEquals(OptionalInt.of(1), moved.from(), "rule: moveAlias of current 1 -> 2 reports from=1");
+        assertEquals(2, moved.to(), "rule: moveAlias of current 1 -> 2 reports to=2");
+        assertEquals(Map.of("current", 2, "previous", 1), moved.aliases().byName(),
+                "rule: moveAlias of current 1 -> 2 returns current=2 and previous=1 (the old current)");
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: moveAlias of current 1 -> 2 stores current=2 and previous=1 (the old current)");
+        assertEquals(at(9), reload(secret).lastRotatedAt(),
+                "rule: moveAlias of current stamps lastRotatedAt with the move's time");
     }
 
     @Test
@@ -101,7 +118,8 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
 
         move(secret, Aliases.CURRENT, 1, OptionalInt.of(2), at(3));
 
-        assertEquals(Map.of("current", 1, "previous", 2), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(Map.of("current", 1, "previous", 2), store.aliases(TENANT, secret.id()).byName(),
+                "rule: moveAlias of current back onto previous (2 -> 1) swaps them: current=1, previous=2");
     }
 
     @Test
@@ -112,9 +130,11 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         addPending(secret, at(3));
 
         Expect.thrown(InvalidRequestException.class,
-                () -> move(secret, Aliases.PREVIOUS, 3, OptionalInt.of(1), at(4)));
+                () -> move(secret, Aliases.PREVIOUS, 3, OptionalInt.of(1), at(4)),
+                () -> "rule: moveAlias refuses to move previous directly (InvalidRequestException); previous 1 -> 3");
 
-        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a refused moveAlias of previous changes no alias; current 2, previous 1 stay");
     }
 
     @Test
@@ -123,9 +143,11 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         addPending(secret, at(1));
 
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
-                () -> move(secret, Aliases.CURRENT, 2, OptionalInt.empty(), at(2)));
+                () -> move(secret, Aliases.CURRENT, 2, OptionalInt.empty(), at(2)),
+                () -> "rule: moveAlias onto a number never added fails with VERSION_NOT_FOUND; " + secret.path()
+                        + " has version 1 only, target 2");
 
-        assertUnset(secret);
+        assertUnset(secret, "moveAlias onto missing version 2");
     }
 
     @Test
@@ -135,11 +157,15 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
 
         Expect.thrown(VersionDisabledException.class, ErrorCode.VERSION_DISABLED,
-                () -> move(secret, Aliases.CURRENT, 1, OptionalInt.empty(), at(2)));
+                () -> move(secret, Aliases.CURRENT, 1, OptionalInt.empty(), at(2)),
+                () -> "rule: the target of moveAlias must be ENABLED; current onto DISABLED version 1 fails with"
+                        + " VERSION_DISABLED");
         Expect.thrown(VersionDisabledException.class, ErrorCode.VERSION_DISABLED,
-                () -> move(secret, "canary", 1, OptionalInt.empty(), at(2)));
+                () -> move(secret, "canary", 1, OptionalInt.empty(), at(2)),
+                () -> "rule: the target of moveAlias must be ENABLED; canary onto DISABLED version 1 fails with"
+                        + " VERSION_DISABLED");
 
-        assertUnset(secret);
+        assertUnset(secret, "moveAlias onto DISABLED version 1");
     }
 
     @Test
@@ -149,9 +175,11 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DESTROYED, BeforeCommit.none());
 
         Expect.thrown(VersionDestroyedException.class, ErrorCode.VERSION_DESTROYED,
-                () -> move(secret, Aliases.CURRENT, 1, OptionalInt.empty(), at(2)));
+                () -> move(secret, Aliases.CURRENT, 1, OptionalInt.empty(), at(2)),
+                () -> "rule: the target of moveAlias must be ENABLED; current onto DESTROYED version 1 fails with"
+                        + " VERSION_DESTROYED");
 
-        assertUnset(secret);
+        assertUnset(secret, "moveAlias onto DESTROYED version 1");
     }
 
     @Test
@@ -162,14 +190,18 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         addPending(secret, at(3));
 
         AliasMove first = move(secret, "canary", 2, OptionalInt.empty(), at(4));
-        assertEquals(Map.of("canary", 2, "current", 1), first.aliases().byName());
+        assertEquals(Map.of("canary", 2, "current", 1), first.aliases().byName(),
+                "rule: moveAlias of a named alias sets only that alias (canary=2), no previous; current stays 1");
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> move(secret, "canary", 3, OptionalInt.of(1), at(5)));
+                () -> move(secret, "canary", 3, OptionalInt.of(1), at(5)),
+                () -> "rule: moveAlias of a named alias is compare-and-set; canary is on 2, caller expected 1,"
+                        + " moving to 3 must fail with VERSION_CONFLICT");
         AliasMove second = move(secret, "canary", 3, OptionalInt.of(2), at(6));
 
-        assertEquals(OptionalInt.of(2), second.from());
-        assertEquals(Map.of("canary", 3, "current", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(OptionalInt.of(2), second.from(), "rule: moveAlias of canary 2 -> 3 reports from=2");
+        assertEquals(Map.of("canary", 3, "current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: moveAlias of canary 2 -> 3 stores canary=3 and sets no previous; current stays 1");
         assertEquals(at(1), reload(secret).lastRotatedAt(), "only moving current counts as a rotation");
     }
 
@@ -183,13 +215,14 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         AliasMove moved = store.moveAlias(TENANT, secret.id(), Aliases.CURRENT, 2, OptionalInt.of(1), at(3),
                 result -> seen[0] = result);
 
-        assertEquals(moved, seen[0]);
+        assertEquals(moved, seen[0], "rule: the moveAlias hook sees the AliasMove moveAlias returns (current 1 -> 2)");
     }
 
     @Test
     void moveOnUnknownSecretFailsAsNotFound() {
         Expect.thrown(NotFoundException.class,
-                () -> store.moveAlias(TENANT, newId(), Aliases.CURRENT, 1, OptionalInt.empty(), at(1), BeforeCommit.none()));
+                () -> store.moveAlias(TENANT, newId(), Aliases.CURRENT, 1, OptionalInt.empty(), at(1), BeforeCommit.none()),
+                () -> "rule: moveAlias on an id never created fails with NotFoundException");
     }
 
     @Test
@@ -245,7 +278,8 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
 
             IllegalStateException failure = hookFailure();
             IllegalStateException thrown = Expect.thrown(IllegalStateException.class, () -> store.moveAlias(TENANT,
-                    secret.id(), alias, pointsAt, OptionalInt.of(pointsAt), at(11), failing(failure)));
+                    secret.id(), alias, pointsAt, OptionalInt.of(pointsAt), at(11), failing(failure)),
+                    () -> "rule: moveAlias passes its hook's exception to the caller, also for a no-op move of " + alias);
             assertSame(failure, thrown, "rule: moveAlias rethrows its hook's exception, also for a no-op move");
             Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
                     () -> move(secret, alias, pointsAt, OptionalInt.of(pointsAt + 5), at(12)),
@@ -271,8 +305,11 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
                         + " transitionVersion of the versions previous (1) and canary (2) point at leaves both aliases");
     }
 
-    private void assertUnset(Secret secret) {
-        assertEquals(Map.of(), store.aliases(TENANT, secret.id()).byName());
-        assertNull(reload(secret).lastRotatedAt());
+    // 'refused' names the refused call, for the failure message.
+    private void assertUnset(Secret secret, String refused) {
+        assertEquals(Map.of(), store.aliases(TENANT, secret.id()).byName(),
+                () -> "rule: a refused moveAlias sets no alias; " + refused + " of " + secret.path());
+        assertNull(reload(secret).lastRotatedAt(),
+                () -> "rule: a refused moveAlias stamps no lastRotatedAt; " + refused + " of " + secret.path());
     }
 }

@@ -41,10 +41,14 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         IllegalStateException failure = hookFailure();
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.createSecret(wanted, failing(failure))));
+                () -> store.createSecret(wanted, failing(failure)),
+                () -> "rule: createSecret passes the hook's exception to the caller; " + wanted.path()),
+                "rule: createSecret passes the hook's exception to the caller unchanged");
 
-        assertTrue(store.findSecret(TENANT, wanted.id()).isEmpty());
-        assertTrue(store.findSecretByPath(wanted.path()).isEmpty());
+        assertTrue(store.findSecret(TENANT, wanted.id()).isEmpty(),
+                () -> "rule: createSecret whose hook fails stores nothing; id " + wanted.id() + " must not be found");
+        assertTrue(store.findSecretByPath(wanted.path()).isEmpty(),
+                () -> "rule: createSecret whose hook fails stores nothing; " + wanted.path() + " must not be found");
         assertEquals(wanted, store.createSecret(wanted, BeforeCommit.none()), "the path must still be free");
     }
 
@@ -55,7 +59,8 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
 
         Secret created = store.createSecret(wanted, seen::set);
 
-        assertEquals(created, seen.get());
+        assertEquals(created, seen.get(),
+                () -> "rule: the createSecret hook sees the secret createSecret returns; " + wanted.path());
     }
 
     @Test
@@ -65,9 +70,12 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         IllegalStateException failure = hookFailure();
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.updateSecret(changed, failing(failure))));
+                () -> store.updateSecret(changed, failing(failure)),
+                () -> "rule: updateSecret(Secret, hook) passes the hook's exception to the caller; secret " + secret.id()),
+                "rule: updateSecret(Secret, hook) passes the hook's exception to the caller unchanged");
 
-        assertEquals(secret, reload(secret));
+        assertEquals(secret, reload(secret), () -> "rule: updateSecret(Secret, hook) whose hook fails keeps the old"
+                + " metadata; secret " + secret.id());
     }
 
     @Test
@@ -78,10 +86,14 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         IllegalStateException failure = hookFailure();
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.moveAlias(TENANT, secret.id(), Aliases.CURRENT, 2, OptionalInt.of(1), at(3), failing(failure))));
+                () -> store.moveAlias(TENANT, secret.id(), Aliases.CURRENT, 2, OptionalInt.of(1), at(3), failing(failure)),
+                () -> "rule: moveAlias passes the hook's exception to the caller; current 1 -> 2 of " + secret.path()),
+                "rule: moveAlias passes the hook's exception to the caller unchanged");
 
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(1), reload(secret).lastRotatedAt());
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: moveAlias whose hook fails moves nothing; current stays on 1, no previous");
+        assertEquals(at(1), reload(secret).lastRotatedAt(),
+                "rule: moveAlias of current whose hook fails leaves lastRotatedAt at version 1's time");
         AliasMove retried = move(secret, Aliases.CURRENT, 2, OptionalInt.of(1), at(4));
         assertEquals(OptionalInt.of(1), retried.from(), "the failed move must not have happened");
     }
@@ -95,13 +107,19 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
 
         for (VersionState to : List.of(VersionState.DISABLED, VersionState.DESTROYED)) {
             assertSame(failure, Expect.thrown(IllegalStateException.class,
-                    () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, to, failing(failure))));
+                    () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, to, failing(failure)),
+                    () -> "rule: transitionVersion passes the hook's exception to the caller; ENABLED -> " + to
+                            + " of version 1"),
+                    () -> "rule: transitionVersion passes the hook's exception to the caller unchanged (-> " + to + ")");
         }
 
         VersionRecord kept = store.findVersion(TENANT, secret.id(), 1).orElseThrow();
-        assertEquals(VersionState.ENABLED, kept.state());
-        assertEquals(KEY_ID, kept.keyId());
-        assertEquals(before, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+        assertEquals(VersionState.ENABLED, kept.state(),
+                "rule: transitionVersion whose hook fails keeps the state ENABLED (version 1)");
+        assertEquals(KEY_ID, kept.keyId(),
+                "rule: transitionVersion whose hook fails keeps the keyId " + KEY_ID + " (version 1)");
+        assertEquals(before, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow(),
+                "rule: transitionVersion (-> DESTROYED) whose hook fails keeps the sealed value (version 1)");
     }
 
     @Test
@@ -113,8 +131,10 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         VersionRecord disabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED,
                 VersionState.DISABLED, seen::set);
 
-        assertEquals(disabled, seen.get());
-        assertEquals(VersionState.DISABLED, seen.get().state());
+        assertEquals(disabled, seen.get(),
+                "rule: the transitionVersion hook sees the VersionRecord transitionVersion returns (version 1)");
+        assertEquals(VersionState.DISABLED, seen.get().state(),
+                "rule: the transitionVersion hook sees the new state DISABLED (version 1, ENABLED -> DISABLED)");
     }
 
     @Test
@@ -125,13 +145,19 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         IllegalStateException failure = hookFailure();
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.deleteSecret(TENANT, secret.id(), failing(failure))));
+                () -> store.deleteSecret(TENANT, secret.id(), failing(failure)),
+                () -> "rule: deleteSecret passes the hook's exception to the caller; secret " + secret.id()),
+                "rule: deleteSecret passes the hook's exception to the caller unchanged");
 
-        assertEquals(secret.id(), reload(secret).id());
-        assertEquals(secret.id(), store.findSecretByPath(secret.path()).orElseThrow().id());
-        assertEquals(1, store.listVersions(TENANT, secret.id()).size());
-        assertEquals(sealed, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
+        String kept = "; deleteSecret of " + secret.id() + " (" + secret.path() + ") whose hook failed";
+        assertEquals(secret.id(), reload(secret).id(), () -> "rule: the secret is still found by id" + kept);
+        assertEquals(secret.id(), store.findSecretByPath(secret.path()).orElseThrow().id(),
+                () -> "rule: the secret still holds its path" + kept);
+        assertEquals(1, store.listVersions(TENANT, secret.id()).size(), () -> "rule: version 1 is kept" + kept);
+        assertEquals(sealed, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow(),
+                () -> "rule: the sealed value of version 1 is kept" + kept);
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                () -> "rule: current stays on 1" + kept);
     }
 
     @Test
@@ -141,7 +167,7 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
 
         store.deleteSecret(TENANT, secret.id(), seen::set);
 
-        assertEquals(secret, seen.get());
+        assertEquals(secret, seen.get(), () -> "rule: the deleteSecret hook sees the secret it deletes; " + secret.id());
     }
 
     @Test
@@ -152,9 +178,12 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
 
         List<Integer> numbers = outcomes.stream().map(o -> succeeded(o).number()).sorted().toList();
         List<Integer> expected = IntStream.rangeClosed(1, THREADS).boxed().toList();
-        assertEquals(expected, numbers);
-        assertEquals(expected, store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
-        assertEquals(THREADS + 1, addPending(secret, at(99)).number());
+        assertEquals(expected, numbers, "rule: " + THREADS + " concurrent addVersion calls get the numbers 1.."
+                + THREADS + ", each once, without gaps");
+        assertEquals(expected, store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList(),
+                "rule: after " + THREADS + " concurrent addVersion calls listVersions holds 1.." + THREADS);
+        assertEquals(THREADS + 1, addPending(secret, at(99)).number(),
+                "rule: after " + THREADS + " concurrent addVersion calls the next add gets " + (THREADS + 1));
     }
 
     @Test
@@ -194,7 +223,9 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         for (Outcome<AliasMove> lost : outcomes.stream().filter(o -> !o.succeeded()).toList()) {
             assertConflict(lost.failure(), ErrorCode.VERSION_CONFLICT);
         }
-        assertEquals(Map.of("current", wins.get(0).to(), "previous", 1), store.aliases(TENANT, secret.id()).byName());
+        assertEquals(Map.of("current", wins.get(0).to(), "previous", 1), store.aliases(TENANT, secret.id()).byName(),
+                () -> "rule: the one winning moveAlias of current (1 -> " + wins.get(0).to() + ") is what is stored,"
+                        + " with previous on 1");
     }
 
     @Test
@@ -207,7 +238,9 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         for (Outcome<Secret> lost : outcomes.stream().filter(o -> !o.succeeded()).toList()) {
             assertConflict(lost.failure(), ErrorCode.SECRET_EXISTS);
         }
-        assertEquals(wins.get(0), store.findSecretByPath(wins.get(0).path()).orElseThrow());
+        assertEquals(wins.get(0), store.findSecretByPath(wins.get(0).path()).orElseThrow(),
+                () -> "rule: the one winning createSecret is what is stored at " + wins.get(0).path() + "; id "
+                        + wins.get(0).id());
     }
 
     private static <T> T succeeded(Outcome<T> outcome) {
@@ -222,6 +255,7 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         NoValueLeaks.assertNoValueIn(failure);
         ConflictException conflict = assertInstanceOf(ConflictException.class, failure,
                 () -> "losers must get a conflict, got " + failure);
-        assertEquals(code, conflict.code());
+        assertEquals(code, conflict.code(), () -> "rule: losers of a concurrent race get " + code + "; got "
+                + conflict.code() + ": " + conflict.getMessage());
     }
 }

@@ -36,18 +36,27 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
 
         Secret created = store.createSecret(wanted, BeforeCommit.none());
 
-        assertEquals(wanted, created);
-        assertEquals(wanted, store.findSecret(TENANT, wanted.id()).orElseThrow());
-        assertEquals(wanted, store.findSecretByPath(wanted.path()).orElseThrow());
+        assertEquals(wanted, created, () -> "rule: createSecret returns the secret as given; " + wanted.path());
+        assertEquals(wanted, store.findSecret(TENANT, wanted.id()).orElseThrow(),
+                () -> "rule: findSecret(tenant, id) returns the created secret; id " + wanted.id());
+        assertEquals(wanted, store.findSecretByPath(wanted.path()).orElseThrow(),
+                () -> "rule: findSecretByPath returns the created secret; " + wanted.path());
     }
 
     @Test
     void unknownIdAndPathAreNotFound() {
         create("prod", "payments/stripe-api-key");
 
-        assertTrue(store.findSecret(TENANT, newId()).isEmpty());
-        assertTrue(store.findSecretByPath(SecretPath.of(TENANT, "prod", "payments/other")).isEmpty());
-        assertTrue(store.findSecretByPath(SecretPath.of(TENANT, "dev", "payments/stripe-api-key")).isEmpty());
+        String unknown = newId();
+        assertTrue(store.findSecret(TENANT, unknown).isEmpty(),
+                () -> "rule: findSecret of an id never created is empty; id " + unknown);
+        SecretPath otherPath = SecretPath.of(TENANT, "prod", "payments/other");
+        assertTrue(store.findSecretByPath(otherPath).isEmpty(),
+                () -> "rule: findSecretByPath of a path never created is empty; " + otherPath);
+        SecretPath otherEnvironment = SecretPath.of(TENANT, "dev", "payments/stripe-api-key");
+        assertTrue(store.findSecretByPath(otherEnvironment).isEmpty(),
+                () -> "rule: findSecretByPath matches the environment too; only prod has the path, asked "
+                        + otherEnvironment);
     }
 
     @Test
@@ -56,10 +65,14 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret second = secret(TENANT, "prod", "payments/stripe-api-key");
 
         Expect.thrown(ConflictException.class, ErrorCode.SECRET_EXISTS,
-                () -> store.createSecret(second, BeforeCommit.none()));
+                () -> store.createSecret(second, BeforeCommit.none()),
+                () -> "rule: createSecret on a taken path fails with SECRET_EXISTS; " + second.path() + " is held by "
+                        + first.id());
 
-        assertEquals(first, store.findSecretByPath(first.path()).orElseThrow());
-        assertTrue(store.findSecret(TENANT, second.id()).isEmpty());
+        assertEquals(first, store.findSecretByPath(first.path()).orElseThrow(),
+                () -> "rule: a refused createSecret leaves the secret at " + first.path() + " as it was");
+        assertTrue(store.findSecret(TENANT, second.id()).isEmpty(),
+                () -> "rule: a refused createSecret stores nothing; id " + second.id() + " must not be found");
     }
 
     @Test
@@ -68,9 +81,12 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         store.updateSecret(first.withDeletionScheduledAt(at(30 * 86400), at(1)), BeforeCommit.none());
 
         Expect.thrown(ConflictException.class, ErrorCode.SECRET_EXISTS,
-                () -> store.createSecret(secret(TENANT, "prod", "payments/stripe-api-key"), BeforeCommit.none()));
+                () -> store.createSecret(secret(TENANT, "prod", "payments/stripe-api-key"), BeforeCommit.none()),
+                () -> "rule: a secret pending deletion still holds its path; createSecret on " + first.path()
+                        + " fails with SECRET_EXISTS");
 
-        assertEquals(first.id(), store.findSecretByPath(first.path()).orElseThrow().id());
+        assertEquals(first.id(), store.findSecretByPath(first.path()).orElseThrow().id(),
+                () -> "rule: a refused createSecret leaves " + first.path() + " with secret " + first.id());
     }
 
     @Test
@@ -79,31 +95,40 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret dev = create("dev", "payments/stripe-api-key");
         Secret other = create(OTHER_TENANT, "prod", "payments/stripe-api-key");
 
-        assertEquals(prod, store.findSecretByPath(prod.path()).orElseThrow());
-        assertEquals(dev, store.findSecretByPath(dev.path()).orElseThrow());
-        assertEquals(other, store.findSecretByPath(other.path()).orElseThrow());
+        for (Secret each : List.of(prod, dev, other)) {
+            assertEquals(each, store.findSecretByPath(each.path()).orElseThrow(),
+                    () -> "rule: a path is unique per tenant and environment only; findSecretByPath(" + each.path()
+                            + ") returns its own secret " + each.id());
+        }
     }
 
     @Test
     void idOfAnotherTenantIsNotFound() {
         Secret secret = create("prod", "payments/stripe-api-key");
         addCurrent(secret, at(1));
+        String id = secret.id();
+        String scope = " is scoped to the tenant; id " + id + " of " + TENANT + " asked as " + OTHER_TENANT;
 
-        assertTrue(store.findSecret(OTHER_TENANT, secret.id()).isEmpty());
-        assertTrue(store.listVersions(OTHER_TENANT, secret.id()).isEmpty());
-        assertTrue(store.findVersion(OTHER_TENANT, secret.id(), 1).isEmpty());
-        assertTrue(store.loadSealedValue(OTHER_TENANT, secret.id(), 1).isEmpty());
-        assertTrue(store.aliases(OTHER_TENANT, secret.id()).byName().isEmpty());
-        assertTrue(store.listSecrets(OTHER_TENANT, SecretFilter.all(), PageRequest.first()).items().isEmpty());
+        assertTrue(store.findSecret(OTHER_TENANT, id).isEmpty(), () -> "rule: findSecret" + scope);
+        assertTrue(store.listVersions(OTHER_TENANT, id).isEmpty(), () -> "rule: listVersions" + scope);
+        assertTrue(store.findVersion(OTHER_TENANT, id, 1).isEmpty(), () -> "rule: findVersion" + scope);
+        assertTrue(store.loadSealedValue(OTHER_TENANT, id, 1).isEmpty(), () -> "rule: loadSealedValue" + scope);
+        assertTrue(store.aliases(OTHER_TENANT, id).byName().isEmpty(), () -> "rule: aliases" + scope);
+        assertTrue(store.listSecrets(OTHER_TENANT, SecretFilter.all(), PageRequest.first()).items().isEmpty(),
+                () -> "rule: listSecrets lists only the tenant's own secrets; " + OTHER_TENANT + " has none");
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.addVersion(OTHER_TENANT, secret.id(), sealer(), WRITER, at(2), null, true, BeforeCommit.none()));
+                () -> store.addVersion(OTHER_TENANT, id, sealer(), WRITER, at(2), null, true, BeforeCommit.none()),
+                () -> "rule: addVersion" + scope + " (SECRET_NOT_FOUND)");
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.deleteSecret(OTHER_TENANT, secret.id(), BeforeCommit.none()));
+                () -> store.deleteSecret(OTHER_TENANT, id, BeforeCommit.none()),
+                () -> "rule: deleteSecret" + scope + " (SECRET_NOT_FOUND)");
         Expect.thrown(NotFoundException.class,
-                () -> store.moveAlias(OTHER_TENANT, secret.id(), "canary", 1, OptionalInt.empty(), at(2), BeforeCommit.none()));
+                () -> store.moveAlias(OTHER_TENANT, id, "canary", 1, OptionalInt.empty(), at(2), BeforeCommit.none()),
+                () -> "rule: moveAlias" + scope + " (NotFoundException)");
 
-        assertEquals(1, store.listVersions(TENANT, secret.id()).size());
-        assertEquals(secret.id(), reload(secret).id());
+        assertEquals(1, store.listVersions(TENANT, id).size(),
+                () -> "rule: calls as another tenant change nothing; " + id + " keeps its one version");
+        assertEquals(id, reload(secret).id(), () -> "rule: calls as another tenant change nothing; " + id + " stays");
     }
 
     @Test
@@ -114,15 +139,22 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
 
         Secret updated = store.updateSecret(changed, BeforeCommit.none());
 
-        assertEquals(changed, updated);
-        assertEquals(changed, reload(secret));
-        assertEquals(changed, store.findSecretByPath(secret.path()).orElseThrow());
+        assertEquals(changed, updated, "rule: updateSecret(Secret, hook) returns the secret with the caller's"
+                + " ownerTeam, description, labels and updatedAt");
+        assertEquals(changed, reload(secret), () -> "rule: updateSecret(Secret, hook) is stored; findSecret("
+                + secret.id() + ") returns the updated secret");
+        assertEquals(changed, store.findSecretByPath(secret.path()).orElseThrow(),
+                () -> "rule: updateSecret(Secret, hook) keeps the path; findSecretByPath(" + secret.path()
+                        + ") returns the updated secret");
     }
 
     @Test
     void updateOfUnknownSecretFailsWithSecretNotFound() {
+        Secret unknown = secret(TENANT, "prod", "payments/nowhere");
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.updateSecret(secret(TENANT, "prod", "payments/nowhere"), BeforeCommit.none()));
+                () -> store.updateSecret(unknown, BeforeCommit.none()),
+                () -> "rule: updateSecret(Secret, hook) of a secret never created fails with SECRET_NOT_FOUND; id "
+                        + unknown.id());
     }
 
     @Test
@@ -131,8 +163,10 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         store.updateSecret(SecretUpdate.none().withLabels(Map.of("team", "payments")).applyTo(secret, at(2)), BeforeCommit.none());
         Secret updated = store.updateSecret(TENANT, secret.id(),
                 stored -> SecretUpdate.none().withLabelsPut(Map.of("tier", "0")).applyTo(stored, at(3)), BeforeCommit.none());
-        assertEquals(Map.of("team", "payments", "tier", "0"), updated.labels());
-        assertEquals(updated, reload(secret));
+        assertEquals(Map.of("team", "payments", "tier", "0"), updated.labels(), "rule: updateSecret(tenant, id,"
+                + " change, hook) applies change to the secret as stored (label team=payments kept, tier=0 put)");
+        assertEquals(updated, reload(secret),
+                "rule: updateSecret(tenant, id, change, hook) stores and returns the same secret");
     }
 
     @Test
@@ -140,29 +174,39 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret secret = create("prod", "payments/refused");
         Expect.thrown(InvalidRequestException.class, () -> store.updateSecret(TENANT, secret.id(), stored -> {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "refused by the caller");
-        }, BeforeCommit.none()));
+        }, BeforeCommit.none()), () -> "rule: updateSecret(tenant, id, change, hook) passes the exception change throws"
+                + " to the caller; secret " + secret.id());
         Expect.thrown(IllegalStateException.class, () -> store.updateSecret(TENANT, secret.id(),
                 stored -> SecretUpdate.none().withDescription("never").applyTo(stored, at(4)), updated -> {
                     throw new IllegalStateException("audit failed");
-                }));
-        assertEquals(secret, reload(secret));
+                }), () -> "rule: updateSecret(tenant, id, change, hook) passes the hook's exception to the caller;"
+                        + " secret " + secret.id());
+        assertEquals(secret, reload(secret), () -> "rule: updateSecret(tenant, id, change, hook) whose change or hook"
+                + " throws changes nothing; secret " + secret.id());
     }
 
     @Test
     void changeMayNotMoveTheSecret() {
         Secret secret = create("prod", "payments/stays");
         Expect.thrown(InvalidRequestException.class, () -> store.updateSecret(TENANT, secret.id(),
-                stored -> secret(TENANT, "prod", "payments/elsewhere"), BeforeCommit.none()));
-        assertEquals(secret, reload(secret));
+                stored -> secret(TENANT, "prod", "payments/elsewhere"), BeforeCommit.none()),
+                () -> "rule: updateSecret(tenant, id, change, hook) refuses a change that returns another id or path;"
+                        + " secret " + secret.id() + " at " + secret.path());
+        assertEquals(secret, reload(secret), () -> "rule: a refused updateSecret(tenant, id, change, hook) changes"
+                + " nothing; secret " + secret.id());
     }
 
     @Test
     void changeOfUnknownSecretFailsWithSecretNotFound() {
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.updateSecret(TENANT, "sec_unknown", stored -> stored, BeforeCommit.none()));
+                () -> store.updateSecret(TENANT, "sec_unknown", stored -> stored, BeforeCommit.none()),
+                () -> "rule: updateSecret(tenant, id, change, hook) of an unknown id fails with SECRET_NOT_FOUND;"
+                        + " id sec_unknown");
         Secret secret = create("prod", "payments/mine");
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.updateSecret(OTHER_TENANT, secret.id(), stored -> stored, BeforeCommit.none()));
+                () -> store.updateSecret(OTHER_TENANT, secret.id(), stored -> stored, BeforeCommit.none()),
+                () -> "rule: updateSecret(tenant, id, change, hook) is scoped to the tenant (SECRET_NOT_FOUND); id "
+                        + secret.id() + " of " + TENANT + " asked as " + OTHER_TENANT);
     }
 
     @Test
@@ -205,7 +249,8 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         create("prod", "app/key");
 
         assertEquals(List.of("dev/app/key", "dev/web/key", "prod/app/db", "prod/app/key", "prod/web/key", "staging/app/db"),
-                names(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first())));
+                names(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first())),
+                "rule: listSecrets orders by environment, then path");
     }
 
     @Test
@@ -215,7 +260,8 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         create("prod", "app/db");
 
         assertEquals(List.of("prod/app/db", "prod/web/key"),
-                names(store.listSecrets(TENANT, SecretFilter.environment("prod"), PageRequest.first())));
+                names(store.listSecrets(TENANT, SecretFilter.environment("prod"), PageRequest.first())),
+                "rule: listSecrets with environment 'prod' lists only that environment's secrets");
     }
 
     @Test
@@ -227,9 +273,11 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         create("dev", "payments/stripe");
 
         assertEquals(List.of("dev/payments/stripe", "prod/payments/adyen", "prod/payments/stripe"),
-                names(store.listSecrets(TENANT, new SecretFilter(null, "payments/"), PageRequest.first())));
+                names(store.listSecrets(TENANT, new SecretFilter(null, "payments/"), PageRequest.first())),
+                "rule: listSecrets with path prefix 'payments/' matches it in every environment, not 'paymentsx/'");
         assertEquals(List.of("prod/payments/adyen", "prod/payments/stripe"),
-                names(store.listSecrets(TENANT, new SecretFilter("prod", "payments/"), PageRequest.first())));
+                names(store.listSecrets(TENANT, new SecretFilter("prod", "payments/"), PageRequest.first())),
+                "rule: listSecrets with environment 'prod' and path prefix 'payments/' applies both filters");
     }
 
     @Test
@@ -240,8 +288,10 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
 
         Page<Secret> page = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first());
 
-        assertEquals(List.of(pending.id()), page.items().stream().map(Secret::id).toList());
-        assertEquals(at(30 * 86400), page.items().get(0).deletionScheduledAt());
+        assertEquals(List.of(pending.id()), page.items().stream().map(Secret::id).toList(),
+                () -> "rule: listSecrets includes secrets pending deletion; " + pending.id() + " is scheduled");
+        assertEquals(at(30 * 86400), page.items().get(0).deletionScheduledAt(),
+                () -> "rule: listSecrets reports deletionScheduledAt as stored; secret " + pending.id());
     }
 
     @Test
@@ -250,8 +300,9 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
 
         Page<Secret> page = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first());
 
-        assertTrue(page.items().isEmpty());
-        assertNull(page.nextPageToken());
+        assertTrue(page.items().isEmpty(), "rule: listSecrets of a tenant without secrets returns no items;"
+                + " only " + OTHER_TENANT + " has one");
+        assertNull(page.nextPageToken(), "rule: listSecrets of a tenant without secrets returns no nextPageToken");
     }
 
     @Test
@@ -284,7 +335,8 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
             request = request.next(page.nextPageToken());
         }
 
-        assertEquals(expected, seen);
+        assertEquals(expected, seen, "rule: listSecrets pages of 5, followed by nextPageToken, return every secret"
+                + " once in listing order (environment, then path)");
         assertEquals(seen.size(), new HashSet<>(seen).size(), "no secret may appear twice");
     }
 
@@ -308,7 +360,8 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
             request = token == null ? request : request.next(token);
         } while (token != null);
 
-        assertEquals(7, seen.size());
+        assertEquals(7, seen.size(),
+                "rule: listSecrets pages of 3 with environment 'dev' return all 7 dev secrets");
     }
 
     @Test
@@ -316,7 +369,9 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         create("prod", "web/key");
 
         Expect.thrown(InvalidRequestException.class,
-                () -> store.listSecrets(TENANT, SecretFilter.all(), new PageRequest("%%not-a-token-of-this-store%%", 10)));
+                () -> store.listSecrets(TENANT, SecretFilter.all(), new PageRequest("%%not-a-token-of-this-store%%", 10)),
+                () -> "rule: listSecrets with a page token this store did not issue fails with InvalidRequestException;"
+                        + " token %%not-a-token-of-this-store%%");
     }
 
     @Test
@@ -328,24 +383,31 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
 
         store.deleteSecret(TENANT, secret.id(), BeforeCommit.none());
 
-        assertTrue(store.findSecret(TENANT, secret.id()).isEmpty());
-        assertTrue(store.findSecretByPath(secret.path()).isEmpty());
-        assertTrue(store.listVersions(TENANT, secret.id()).isEmpty());
-        assertTrue(store.findVersion(TENANT, secret.id(), 1).isEmpty());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
-        assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty());
-        assertTrue(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first()).items().isEmpty());
+        String gone = " after deleteSecret of " + secret.id() + " (" + secret.path() + ")";
+        assertTrue(store.findSecret(TENANT, secret.id()).isEmpty(), () -> "rule: findSecret is empty" + gone);
+        assertTrue(store.findSecretByPath(secret.path()).isEmpty(), () -> "rule: findSecretByPath is empty" + gone);
+        assertTrue(store.listVersions(TENANT, secret.id()).isEmpty(), () -> "rule: listVersions is empty" + gone);
+        assertTrue(store.findVersion(TENANT, secret.id(), 1).isEmpty(), () -> "rule: findVersion(1) is empty" + gone);
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty(),
+                () -> "rule: loadSealedValue(1) is empty" + gone);
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty(),
+                () -> "rule: loadSealedValue(2) is empty" + gone);
+        assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty(),
+                () -> "rule: aliases (current, canary) are gone" + gone);
+        assertTrue(store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first()).items().isEmpty(),
+                () -> "rule: listSecrets no longer lists the secret" + gone);
 
         Secret successor = create("prod", "payments/stripe-api-key");
-        assertNotEquals(secret.id(), successor.id());
+        assertNotEquals(secret.id(), successor.id(),
+                () -> "rule: createSecret on a freed path makes a new secret; old id " + secret.id());
         assertEquals(1, addPending(successor).number(), "a new secret numbers its versions from 1");
     }
 
     @Test
     void deleteOfUnknownSecretFailsWithSecretNotFound() {
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.deleteSecret(TENANT, newId(), BeforeCommit.none()));
+                () -> store.deleteSecret(TENANT, newId(), BeforeCommit.none()),
+                () -> "rule: deleteSecret of an id never created fails with SECRET_NOT_FOUND");
     }
 
     @Test
@@ -356,9 +418,12 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
 
         store.deleteSecret(TENANT, doomed.id(), BeforeCommit.none());
 
-        assertEquals(kept.id(), reload(kept).id());
-        assertEquals(1, store.listVersions(TENANT, kept.id()).size());
-        assertEquals(OptionalInt.of(1), store.aliases(TENANT, kept.id()).get("current"));
+        String alone = "; deleted " + doomed.id() + ", kept " + kept.id();
+        assertEquals(kept.id(), reload(kept).id(), () -> "rule: deleteSecret leaves other secrets alone" + alone);
+        assertEquals(1, store.listVersions(TENANT, kept.id()).size(),
+                () -> "rule: deleteSecret leaves other secrets' versions alone" + alone);
+        assertEquals(OptionalInt.of(1), store.aliases(TENANT, kept.id()).get("current"),
+                () -> "rule: deleteSecret leaves other secrets' aliases alone (current on 1)" + alone);
     }
 
     // What an update keeps: the fields the store owns (SecretStore#updateSecret). The caller's

@@ -42,8 +42,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
             numbers.add(addPending(secret, at(i)).number());
         }
 
-        assertEquals(List.of(1, 2, 3, 4, 5), numbers);
-        assertEquals(numbers, store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5), numbers,
+                "rule: addVersion numbers the versions of a secret 1, 2, 3, ... without gaps");
+        assertEquals(numbers, store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList(),
+                () -> "rule: listVersions lists every added version in ascending number; added " + numbers);
     }
 
     @Test
@@ -55,9 +57,12 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
                 BeforeCommit.none());
 
         VersionRecord expected = new VersionRecord(1, VersionState.ENABLED, WRITER, at(7), at(3600), KEY_ID);
-        assertEquals(expected, added);
-        assertEquals(expected, store.findVersion(TENANT, secret.id(), 1).orElseThrow());
-        assertEquals(List.of(expected), store.listVersions(TENANT, secret.id()));
+        assertEquals(expected, added, "rule: addVersion returns version 1 ENABLED with the given createdBy,"
+                + " createdAt, expiresAt and the sealer's keyId");
+        assertEquals(expected, store.findVersion(TENANT, secret.id(), 1).orElseThrow(),
+                "rule: findVersion returns the facts addVersion stored for version 1");
+        assertEquals(List.of(expected), store.listVersions(TENANT, secret.id()),
+                "rule: listVersions returns the facts addVersion stored, version 1 only");
     }
 
     @Test
@@ -73,7 +78,8 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
             store.addVersion(TENANT, secret.id(), recording, WRITER, at(i), null, false, BeforeCommit.none());
         }
 
-        assertEquals(List.of(1, 2, 3), asked);
+        assertEquals(List.of(1, 2, 3), asked,
+                "rule: addVersion calls the VersionSealer once with the number it allocates (1, 2, 3)");
     }
 
     @Test
@@ -85,13 +91,19 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         UnavailableException thrown = Expect.thrown(UnavailableException.class, ErrorCode.KEY_UNAVAILABLE,
                 () -> store.addVersion(TENANT, secret.id(), n -> {
                     throw keyDown;
-                }, WRITER, at(2), null, true, BeforeCommit.none()));
+                }, WRITER, at(2), null, true, BeforeCommit.none()),
+                () -> "rule: addVersion passes the sealer's exception (KEY_UNAVAILABLE) to the caller; adding version 2"
+                        + " of " + secret.path());
 
         assertSame(keyDown, thrown, "the sealer's exception must reach the caller unchanged");
-        assertEquals(List.of(1), store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(1), reload(secret).lastRotatedAt());
-        assertEquals(2, addPending(secret, at(3)).number());
+        assertEquals(List.of(1), store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList(),
+                "rule: addVersion whose sealer fails stores no version; only version 1 stays");
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: addVersion(makeCurrent) whose sealer fails moves no alias; current stays on 1");
+        assertEquals(at(1), reload(secret).lastRotatedAt(),
+                "rule: addVersion(makeCurrent) whose sealer fails leaves lastRotatedAt at version 1's time");
+        assertEquals(2, addPending(secret, at(3)).number(),
+                "rule: addVersion whose sealer fails uses up no number; the next add gets version 2");
     }
 
     @Test
@@ -101,15 +113,22 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         IllegalStateException failure = hookFailure();
 
         IllegalStateException thrown = Expect.thrown(IllegalStateException.class,
-                () -> store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, failing(failure)));
+                () -> store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, failing(failure)),
+                () -> "rule: addVersion passes the hook's exception to the caller; adding version 2 of " + secret.path());
 
-        assertSame(failure, thrown);
-        assertTrue(store.findVersion(TENANT, secret.id(), 2).isEmpty());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
-        assertEquals(1, store.listVersions(TENANT, secret.id()).size());
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(1), reload(secret).lastRotatedAt());
-        assertEquals(2, addPending(secret, at(3)).number());
+        assertSame(failure, thrown, "rule: addVersion passes the hook's exception to the caller unchanged");
+        assertTrue(store.findVersion(TENANT, secret.id(), 2).isEmpty(),
+                "rule: addVersion whose hook fails stores no version; findVersion(2) must be empty");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty(),
+                "rule: addVersion whose hook fails stores no sealed value; loadSealedValue(2) must be empty");
+        assertEquals(1, store.listVersions(TENANT, secret.id()).size(),
+                "rule: addVersion whose hook fails stores no version; listVersions holds version 1 only");
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: addVersion(makeCurrent) whose hook fails moves no alias; current stays on 1");
+        assertEquals(at(1), reload(secret).lastRotatedAt(),
+                "rule: addVersion(makeCurrent) whose hook fails leaves lastRotatedAt at version 1's time");
+        assertEquals(2, addPending(secret, at(3)).number(),
+                "rule: addVersion whose hook fails uses up no number; the next add gets version 2");
     }
 
     @Test
@@ -119,7 +138,8 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         VersionRecord added = store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, false, seen::set);
 
-        assertEquals(added, seen.get().record());
+        assertEquals(added, seen.get().record(),
+                "rule: the addVersion hook sees the same VersionRecord that addVersion returns");
         assertTrue(seen.get().currentMove().isEmpty(), "a pending version moves no alias");
     }
 
@@ -133,19 +153,25 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, second::set);
 
         AliasMove initial = first.get().currentMove().orElseThrow();
-        assertEquals("current", initial.alias());
-        assertEquals(OptionalInt.empty(), initial.from());
-        assertEquals(1, initial.to());
+        assertEquals("current", initial.alias(), "rule: the hook of addVersion(makeCurrent) sees a move of 'current'");
+        assertEquals(OptionalInt.empty(), initial.from(),
+                "rule: the hook of the first addVersion(makeCurrent) sees current moved from no version");
+        assertEquals(1, initial.to(), "rule: the hook of the first addVersion(makeCurrent) sees current moved to 1");
         AliasMove rotation = second.get().currentMove().orElseThrow();
-        assertEquals(OptionalInt.of(1), rotation.from());
-        assertEquals(2, rotation.to());
-        assertEquals(Map.of("current", 2, "previous", 1), rotation.aliases().byName());
+        assertEquals(OptionalInt.of(1), rotation.from(),
+                "rule: the hook of the second addVersion(makeCurrent) sees current moved from 1");
+        assertEquals(2, rotation.to(), "rule: the hook of the second addVersion(makeCurrent) sees current moved to 2");
+        assertEquals(Map.of("current", 2, "previous", 1), rotation.aliases().byName(),
+                "rule: the hook of addVersion(makeCurrent) sees the aliases after the move (current 2, previous 1)");
     }
 
     @Test
     void addVersionToUnknownSecretFailsWithSecretNotFound() {
+        String unknown = newId();
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> store.addVersion(TENANT, newId(), sealer(), WRITER, T0, null, false, BeforeCommit.none()));
+                () -> store.addVersion(TENANT, unknown, sealer(), WRITER, T0, null, false, BeforeCommit.none()),
+                () -> "rule: addVersion on an unknown secret fails with SECRET_NOT_FOUND; tenant " + TENANT
+                        + ", secret " + unknown);
     }
 
     @Test
@@ -153,9 +179,13 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         Secret secret = create("prod", "payments/stripe-api-key");
         addPending(secret);
 
-        assertTrue(store.findVersion(TENANT, secret.id(), 2).isEmpty());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
-        assertTrue(store.listVersions(TENANT, newId()).isEmpty());
+        assertTrue(store.findVersion(TENANT, secret.id(), 2).isEmpty(),
+                "rule: findVersion of a number never added is empty; secret has version 1 only, asked 2");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty(),
+                "rule: loadSealedValue of a number never added is empty; secret has version 1 only, asked 2");
+        String unknown = newId();
+        assertTrue(store.listVersions(TENANT, unknown).isEmpty(),
+                () -> "rule: listVersions of an unknown secret is empty; secret " + unknown);
     }
 
     @Test
@@ -172,8 +202,13 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         }
 
         for (int number = 1; number <= 3; number++) {
-            assertEquals(sealedByNumber.get(number), store.loadSealedValue(TENANT, secret.id(), number).orElseThrow());
-            assertEquals("tck-key-" + number, store.findVersion(TENANT, secret.id(), number).orElseThrow().keyId());
+            int asked = number;
+            assertEquals(sealedByNumber.get(number), store.loadSealedValue(TENANT, secret.id(), number).orElseThrow(),
+                    () -> "rule: loadSealedValue returns the sealed value the sealer gave for that version; version "
+                            + asked);
+            assertEquals("tck-key-" + number, store.findVersion(TENANT, secret.id(), number).orElseThrow().keyId(),
+                    () -> "rule: findVersion reports the keyId of the sealed value stored for that version; version "
+                            + asked);
         }
     }
 
@@ -188,8 +223,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         loaded.wrappedKey()[0] ^= 0x01;
 
         SealedValue again = store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow();
-        assertArrayEquals(original.ciphertext(), again.ciphertext());
-        assertArrayEquals(original.wrappedKey(), again.wrappedKey());
+        assertArrayEquals(original.ciphertext(), again.ciphertext(),
+                "rule: loadSealedValue returns a copy; changing the returned ciphertext changes nothing stored (version 1)");
+        assertArrayEquals(original.wrappedKey(), again.wrappedKey(),
+                "rule: loadSealedValue returns a copy; changing the returned wrappedKey changes nothing stored (version 1)");
     }
 
     @Test
@@ -202,7 +239,9 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         handedOver.ciphertext()[0] ^= 0x01;
         handedOver.wrappedKey()[0] ^= 0x01;
 
-        assertEquals(original, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
+        assertEquals(original, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow(),
+                "rule: addVersion stores a copy of the sealer's arrays; changing them afterwards changes nothing"
+                        + " stored (version 1)");
     }
 
     @Test
@@ -213,14 +252,19 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         VersionRecord disabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED,
                 VersionState.DISABLED, BeforeCommit.none());
-        assertEquals(VersionState.DISABLED, disabled.state());
-        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
+        assertEquals(VersionState.DISABLED, disabled.state(),
+                "rule: transitionVersion ENABLED -> DISABLED returns the version DISABLED (version 1, not current)");
+        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                "rule: transitionVersion ENABLED -> DISABLED is stored; findVersion(1) must be DISABLED");
 
         VersionRecord enabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.DISABLED,
                 VersionState.ENABLED, BeforeCommit.none());
-        assertEquals(VersionState.ENABLED, enabled.state());
-        assertEquals(KEY_ID, enabled.keyId());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent());
+        assertEquals(VersionState.ENABLED, enabled.state(),
+                "rule: transitionVersion DISABLED -> ENABLED returns the version ENABLED (version 1)");
+        assertEquals(KEY_ID, enabled.keyId(),
+                "rule: transitionVersion DISABLED -> ENABLED keeps the keyId " + KEY_ID + " (version 1)");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent(),
+                "rule: transitionVersion ENABLED <-> DISABLED keeps the sealed value (version 1)");
     }
 
     @Test
@@ -230,14 +274,20 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
                 () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.DISABLED, VersionState.ENABLED,
-                        BeforeCommit.none()));
+                        BeforeCommit.none()),
+                () -> "rule: transitionVersion is compare-and-set on from (STATE_CONFLICT); version 1 is ENABLED,"
+                        + " caller expected DISABLED (to ENABLED)");
         store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
         Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
                 () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DESTROYED,
-                        BeforeCommit.none()));
+                        BeforeCommit.none()),
+                () -> "rule: transitionVersion is compare-and-set on from (STATE_CONFLICT); version 1 is DISABLED,"
+                        + " caller expected ENABLED (to DESTROYED)");
 
-        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent());
+        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                "rule: a lost compare-and-set of transitionVersion leaves the state DISABLED (version 1)");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent(),
+                "rule: a lost compare-and-set of transitionVersion to DESTROYED keeps the sealed value (version 1)");
     }
 
     @Test
@@ -247,13 +297,18 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         for (VersionState to : List.of(VersionState.DISABLED, VersionState.DESTROYED)) {
             Expect.thrown(ConflictException.class, ErrorCode.VERSION_IS_CURRENT,
-                    () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, to, BeforeCommit.none()));
+                    () -> store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, to, BeforeCommit.none()),
+                    () -> "rule: transitionVersion ENABLED -> " + to + " of the version 'current' points at fails with"
+                            + " VERSION_IS_CURRENT; version 1 of " + secret.path());
         }
 
         VersionRecord kept = store.findVersion(TENANT, secret.id(), 1).orElseThrow();
-        assertEquals(VersionState.ENABLED, kept.state());
-        assertEquals(KEY_ID, kept.keyId());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent());
+        assertEquals(VersionState.ENABLED, kept.state(),
+                "rule: a refused transitionVersion of the current version leaves it ENABLED (version 1)");
+        assertEquals(KEY_ID, kept.keyId(),
+                "rule: a refused transitionVersion of the current version keeps its keyId " + KEY_ID + " (version 1)");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent(),
+                "rule: a refused transitionVersion of the current version keeps its sealed value (version 1)");
     }
 
     @Test
@@ -264,8 +319,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DISABLED, BeforeCommit.none());
 
-        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
-        assertEquals(OptionalInt.of(2), store.aliases(TENANT, secret.id()).get("current"));
+        assertEquals(VersionState.DISABLED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                "rule: transitionVersion may disable the version 'previous' points at; version 1 must be DISABLED");
+        assertEquals(OptionalInt.of(2), store.aliases(TENANT, secret.id()).get("current"),
+                "rule: transitionVersion of version 1 leaves 'current' on version 2");
     }
 
     @Test
@@ -277,15 +334,21 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         VersionRecord destroyed = store.transitionVersion(TENANT, secret.id(), 2, VersionState.ENABLED,
                 VersionState.DESTROYED, BeforeCommit.none());
 
-        assertEquals(VersionState.DESTROYED, destroyed.state());
-        assertEquals("", destroyed.keyId());
+        assertEquals(VersionState.DESTROYED, destroyed.state(),
+                "rule: transitionVersion ENABLED -> DESTROYED returns the version DESTROYED (version 2)");
+        assertEquals("", destroyed.keyId(),
+                "rule: transitionVersion -> DESTROYED returns the version with an empty keyId (version 2)");
         VersionRecord stored = store.findVersion(TENANT, secret.id(), 2).orElseThrow();
-        assertEquals(VersionState.DESTROYED, stored.state());
-        assertEquals("", stored.keyId());
-        assertEquals(at(2), stored.createdAt());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty());
+        assertEquals(VersionState.DESTROYED, stored.state(),
+                "rule: transitionVersion -> DESTROYED is stored; findVersion(2) must be DESTROYED");
+        assertEquals("", stored.keyId(), "rule: transitionVersion -> DESTROYED stores an empty keyId (version 2)");
+        assertEquals(at(2), stored.createdAt(),
+                "rule: transitionVersion -> DESTROYED keeps the version's createdAt (version 2)");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 2).isEmpty(),
+                "rule: transitionVersion -> DESTROYED removes the sealed value; loadSealedValue(2) must be empty");
         assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isPresent(), "other versions keep their values");
-        assertEquals(List.of(1, 2), store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList());
+        assertEquals(List.of(1, 2), store.listVersions(TENANT, secret.id()).stream().map(VersionRecord::number).toList(),
+                "rule: a DESTROYED version keeps its number in listVersions (1, 2)");
         assertEquals(3, addPending(secret, at(3)).number(), "a destroyed number is never reused");
     }
 
@@ -297,8 +360,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         store.transitionVersion(TENANT, secret.id(), 1, VersionState.DISABLED, VersionState.DESTROYED, BeforeCommit.none());
 
-        assertEquals(VersionState.DESTROYED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state());
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty());
+        assertEquals(VersionState.DESTROYED, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),
+                "rule: transitionVersion DISABLED -> DESTROYED is stored; findVersion(1) must be DESTROYED");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty(),
+                "rule: transitionVersion DISABLED -> DESTROYED removes the sealed value (version 1)");
     }
 
     @Test
@@ -308,7 +373,9 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
                 () -> store.transitionVersion(TENANT, secret.id(), 2, VersionState.ENABLED, VersionState.DISABLED,
-                        BeforeCommit.none()));
+                        BeforeCommit.none()),
+                () -> "rule: transitionVersion of a number never added fails with VERSION_NOT_FOUND; " + secret.path()
+                        + " has version 1 only, asked 2");
     }
 
     @Test
@@ -316,16 +383,22 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         Secret secret = create("prod", "payments/stripe-api-key");
 
         addCurrent(secret, at(1));
-        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(1), reload(secret).lastRotatedAt());
+        assertEquals(Map.of("current", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: the first addVersion(makeCurrent) points 'current' at 1 and sets no 'previous'");
+        assertEquals(at(1), reload(secret).lastRotatedAt(),
+                "rule: addVersion(makeCurrent) sets lastRotatedAt to the version's createdAt (version 1)");
 
         addCurrent(secret, at(2));
-        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(2), reload(secret).lastRotatedAt());
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: addVersion(makeCurrent) moves 'current' to 2 and 'previous' to the old current 1");
+        assertEquals(at(2), reload(secret).lastRotatedAt(),
+                "rule: addVersion(makeCurrent) sets lastRotatedAt to the version's createdAt (version 2)");
 
         addPending(secret, at(3));
-        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName());
-        assertEquals(at(2), reload(secret).lastRotatedAt());
+        assertEquals(Map.of("current", 2, "previous", 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: addVersion without makeCurrent moves no alias (version 3 added; current 2, previous 1)");
+        assertEquals(at(2), reload(secret).lastRotatedAt(),
+                "rule: addVersion without makeCurrent leaves lastRotatedAt at version 2's time");
     }
 
     @Test
@@ -334,8 +407,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
 
         addPending(secret, at(1));
 
-        assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty());
-        assertNull(reload(secret).lastRotatedAt());
+        assertTrue(store.aliases(TENANT, secret.id()).byName().isEmpty(),
+                "rule: addVersion without makeCurrent sets no alias (version 1 pending)");
+        assertNull(reload(secret).lastRotatedAt(),
+                "rule: addVersion without makeCurrent leaves lastRotatedAt null (version 1 pending)");
     }
 
     @Test
@@ -345,10 +420,13 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         store.addVersion(TENANT, secret.id(), n -> original, WRITER, at(1), null, false, BeforeCommit.none());
         SealedValue rewrapped = new SealedValue(original.ciphertext(), randomBytes(40), "tck-key-2");
 
-        assertTrue(store.rewrapVersion(TENANT, secret.id(), 1, rewrapped));
+        assertTrue(store.rewrapVersion(TENANT, secret.id(), 1, rewrapped),
+                "rule: rewrapVersion of a live version with the same ciphertext returns true (version 1)");
 
-        assertEquals(rewrapped, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
-        assertEquals("tck-key-2", store.findVersion(TENANT, secret.id(), 1).orElseThrow().keyId());
+        assertEquals(rewrapped, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow(),
+                "rule: rewrapVersion stores the new wrappedKey and keyId (version 1, tck-key-1 -> tck-key-2)");
+        assertEquals("tck-key-2", store.findVersion(TENANT, secret.id(), 1).orElseThrow().keyId(),
+                "rule: rewrapVersion updates the keyId findVersion reports (version 1, tck-key-1 -> tck-key-2)");
     }
 
     @Test
@@ -358,10 +436,14 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         store.addVersion(TENANT, secret.id(), n -> original, WRITER, at(1), null, false, BeforeCommit.none());
 
         Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT, () -> store.rewrapVersion(TENANT, secret.id(), 1,
-                new SealedValue(randomBytes(48), randomBytes(40), "tck-key-2")));
+                new SealedValue(randomBytes(48), randomBytes(40), "tck-key-2")),
+                () -> "rule: rewrapVersion with another ciphertext fails with STATE_CONFLICT; version 1 of "
+                        + secret.path());
 
-        assertEquals(original, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow());
-        assertEquals(KEY_ID, store.findVersion(TENANT, secret.id(), 1).orElseThrow().keyId());
+        assertEquals(original, store.loadSealedValue(TENANT, secret.id(), 1).orElseThrow(),
+                "rule: a refused rewrapVersion keeps the stored sealed value (version 1)");
+        assertEquals(KEY_ID, store.findVersion(TENANT, secret.id(), 1).orElseThrow().keyId(),
+                "rule: a refused rewrapVersion keeps the keyId " + KEY_ID + " (version 1)");
     }
 
     @Test
@@ -371,8 +453,10 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         store.addVersion(TENANT, secret.id(), n -> original, WRITER, at(1), null, false, BeforeCommit.none());
         store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED, VersionState.DESTROYED, BeforeCommit.none());
 
-        assertEquals(false, store.rewrapVersion(TENANT, secret.id(), 1, original));
-        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty());
+        assertEquals(false, store.rewrapVersion(TENANT, secret.id(), 1, original),
+                "rule: rewrapVersion of a DESTROYED version returns false (nothing to rewrap; version 1)");
+        assertTrue(store.loadSealedValue(TENANT, secret.id(), 1).isEmpty(),
+                "rule: rewrapVersion of a DESTROYED version stores no sealed value (version 1)");
     }
 
     @Test
@@ -380,7 +464,9 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         Secret secret = create("prod", "payments/stripe-api-key");
 
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
-                () -> store.rewrapVersion(TENANT, secret.id(), 7, randomSealed()));
+                () -> store.rewrapVersion(TENANT, secret.id(), 7, randomSealed()),
+                () -> "rule: rewrapVersion of a number never added fails with VERSION_NOT_FOUND; " + secret.path()
+                        + " has no versions, asked 7");
     }
 
     /** The four pairs transitionVersion allows; every other pair is refused. */

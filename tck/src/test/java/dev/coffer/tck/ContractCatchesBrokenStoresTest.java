@@ -111,6 +111,31 @@ class ContractCatchesBrokenStoresTest {
                 "'_' is no wildcard");
     }
 
+    @Test
+    void rewrapOfADestroyedVersionAnsweredAsDoneIsCaught() {
+        caught(versions(RewrapOfDestroyedSaysDone::new), SecretStoreVersionTests::rewrapOfDestroyedVersionReportsNothingToDo,
+                "rewrapVersion of a DESTROYED version returns false");
+    }
+
+    @Test
+    void listingThatHidesSecretsPendingDeletionIsCaught() {
+        caught(metadata(HidesPendingDeletion::new), SecretStoreMetadataTests::listIncludesSecretsPendingDeletion,
+                "listSecrets includes secrets pending deletion");
+    }
+
+    @Test
+    void createHookRunAfterTheCommitIsCaught() {
+        caught(atomicity(CreateHookAfterCommit::new), SecretStoreAtomicityTests::failingCreateHookLeavesNoSecretAndThePathFree,
+                "createSecret whose hook fails stores nothing");
+    }
+
+    @Test
+    void namedAliasMovedWithoutCompareAndSetIsCaught() {
+        caught(aliases(NamedAliasWithoutCompareAndSet::new),
+                SecretStoreAliasTests::customAliasMovesByCompareAndSetWithoutTouchingPreviousOrRotationTime,
+                "moveAlias of a named alias is compare-and-set");
+    }
+
     // Runs 'test' of a fresh 'group' against the plain in-memory store (it must pass), then
     // against the broken one (it must fail, saying 'rule').
     private static <G extends SecretStoreTestSupport> void caught(java.util.function.Function<Supplier<SecretStore>, G> group,
@@ -151,6 +176,16 @@ class ContractCatchesBrokenStoresTest {
     private static java.util.function.Function<Supplier<SecretStore>, SecretStoreAliasTests> aliases(
             UnaryOperator<SecretStore> bug) {
         return sound -> new SecretStoreAliasTests() {
+            @Override
+            SecretStore freshStore() {
+                return sound != null ? sound.get() : bug.apply(new InMemorySecretStore());
+            }
+        };
+    }
+
+    private static java.util.function.Function<Supplier<SecretStore>, SecretStoreAtomicityTests> atomicity(
+            UnaryOperator<SecretStore> bug) {
+        return sound -> new SecretStoreAtomicityTests() {
             @Override
             SecretStore freshStore() {
                 return sound != null ? sound.get() : bug.apply(new InMemorySecretStore());
@@ -368,6 +403,62 @@ class ContractCatchesBrokenStoresTest {
             Page<Secret> all = delegate.listSecrets(tenant, new SecretFilter(filter.environment(), null, filter.labels()), page);
             return new Page<>(all.items().stream().filter(s -> like.matcher(s.path().path()).matches()).toList(),
                     all.nextPageToken());
+        }
+    }
+
+    /** Bug: a rewrap of a destroyed version is answered as done instead of "nothing to rewrap". */
+    static final class RewrapOfDestroyedSaysDone extends DelegatingSecretStore {
+        RewrapOfDestroyedSaysDone(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean rewrapVersion(String tenant, String secretId, int number, SealedValue rewrapped) {
+            boolean done = delegate.rewrapVersion(tenant, secretId, number, rewrapped);
+            return done || delegate.findVersion(tenant, secretId, number)
+                    .map(v -> v.state() == VersionState.DESTROYED).orElse(false);
+        }
+    }
+
+    /** Bug: the listing leaves out secrets pending deletion (as a "live secrets" query would). */
+    static final class HidesPendingDeletion extends DelegatingSecretStore {
+        HidesPendingDeletion(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Page<Secret> listSecrets(String tenant, SecretFilter filter, PageRequest page) {
+            Page<Secret> all = delegate.listSecrets(tenant, filter, page);
+            return new Page<>(all.items().stream().filter(s -> s.deletionScheduledAt() == null).toList(),
+                    all.nextPageToken());
+        }
+    }
+
+    /** Bug: the create hook runs after the secret is committed, so its failure undoes nothing. */
+    static final class CreateHookAfterCommit extends DelegatingSecretStore {
+        CreateHookAfterCommit(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
+            Secret created = delegate.createSecret(secret, BeforeCommit.none());
+            hook.run(created);
+            return created;
+        }
+    }
+
+    /** Bug: only 'current' is compare-and-set; a named alias moves whatever the caller expected. */
+    static final class NamedAliasWithoutCompareAndSet extends DelegatingSecretStore {
+        NamedAliasWithoutCompareAndSet(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected,
+                Instant now, BeforeCommit<AliasMove> hook) {
+            OptionalInt actual = "current".equals(alias) ? expected : delegate.aliases(tenant, secretId).get(alias);
+            return delegate.moveAlias(tenant, secretId, alias, target, actual, now, hook);
         }
     }
 }

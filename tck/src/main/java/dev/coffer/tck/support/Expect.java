@@ -39,4 +39,15 @@ public final class Expect {
         NoValueLeaks.assertNoValueIn(thrown);
         return thrown;
     }
+
+    /**
+     * Asserts {@code call} throws {@code type}, and that nothing secret is in it; a failure (nothing
+     * thrown, another type) is reported with {@code rule}, which names the contract rule, the SPI
+     * method and the values involved.
+     */
+    public static <T extends Throwable> T thrown(Class<T> type, Executable call, Supplier<String> rule) {
+        T thrown = assertThrows(type, call, rule);
+        NoValueLeaks.assertNoValueIn(thrown);
+        return thrown;
+    }
 }
