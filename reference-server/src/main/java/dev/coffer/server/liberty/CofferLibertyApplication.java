@@ -12,8 +12,8 @@ import org.eclipse.microprofile.auth.LoginConfig;
 /**
  * The REST API on Liberty: the resources and providers of {@link CofferApi} over the
  * {@link CofferRuntime}'s kernel, plus {@link MpJwtCallerFilter}, which turns the token Liberty's
- * {@code mpJwt} feature verified into the caller the resources expect. {@code WEB-INF/web.xml}
- * requires an authenticated caller for every path; {@code /health/live} and {@code /health/ready}
+ * {@code mpJwt} feature verified into the caller the resources expect. {@code WEB-INF/web.xml} demands
+ * no caller; the filter refuses, 401, every request without a token mpJwt verified; {@code /health/live} and {@code /health/ready}
  * are the {@code mpHealth} feature's, with {@link CofferHealthChecks}.
  */
 @ApplicationPath("/")

@@ -15,8 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The body of Liberty's own 401s. The container refuses a missing or bad token before JAX-RS
- * runs (the {@code web.xml} security constraint), so {@code web.xml} routes that error here to
+ * The body of Liberty's own 401s. The container refuses a token that fails verification before
+ * JAX-RS runs (a missing token is refused by {@link MpJwtCallerFilter}), so {@code web.xml} routes that error here to
  * answer with the same {@code application/problem+json} and {@code WWW-Authenticate} challenge
  * as the standalone server, and echoes an acceptable {@code X-Request-Id} like
  * {@link RequestIdFilter}. The detail never repeats what the caller sent. The refusal is counted

@@ -53,7 +53,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -334,9 +336,13 @@ public final class StandardSecretManager implements SecretManager {
                 throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "recovery window must be "
                         + MIN_RECOVERY_WINDOW_DAYS + " to " + MAX_RECOVERY_WINDOW_DAYS + " days, got " + recoveryWindowDays);
             }
-            requireNotPendingDeletion(secret);
             Instant purgeableAt = a.at().plus(Duration.ofDays(recoveryWindowDays));
-            return store.updateSecret(secret.withDeletionScheduledAt(purgeableAt, a.at()), s -> a.allowed());
+            // Applied to the stored row in the store's atomic unit: an update that commits meanwhile
+            // (a label merge) is kept, and the pending-deletion check sees what is stored.
+            return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
+                requireNotPendingDeletion(stored);
+                return stored.withDeletionScheduledAt(purgeableAt, a.at());
+            }, s -> a.allowed());
         });
     }
 
@@ -344,8 +350,10 @@ public final class StandardSecretManager implements SecretManager {
     public Secret restore(AccessContext ctx, SecretRef ref) {
         return attempt(ctx, AuditEventType.SECRET_RESTORE, a -> {
             Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ADMIN);
-            requirePendingDeletion(secret);
-            return store.updateSecret(secret.withDeletionScheduledAt(null, a.at()), s -> a.allowed());
+            return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
+                requirePendingDeletion(stored);
+                return stored.withDeletionScheduledAt(null, a.at());
+            }, s -> a.allowed());
         });
     }
 
@@ -381,13 +389,19 @@ public final class StandardSecretManager implements SecretManager {
         });
     }
 
-    /** Shreds every version's key material and deletes the secret, auditing the allow inside the store's unit. */
+    /**
+     * Deletes the secret, auditing the allow inside the store's unit, then shreds the key material of
+     * the versions it had. Shredding comes after the commit: a delete that fails (audit unavailable,
+     * store down) leaves a secret whose values still open. A shred that fails after the commit is
+     * audited as this call's error and leaves key material without a value, never a value without keys.
+     */
     private void remove(Attempt a, AccessContext ctx, Secret secret) {
+        Map<Integer, SealedValue> sealed = new LinkedHashMap<>();
         for (VersionRecord v : store.listVersions(ctx.tenant(), secret.id())) {
-            store.loadSealedValue(ctx.tenant(), secret.id(), v.number())
-                    .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), v.number())));
+            store.loadSealedValue(ctx.tenant(), secret.id(), v.number()).ifPresent(value -> sealed.put(v.number(), value));
         }
         store.deleteSecret(ctx.tenant(), secret.id(), s -> a.allowed());
+        sealed.forEach((number, value) -> envelope.shred(value, new ValueBinding(secret.path(), number)));
     }
 
     // ---- break-glass ---------------------------------------------------------------------
