@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
@@ -114,5 +115,52 @@ public abstract class LabelMergeContract extends ManagerContractBase {
             pool.shutdownNow();
         }
         assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels());
+    }
+
+    @Test
+    public void mergesRacingScheduledDeletionAndRestoreAllSurvive() throws Exception {
+        Secret secret = labelled("prod/labels/deletion-race", Map.of("keep", "me"));
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> tasks = new ArrayList<>();
+        Map<String, String> expected = new HashMap<>(Map.of("keep", "me"));
+        try {
+            for (int t = 0; t < THREADS - 1; t++) {
+                for (int k = 0; k < KEYS_PER_THREAD; k++) {
+                    String key = "t" + t + "-k" + k;
+                    String value = "v" + k;
+                    expected.put(key, value);
+                    tasks.add(pool.submit(() -> {
+                        start.await();
+                        while (true) { // an update is refused while deletion is pending: try again
+                            try {
+                                return manager().update(admin(), secret.id(), SecretUpdate.none().withLabelsPut(Map.of(key, value)));
+                            } catch (SecretsException e) {
+                                if (e.code() != ErrorCode.SECRET_PENDING_DELETION) {
+                                    throw e;
+                                }
+                            }
+                        }
+                    }));
+                }
+            }
+            tasks.add(pool.submit(() -> {
+                start.await();
+                for (int cycle = 0; cycle < 2 * KEYS_PER_THREAD; cycle++) {
+                    manager().scheduleDeletion(admin(), secret.id());
+                    manager().restore(admin(), secret.id());
+                }
+                return null;
+            }));
+            start.countDown();
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels(),
+                "rule: scheduleDeletion and restore change only the deletion state of the stored secret; a label merge"
+                        + " committed while they run is kept");
     }
 }
