@@ -1,6 +1,5 @@
 package dev.coffer.tck.manager;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.access.AccessContext;
