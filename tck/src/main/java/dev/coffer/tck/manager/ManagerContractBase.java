@@ -288,8 +288,14 @@ public abstract class ManagerContractBase {
     protected void assertReads(String expected, AccessContext ctx, SecretPath path, VersionSelector selector,
             Supplier<String> rule) {
         assertSameValue(expected, readText(ctx, path, selector),
-                () -> rule.get() + " (SecretManager.read of " + path.qualifiedName() + " at " + selector + " as "
+                () -> rule.get() + " (SecretManager.read of " + path.qualifiedName() + " at " + selectorText(selector) + " as "
                         + ctx.principal().id() + ")");
+    }
+
+    /** {@code alias current} or {@code version 2}, for messages. */
+    protected static String selectorText(VersionSelector selector) {
+        return selector instanceof VersionSelector.ByNumber byNumber ? "version " + byNumber.number()
+                : "alias " + ((VersionSelector.ByAlias) selector).name();
     }
 
     // ---------------------------------------------------------------- audit
