@@ -6,7 +6,6 @@ import static dev.coffer.spi.model.VersionStatus.DISABLED;
 import static dev.coffer.spi.model.VersionStatus.PENDING;
 import static dev.coffer.spi.model.VersionStatus.PREVIOUS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.audit.AuditEvent;
@@ -24,10 +23,8 @@ import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.TestValues;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,14 +43,6 @@ public abstract class AliasContract extends ManagerContractBase {
         return secret;
     }
 
-    /** The one audit event of {@code ctx}'s request; a failure states {@code rule} and lists what was found. */
-    private AuditEvent soleEvent(AccessContext ctx, Supplier<String> rule) {
-        List<AuditEvent> events = auditEventsOf(ctx.requestId());
-        assertEquals(1, events.size(), () -> rule.get() + "; exactly one audit event under request " + ctx.requestId()
-                + ", found " + events);
-        return events.get(0);
-    }
-
     @Test
     void promoteWithStaleExpectedVersionFailsAndChangesNothing() {
         Secret secret = threeVersions("stale");
@@ -65,15 +54,16 @@ public abstract class AliasContract extends ManagerContractBase {
                 () -> manager().promote(ctx, secret.id(), 3, OptionalInt.of(1)),
                 () -> "rule: promote is compare-and-set; a stale expected version fails with VERSION_CONFLICT: " + call);
 
-        assertEquals(Map.of("current", 2, "previous", 1), aliases(secret.id()),
-                () -> "rule: a promote that loses its compare-and-set moves no alias (current 2, previous 1 stay): " + call);
-        assertEquals(Map.of(1, PREVIOUS, 2, CURRENT, 3, PENDING), statuses(secret.id()),
-                () -> "rule: a promote that loses its compare-and-set changes no derived status (SecretManager.versions): "
-                        + call);
-        assertTrue(before.equals(readCurrent(secret.path())),
+        assertAliases(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
+        assertStatuses(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set changes no derived status: " + call,
+                1, PREVIOUS, 2, CURRENT, 3, PENDING);
+        assertSameValue(before, readCurrent(secret.path()),
                 () -> "rule: after a promote that loses its compare-and-set, SecretManager.read(current) still returns"
-                        + " version 2's value (values are never shown): " + call);
-        AuditEvent event = soleEvent(ctx, () -> "rule: a failed promote is audited once: " + call);
+                        + " version 2's value: " + call);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a failed promote is audited once: " + call);
         assertEquals(AuditEventType.ALIAS_MOVE, event.eventType(),
                 () -> "rule: a failed promote is audited as ALIAS_MOVE: " + call);
         assertEquals(Decision.ERROR, event.decision(),
@@ -89,8 +79,9 @@ public abstract class AliasContract extends ManagerContractBase {
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
                 () -> manager().promote(admin(), secret.id(), 3, OptionalInt.empty()),
                 () -> "rule: promote expecting current unset while it is set fails with VERSION_CONFLICT: " + call);
-        assertEquals(Map.of("current", 2, "previous", 1), aliases(secret.id()),
-                () -> "rule: a promote that loses its compare-and-set moves no alias (current 2, previous 1 stay): " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
@@ -101,11 +92,11 @@ public abstract class AliasContract extends ManagerContractBase {
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
                 () -> manager().promote(admin(), secret.id(), 1, OptionalInt.of(1)),
                 () -> "rule: promote expecting a current while none is set fails with VERSION_CONFLICT: " + call);
-        assertEquals(Map.of(), aliases(secret.id()),
+        assertAliases(secret.id(),
                 () -> "rule: a promote that loses its compare-and-set sets no alias: " + call);
-        assertEquals(Map.of(1, PENDING), statuses(secret.id()),
-                () -> "rule: a promote that loses its compare-and-set leaves version 1 PENDING (SecretManager.versions): "
-                        + call);
+        assertStatuses(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set leaves version 1 PENDING: " + call,
+                1, PENDING);
     }
 
     @Test
@@ -119,9 +110,8 @@ public abstract class AliasContract extends ManagerContractBase {
 
         assertEquals(Map.of("current", 1), after.byName(),
                 () -> "rule: the first promote, expecting no current, returns current=1 and no previous: " + call);
-        assertTrue(value.equals(readCurrent(secret.path())),
-                () -> "rule: after the first promote, SecretManager.read(current) returns version 1's value"
-                        + " (values are never shown): " + call);
+        assertSameValue(value, readCurrent(secret.path()),
+                () -> "rule: after the first promote, SecretManager.read(current) returns version 1's value: " + call);
     }
 
     @Test
@@ -132,9 +122,10 @@ public abstract class AliasContract extends ManagerContractBase {
         assertEquals(Map.of("current", 3, "previous", 2), after.byName(),
                 () -> "rule: promote moves current and previous together and returns both (current 3, previous 2): "
                         + call);
-        assertEquals(Map.of("current", 3, "previous", 2), aliases(secret.id()),
+        assertAliases(secret.id(),
                 () -> "rule: after promote, SecretManager.describe shows current 3 and previous 2 (the old current): "
-                        + call);
+                        + call,
+                "current", 3, "previous", 2);
     }
 
     @Test
@@ -144,7 +135,7 @@ public abstract class AliasContract extends ManagerContractBase {
         String call = "SecretManager.promote(" + secret.path() + ", to 3, expected current 2)";
         manager().promote(ctx, secret.id(), 3, OptionalInt.of(2));
 
-        AuditEvent event = soleEvent(ctx, () -> "rule: a promote is audited once: " + call);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a promote is audited once: " + call);
         assertEquals(AuditEventType.ALIAS_MOVE, event.eventType(), () -> "rule: a promote is audited as ALIAS_MOVE: " + call);
         assertEquals(Decision.ALLOW, event.decision(), () -> "rule: a successful promote is audited with decision ALLOW: " + call);
         assertEquals(3, event.version(), () -> "rule: the ALIAS_MOVE event of a promote names the target version 3: " + call);
@@ -159,8 +150,9 @@ public abstract class AliasContract extends ManagerContractBase {
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
                 () -> manager().moveAlias(admin(), secret.id(), Aliases.PREVIOUS, 3, OptionalInt.of(1)),
                 () -> "rule: previous follows current and cannot be moved directly; INVALID_ARGUMENT: " + call);
-        assertEquals(Map.of("current", 2, "previous", 1), aliases(secret.id()),
-                () -> "rule: a refused moveAlias moves no alias (current 2, previous 1 stay): " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a refused moveAlias moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
@@ -170,8 +162,9 @@ public abstract class AliasContract extends ManagerContractBase {
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
                 () -> manager().moveAlias(admin(), secret.id(), "Canary!", 3, OptionalInt.empty()),
                 () -> "rule: an alias name outside the alias grammar fails with INVALID_ARGUMENT: " + call);
-        assertEquals(Map.of("current", 2, "previous", 1), aliases(secret.id()),
-                () -> "rule: a refused moveAlias moves no alias (current 2, previous 1 stay): " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a refused moveAlias moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
@@ -185,28 +178,30 @@ public abstract class AliasContract extends ManagerContractBase {
         SecretPath path = secret.path();
 
         manager().moveAlias(admin(), secret.id(), "canary", 2, OptionalInt.empty());
-        assertTrue(two.equals(readText(admin(), path, VersionSelector.alias("canary"))),
+        assertSameValue(two, readText(admin(), path, VersionSelector.alias("canary")),
                 () -> "rule: SecretManager.read(alias canary) returns the value of the version canary points at (2)"
-                        + " after moveAlias(" + path + ", canary, to 2, expected unset) (values are never shown)");
-        assertEquals(Map.of(1, CURRENT, 2, PENDING, 3, PENDING), statuses(secret.id()),
-                () -> "rule: a custom alias does not change derived statuses: version 2 stays PENDING under canary"
-                        + " (SecretManager.versions of " + path + ")");
+                        + " after moveAlias(" + path + ", canary, to 2, expected unset)");
+        assertStatuses(secret.id(),
+                () -> "rule: a custom alias does not change derived statuses: version 2 stays PENDING under canary ("
+                        + path + ")",
+                1, CURRENT, 2, PENDING, 3, PENDING);
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
                 () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.of(1)),
                 () -> "rule: moveAlias of a custom alias is compare-and-set; canary is on 2, expected 1 fails with"
                         + " VERSION_CONFLICT: SecretManager.moveAlias(" + path + ", canary, to 3, expected 1)");
-        assertTrue(two.equals(readText(admin(), path, VersionSelector.alias("canary"))),
+        assertSameValue(two, readText(admin(), path, VersionSelector.alias("canary")),
                 () -> "rule: a moveAlias that loses its compare-and-set leaves canary on 2; SecretManager.read(alias"
-                        + " canary) of " + path + " still returns version 2's value (values are never shown)");
+                        + " canary) of " + path + " still returns version 2's value");
 
         manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.of(2));
-        assertTrue(three.equals(readText(admin(), path, VersionSelector.alias("canary"))),
+        assertSameValue(three, readText(admin(), path, VersionSelector.alias("canary")),
                 () -> "rule: after moveAlias(" + path + ", canary, to 3, expected 2), SecretManager.read(alias canary)"
-                        + " returns version 3's value (values are never shown)");
-        assertEquals(Map.of("canary", 3, "current", 1), aliases(secret.id()),
-                () -> "rule: moving a custom alias touches neither current nor previous (canary 3, current 1): "
-                        + "SecretManager.describe(" + path + ")");
+                        + " returns version 3's value");
+        assertAliases(secret.id(),
+                () -> "rule: moving a custom alias touches neither current nor previous (canary 3, current 1; " + path
+                        + ")",
+                "canary", 3, "current", 1);
     }
 
     @Test
@@ -234,8 +229,9 @@ public abstract class AliasContract extends ManagerContractBase {
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
                 () -> manager().promote(admin(), secret.id(), 9, OptionalInt.of(2)),
                 () -> "rule: promoting a version number never added fails with VERSION_NOT_FOUND: " + call);
-        assertEquals(Map.of("current", 2, "previous", 1), aliases(secret.id()),
-                () -> "rule: a refused promote moves no alias (current 2, previous 1 stay): " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a refused promote moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
@@ -256,11 +252,13 @@ public abstract class AliasContract extends ManagerContractBase {
                 () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.empty()),
                 () -> "rule: the target of an alias move must be enabled; moving canary onto DESTROYED version 3 fails"
                         + " with VERSION_DESTROYED: SecretManager.moveAlias(" + path + ", canary, to 3, expected unset)");
-        assertEquals(Map.of("current", 1), aliases(secret.id()),
-                () -> "rule: refused alias moves onto DISABLED 2 and DESTROYED 3 move no alias (current 1 stays): "
-                        + "SecretManager.describe(" + path + ")");
-        assertEquals(Map.of(1, CURRENT, 2, DISABLED, 3, DESTROYED), statuses(secret.id()),
-                () -> "rule: refused alias moves change no derived status (1 CURRENT, 2 DISABLED, 3 DESTROYED):"
-                        + " SecretManager.versions(" + path + ")");
+        assertAliases(secret.id(),
+                () -> "rule: refused alias moves onto DISABLED 2 and DESTROYED 3 move no alias (current 1 stays; " + path
+                        + ")",
+                "current", 1);
+        assertStatuses(secret.id(),
+                () -> "rule: refused alias moves change no derived status (1 CURRENT, 2 DISABLED, 3 DESTROYED; " + path
+                        + ")",
+                1, CURRENT, 2, DISABLED, 3, DESTROYED);
     }
 }

@@ -50,23 +50,6 @@ public abstract class AuditContract extends ManagerContractBase {
         return as(principal, label).withSourceIp("10.1.2.3").withReason("tck audit check").withTicket("https://tickets.example/TCK-9");
     }
 
-    /** The one audit event of {@code requestId}; a failure states {@code rule} and lists what was found. */
-    private AuditEvent soleEvent(String requestId, Supplier<String> rule) {
-        List<AuditEvent> events = auditEventsOf(requestId);
-        assertEquals(1, events.size(), () -> rule.get() + "; exactly one audit event under request " + requestId
-                + ", found " + events);
-        return events.get(0);
-    }
-
-    /** The one event of {@code type} under {@code requestId}; a failure states {@code rule} and lists the request's events. */
-    private AuditEvent soleEvent(String requestId, AuditEventType type, Supplier<String> rule) {
-        List<AuditEvent> events = auditEventsOf(requestId);
-        List<AuditEvent> ofType = events.stream().filter(e -> e.eventType() == type).toList();
-        assertEquals(1, ofType.size(), () -> rule.get() + "; exactly one " + type + " event under request " + requestId
-                + ", found " + events);
-        return ofType.get(0);
-    }
-
     @Test
     void allowedReadIsAuditedWithWhoWhatAndWhere() {
         Secret secret = createSecret("prod/audit/db");
@@ -80,7 +63,7 @@ public abstract class AuditContract extends ManagerContractBase {
         String rule = "rule: an allowed SecretManager.read(" + secret.path() + ", current = version 2) by " + reader.id()
                 + " leaves one SECRET_READ event, ALLOW, with who, what and where (request " + ctx.requestId() + ")";
 
-        AuditEvent event = soleEvent(ctx.requestId(), () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.SECRET_READ, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.ALLOW, event.decision(), () -> rule + "; field decision");
         assertEquals(tenant(), event.tenant(), () -> rule + "; field tenant");
@@ -109,7 +92,7 @@ public abstract class AuditContract extends ManagerContractBase {
         String rule = "rule: a denied SecretManager.read(" + secret.path() + ") by " + stranger.id()
                 + " leaves one ACCESS_DENIED event, DENY, action " + Action.READ.wireName() + " (request " + ctx.requestId() + ")";
 
-        AuditEvent event = soleEvent(ctx.requestId(), () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.DENY, event.decision(), () -> rule + "; field decision");
         assertEquals(Action.READ.wireName(), event.action(), () -> rule + "; field action");
@@ -132,7 +115,7 @@ public abstract class AuditContract extends ManagerContractBase {
         String rule = "rule: a failed SecretManager.read(" + secret.path() + ", version 7) leaves one SECRET_READ event,"
                 + " ERROR, with the error code as reason (request " + ctx.requestId() + ")";
 
-        AuditEvent event = soleEvent(ctx.requestId(), () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.SECRET_READ, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.ERROR, event.decision(), () -> rule + "; field decision");
         assertEquals(ErrorCode.VERSION_NOT_FOUND.name(), event.reason(), () -> rule + "; field reason");
@@ -151,7 +134,7 @@ public abstract class AuditContract extends ManagerContractBase {
         String rule = "rule: a SecretManager.describe of unknown id " + id + " leaves one SECRET_DESCRIBE event, ERROR,"
                 + " reason SECRET_NOT_FOUND (request " + ctx.requestId() + ")";
 
-        AuditEvent event = soleEvent(ctx.requestId(), () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.SECRET_DESCRIBE, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.ERROR, event.decision(), () -> rule + "; field decision");
         assertEquals(ErrorCode.SECRET_NOT_FOUND.name(), event.reason(), () -> rule + "; field reason");
@@ -163,7 +146,7 @@ public abstract class AuditContract extends ManagerContractBase {
         Secret secret = manager().create(create, NewSecret.builder(path("prod/audit/writes"), TEAM).build());
         String createRule = "rule: SecretManager.create(" + secret.path() + ") leaves one SECRET_CREATE event, ALLOW,"
                 + " on its path (request " + create.requestId() + ")";
-        AuditEvent created = soleEvent(create.requestId(), () -> createRule);
+        AuditEvent created = onlyAuditEventOf(create.requestId(), () -> createRule);
         assertEquals(AuditEventType.SECRET_CREATE, created.eventType(), () -> createRule + "; field eventType");
         assertEquals(Decision.ALLOW, created.decision(), () -> createRule + "; field decision");
         assertEquals("audit/writes", created.path(), () -> createRule + "; field path");
@@ -173,9 +156,9 @@ public abstract class AuditContract extends ManagerContractBase {
         String firstRule = "rule: the first SecretManager.addVersion(" + secret.path() + ", CURRENT) leaves a VERSION_ADD"
                 + " event for version 1 and an ALIAS_MOVE of current from none to 1, nothing else (request "
                 + first.requestId() + ")";
-        assertEquals(1, soleEvent(first.requestId(), AuditEventType.VERSION_ADD, () -> firstRule).version(),
+        assertEquals(1, auditEventOf(first.requestId(), AuditEventType.VERSION_ADD, () -> firstRule).version(),
                 () -> firstRule + "; VERSION_ADD field version");
-        AuditEvent firstMove = soleEvent(first.requestId(), AuditEventType.ALIAS_MOVE, () -> firstRule);
+        AuditEvent firstMove = auditEventOf(first.requestId(), AuditEventType.ALIAS_MOVE, () -> firstRule);
         assertEquals("alias=current from=none to=1", firstMove.detail(), () -> firstRule + "; ALIAS_MOVE field detail");
         assertEquals(2, auditEventsOf(first.requestId()).size(), () -> firstRule + "; found " + auditEventsOf(first.requestId()));
 
@@ -184,16 +167,16 @@ public abstract class AuditContract extends ManagerContractBase {
         String secondRule = "rule: the second SecretManager.addVersion(" + secret.path() + ", CURRENT) leaves an"
                 + " ALIAS_MOVE of current from 1 to 2, version 2 (request " + second.requestId() + ")";
         assertEquals("alias=current from=1 to=2",
-                soleEvent(second.requestId(), AuditEventType.ALIAS_MOVE, () -> secondRule).detail(),
+                auditEventOf(second.requestId(), AuditEventType.ALIAS_MOVE, () -> secondRule).detail(),
                 () -> secondRule + "; field detail");
-        assertEquals(2, soleEvent(second.requestId(), AuditEventType.ALIAS_MOVE, () -> secondRule).version(),
+        assertEquals(2, auditEventOf(second.requestId(), AuditEventType.ALIAS_MOVE, () -> secondRule).version(),
                 () -> secondRule + "; field version");
 
         AccessContext pending = admin().withRequestId(requestId("add-pending"));
         addVersion(pending, secret.id(), TestValues.text(), VersionStatus.PENDING);
         String pendingRule = "rule: SecretManager.addVersion(" + secret.path() + ", PENDING) leaves one VERSION_ADD"
                 + " event for version 3 and moves no alias (request " + pending.requestId() + ")";
-        AuditEvent added = soleEvent(pending.requestId(), () -> pendingRule);
+        AuditEvent added = onlyAuditEventOf(pending.requestId(), () -> pendingRule);
         assertEquals(AuditEventType.VERSION_ADD, added.eventType(), () -> pendingRule + "; field eventType");
         assertEquals(3, added.version(), () -> pendingRule + "; field version");
 
@@ -201,7 +184,7 @@ public abstract class AuditContract extends ManagerContractBase {
         manager().disable(disable, secret.id(), 3);
         String disableRule = "rule: SecretManager.disable(" + secret.path() + ", version 3) leaves one VERSION_DISABLE"
                 + " event for version 3 (request " + disable.requestId() + ")";
-        AuditEvent disabled = soleEvent(disable.requestId(), () -> disableRule);
+        AuditEvent disabled = onlyAuditEventOf(disable.requestId(), () -> disableRule);
         assertEquals(AuditEventType.VERSION_DISABLE, disabled.eventType(), () -> disableRule + "; field eventType");
         assertEquals(3, disabled.version(), () -> disableRule + "; field version");
     }
@@ -218,7 +201,7 @@ public abstract class AuditContract extends ManagerContractBase {
             int attempt = i;
             Supplier<String> rule = () -> "rule: every SecretManager.read leaves exactly one SECRET_READ event (read "
                     + attempt + " of " + secret.path() + " by " + reader.id() + ", request " + ctx.requestId() + ")";
-            assertEquals(AuditEventType.SECRET_READ, soleEvent(ctx.requestId(), rule).eventType(), rule);
+            assertEquals(AuditEventType.SECRET_READ, onlyAuditEventOf(ctx.requestId(), rule).eventType(), rule);
         }
         assertEquals(3, auditEvents(auditQuery().withPrincipal(reader.id()).withEventType(AuditEventType.SECRET_READ)).size(),
                 () -> "rule: three SecretManager.read calls by " + reader.id() + " leave three SECRET_READ events"

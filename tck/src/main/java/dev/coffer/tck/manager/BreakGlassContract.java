@@ -61,14 +61,6 @@ public abstract class BreakGlassContract extends ManagerContractBase {
         return new BreakGlassRequest(List.of(resource), REASON, TICKET, minutes);
     }
 
-    /** The one audit event of {@code ctx}'s request; a failure states {@code rule} and lists what was found. */
-    private AuditEvent soleEvent(AccessContext ctx, Supplier<String> rule) {
-        List<AuditEvent> events = auditEventsOf(ctx.requestId());
-        assertEquals(1, events.size(), () -> rule.get() + "; exactly one audit event under request " + ctx.requestId()
-                + ", found " + events);
-        return events.get(0);
-    }
-
     /** Asserts {@code ctx} may not read {@code secret}: ACCESS_DENIED, with {@code rule} on failure. */
     private void assertReadDenied(AccessContext ctx, Secret secret, Supplier<String> rule) {
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
@@ -83,7 +75,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
                 + ctx.principal().id();
         String read = assertDoesNotThrow(() -> readText(ctx, secret.path(), VersionSelector.current()),
                 () -> call.get() + " must be allowed");
-        assertTrue(expected.equals(read), () -> call.get() + " must return the current value (values are never shown)");
+        assertSameValue(expected, read, () -> call.get() + " must return the current value");
     }
 
     @Test
@@ -133,7 +125,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
 
         String rule = "rule: a refused SecretManager.grantBreakGlass by " + reader.id() + " leaves one ACCESS_DENIED event,"
                 + " DENY, action " + Action.READ_BREAK_GLASS.wireName() + " (request " + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.DENY, event.decision(), () -> rule + "; field decision");
         assertEquals(Action.READ_BREAK_GLASS.wireName(), event.action(), () -> rule + "; field action");
@@ -177,7 +169,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
                         + responder.id() + ")");
         String rule = "rule: a grantBreakGlass refused for a deny leaves one ACCESS_DENIED event, action "
                 + Action.READ_BREAK_GLASS.wireName() + " (request " + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Action.READ_BREAK_GLASS.wireName(), event.action(), () -> rule + "; field action");
         manager().grantBreakGlass(as(responder), request("prod/bg/a", 30));
@@ -205,7 +197,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
                 + " group:tck-responders, on prod/bg/a)");
         String rule = "rule: a read under a grant refused by a later deny leaves one ACCESS_DENIED event, action "
                 + Action.READ.wireName() + ", and no BREAK_GLASS_READ (request " + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Action.READ.wireName(), event.action(), () -> rule + "; field action");
         assertTrue(auditEvents(AuditEventType.BREAK_GLASS_READ).stream().noneMatch(e -> ctx.requestId().equals(e.requestId())),
@@ -241,7 +233,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
 
         String rule = "rule: SecretManager.grantBreakGlass is audited as one BREAK_GLASS_GRANT event, ALLOW, with reason,"
                 + " ticket, source address and the grant id (" + grant.id() + ", request " + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.BREAK_GLASS_GRANT, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.ALLOW, event.decision(), () -> rule + "; field decision");
         assertEquals(responder.id(), event.principal(), () -> rule + "; field principal");
@@ -264,7 +256,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
         String rule = "rule: a read under a break-glass grant is audited as one BREAK_GLASS_READ event, ALLOW, action "
                 + Action.READ_BREAK_GLASS.wireName() + ", with the grant's reason and ticket (" + a.path() + ", request "
                 + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.BREAK_GLASS_READ, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.ALLOW, event.decision(), () -> rule + "; field decision");
         assertEquals(responder.id(), event.principal(), () -> rule + "; field principal");
@@ -283,7 +275,7 @@ public abstract class BreakGlassContract extends ManagerContractBase {
         assertReadDenied(ctx, b, () -> "rule: a break-glass grant opens only its resources (granted prod/bg/a)");
         String rule = "rule: a read outside a break-glass grant is audited as one ACCESS_DENIED event, action "
                 + Action.READ.wireName() + " (" + b.path() + ", request " + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Action.READ.wireName(), event.action(), () -> rule + "; field action");
     }

@@ -64,14 +64,6 @@ public abstract class ByNameContract extends ManagerContractBase {
         assertEquals(path.path(), event.path(), () -> rule + "; field path");
     }
 
-    /** The one audit event of {@code ctx}'s request; a failure states {@code rule} and lists what was found. */
-    private AuditEvent soleEvent(AccessContext ctx, Supplier<String> rule) {
-        List<AuditEvent> events = auditEventsOf(ctx.requestId());
-        assertEquals(1, events.size(), () -> rule.get() + "; exactly one audit event under request " + ctx.requestId()
-                + ", found " + events);
-        return events.get(0);
-    }
-
     private SecretVersion addByName(AccessContext ctx, SecretRef ref, VersionStatus status) {
         try (SecretValue value = TestValues.value()) {
             return manager().addVersion(ctx, ref, new NewVersion(value, status, null));
@@ -242,13 +234,13 @@ public abstract class ByNameContract extends ManagerContractBase {
             Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> onAbsent.get(op).accept(second),
                     () -> "rule: " + method + " by an absent path outside the caller's allow fails with ACCESS_DENIED, as"
                             + " for an existing one, not SECRET_NOT_FOUND (" + outsider.id() + ", prod/hidden/nothing-here)");
-            assertEquals(AuditEventType.ACCESS_DENIED, soleEvent(first, () -> "rule: a denied " + method
-                    + " by path is audited once").eventType(), () -> "rule: a denied " + method
-                    + " by path on an existing secret is audited as ACCESS_DENIED (request " + first.requestId() + ")");
-            assertEquals(AuditEventType.ACCESS_DENIED, soleEvent(second, () -> "rule: a denied " + method
-                    + " by path is audited once").eventType(), () -> "rule: a denied " + method
-                    + " by an absent path is audited as ACCESS_DENIED, as for an existing one (request " + second.requestId()
-                    + ")");
+            Supplier<String> once = () -> "rule: a denied " + method + " by path is audited once";
+            assertEquals(AuditEventType.ACCESS_DENIED, onlyAuditEventOf(first.requestId(), once).eventType(),
+                    () -> "rule: a denied " + method + " by path on an existing secret is audited as ACCESS_DENIED"
+                            + " (request " + first.requestId() + ")");
+            assertEquals(AuditEventType.ACCESS_DENIED, onlyAuditEventOf(second.requestId(), once).eventType(),
+                    () -> "rule: a denied " + method + " by an absent path is audited as ACCESS_DENIED, as for an existing"
+                            + " one (request " + second.requestId() + ")");
         }
         SecretDetails after = manager().describe(admin(), existing.id());
         String unchanged = "rule: denied operations by path change nothing on " + existing.path();
@@ -269,7 +261,7 @@ public abstract class ByNameContract extends ManagerContractBase {
                             + " (admin, prod/absent/db)");
             String rule = "rule: " + method + " by an absent path is audited as one event of the operation, decision"
                     + " ERROR, not a SECRET_DESCRIBE first (request " + ctx.requestId() + ")";
-            AuditEvent event = soleEvent(ctx, () -> rule);
+            AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
             assertEquals(Decision.ERROR, event.decision(), () -> rule + "; field decision");
             assertTrue(event.eventType() != AuditEventType.SECRET_DESCRIBE || op == 2,
                     () -> rule + "; got eventType SECRET_DESCRIBE");

@@ -107,9 +107,9 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
             }
         }
         int winner = winners.get(0);
-        assertEquals(Map.of("current", winner, "previous", 1), aliases(secret.id()),
-                () -> "rule: after " + racing + ", current is the winner's target " + winner + " and previous is 1"
-                        + " (SecretManager.describe)");
+        assertAliases(secret.id(),
+                () -> "rule: after " + racing + ", current is the winner's target " + winner + " and previous is 1",
+                "current", winner, "previous", 1);
         Map<Integer, VersionStatus> expected = new TreeMap<>();
         expected.put(1, VersionStatus.PREVIOUS);
         for (int v = 2; v <= THREADS + 1; v++) {
@@ -159,9 +159,10 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
         assertEquals(THREADS - 2, statuses.values().stream().filter(s -> s == VersionStatus.PENDING).count(),
                 () -> "rule: after " + racing + ", every version but current and previous reads PENDING; statuses " + statuses);
         // number allocation and the move of current are one atomic step, so the newest number wins
-        assertEquals(Map.of("current", THREADS, "previous", THREADS - 1), aliases(secret.id()),
+        assertAliases(secret.id(),
                 () -> "rule: addVersion(CURRENT) allocates the number and moves current in one atomic step, so after "
-                        + racing + " current is the newest (" + THREADS + ") and previous the one before (SecretManager.describe)");
+                        + racing + " current is the newest (" + THREADS + ") and previous the one before",
+                "current", THREADS, "previous", THREADS - 1);
     }
 
     /**
@@ -199,9 +200,10 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                     + secret.path() + ", CURRENT) and SecretManager.describe all succeed (round " + done + "); one failed: "
                     + o.failure()));
             int last = round * THREADS;
-            assertEquals(Map.of("current", last, "previous", last - 1), aliases(secret.id()),
+            assertAliases(secret.id(),
                     () -> "rule: after round " + done + " of racing addVersion(CURRENT) on " + secret.path()
-                            + ", current is the newest version " + last + " and previous the one before (SecretManager.describe)");
+                            + ", current is the newest version " + last + " and previous the one before",
+                    "current", last, "previous", last - 1);
         }
 
         List<String> moves = auditEvents(auditQuery().withSecret("prod", "race/chain").withEventType(AuditEventType.ALIAS_MOVE))

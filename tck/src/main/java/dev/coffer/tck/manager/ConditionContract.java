@@ -70,7 +70,7 @@ public abstract class ConditionContract extends ManagerContractBase {
         Supplier<String> call = () -> rule.get() + "; SecretManager.read(" + secret.path() + ", current) as " + who(ctx);
         String read = assertDoesNotThrow(() -> readText(ctx, secret.path(), VersionSelector.current()),
                 () -> call.get() + " must be allowed");
-        assertTrue(value.equals(read), () -> call.get() + " must return the current value (values are never shown)");
+        assertSameValue(value, read, () -> call.get() + " must return the current value");
     }
 
     /** Asserts {@code ctx} may not read the secret; {@code rule} says which condition must stop it. */

@@ -23,7 +23,6 @@ import dev.coffer.tck.support.TestValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,8 +48,8 @@ public abstract class DeletionContract extends ManagerContractBase {
 
     /** Asserts the admin reads the value of version 1 as current; the value is never shown. */
     private void assertCurrentValueKept(Supplier<String> rule) {
-        assertTrue(value.equals(readCurrent(secret.path())), () -> rule.get() + "; SecretManager.read(" + secret.path()
-                + ", current) must return version 1's value (values are never shown)");
+        assertSameValue(value, readCurrent(secret.path()),
+                () -> rule.get() + "; SecretManager.read(" + secret.path() + ", current) must return version 1's value");
     }
 
     @Test
@@ -130,9 +129,10 @@ public abstract class DeletionContract extends ManagerContractBase {
         Expect.thrown(NotFoundException.class, pending, () -> manager().scheduleDeletion(admin(), id, 7),
                 () -> rule + "scheduleDeletion(7 days), a second time," + on);
 
-        assertEquals(Map.of(1, VersionStatus.CURRENT, 2, VersionStatus.PENDING), statuses(id),
+        assertStatuses(id,
                 () -> "rule: refused changes to a secret pending deletion leave its versions as they were (1 CURRENT,"
-                        + " 2 PENDING; SecretManager.versions of " + secret.path() + ")");
+                        + " 2 PENDING; " + secret.path() + ")",
+                1, VersionStatus.CURRENT, 2, VersionStatus.PENDING);
     }
 
     @Test
@@ -165,8 +165,9 @@ public abstract class DeletionContract extends ManagerContractBase {
         assertFalse(restored.isPendingDeletion(), () -> "rule: " + call + " returns the secret not pending deletion");
         assertNull(restored.deletionScheduledAt(), () -> "rule: " + call + " clears deletionScheduledAt");
         assertCurrentValueKept(() -> "rule: " + call + " makes the secret readable again");
-        assertEquals(Map.of(1, VersionStatus.CURRENT, 2, VersionStatus.PENDING), statuses(secret.id()),
-                () -> "rule: " + call + " keeps the versions as they were (1 CURRENT, 2 PENDING; SecretManager.versions)");
+        assertStatuses(secret.id(),
+                () -> "rule: " + call + " keeps the versions as they were (1 CURRENT, 2 PENDING)",
+                1, VersionStatus.CURRENT, 2, VersionStatus.PENDING);
     }
 
     @Test
@@ -243,9 +244,9 @@ public abstract class DeletionContract extends ManagerContractBase {
         assertEquals(1, addCurrent(again.id(), fresh).number(),
                 () -> "rule: a secret created on a purged path starts its versions at 1 (" + again.path() + ", "
                         + again.id() + ")");
-        assertTrue(fresh.equals(readCurrent(again.path())),
+        assertSameValue(fresh, readCurrent(again.path()),
                 () -> "rule: SecretManager.read(" + again.path() + ", current) of the secret created on the purged path"
-                        + " returns its own new value, not the purged one (values are never shown)");
+                        + " returns its own new value, not the purged one");
     }
 
     @Test

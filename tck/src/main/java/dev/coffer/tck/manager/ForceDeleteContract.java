@@ -3,7 +3,6 @@ package dev.coffer.tck.manager;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Action;
@@ -20,9 +19,7 @@ import dev.coffer.spi.model.SecretRef;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.TestValues;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -40,14 +37,6 @@ public abstract class ForceDeleteContract extends ManagerContractBase {
         return environment.get();
     }
 
-    /** The one audit event of {@code ctx}'s request; a failure states {@code rule} and lists what was found. */
-    private AuditEvent soleEvent(AccessContext ctx, Supplier<String> rule) {
-        List<AuditEvent> events = auditEventsOf(ctx.requestId());
-        assertEquals(1, events.size(), () -> rule.get() + "; exactly one audit event under request " + ctx.requestId()
-                + ", found " + events);
-        return events.get(0);
-    }
-
     @Test
     public void forceDeleteRemovesTheSecretAtOnceAndFreesItsPath() {
         Secret secret = createSecret("dev/scratch/token");
@@ -59,7 +48,7 @@ public abstract class ForceDeleteContract extends ManagerContractBase {
                         + " SecretManager.describe(" + secret.id() + ", " + secret.path() + ") fails with SECRET_NOT_FOUND");
         String rule = "rule: SecretManager.forceDelete(" + secret.path() + ") is audited as one SECRET_FORCE_DELETE event,"
                 + " ALLOW, on its path (request " + ctx.requestId() + ")";
-        AuditEvent event = soleEvent(ctx, () -> rule);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
         assertEquals(AuditEventType.SECRET_FORCE_DELETE, event.eventType(), () -> rule + "; field eventType");
         assertEquals(Decision.ALLOW, event.decision(), () -> rule + "; field decision");
         assertEquals("scratch/token", event.path(), () -> rule + "; field path");
@@ -88,7 +77,8 @@ public abstract class ForceDeleteContract extends ManagerContractBase {
                         + " with every other action on * fails with ACCESS_DENIED (" + secret.path() + ")");
         String rule = "rule: a denied SecretManager.forceDelete is audited as one ACCESS_DENIED event (request "
                 + ctx.requestId() + ")";
-        assertEquals(AuditEventType.ACCESS_DENIED, soleEvent(ctx, () -> rule).eventType(), () -> rule + "; field eventType");
+        assertEquals(AuditEventType.ACCESS_DENIED, onlyAuditEventOf(ctx.requestId(), () -> rule).eventType(),
+                () -> rule + "; field eventType");
         assertEquals(secret.id(), manager().describe(admin(), secret.id()).secret().id(),
                 () -> "rule: a denied SecretManager.forceDelete removes nothing; SecretManager.describe(" + secret.path()
                         + ") still finds " + secret.id());
@@ -110,14 +100,13 @@ public abstract class ForceDeleteContract extends ManagerContractBase {
                             + " ENVIRONMENT_PROTECTED: " + call);
             String rule = "rule: a refused force delete in a protected environment is audited as one ACCESS_DENIED"
                     + " event, DENY, on the path: " + call + " (request " + ctx.requestId() + ")";
-            AuditEvent event = soleEvent(ctx, () -> rule);
+            AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> rule);
             assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
             assertEquals(Decision.DENY, event.decision(), () -> rule + "; field decision");
             assertEquals(path.path(), event.path(), () -> rule + "; field path");
         }
-        assertTrue(value.equals(readCurrent(path)), () -> "rule: a refused force delete in protected environment "
-                + environment + " changes nothing; SecretManager.read(" + path + ", current) still returns version 1's"
-                + " value (values are never shown)");
+        assertSameValue(value, readCurrent(path), () -> "rule: a refused force delete in protected environment "
+                + environment + " changes nothing; SecretManager.read(" + path + ", current) still returns version 1's value");
         assertFalse(manager().describe(admin(), secret.id()).secret().isPendingDeletion(),
                 () -> "rule: a refused force delete in protected environment " + environment + " does not schedule deletion"
                         + " either (SecretManager.describe of " + path + ")");
