@@ -17,6 +17,7 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,8 +55,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * figures, and finds an altered or removed event, an event rewritten with its successors by
  * someone without the key, and the newest events removed with the head moved back behind a
  * {@link AuditLog#checkpoint() checkpoint}. {@code seq} is the position in the whole log, across tenants.
+ *
+ * <p>Every failure message begins with {@code [AuditLogContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class AuditLogContract {
     private static final String TENANT = "tck-acme";
     private static final String OTHER_TENANT = "tck-other";

@@ -14,6 +14,7 @@ import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
@@ -50,8 +51,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tamper cases are data, see {@link #tamperCases()} — and that the envelope is thread-safe across
  * tenants. Tamper cases on the wrapped key are skipped for envelopes whose wrapped key is empty.
  * If the envelope implements {@link AutoCloseable} it is closed after each test.
+ *
+ * <p>Every failure message begins with {@code [EnvelopeContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class EnvelopeContract {
     private static final SecretPath PATH = SecretPath.of("tck-acme", "prod", "payments/stripe-api-key");
     private static final ValueBinding BINDING = new ValueBinding(PATH, 3);

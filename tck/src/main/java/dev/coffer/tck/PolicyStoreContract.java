@@ -11,6 +11,7 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.time.Duration;
@@ -43,8 +44,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * break-glass grants are returned only to their principal, in their tenant, while
  * {@code createdAt <= now < expiresAt}. If the store implements {@link AutoCloseable} it is
  * closed after each test.
+ *
+ * <p>Every failure message begins with {@code [PolicyStoreContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class PolicyStoreContract {
     private static final String TENANT = "tck-acme";
     private static final String OTHER_TENANT = "tck-other";

@@ -12,6 +12,7 @@ import dev.coffer.spi.store.TenantKeyStore;
 import dev.coffer.spi.store.WrappedTenantKey;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.security.SecureRandom;
@@ -41,8 +42,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through arrays the caller keeps, and that tenants are isolated. The wrapped keysets are random
  * bytes: the store never opens them. If the store implements {@link AutoCloseable} it is closed
  * after each test.
+ *
+ * <p>Every failure message begins with {@code [TenantKeyStoreContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class TenantKeyStoreContract {
     private static final String TENANT = "tck-acme";
     private static final String OTHER_TENANT = "tck-other";
