@@ -94,6 +94,16 @@ class ContractNamesTest {
     }
 
     @Test
+    void aContractNestedInAVendorsOwnClassIsNamedWithoutThatClass() {
+        Failure failure = single(run(selectNestedMethod(List.of(VendorSuite.class), VendorSuite.Policies.class,
+                "listIsSortedByName")));
+
+        assertTrue(failure.message().startsWith("[PolicyStoreContract › listIsSortedByName] "),
+                () -> "the failure should begin with [PolicyStoreContract › listIsSortedByName], but said: "
+                        + failure.message());
+    }
+
+    @Test
     void everyFailureOfAManagerGroupNamesSecretManagerContractTheGroupAndItsMethod() {
         List<Failure> failures = run(selectNestedClass(List.of(ManagerOverStoreHidingPendingDeletion.class),
                 SecretManagerContract.Listing.class));
@@ -209,6 +219,18 @@ class ContractNamesTest {
         @Override
         protected PolicyStore newPolicyStore() {
             return new InsertionOrderPolicies();
+        }
+    }
+
+    /** A vendor's class holding its contract runs as nested classes, as secrets-jdbi's H2ContractTest does. */
+    @ExtendWith(OnlyThroughThisTest.class)
+    static class VendorSuite {
+        @Nested
+        class Policies extends PolicyStoreContract {
+            @Override
+            protected PolicyStore newPolicyStore() {
+                return new InsertionOrderPolicies();
+            }
         }
     }
 

@@ -24,7 +24,8 @@ import org.opentest4j.MultipleFailuresError;
  *
  * <p>The contract is the TCK class that registers this extension ({@code SecretStoreContract},
  * {@code SecretManagerContract}, {@code AuditLogContract}, ...), not the vendor's subclass that
- * runs it; the groups are the simple names of the {@code @Nested} classes, outermost first; the
+ * runs it, nor a class of the vendor's that holds that subclass as a {@code @Nested} one; the
+ * groups are the simple names of the contract's {@code @Nested} classes, outermost first; the
  * method is the Java method name (a parameterized test's invocations share it). A test method the
  * vendor declares in its own subclass is named after that subclass instead of the contract.
  *
@@ -70,12 +71,12 @@ public final class ContractNames implements TestExecutionExceptionHandler, Lifec
      * {@code SecretStoreContract › Versions › transitionOutOfDestroyedIsRefused}.
      */
     public static String name(ExtensionContext context) {
-        List<Class<?>> classes = new ArrayList<>(); // innermost first
+        List<Class<?>> classes = new ArrayList<>(); // outermost first
         Optional<ExtensionContext> level = Optional.of(context);
         while (level.isPresent()) {
             ExtensionContext c = level.get();
             if (c.getTestMethod().isEmpty() && c.getTestClass().isPresent()) {
-                classes.add(c.getTestClass().get());
+                classes.add(0, c.getTestClass().get());
             }
             level = c.getParent();
         }
@@ -85,12 +86,22 @@ public final class ContractNames implements TestExecutionExceptionHandler, Lifec
             return context.getTestClass().map(Class::getSimpleName).orElse(context.getDisplayName())
                     + method.map(m -> SEPARATOR + m.getName()).orElse("");
         }
-        Class<?> outermost = classes.get(classes.size() - 1);
-        Class<?> contract = contractOf(outermost);
-        boolean vendorsOwnMethod = classes.size() == 1 && method.isPresent()
+        // The contract is the outermost class that is one (a vendor may nest contracts in a class of its own,
+        // which is then left out); without one, the outermost class stands for it.
+        int head = 0;
+        Class<?> contract = null;
+        for (int i = 0; i < classes.size() && contract == null; i++) {
+            contract = contractOf(classes.get(i));
+            head = i;
+        }
+        if (contract == null) {
+            head = 0;
+            contract = classes.get(0);
+        }
+        boolean vendorsOwnMethod = head == classes.size() - 1 && method.isPresent()
                 && !method.get().getDeclaringClass().isAssignableFrom(contract);
-        StringBuilder name = new StringBuilder((vendorsOwnMethod ? outermost : contract).getSimpleName());
-        for (int i = classes.size() - 2; i >= 0; i--) {
+        StringBuilder name = new StringBuilder((vendorsOwnMethod ? classes.get(head) : contract).getSimpleName());
+        for (int i = head + 1; i < classes.size(); i++) {
             name.append(SEPARATOR).append(classes.get(i).getSimpleName());
         }
         method.ifPresent(m -> name.append(SEPARATOR).append(m.getName()));
@@ -150,7 +161,7 @@ public final class ContractNames implements TestExecutionExceptionHandler, Lifec
         return end < 0 ? message : message.substring(0, end);
     }
 
-    /** The class in {@code testClass}'s hierarchy that registers this extension, else {@code testClass}. */
+    /** The class in {@code testClass}'s hierarchy that registers this extension, or {@code null}. */
     private static Class<?> contractOf(Class<?> testClass) {
         for (Class<?> c = testClass; c != null && c != Object.class; c = c.getSuperclass()) {
             for (ExtendWith registration : c.getDeclaredAnnotationsByType(ExtendWith.class)) {
@@ -159,6 +170,6 @@ public final class ContractNames implements TestExecutionExceptionHandler, Lifec
                 }
             }
         }
-        return testClass;
+        return null;
     }
 }
