@@ -124,7 +124,7 @@ public final class ContractNames implements TestExecutionExceptionHandler, Lifec
         }
         String prefix = prefix(context);
         String message = error.getMessage();
-        if (message != null && message.startsWith(prefix)) {
+        if (message != null && (message.startsWith(prefix) || message.equals(prefix.strip()))) {
             return thrown;
         }
         AssertionError renamed = renamed(error, prefix, message);
