@@ -23,7 +23,7 @@ import java.util.Base64;
  * UTF-8 byte order and UTF-16 code-unit order are the same (they part only for supplementary
  * characters against {@code U+E000..U+FFFF}, which no valid path holds).
  *
- * <p>A page token is {@code "rl1."} and the base64url of the member: at most 4 + 772 characters
+ * <p>A page token is {@code "rl1."} and the base64url of the member: at most 4 + 768 = 772 characters
  * for the longest environment (63) and path (512), within the 1024 the SPI asks for. Anything else
  * (another tag, bad base64, bytes that are not UTF-8, no separator, an invalid environment or
  * path) is refused as a token this store did not issue. The kernel seals tokens before a caller
