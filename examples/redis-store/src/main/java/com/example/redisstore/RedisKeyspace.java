@@ -64,6 +64,9 @@ public final class RedisKeyspace implements AutoCloseable {
         config.setMaxTotal(32);
         config.setMaxIdle(32);
         config.setJmxEnabled(false);
+        // A hook may read through the same pool while its change holds a connection: waiting for a
+        // free one is bounded, so an exhausted pool fails as STORE_UNAVAILABLE instead of hanging.
+        config.setMaxWait(java.time.Duration.ofSeconds(10));
         return new RedisKeyspace(new JedisPool(config, URI.create(url)), prefix);
     }
 
