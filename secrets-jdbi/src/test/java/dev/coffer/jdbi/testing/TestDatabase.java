@@ -3,6 +3,8 @@ package dev.coffer.jdbi.testing;
 import dev.coffer.jdbi.AuditProtection;
 import dev.coffer.jdbi.CofferDatabase;
 import dev.coffer.jdbi.DatabaseConfig;
+import dev.coffer.jdbi.internal.AuditRows;
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditAnchor;
 import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditCheckpoint;
@@ -103,6 +105,16 @@ public final class TestDatabase implements AutoCloseable {
     /** The checkpoints the test database's logs recorded (outside the database). */
     public List<AuditCheckpoint> checkpoints() {
         return checkpoints.checkpoints();
+    }
+
+    /**
+     * Every event in {@code audit_events}, in seq order, read behind the log's back: what the
+     * stores committed with their changes (their outbox is {@code AuditOutbox.none()}), for the
+     * TCK's {@code committedAuditEvents}.
+     */
+    public List<AuditEvent> auditEvents() {
+        return sql.withHandle(h -> h.createQuery("SELECT " + AuditRows.COLUMNS + " FROM audit_events ORDER BY seq")
+                .map(AuditRows::event).list());
     }
 
     /** The database, as it is. */
