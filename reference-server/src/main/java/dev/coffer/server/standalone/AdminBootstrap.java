@@ -9,6 +9,7 @@ import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.Decision;
 import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.PolicyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,17 +59,34 @@ public final class AdminBootstrap {
             return false;
         }
         Policy admin = Policy.allow(POLICY, List.of("group:" + ADMIN_GROUP), List.of("secrets:*"), List.of("*"));
+        AuditEvent event = AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
+                "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build();
         try {
+            // The event commits with the policy: into the chain (JDBI) or into the store's outbox.
             policies.put(tenant, admin, stored -> {
                 if (!record.record(now)) {
                     throw new AlreadyBootstrapped();
                 }
-                audit.append(AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
-                        "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build());
+                return List.of(event);
             });
-            return true;
         } catch (AlreadyBootstrapped e) {
             return false; // another instance on the same database did it meanwhile; its put stands
+        }
+        relay(policies.auditOutbox(), audit, event);
+        return true;
+    }
+
+    // Moves the bootstrap event from an outbox-keeping store into the log now, as the kernel does
+    // after a change; if the log cannot be written, the server's relay does it later.
+    private static void relay(AuditOutbox outbox, AuditLog audit, AuditEvent event) {
+        if (!outbox.holdsEvents()) {
+            return;
+        }
+        try {
+            audit.append(event);
+            outbox.acknowledge(List.of(event.id()));
+        } catch (RuntimeException e) {
+            // it waits in the outbox; the relay's own warning tells the operator
         }
     }
 
