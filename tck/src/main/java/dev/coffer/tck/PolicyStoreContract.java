@@ -11,6 +11,7 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.time.Duration;
@@ -124,7 +125,7 @@ public abstract class PolicyStoreContract {
         store.put(TENANT, readers("search-read", "prod/search/*"), BeforeCommit.none());
         AtomicReference<Policy> seen = new AtomicReference<>();
 
-        store.delete(TENANT, "payments-read", seen::set);
+        store.delete(TENANT, "payments-read", Hooks.seeing(seen::set));
 
         assertTrue(store.get(TENANT, "payments-read").isEmpty());
         assertEquals(List.of("search-read"), store.list(TENANT).stream().map(Policy::name).toList());
@@ -161,7 +162,7 @@ public abstract class PolicyStoreContract {
         Policy policy = readers("payments-read", "prod/payments/*");
         AtomicReference<Policy> seen = new AtomicReference<>();
 
-        store.put(TENANT, policy, seen::set);
+        store.put(TENANT, policy, Hooks.seeing(seen::set));
 
         assertEquals(policy, seen.get());
     }
@@ -206,7 +207,7 @@ public abstract class PolicyStoreContract {
         BreakGlassGrant grant = grant("bg_first", TENANT, ALICE, T0, Duration.ofMinutes(30));
         AtomicReference<BreakGlassGrant> seen = new AtomicReference<>();
 
-        assertEquals(grant, store.addGrant(grant, seen::set));
+        assertEquals(grant, store.addGrant(grant, Hooks.seeing(seen::set)));
 
         assertEquals(grant, seen.get());
         assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, T0), "active from createdAt on");

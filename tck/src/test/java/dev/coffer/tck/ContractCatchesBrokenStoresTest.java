@@ -214,7 +214,7 @@ class ContractCatchesBrokenStoresTest {
         @Override
         public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
             claimed.put(secret.id(), secret.createdAt());
-            return report(delegate.updateSecret(secret, s -> hook.run(report(s))));
+            return report(delegate.updateSecret(secret, s -> hook.prepare(report(s))));
         }
 
         @Override
@@ -223,7 +223,7 @@ class ContractCatchesBrokenStoresTest {
                 Secret changed = change.apply(report(s));
                 claimed.put(secretId, changed.createdAt());
                 return changed;
-            }, s -> hook.run(report(s))));
+            }, s -> hook.prepare(report(s))));
         }
 
         @Override
@@ -245,7 +245,7 @@ class ContractCatchesBrokenStoresTest {
 
         @Override
         public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
-            return delegate.updateSecret(secret, stored -> hook.run(secret));
+            return delegate.updateSecret(secret, stored -> hook.prepare(secret));
         }
     }
 
@@ -260,7 +260,7 @@ class ContractCatchesBrokenStoresTest {
                 VersionState to, BeforeCommit<VersionRecord> hook) {
             Optional<VersionRecord> record = delegate.findVersion(tenant, secretId, number);
             if (from == to && record.isPresent() && record.get().state() == from) {
-                hook.run(record.get());
+                hook.prepare(record.get());
                 return record.get();
             }
             return delegate.transitionVersion(tenant, secretId, number, from, to, hook);
@@ -443,7 +443,7 @@ class ContractCatchesBrokenStoresTest {
         @Override
         public Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
             Secret created = delegate.createSecret(secret, BeforeCommit.none());
-            hook.run(created);
+            hook.prepare(created);
             return created;
         }
     }
