@@ -62,15 +62,14 @@ public final class AdminBootstrap {
         AuditEvent event = AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
                 "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build();
         try {
-            // The event commits with the policy: into the chain (JDBI) or into the store's outbox.
-            policies.put(tenant, admin, stored -> {
-                if (!record.record(now)) {
-                    throw new AlreadyBootstrapped();
-                }
-                return List.of(event);
-            });
-        } catch (AlreadyBootstrapped e) {
-            return false; // another instance on the same database did it meanwhile; its put stands
+            // The record and the event commit with the policy: the event into the chain (JDBI) or
+            // into the store's outbox.
+            policies.put(tenant, admin, record.recording(now, stored -> List.of(event)));
+        } catch (RuntimeException e) {
+            if (record.recordedBefore(e)) {
+                return false; // another instance on the same database did it meanwhile; its put stands
+            }
+            throw e;
         }
         relay(policies.auditOutbox(), audit, event);
         return true;
@@ -136,14 +135,5 @@ public final class AdminBootstrap {
     private static boolean bootstrappedBefore(AuditLog audit, String tenant) {
         AuditQuery query = AuditQuery.tenant(tenant).withPrincipal(BOOTSTRAP_PRINCIPAL).withEventType(AuditEventType.POLICY_PUT);
         return !audit.query(query, PageRequest.first(1)).items().isEmpty();
-    }
-
-    // Rolls back a bootstrap put that lost to another instance's.
-    private static final class AlreadyBootstrapped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        AlreadyBootstrapped() {
-            super("the admin bootstrap was recorded by another instance", null, false, false);
-        }
     }
 }
