@@ -146,6 +146,11 @@ public final class Coffer implements AutoCloseable {
         return data;
     }
 
+    /** The relay of the stores' audit outboxes. */
+    AuditRelay auditRelay() {
+        return relay;
+    }
+
     /** Stops the server, then the audit relay, then the backend, then lets go of the data directory. */
     @Override
     public void close() {

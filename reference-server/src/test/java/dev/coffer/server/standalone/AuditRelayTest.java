@@ -177,6 +177,29 @@ class AuditRelayTest {
         }
     }
 
+    @Test
+    void theDurableServerKeepsNoOutboxSoNoRelayTimerRuns() {
+        Path data = temp.resolve("durable");
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, data, null, null, false, false, JwtSettings.defaults());
+        try (Coffer coffer = Coffer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+            assertFalse(coffer.auditRelay().periodic(), "JDBI appends a change's events in its own transaction");
+            assertEquals(0, coffer.auditRelay().relayNow(), "and the relay has nothing to move");
+        }
+    }
+
+    @Test
+    void theInMemoryServerStopsItsRelayThreadWhenClosed() {
+        Path data = temp.resolve("memory");
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, data, null, null, true, false, JwtSettings.defaults());
+        AuditRelay relay;
+        try (Coffer coffer = Coffer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+            relay = coffer.auditRelay();
+            assertTrue(relay.periodic(), "--in-memory keeps events in outboxes, so they are relayed every period");
+        }
+        Await.until("the relay thread ends with the server",
+                () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("coffer-audit-relay") && t.isAlive()));
+    }
+
     private int versionAdds() {
         return parts.auditLog().query(AuditQuery.tenant(TENANT).withSecret("prod", "relay/db").withEventType(AuditEventType.VERSION_ADD),
                 PageRequest.first(100)).items().size();
