@@ -28,6 +28,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,6 +88,15 @@ public abstract class AuditLogContract {
          * keeps back to the event before, so that the storage is consistent without them.
          */
         void truncate(long fromSeq);
+    }
+
+    /** Appends are idempotent by event id. */
+    @Nested
+    class Idempotence extends AuditLogIdempotenceTests {
+        @Override
+        AuditLog log() {
+            return log;
+        }
     }
 
     @BeforeEach

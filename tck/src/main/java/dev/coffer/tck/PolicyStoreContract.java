@@ -9,6 +9,8 @@ import dev.coffer.spi.access.Conditions;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.tck.support.Hooks;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,6 +59,34 @@ public abstract class PolicyStoreContract {
 
     /** A fresh store holding no policy and no grant, called once per test. */
     protected abstract PolicyStore newPolicyStore();
+
+    /**
+     * The audit events {@code store} committed with its changes, oldest first. By default its
+     * {@link AuditOutbox#pending} events; a store whose outbox is {@link AuditOutbox#none()} must
+     * override this to read them from the audit log it writes them to.
+     */
+    protected List<AuditEvent> committedAuditEvents(PolicyStore store) {
+        AuditOutbox outbox = store.auditOutbox();
+        if (!outbox.holdsEvents()) {
+            throw new AssertionError("this store's auditOutbox() is AuditOutbox.none(): override"
+                    + " PolicyStoreContract.committedAuditEvents to read its events from the audit log it writes them to");
+        }
+        return outbox.pending(AuditOutbox.MAX_BATCH);
+    }
+
+    /** Mutations commit their hook's audit events. */
+    @Nested
+    class Audit extends PolicyStoreAuditTests {
+        @Override
+        PolicyStore store() {
+            return store;
+        }
+
+        @Override
+        List<AuditEvent> committedEvents() {
+            return committedAuditEvents(store);
+        }
+    }
 
     @BeforeEach
     final void openStore() {

@@ -42,6 +42,7 @@ public interface AuditOutbox {
      * Committed events not yet acknowledged, oldest first.
      *
      * @param max how many at most, 1 to {@link #MAX_BATCH}
+     * @throws IllegalArgumentException if {@code max} is outside 1 to {@link #MAX_BATCH}
      * @throws dev.coffer.spi.error.UnavailableException {@code STORE_UNAVAILABLE} when the store cannot be read
      */
     List<AuditEvent> pending(int max);
