@@ -63,8 +63,13 @@ import org.jdbi.v3.core.Handle;
  * and every caller gets the same seq. A unique index on {@code audit_events.event_id} backs this
  * up. Rows written before ids existed have none and verify as they always did.
  *
- * <p>Any failure raises {@link dev.coffer.spi.error.UnavailableException} {@code AUDIT_UNAVAILABLE},
- * so the kernel fails the caller's operation.
+ * A store change is stricter: its events are new, so one whose id is already stored fails the
+ * change ({@link IllegalArgumentException}) instead of being merged.
+ *
+ * <p>A failure to write events raises {@link dev.coffer.spi.error.UnavailableException}
+ * {@code AUDIT_UNAVAILABLE}, so the kernel fails the caller's operation; a store change whose
+ * commit fails after its events were written fails with {@code STORE_UNAVAILABLE}, and neither
+ * the change nor its events stay.
  *
  * <pre>{@code
  * AuditVerification check = db.auditLog().verify("acme");
