@@ -84,9 +84,10 @@ public final class AuditRelay implements AutoCloseable {
 
     /**
      * Runs {@code relay} now and, if {@code periodic}, every {@code period}; {@code relay} returns
-     * how many events it moved and throws when the log (or an outbox) cannot be used.
+     * how many events it moved and throws when the log (or an outbox) cannot be used. Without a
+     * timer, relays happen when {@link #relayNow} is called (tests that decide when).
      */
-    static AuditRelay start(IntSupplier relay, boolean periodic, Metrics metrics, Duration period) {
+    public static AuditRelay start(IntSupplier relay, boolean periodic, Metrics metrics, Duration period) {
         AuditRelay started = new AuditRelay(relay, metrics, period, periodic);
         started.relayNow();
         if (started.scheduler != null) {
