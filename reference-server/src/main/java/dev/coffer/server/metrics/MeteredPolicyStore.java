@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * on JDBI, or into the store's outbox, relayed later), so it never passes through
  * {@link MeteredAuditLog}'s {@code append} on JDBI and may pass more than once elsewhere. The
  * events the hook prepared in the try that committed are counted once the store has returned.
+ * That wraps {@link #addGrant}'s hook; {@link #put} and {@link #delete} pass theirs on as they are
+ * (a hook that needs the store's own transaction, such as JDBI's
+ * {@code JdbiInstallation.markingDone}, goes to the unwrapped store in any case).
  */
 public final class MeteredPolicyStore implements PolicyStore {
     private final PolicyStore delegate;
