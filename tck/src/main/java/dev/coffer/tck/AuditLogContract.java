@@ -17,6 +17,7 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,8 +56,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * figures, and finds an altered or removed event, an event rewritten with its successors by
  * someone without the key, and the newest events removed with the head moved back behind a
  * {@link AuditLog#checkpoint() checkpoint}. {@code seq} is the position in the whole log, across tenants.
+ *
+ * <p>Every failure message begins with {@code [AuditLogContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class AuditLogContract {
     private static final String TENANT = "tck-acme";
     private static final String OTHER_TENANT = "tck-other";
@@ -118,21 +122,28 @@ public abstract class AuditLogContract {
             seqs.add(log.append(draft(TENANT, i).build()).seq());
         }
 
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs,
+                "rule: append assigns seq 1, 2, 3, ... without gap; five appends to an empty log (tenant " + TENANT + ")");
     }
 
     @Test
     void appendChainsEveryEventToItsPredecessor() {
         List<AuditEvent> events = appendMany(TENANT, 6);
 
-        assertEquals(AuditChain.GENESIS, events.get(0).prevHash());
+        assertEquals(AuditChain.GENESIS, events.get(0).prevHash(),
+                "rule: append chains the first event of the log to AuditChain.GENESIS (prevHash of seq 1)");
         for (int i = 0; i < events.size(); i++) {
             AuditEvent event = events.get(i);
-            assertFalse(event.isDraft());
-            assertEquals(64, event.hash().length(), "hash of event " + event.seq());
-            assertFalse(AuditChain.unkeyed().isIntact(event, event.prevHash()), "the chain must be keyed, not plain SHA-256");
+            assertFalse(event.isDraft(), () -> "rule: append returns the appended event, not a draft (seq "
+                    + event.seq() + ")");
+            assertEquals(64, event.hash().length(), () -> "rule: append sets a 64-hex-digit hash (seq " + event.seq() + ")");
+            assertFalse(AuditChain.unkeyed().isIntact(event, event.prevHash()), () -> "rule: the chain is keyed, not"
+                    + " plain SHA-256; an unkeyed recomputation must not verify the hash append set (seq " + event.seq()
+                    + ")");
             if (i > 0) {
-                assertEquals(events.get(i - 1).hash(), event.prevHash(), "prevHash of event " + event.seq());
+                AuditEvent before = events.get(i - 1);
+                assertEquals(before.hash(), event.prevHash(), () -> "rule: append chains every event to its predecessor;"
+                        + " prevHash of seq " + event.seq() + " is the hash of seq " + before.seq());
             }
         }
     }
@@ -147,8 +158,12 @@ public abstract class AuditLogContract {
 
         AuditEvent appended = log.append(draft);
 
-        assertEquals(positioned(draft, 1, AuditChain.GENESIS, appended.hash()), appended);
-        assertEquals(List.of(appended), log.query(AuditQuery.tenant(TENANT), PageRequest.first()).items());
+        assertEquals(positioned(draft, 1, AuditChain.GENESIS, appended.hash()), appended,
+                "rule: append keeps every field of the draft (type BREAK_GLASS_READ, tenant, principal, request id,"
+                        + " decision, createdAt to the microsecond, environment, path, version, action, detail, source ip,"
+                        + " reason, ticket) and adds seq 1, prevHash GENESIS and its hash");
+        assertEquals(List.of(appended), log.query(AuditQuery.tenant(TENANT), PageRequest.first()).items(),
+                "rule: query returns the appended event exactly as append returned it (tenant " + TENANT + ", seq 1)");
     }
 
     @Test
@@ -158,11 +173,15 @@ public abstract class AuditLogContract {
 
         AuditEvent appended = log.append(draft);
 
-        assertEquals(positioned(draft, 1, AuditChain.GENESIS, appended.hash()), appended);
+        assertEquals(positioned(draft, 1, AuditChain.GENESIS, appended.hash()), appended,
+                "rule: append keeps a draft without optional fields as it is (type POLICY_PUT, decision ERROR, no"
+                        + " environment, path, version, action, detail, source ip, reason, ticket)");
         AuditEvent queried = log.query(AuditQuery.tenant(TENANT), PageRequest.first()).items().get(0);
-        assertNull(queried.environment());
-        assertNull(queried.version());
-        assertEquals(appended, queried);
+        assertNull(queried.environment(), "rule: query returns an absent environment as null, not empty (seq 1, type"
+                + " POLICY_PUT)");
+        assertNull(queried.version(), "rule: query returns an absent version as null, not 0 (seq 1, type POLICY_PUT)");
+        assertEquals(appended, queried, "rule: query returns the event without optional fields exactly as append"
+                + " returned it (seq 1, type POLICY_PUT)");
     }
 
     @Test
@@ -171,9 +190,13 @@ public abstract class AuditLogContract {
         AuditEvent second = log.append(draft(OTHER_TENANT, 1).build());
         AuditEvent third = log.append(draft(TENANT, 2).build());
 
-        assertEquals(List.of(1L, 2L, 3L), List.of(first.seq(), second.seq(), third.seq()));
-        assertEquals(first.hash(), second.prevHash());
-        assertEquals(second.hash(), third.prevHash());
+        assertEquals(List.of(1L, 2L, 3L), List.of(first.seq(), second.seq(), third.seq()),
+                "rule: seq is the position in the whole log, across tenants; appends to " + TENANT + ", " + OTHER_TENANT
+                        + ", " + TENANT + " get seq 1, 2, 3");
+        assertEquals(first.hash(), second.prevHash(), "rule: the chain spans tenants; prevHash of seq 2 (" + OTHER_TENANT
+                + ") is the hash of seq 1 (" + TENANT + ")");
+        assertEquals(second.hash(), third.prevHash(), "rule: the chain spans tenants; prevHash of seq 3 (" + TENANT
+                + ") is the hash of seq 2 (" + OTHER_TENANT + ")");
     }
 
     @Test
@@ -182,7 +205,9 @@ public abstract class AuditLogContract {
             log.append(draft(TENANT, 100 - i).build());
         }
 
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), seqs(query(AuditQuery.tenant(TENANT))));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), seqs(query(AuditQuery.tenant(TENANT))),
+                "rule: query returns events in seq order, not createdAt order; six events appended with falling"
+                        + " createdAt (tenant " + TENANT + ")");
     }
 
     @Test
@@ -191,9 +216,12 @@ public abstract class AuditLogContract {
         log.append(draft(OTHER_TENANT, 1).build());
         log.append(draft(TENANT, 2).build());
 
-        assertEquals(List.of(1L, 3L), seqs(query(AuditQuery.tenant(TENANT))));
-        assertEquals(List.of(2L), seqs(query(AuditQuery.tenant(OTHER_TENANT))));
-        assertTrue(query(AuditQuery.tenant("tck-nobody")).isEmpty());
+        assertEquals(List.of(1L, 3L), seqs(query(AuditQuery.tenant(TENANT))),
+                "rule: query returns only the tenant's events; " + TENANT + " has seq 1 and 3, " + OTHER_TENANT + " seq 2");
+        assertEquals(List.of(2L), seqs(query(AuditQuery.tenant(OTHER_TENANT))),
+                "rule: query returns only the tenant's events; " + OTHER_TENANT + " has seq 2, " + TENANT + " seq 1 and 3");
+        assertTrue(query(AuditQuery.tenant("tck-nobody")).isEmpty(),
+                "rule: query of a tenant without events (tck-nobody) is empty");
     }
 
     @Test
@@ -205,8 +233,11 @@ public abstract class AuditLogContract {
         log.append(draft(TENANT, 4).secret("prod", "payments/key").build());
         log.append(draft(OTHER_TENANT, 5).secret("prod", "payments/key").build());
 
-        assertEquals(List.of(1L, 5L), seqs(query(AuditQuery.tenant(TENANT).withSecret("prod", "payments/key"))));
-        assertEquals(List.of(1L, 2L, 5L), seqs(query(AuditQuery.tenant(TENANT).withSecret("prod", null))));
+        assertEquals(List.of(1L, 5L), seqs(query(AuditQuery.tenant(TENANT).withSecret("prod", "payments/key"))),
+                "rule: query withSecret(prod, payments/key) matches environment and path exactly (not payments/key2,"
+                        + " not dev, not " + OTHER_TENANT + "): seq 1 and 5");
+        assertEquals(List.of(1L, 2L, 5L), seqs(query(AuditQuery.tenant(TENANT).withSecret("prod", null))),
+                "rule: query withSecret(prod, null) matches every path in environment prod of the tenant: seq 1, 2, 5");
     }
 
     @Test
@@ -216,8 +247,10 @@ public abstract class AuditLogContract {
                 T0).build());
         log.append(draft(TENANT, 2).build());
 
-        assertEquals(List.of(2L), seqs(query(AuditQuery.tenant(TENANT).withPrincipal("service:prod:payments-api"))));
-        assertEquals(List.of(1L, 3L), seqs(query(AuditQuery.tenant(TENANT).withPrincipal("user:tck-alice"))));
+        assertEquals(List.of(2L), seqs(query(AuditQuery.tenant(TENANT).withPrincipal("service:prod:payments-api"))),
+                "rule: query withPrincipal(service:prod:payments-api) returns only that principal's events: seq 2");
+        assertEquals(List.of(1L, 3L), seqs(query(AuditQuery.tenant(TENANT).withPrincipal("user:tck-alice"))),
+                "rule: query withPrincipal(user:tck-alice) returns only that principal's events: seq 1 and 3");
     }
 
     @Test
@@ -227,11 +260,16 @@ public abstract class AuditLogContract {
         log.append(event(AuditEventType.SECRET_READ, Decision.ERROR));
         log.append(event(AuditEventType.ALIAS_MOVE, Decision.ALLOW));
 
-        assertEquals(List.of(1L, 3L), seqs(query(AuditQuery.tenant(TENANT).withEventType(AuditEventType.SECRET_READ))));
-        assertEquals(List.of(2L), seqs(query(AuditQuery.tenant(TENANT).withDecision(Decision.DENY))));
-        assertEquals(List.of(1L, 4L), seqs(query(AuditQuery.tenant(TENANT).withDecision(Decision.ALLOW))));
+        assertEquals(List.of(1L, 3L), seqs(query(AuditQuery.tenant(TENANT).withEventType(AuditEventType.SECRET_READ))),
+                "rule: query withEventType(SECRET_READ) returns only SECRET_READ events, any decision: seq 1 and 3");
+        assertEquals(List.of(2L), seqs(query(AuditQuery.tenant(TENANT).withDecision(Decision.DENY))),
+                "rule: query withDecision(DENY) returns only DENY events: seq 2 (ACCESS_DENIED)");
+        assertEquals(List.of(1L, 4L), seqs(query(AuditQuery.tenant(TENANT).withDecision(Decision.ALLOW))),
+                "rule: query withDecision(ALLOW) returns only ALLOW events, any type: seq 1 (SECRET_READ) and 4"
+                        + " (ALIAS_MOVE)");
         assertEquals(List.of(1L), seqs(query(AuditQuery.tenant(TENANT).withEventType(AuditEventType.SECRET_READ)
-                .withDecision(Decision.ALLOW))));
+                .withDecision(Decision.ALLOW))),
+                "rule: query filters combine with AND; withEventType(SECRET_READ) and withDecision(ALLOW): seq 1");
     }
 
     @Test
@@ -241,9 +279,12 @@ public abstract class AuditLogContract {
         }
 
         AuditQuery window = AuditQuery.tenant(TENANT).withSince(at(1)).withUntil(at(3));
-        assertEquals(List.of(2L, 3L), seqs(query(window)));
-        assertEquals(List.of(4L, 5L), seqs(query(AuditQuery.tenant(TENANT).withSince(at(3)))));
-        assertEquals(List.of(1L), seqs(query(AuditQuery.tenant(TENANT).withUntil(at(1)))));
+        assertEquals(List.of(2L, 3L), seqs(query(window)), () -> "rule: query's time window includes since and excludes"
+                + " until; since " + at(1) + ", until " + at(3) + " over events at seconds 0..4: seq 2 and 3");
+        assertEquals(List.of(4L, 5L), seqs(query(AuditQuery.tenant(TENANT).withSince(at(3)))),
+                () -> "rule: query withSince includes an event at since; since " + at(3) + ": seq 4 and 5");
+        assertEquals(List.of(1L), seqs(query(AuditQuery.tenant(TENANT).withUntil(at(1)))),
+                () -> "rule: query withUntil excludes an event at until; until " + at(1) + ": seq 1 only");
     }
 
     @Test
@@ -255,26 +296,36 @@ public abstract class AuditLogContract {
         PageRequest request = PageRequest.first(5);
         for (int pages = 1; ; pages++) {
             Page<AuditEvent> page = log.query(AuditQuery.tenant(TENANT), request);
-            assertTrue(page.items().size() <= 5, "a page holds at most the requested number of items");
+            int size = page.items().size();
+            int number = pages;
+            assertTrue(size <= 5, () -> "rule: a query page holds at most the requested limit; limit 5, page " + number
+                    + " held " + size + " events");
             seen.addAll(seqs(page.items()));
-            assertTrue(pages <= 10, "pagination must end");
+            assertTrue(pages <= 10, () -> "rule: query pagination ends (nextPageToken null); 23 events in pages of 5,"
+                    + " still a token after page " + number + ", seqs so far " + seen);
             if (page.nextPageToken() == null) {
                 break;
             }
             request = request.next(page.nextPageToken());
         }
 
-        assertEquals(LongStream.rangeClosed(1, 23).boxed().toList(), seen);
+        assertEquals(LongStream.rangeClosed(1, 23).boxed().toList(), seen,
+                "rule: query pages of 5 through " + TENANT + "'s 23 events return each once, in seq order, none of "
+                        + OTHER_TENANT + "'s 4 (seq 24..27)");
     }
 
     @Test
     void verifyOfEmptyLogIsIntact() {
         AuditVerification verification = log.verify(TENANT);
 
-        assertTrue(verification.intact());
-        assertEquals(0, verification.eventsChecked());
+        assertTrue(verification.intact(), () -> "rule: verify of an empty log is intact (tenant " + TENANT
+                + "); problem: " + verification.problem());
+        assertEquals(0, verification.eventsChecked(), "rule: verify of an empty log checks 0 events (tenant " + TENANT
+                + ")");
         log.checkpoint();
-        assertTrue(log.verify(TENANT).intact(), "a checkpoint of the empty log verifies");
+        AuditVerification afterCheckpoint = log.verify(TENANT);
+        assertTrue(afterCheckpoint.intact(), () -> "rule: verify after a checkpoint of the empty log is intact (tenant "
+                + TENANT + "); problem: " + afterCheckpoint.problem());
     }
 
     @Test
@@ -285,17 +336,28 @@ public abstract class AuditLogContract {
 
         AuditVerification verification = log.verify(TENANT);
 
-        assertTrue(verification.intact(), () -> "problem: " + verification.problem());
-        assertEquals(TENANT, verification.tenant());
-        assertEquals(7, verification.eventsChecked());
-        assertEquals(1, verification.firstSeq());
-        assertEquals(7, verification.lastSeq());
-        assertEquals(1, verification.checkpointsChecked());
-        assertEquals(0, verification.firstBrokenSeq());
-        assertNull(verification.problem());
+        String untouched = "7 events of " + TENANT + " (seq 1..7), 3 of " + OTHER_TENANT + " (seq 8..10), one checkpoint";
+        assertTrue(verification.intact(), () -> "rule: verify of an untouched log is intact; " + untouched + "; problem: "
+                + verification.problem());
+        assertEquals(TENANT, verification.tenant(), () -> "rule: verify(" + TENANT + ") reports the tenant it was asked"
+                + " for; " + untouched);
+        assertEquals(7, verification.eventsChecked(), () -> "rule: verify(" + TENANT + ") counts only the tenant's"
+                + " events in eventsChecked; " + untouched);
+        assertEquals(1, verification.firstSeq(), () -> "rule: verify(" + TENANT + ") reports the seq of the tenant's"
+                + " first event as firstSeq; " + untouched);
+        assertEquals(7, verification.lastSeq(), () -> "rule: verify(" + TENANT + ") reports the seq of the tenant's"
+                + " last event as lastSeq; " + untouched);
+        assertEquals(1, verification.checkpointsChecked(), () -> "rule: verify checks every checkpoint;"
+                + " checkpointsChecked is 1; " + untouched);
+        assertEquals(0, verification.firstBrokenSeq(), () -> "rule: an intact verify reports firstBrokenSeq 0; "
+                + untouched);
+        assertNull(verification.problem(), () -> "rule: an intact verify reports no problem; " + untouched);
         AuditVerification other = log.verify(OTHER_TENANT);
-        assertTrue(other.intact());
-        assertEquals(List.of(3L, 8L, 10L), List.of(other.eventsChecked(), other.firstSeq(), other.lastSeq()));
+        assertTrue(other.intact(), () -> "rule: verify of an untouched log is intact; verify(" + OTHER_TENANT + "), "
+                + untouched + "; problem: " + other.problem());
+        assertEquals(List.of(3L, 8L, 10L), List.of(other.eventsChecked(), other.firstSeq(), other.lastSeq()),
+                () -> "rule: verify(" + OTHER_TENANT + ") reports the tenant's own figures as [eventsChecked, firstSeq,"
+                        + " lastSeq]; " + untouched);
     }
 
     @Test
@@ -313,15 +375,20 @@ public abstract class AuditLogContract {
         for (Outcome<List<AuditEvent>> outcome : outcomes) {
             if (!outcome.succeeded()) {
                 NoValueLeaks.assertNoValueIn(outcome.failure());
-                throw new AssertionError("a concurrent append failed: " + outcome.failure(), outcome.failure());
+                throw new AssertionError("rule: 16 concurrent appenders (20 appends each, tenants " + TENANT + " and "
+                        + OTHER_TENANT + ") all succeed; one failed: " + outcome.failure(), outcome.failure());
             }
             outcome.value().forEach(e -> seqs.add(e.seq()));
         }
-        assertEquals(320, new HashSet<>(seqs).size(), "seqs must be unique");
-        assertEquals(LongStream.rangeClosed(1, 320).boxed().toList(), seqs.stream().sorted().toList());
+        assertEquals(320, new HashSet<>(seqs).size(), "rule: append gives every event its own seq; 16 concurrent"
+                + " appenders x 20 appends got fewer than 320 distinct seqs");
+        assertEquals(LongStream.rangeClosed(1, 320).boxed().toList(), seqs.stream().sorted().toList(),
+                "rule: append assigns seq without gap under concurrency; 16 appenders x 20 appends get seq 1..320");
         AuditVerification verification = log.verify(TENANT);
-        assertTrue(verification.intact(), () -> "problem: " + verification.problem());
-        assertEquals(160, verification.eventsChecked());
+        assertTrue(verification.intact(), () -> "rule: the chain stays intact under 16 concurrent appenders; verify("
+                + TENANT + ") problem: " + verification.problem() + " at seq " + verification.firstBrokenSeq());
+        assertEquals(160, verification.eventsChecked(), "rule: verify(" + TENANT + ") after 16 concurrent appenders"
+                + " counts the tenant's 160 events (8 appenders x 20)");
     }
 
     @Test
@@ -332,9 +399,11 @@ public abstract class AuditLogContract {
         tampering.replace(5, withReason(original, "nothing to see here", original.prevHash(), original.hash()));
         AuditVerification verification = log.verify(TENANT);
 
-        assertFalse(verification.intact());
-        assertEquals(5, verification.firstBrokenSeq());
-        assertNotNull(verification.problem());
+        assertFalse(verification.intact(), "rule: verify finds an altered event; seq 5's reason was overwritten in"
+                + " storage, hashes kept (tenant " + TENANT + ", 10 events)");
+        assertEquals(5, verification.firstBrokenSeq(), "rule: verify names the altered event as firstBrokenSeq; seq 5"
+                + " was altered (tenant " + TENANT + ")");
+        assertNotNull(verification.problem(), "rule: a broken verify states a problem; seq 5 was altered");
     }
 
     @Test
@@ -355,9 +424,12 @@ public abstract class AuditLogContract {
         tampering.truncate(11);
         AuditVerification verification = log.verify(TENANT);
 
-        assertFalse(verification.intact());
-        assertEquals(5, verification.firstBrokenSeq(), "the rewritten event itself fails under the key");
-        assertNotNull(verification.problem());
+        assertFalse(verification.intact(), "rule: verify finds an event rewritten with every following hash recomputed"
+                + " without the key (plain SHA-256, seq 5..10, head moved to the forged seq 10), behind a checkpoint");
+        assertEquals(5, verification.firstBrokenSeq(), "rule: the rewritten event itself fails under the key;"
+                + " firstBrokenSeq is 5, the first rewritten one");
+        assertNotNull(verification.problem(), "rule: a broken verify states a problem; seq 5..10 rewritten without"
+                + " the key");
     }
 
     @Test
@@ -369,9 +441,12 @@ public abstract class AuditLogContract {
         tampering.truncate(8);
         AuditVerification verification = log.verify(TENANT);
 
-        assertFalse(verification.intact(), "removing events 8..10 and moving the head back must not verify");
-        assertEquals(8, verification.firstBrokenSeq());
-        assertNotNull(verification.problem());
+        assertFalse(verification.intact(), "rule: verify checks the checkpoint; removing events 8..10 and moving the"
+                + " head back to seq 7 must not verify (tenant " + TENANT + ", checkpoint at seq 10)");
+        assertEquals(8, verification.firstBrokenSeq(), "rule: verify names the first event missing behind the checkpoint"
+                + " as firstBrokenSeq; seq 8..10 removed");
+        assertNotNull(verification.problem(), "rule: a broken verify states a problem; seq 8..10 removed behind a"
+                + " checkpoint");
     }
 
     @Test
@@ -382,9 +457,11 @@ public abstract class AuditLogContract {
         tampering.remove(5);
         AuditVerification verification = log.verify(TENANT);
 
-        assertFalse(verification.intact());
-        assertEquals(6, verification.firstBrokenSeq(), "the first event after the gap is the first broken one");
-        assertNotNull(verification.problem());
+        assertFalse(verification.intact(), "rule: verify finds a removed event; seq 5 of 10 deleted from storage"
+                + " (tenant " + TENANT + ")");
+        assertEquals(6, verification.firstBrokenSeq(), "rule: verify names the first event after a gap as"
+                + " firstBrokenSeq; seq 5 removed, so 6");
+        assertNotNull(verification.problem(), "rule: a broken verify states a problem; seq 5 removed");
     }
 
     private AuditTampering tamperingOrSkip() {

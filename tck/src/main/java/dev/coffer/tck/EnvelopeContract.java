@@ -14,6 +14,7 @@ import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -50,8 +52,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tamper cases are data, see {@link #tamperCases()} — and that the envelope is thread-safe across
  * tenants. Tamper cases on the wrapped key are skipped for envelopes whose wrapped key is empty.
  * If the envelope implements {@link AutoCloseable} it is closed after each test.
+ *
+ * <p>Every failure message begins with {@code [EnvelopeContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class EnvelopeContract {
     private static final SecretPath PATH = SecretPath.of("tck-acme", "prod", "payments/stripe-api-key");
     private static final ValueBinding BINDING = new ValueBinding(PATH, 3);
@@ -80,7 +85,8 @@ public abstract class EnvelopeContract {
         String text = TestValues.text();
 
         try (SecretValue opened = envelope.open(envelope.seal(SecretValue.ofUtf8(text), BINDING), BINDING)) {
-            assertEquals(text, opened.asUtf8());
+            assertOpensTo(text, opened, () -> "rule: open(seal(v, b), b) returns v; a text value of "
+                    + text.length() + " chars, binding " + BINDING);
         }
     }
 
@@ -92,14 +98,17 @@ public abstract class EnvelopeContract {
         }
 
         try (SecretValue opened = envelope.open(envelope.seal(SecretValue.of(bytes), BINDING), BINDING)) {
-            assertTrue(Arrays.equals(bytes, opened.bytes()));
+            assertTrue(Arrays.equals(bytes, opened.bytes()), () -> "rule: open(seal(v, b), b) returns v byte for byte;"
+                    + " a binary value of 512 bytes (every byte value), binding " + BINDING + "; opened "
+                    + opened.length() + " bytes");
         }
     }
 
     @Test
     void emptyValueRoundTrips() {
         try (SecretValue opened = envelope.open(envelope.seal(SecretValue.of(new byte[0]), BINDING), BINDING)) {
-            assertEquals(0, opened.length());
+            assertEquals(0, opened.length(), () -> "rule: open(seal(v, b), b) returns v; the empty value opens as"
+                    + " 0 bytes, binding " + BINDING);
         }
     }
 
@@ -108,8 +117,11 @@ public abstract class EnvelopeContract {
         String text = TestValues.text().repeat(SecretValue.MAX_BYTES / 20).substring(0, SecretValue.MAX_BYTES);
 
         try (SecretValue opened = envelope.open(envelope.seal(SecretValue.ofUtf8(text), BINDING), BINDING)) {
-            assertEquals(SecretValue.MAX_BYTES, opened.length());
-            assertEquals(text, opened.asUtf8());
+            assertEquals(SecretValue.MAX_BYTES, opened.length(), () -> "rule: open(seal(v, b), b) returns v; the"
+                    + " largest value (SecretValue.MAX_BYTES = " + SecretValue.MAX_BYTES + " bytes) opens at full length,"
+                    + " binding " + BINDING);
+            assertOpensTo(text, opened, () -> "rule: open(seal(v, b), b) returns v; the largest value ("
+                    + SecretValue.MAX_BYTES + " bytes), binding " + BINDING);
         }
     }
 
@@ -120,8 +132,11 @@ public abstract class EnvelopeContract {
         SealedValue first = envelope.seal(value, BINDING);
         SealedValue second = envelope.seal(value, BINDING);
 
-        assertFalse(Arrays.equals(first.ciphertext(), second.ciphertext()), "each seal must use fresh randomness");
-        assertNotEquals(first, second);
+        assertFalse(Arrays.equals(first.ciphertext(), second.ciphertext()),
+                () -> "rule: seal uses fresh randomness; two seals of one value for binding " + BINDING
+                        + " must differ in their ciphertext");
+        assertNotEquals(first, second, () -> "rule: seal uses fresh randomness; two seals of one value for binding "
+                + BINDING + " must be unequal sealed values");
     }
 
     @Test
@@ -131,9 +146,12 @@ public abstract class EnvelopeContract {
         SealedValue sealed = envelope.seal(SecretValue.ofUtf8(text), BINDING);
 
         byte[] plain = text.getBytes(StandardCharsets.UTF_8);
-        assertFalse(contains(sealed.ciphertext(), plain), "ciphertext holds the plaintext");
-        assertFalse(contains(sealed.wrappedKey(), plain), "wrapped key holds the plaintext");
-        assertFalse(sealed.keyId().contains(text));
+        assertFalse(contains(sealed.ciphertext(), plain), () -> "rule: seal encrypts; the sealed ciphertext must not"
+                + " contain the plaintext's bytes (binding " + BINDING + ")");
+        assertFalse(contains(sealed.wrappedKey(), plain), () -> "rule: seal encrypts; the sealed wrapped key must not"
+                + " contain the plaintext's bytes (binding " + BINDING + ")");
+        assertFalse(sealed.keyId().contains(text), () -> "rule: the sealed keyId must not contain the plaintext"
+                + " (binding " + BINDING + ")");
     }
 
     @Test
@@ -143,11 +161,14 @@ public abstract class EnvelopeContract {
 
         SealedValue sealed = envelope.seal(value, BINDING);
 
-        assertFalse(value.isClosed(), "the caller owns the value and closes it");
-        assertEquals(text, value.asUtf8());
+        assertFalse(value.isClosed(), () -> "rule: seal leaves the caller's SecretValue open; the caller owns it"
+                + " and closes it (binding " + BINDING + ")");
+        assertTrue(text.equals(value.asUtf8()), () -> "rule: seal leaves the caller's SecretValue unchanged (binding "
+                + BINDING + ")");
         value.close();
         try (SecretValue opened = envelope.open(sealed, BINDING)) {
-            assertEquals(text, opened.asUtf8(), "the sealed value must not depend on the caller's copy");
+            assertOpensTo(text, opened, () -> "rule: the sealed value does not depend on the caller's copy; it still"
+                    + " opens to the value after the caller closed its SecretValue (binding " + BINDING + ")");
         }
     }
 
@@ -160,9 +181,12 @@ public abstract class EnvelopeContract {
         first.close();
         SecretValue second = envelope.open(sealed, BINDING);
 
-        assertTrue(first.isClosed());
-        assertFalse(second.isClosed());
-        assertEquals(text, second.asUtf8());
+        assertTrue(first.isClosed(), () -> "rule: open returns a value the caller closes; the first opened value of "
+                + BINDING + " reports closed after close()");
+        assertFalse(second.isClosed(), () -> "rule: every open returns a fresh SecretValue; closing the first one"
+                + " must not close the second open of " + BINDING);
+        assertOpensTo(text, second, () -> "rule: every open returns a fresh SecretValue; the second open of "
+                + BINDING + " still holds the value after the first was closed");
         second.close();
     }
 
@@ -174,9 +198,11 @@ public abstract class EnvelopeContract {
 
         envelope.seal(TestValues.value(), BINDING);
 
-        assertEquals(kept, sealed);
+        assertEquals(kept, sealed, () -> "rule: a later seal must not write into the arrays of an earlier sealed"
+                + " value; ciphertext, wrapped key and keyId stay as returned (binding " + BINDING + ")");
         try (SecretValue opened = envelope.open(sealed, BINDING)) {
-            assertEquals(text, opened.asUtf8());
+            assertOpensTo(text, opened, () -> "rule: an earlier sealed value still opens to its value after a later"
+                    + " seal (binding " + BINDING + ")");
         }
     }
 
@@ -198,10 +224,13 @@ public abstract class EnvelopeContract {
         }
 
         IntegrityException refused = Expect.thrown(IntegrityException.class, ErrorCode.INTEGRITY_FAILURE,
-                () -> envelope.open(sealed, other));
+                () -> envelope.open(sealed, other),
+                () -> "rule: a value opens only under the binding it was sealed for; open under " + other
+                        + " of a value sealed for " + BINDING + " fails with IntegrityException INTEGRITY_FAILURE");
 
         assertTrue(refused.getMessage().contains(other.path().qualifiedName()),
-                () -> "the message should name the binding: " + refused.getMessage());
+                () -> "rule: the IntegrityException of open under another binding names the binding it was asked for ("
+                        + other.path().qualifiedName() + "); its message was: " + refused.getMessage());
     }
 
     /** A way to spoil a sealed value; {@code donors} supplies other seals to borrow parts from. */
@@ -287,9 +316,12 @@ public abstract class EnvelopeContract {
         };
         SealedValue tampered = tamperCase.tamper().apply(sealed.copy(), donors);
 
-        Expect.thrown(IntegrityException.class, ErrorCode.INTEGRITY_FAILURE, () -> envelope.open(tampered, BINDING));
+        Expect.thrown(IntegrityException.class, ErrorCode.INTEGRITY_FAILURE, () -> envelope.open(tampered, BINDING),
+                () -> "rule: open refuses a tampered sealed value with IntegrityException INTEGRITY_FAILURE; tamper case '"
+                        + tamperCase + "', binding " + BINDING);
         try (SecretValue untouched = envelope.open(sealed, BINDING)) {
-            assertFalse(untouched.isClosed(), "the original must still open");
+            assertFalse(untouched.isClosed(), () -> "rule: tampering with a copy leaves the original sealed value"
+                    + " opening (tamper case '" + tamperCase + "', binding " + BINDING + ")");
         }
     }
 
@@ -307,7 +339,8 @@ public abstract class EnvelopeContract {
                 SealedValue sealed = envelope.seal(SecretValue.ofUtf8(text), binding);
                 try (SecretValue opened = envelope.open(sealed, binding)) {
                     if (!text.equals(opened.asUtf8())) {
-                        throw new AssertionError("round trip changed the value of " + binding);
+                        throw new AssertionError("rule: concurrent seals and opens across tenants each round-trip;"
+                                + " open(seal(v, b), b) returned another value for binding " + binding);
                     }
                 }
                 mine.add(new Sealed(binding, sealed, text));
@@ -319,16 +352,28 @@ public abstract class EnvelopeContract {
         for (Outcome<List<Sealed>> outcome : outcomes) {
             if (!outcome.succeeded()) {
                 NoValueLeaks.assertNoValueIn(outcome.failure());
-                throw new AssertionError("a concurrent seal or open failed: " + outcome.failure(), outcome.failure());
+                throw new AssertionError("rule: concurrent seals and opens across tenants (8 threads x 25, tenants "
+                        + tenants + ") all succeed; one failed: " + outcome.failure(), outcome.failure());
             }
             all.addAll(outcome.value());
         }
-        assertEquals(200, all.size());
+        assertEquals(200, all.size(), "rule: every one of the 8 x 25 concurrent seals returns a sealed value");
         for (Sealed s : all) {
             try (SecretValue opened = envelope.open(s.sealed(), s.binding())) {
-                assertEquals(s.text(), opened.asUtf8(), () -> "value sealed for " + s.binding() + " must open later too");
+                assertOpensTo(s.text(), opened, () -> "rule: a value sealed concurrently opens later too, to the same"
+                        + " value; binding " + s.binding());
             }
         }
+    }
+
+    /**
+     * Asserts {@code opened} holds {@code text}; the failure states {@code rule} and the lengths, never
+     * the value (assertEquals would print both values, which the leak check then has to withhold).
+     */
+    private static void assertOpensTo(String text, SecretValue opened, Supplier<String> rule) {
+        String got = opened.asUtf8();
+        assertTrue(text.equals(got), () -> rule.get() + "; opened another value (" + got.length() + " chars, expected "
+                + text.length() + ")");
     }
 
     private static SealedValue withCiphertext(SealedValue s, byte[] ciphertext) {

@@ -13,6 +13,7 @@ import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
@@ -47,8 +48,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * break-glass grants are returned only to their principal, in their tenant, while
  * {@code createdAt <= now < expiresAt}. If the store implements {@link AutoCloseable} it is
  * closed after each test.
+ *
+ * <p>Every failure message begins with {@code [PolicyStoreContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class PolicyStoreContract {
     private static final String TENANT = "tck-acme";
     private static final String OTHER_TENANT = "tck-other";
@@ -104,10 +108,15 @@ public abstract class PolicyStoreContract {
     void putPolicyIsFoundByName() {
         Policy policy = readers("payments-read", "prod/payments/*");
 
-        assertEquals(policy, store.put(TENANT, policy, BeforeCommit.none()));
+        assertEquals(policy, store.put(TENANT, policy, BeforeCommit.none()),
+                "rule: put returns the policy it stored (tenant " + TENANT + ", policy payments-read)");
 
-        assertEquals(policy, store.get(TENANT, "payments-read").orElseThrow());
-        assertTrue(store.get(TENANT, "unknown").isEmpty());
+        assertEquals(policy, store.get(TENANT, "payments-read").orElseThrow(
+                        () -> new AssertionError("rule: get finds a policy after put (tenant " + TENANT
+                                + ", policy payments-read); it found none")),
+                "rule: get returns the policy as put (tenant " + TENANT + ", policy payments-read)");
+        assertTrue(store.get(TENANT, "unknown").isEmpty(),
+                "rule: get of a name never put is empty (tenant " + TENANT + ", policy unknown)");
     }
 
     @Test
@@ -119,7 +128,9 @@ public abstract class PolicyStoreContract {
 
         store.put(TENANT, policy, BeforeCommit.none());
 
-        assertEquals(policy, store.get(TENANT, policy.name()).orElseThrow());
+        assertEquals(policy, found(TENANT, policy.name()),
+                "rule: put then get keeps every field of a policy: the deny effect, principals, actions, resources"
+                        + " and every condition (mfa, ticket, source CIDR, source cluster); policy no-prod-without-mfa");
     }
 
     @Test
@@ -129,8 +140,12 @@ public abstract class PolicyStoreContract {
 
         store.put(TENANT, replacement, BeforeCommit.none());
 
-        assertEquals(replacement, store.get(TENANT, "payments-read").orElseThrow());
-        assertEquals(List.of(replacement), store.list(TENANT));
+        assertEquals(replacement, found(TENANT, "payments-read"),
+                "rule: put with a name already taken replaces that policy; get returns the replacement"
+                        + " (policy payments-read, resource staging/payments/*)");
+        assertEquals(List.of(replacement), store.list(TENANT),
+                "rule: put with a name already taken replaces the policy; list holds it once, as replaced"
+                        + " (tenant " + TENANT + ", policy payments-read)");
     }
 
     @Test
@@ -139,14 +154,17 @@ public abstract class PolicyStoreContract {
             store.put(TENANT, readers(name, "prod/" + name + "/*"), BeforeCommit.none());
         }
 
-        assertEquals(List.of("alpha", "beta", "mid", "zeta"), store.list(TENANT).stream().map(Policy::name).toList());
+        assertEquals(List.of("alpha", "beta", "mid", "zeta"), store.list(TENANT).stream().map(Policy::name).toList(),
+                "rule: list returns the tenant's policies sorted by name, whatever the order of put"
+                        + " (put zeta, alpha, mid, beta)");
     }
 
     @Test
     void listOfTenantWithoutPoliciesIsEmpty() {
         store.put(OTHER_TENANT, readers("payments-read", "prod/payments/*"), BeforeCommit.none());
 
-        assertTrue(store.list(TENANT).isEmpty());
+        assertTrue(store.list(TENANT).isEmpty(), () -> "rule: list of a tenant without policies is empty (tenant "
+                + TENANT + ", while " + OTHER_TENANT + " has payments-read); got " + names(TENANT));
     }
 
     @Test
@@ -158,15 +176,20 @@ public abstract class PolicyStoreContract {
 
         store.delete(TENANT, "payments-read", Hooks.seeing(seen::set));
 
-        assertTrue(store.get(TENANT, "payments-read").isEmpty());
-        assertEquals(List.of("search-read"), store.list(TENANT).stream().map(Policy::name).toList());
-        assertEquals(doomed, seen.get(), "the hook sees the deleted policy");
+        assertTrue(store.get(TENANT, "payments-read").isEmpty(),
+                "rule: after delete, get of the deleted policy is empty (tenant " + TENANT + ", policy payments-read)");
+        assertEquals(List.of("search-read"), store.list(TENANT).stream().map(Policy::name).toList(),
+                "rule: delete removes only the named policy; list keeps the others (deleted payments-read,"
+                        + " kept search-read)");
+        assertEquals(doomed, seen.get(), "rule: the delete hook sees the deleted policy (policy payments-read)");
     }
 
     @Test
     void deleteOfUnknownPolicyFailsWithPolicyNotFound() {
         Expect.thrown(NotFoundException.class, ErrorCode.POLICY_NOT_FOUND,
-                () -> store.delete(TENANT, "unknown", BeforeCommit.none()));
+                () -> store.delete(TENANT, "unknown", BeforeCommit.none()),
+                () -> "rule: delete of a policy that does not exist fails with NotFoundException POLICY_NOT_FOUND"
+                        + " (tenant " + TENANT + ", policy unknown)");
     }
 
     @Test
@@ -177,15 +200,25 @@ public abstract class PolicyStoreContract {
         store.put(OTHER_TENANT, theirs, BeforeCommit.none());
         store.put(TENANT, readers("only-mine", "prod/search/*"), BeforeCommit.none());
 
-        assertEquals(mine, store.get(TENANT, "payments-read").orElseThrow());
-        assertEquals(theirs, store.get(OTHER_TENANT, "payments-read").orElseThrow());
-        assertTrue(store.get(OTHER_TENANT, "only-mine").isEmpty());
+        assertEquals(mine, found(TENANT, "payments-read"),
+                "rule: policies are per tenant; get in " + TENANT + " returns " + TENANT + "'s payments-read"
+                        + " (resource prod/payments/*), not " + OTHER_TENANT + "'s of the same name");
+        assertEquals(theirs, found(OTHER_TENANT, "payments-read"),
+                "rule: policies are per tenant; get in " + OTHER_TENANT + " returns " + OTHER_TENANT + "'s payments-read"
+                        + " (resource dev/payments/*), not " + TENANT + "'s of the same name");
+        assertTrue(store.get(OTHER_TENANT, "only-mine").isEmpty(),
+                "rule: get in " + OTHER_TENANT + " does not find " + TENANT + "'s policy only-mine");
         Expect.thrown(NotFoundException.class, ErrorCode.POLICY_NOT_FOUND,
-                () -> store.delete(OTHER_TENANT, "only-mine", BeforeCommit.none()));
+                () -> store.delete(OTHER_TENANT, "only-mine", BeforeCommit.none()),
+                () -> "rule: delete in " + OTHER_TENANT + " of " + TENANT + "'s policy only-mine fails with"
+                        + " POLICY_NOT_FOUND");
 
         store.delete(OTHER_TENANT, "payments-read", BeforeCommit.none());
-        assertEquals(mine, store.get(TENANT, "payments-read").orElseThrow());
-        assertEquals(List.of("only-mine", "payments-read"), store.list(TENANT).stream().map(Policy::name).sorted().toList());
+        assertEquals(mine, found(TENANT, "payments-read"),
+                "rule: delete in " + OTHER_TENANT + " of payments-read leaves " + TENANT + "'s payments-read as it was");
+        assertEquals(List.of("only-mine", "payments-read"), store.list(TENANT).stream().map(Policy::name).sorted().toList(),
+                "rule: deletes in " + OTHER_TENANT + " (only-mine refused, payments-read deleted) leave " + TENANT
+                        + "'s list as it was: only-mine, payments-read");
     }
 
     @Test
@@ -195,7 +228,7 @@ public abstract class PolicyStoreContract {
 
         store.put(TENANT, policy, Hooks.seeing(seen::set));
 
-        assertEquals(policy, seen.get());
+        assertEquals(policy, seen.get(), "rule: the put hook sees the policy being put (policy payments-read)");
     }
 
     @Test
@@ -203,10 +236,14 @@ public abstract class PolicyStoreContract {
         IllegalStateException failure = new IllegalStateException("hook failure injected by the TCK");
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.put(TENANT, readers("payments-read", "prod/payments/*"), failing(failure))));
+                        () -> store.put(TENANT, readers("payments-read", "prod/payments/*"), failing(failure)),
+                        () -> "rule: put rethrows the hook's own exception (IllegalStateException); policy payments-read"),
+                "rule: put rethrows the very exception its hook threw, not a wrapper or copy (policy payments-read)");
 
-        assertTrue(store.get(TENANT, "payments-read").isEmpty());
-        assertTrue(store.list(TENANT).isEmpty());
+        assertTrue(store.get(TENANT, "payments-read").isEmpty(),
+                "rule: a failing put hook undoes the put; get of the new policy payments-read is empty");
+        assertTrue(store.list(TENANT).isEmpty(), () -> "rule: a failing put hook undoes the put; list of tenant "
+                + TENANT + " stays empty; got " + names(TENANT));
     }
 
     @Test
@@ -216,9 +253,15 @@ public abstract class PolicyStoreContract {
         IllegalStateException failure = new IllegalStateException("hook failure injected by the TCK");
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.put(TENANT, readers("payments-read", "prod/*"), failing(failure))));
+                        () -> store.put(TENANT, readers("payments-read", "prod/*"), failing(failure)),
+                        () -> "rule: put rethrows the hook's own exception (IllegalStateException); replacing policy"
+                                + " payments-read"),
+                "rule: put rethrows the very exception its hook threw, not a wrapper or copy (replacing policy"
+                        + " payments-read)");
 
-        assertEquals(original, store.get(TENANT, "payments-read").orElseThrow());
+        assertEquals(original, found(TENANT, "payments-read"),
+                "rule: a failing put hook undoes the replacement; payments-read keeps resource prod/payments/*,"
+                        + " not prod/*");
     }
 
     @Test
@@ -228,9 +271,15 @@ public abstract class PolicyStoreContract {
         IllegalStateException failure = new IllegalStateException("hook failure injected by the TCK");
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.delete(TENANT, "payments-read", failing(failure))));
+                        () -> store.delete(TENANT, "payments-read", failing(failure)),
+                        () -> "rule: delete rethrows the hook's own exception (IllegalStateException); policy"
+                                + " payments-read"),
+                "rule: delete rethrows the very exception its hook threw, not a wrapper or copy (policy payments-read)");
 
-        assertEquals(original, store.get(TENANT, "payments-read").orElseThrow());
+        assertEquals(original, store.get(TENANT, "payments-read").orElseThrow(
+                        () -> new AssertionError("rule: a failing delete hook undoes the delete; policy payments-read"
+                                + " must still be found, but get is empty")),
+                "rule: a failing delete hook undoes the delete; payments-read stays as it was");
     }
 
     @Test
@@ -238,21 +287,38 @@ public abstract class PolicyStoreContract {
         BreakGlassGrant grant = grant("bg_first", TENANT, ALICE, T0, Duration.ofMinutes(30));
         AtomicReference<BreakGlassGrant> seen = new AtomicReference<>();
 
-        assertEquals(grant, store.addGrant(grant, Hooks.seeing(seen::set)));
+        assertEquals(grant, store.addGrant(grant, Hooks.seeing(seen::set)), "rule: addGrant returns the grant it stored (bg_first)");
 
-        assertEquals(grant, seen.get());
-        assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, T0), "active from createdAt on");
-        assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, T0.plusSeconds(29 * 60)));
-        assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, T0.plus(Duration.ofMinutes(30)).minusNanos(1000)));
+        assertEquals(grant, seen.get(), "rule: the addGrant hook sees the grant being added (bg_first)");
+        assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, T0),
+                () -> "rule: activeGrants includes a grant from its createdAt on (inclusive); bg_first for " + ALICE
+                        + ", createdAt " + T0 + ", asked at " + T0);
+        Instant inside = T0.plusSeconds(29 * 60);
+        assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, inside),
+                () -> "rule: activeGrants includes a grant while createdAt <= now < expiresAt; bg_first for " + ALICE
+                        + ", " + T0 + " .. " + grant.expiresAt() + ", asked at " + inside);
+        Instant lastMoment = T0.plus(Duration.ofMinutes(30)).minusNanos(1000);
+        assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, lastMoment),
+                () -> "rule: activeGrants includes a grant up to just before expiresAt; bg_first for " + ALICE
+                        + ", expiresAt " + grant.expiresAt() + ", asked at " + lastMoment);
     }
 
     @Test
     void grantIsInactiveBeforeItsStartAndFromItsExpiry() {
         store.addGrant(grant("bg_first", TENANT, ALICE, T0, Duration.ofMinutes(30)), BeforeCommit.none());
 
-        assertTrue(store.activeGrants(TENANT, ALICE, T0.minusSeconds(1)).isEmpty());
-        assertTrue(store.activeGrants(TENANT, ALICE, T0.plus(Duration.ofMinutes(30))).isEmpty(), "expiresAt is exclusive");
-        assertTrue(store.activeGrants(TENANT, ALICE, T0.plus(Duration.ofDays(1))).isEmpty());
+        Instant before = T0.minusSeconds(1);
+        assertTrue(store.activeGrants(TENANT, ALICE, before).isEmpty(),
+                () -> "rule: activeGrants excludes a grant before its createdAt; bg_first for " + ALICE + ", createdAt "
+                        + T0 + ", asked at " + before);
+        Instant expiry = T0.plus(Duration.ofMinutes(30));
+        assertTrue(store.activeGrants(TENANT, ALICE, expiry).isEmpty(),
+                () -> "rule: expiresAt is exclusive; activeGrants excludes bg_first for " + ALICE + " at its expiresAt "
+                        + expiry);
+        Instant dayLater = T0.plus(Duration.ofDays(1));
+        assertTrue(store.activeGrants(TENANT, ALICE, dayLater).isEmpty(),
+                () -> "rule: activeGrants excludes a grant after its expiresAt; bg_first for " + ALICE + ", expiresAt "
+                        + expiry + ", asked at " + dayLater);
     }
 
     @Test
@@ -265,11 +331,19 @@ public abstract class PolicyStoreContract {
         }
 
         Instant now = T0.plusSeconds(60);
-        assertEquals(List.of(alices), store.activeGrants(TENANT, ALICE, now));
-        assertEquals(List.of(bobs), store.activeGrants(TENANT, "user:tck-bob", now));
-        assertEquals(List.of(otherAlices), store.activeGrants(OTHER_TENANT, ALICE, now));
-        assertTrue(store.activeGrants(OTHER_TENANT, "user:tck-bob", now).isEmpty());
-        assertTrue(store.activeGrants(TENANT, "user:tck-carol", now).isEmpty());
+        assertEquals(List.of(alices), store.activeGrants(TENANT, ALICE, now),
+                "rule: activeGrants returns only the grants of that tenant and principal: bg_alice for " + ALICE
+                        + " in " + TENANT + " (not bg_bob, not " + OTHER_TENANT + "'s bg_other)");
+        assertEquals(List.of(bobs), store.activeGrants(TENANT, "user:tck-bob", now),
+                "rule: activeGrants returns only the grants of that tenant and principal: bg_bob for user:tck-bob in "
+                        + TENANT);
+        assertEquals(List.of(otherAlices), store.activeGrants(OTHER_TENANT, ALICE, now),
+                "rule: activeGrants returns only the grants of that tenant and principal: bg_other for " + ALICE
+                        + " in " + OTHER_TENANT + " (not " + TENANT + "'s bg_alice)");
+        assertTrue(store.activeGrants(OTHER_TENANT, "user:tck-bob", now).isEmpty(),
+                "rule: activeGrants for user:tck-bob in " + OTHER_TENANT + " is empty (bg_bob is in " + TENANT + ")");
+        assertTrue(store.activeGrants(TENANT, "user:tck-carol", now).isEmpty(),
+                "rule: activeGrants for a principal without grants (user:tck-carol in " + TENANT + ") is empty");
     }
 
     @Test
@@ -282,10 +356,13 @@ public abstract class PolicyStoreContract {
             store.addGrant(g, BeforeCommit.none());
         }
 
-        Set<String> active = store.activeGrants(TENANT, ALICE, T0.plus(Duration.ofMinutes(10))).stream()
+        Instant now = T0.plus(Duration.ofMinutes(10));
+        Set<String> active = store.activeGrants(TENANT, ALICE, now).stream()
                 .map(BreakGlassGrant::id).collect(Collectors.toSet());
 
-        assertEquals(Set.of("bg_running", "bg_also"), active);
+        assertEquals(Set.of("bg_running", "bg_also"), active,
+                () -> "rule: activeGrants returns exactly the grants with createdAt <= now < expiresAt; at " + now
+                        + " those are bg_running and bg_also, not bg_expired (ended) nor bg_later (not started)");
     }
 
     @Test
@@ -293,9 +370,23 @@ public abstract class PolicyStoreContract {
         IllegalStateException failure = new IllegalStateException("hook failure injected by the TCK");
 
         assertSame(failure, Expect.thrown(IllegalStateException.class,
-                () -> store.addGrant(grant("bg_first", TENANT, ALICE, T0, Duration.ofMinutes(30)), failing(failure))));
+                        () -> store.addGrant(grant("bg_first", TENANT, ALICE, T0, Duration.ofMinutes(30)), failing(failure)),
+                        () -> "rule: addGrant rethrows the hook's own exception (IllegalStateException); grant bg_first"),
+                "rule: addGrant rethrows the very exception its hook threw, not a wrapper or copy (grant bg_first)");
 
-        assertTrue(store.activeGrants(TENANT, ALICE, T0.plusSeconds(1)).isEmpty());
+        assertTrue(store.activeGrants(TENANT, ALICE, T0.plusSeconds(1)).isEmpty(),
+                "rule: a failing addGrant hook undoes the add; activeGrants for " + ALICE + " in its window is empty"
+                        + " (grant bg_first)");
+    }
+
+    private Policy found(String tenant, String name) {
+        return store.get(tenant, name).orElseThrow(() -> new AssertionError(
+                "rule: get finds the policy put under that name (tenant " + tenant + ", policy " + name
+                        + "); it found none"));
+    }
+
+    private List<String> names(String tenant) {
+        return store.list(tenant).stream().map(Policy::name).toList();
     }
 
     private static Policy readers(String name, String resource) {

@@ -21,6 +21,7 @@ import dev.coffer.tck.manager.TenancyContract;
 import dev.coffer.tck.manager.ValidationContract;
 import dev.coffer.tck.manager.VersionContract;
 import dev.coffer.tck.manager.VersionStateContract;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +59,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The topic bodies live in {@code dev.coffer.tck.manager}; this class only wires them to the
  * fixture. A subclass may add its own tests and use the helpers of {@link ManagerContractBase}.
+ *
+ * <p>How a failure reads: its message begins with the contract, the topic's nested class and the
+ * test method ({@link ContractNames}), then states the rule that broke, the
+ * {@link dev.coffer.spi.SecretManager} method and the values involved (path, version, alias,
+ * principal, action, error code, event type; never a secret value), e.g.
+ * {@code [SecretManagerContract › Listing › itemsShowTheCurrentVersionAndPendingDeletion] rule: ...}.
+ * The topic is named by its class ({@code Listing}), not its display name. Surefire counts the
+ * topics' tests under their display names ("Listing by label, current version, pending
+ * deletion"), so the vendor's own class shows {@code Tests run: 0}; its failure list names each
+ * failing test by the vendor's class and the method, followed by that message. A test the vendor
+ * adds in its own subclass is named after that subclass.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class SecretManagerContract extends ManagerContractBase {
     private ManagerFixture fixture;
 

@@ -3,6 +3,7 @@ package dev.coffer.tck;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.SecretStore;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * No sealed value ever needs to be opened: the store treats it as opaque bytes, so the tests
  * seal with random bytes. If the store implements {@link AutoCloseable} it is closed after each
  * test. Every test runs under {@link NoValueLeaks}.
+ *
+ * <p>How a failure reads: its message begins with the contract, the group and the test method
+ * ({@link ContractNames}), then states the rule that broke, the SPI method and the values involved
+ * (tenant, secret id, path, version, alias, state, error code; never a secret value), e.g.
+ *
+ * <pre>
+ * [SecretStoreContract › Versions › everyTransitionPairOutsideTheAllowedFourIsRefusedAndChangesNothing]
+ *     rule: transitionVersion refuses DESTROYED -> ENABLED (...) with STATE_CONFLICT; version 1 of tck-acme:prod/pairs/refused-2
+ * </pre>
+ *
+ * Surefire counts the groups' tests under {@code dev.coffer.tck.SecretStoreContract$Versions} and
+ * the like, so the vendor's own class shows {@code Tests run: 0}; its failure list names each
+ * failing test by the vendor's class and the method, followed by that message.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class SecretStoreContract {
 
     /** A fresh store holding nothing, called once per test. */

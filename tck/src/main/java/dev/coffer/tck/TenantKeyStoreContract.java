@@ -12,6 +12,7 @@ import dev.coffer.spi.store.TenantKeyStore;
 import dev.coffer.spi.store.WrappedTenantKey;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
+import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.security.SecureRandom;
@@ -41,8 +42,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through arrays the caller keeps, and that tenants are isolated. The wrapped keysets are random
  * bytes: the store never opens them. If the store implements {@link AutoCloseable} it is closed
  * after each test.
+ *
+ * <p>Every failure message begins with {@code [TenantKeyStoreContract › testMethod]} ({@link ContractNames}) and
+ * then states the rule that broke, the SPI method and the values involved, never a secret value.
  */
-@ExtendWith(NoValueLeaks.class)
+@ExtendWith({NoValueLeaks.class, ContractNames.class})
 public abstract class TenantKeyStoreContract {
     private static final String TENANT = "tck-acme";
     private static final String OTHER_TENANT = "tck-other";
@@ -68,7 +72,7 @@ public abstract class TenantKeyStoreContract {
 
     @Test
     void tenantWithoutKeyIsNotFound() {
-        assertTrue(store.find(TENANT).isEmpty());
+        assertTrue(store.find(TENANT).isEmpty(), "rule: find of a tenant that has no key is empty (tenant " + TENANT + ")");
     }
 
     @Test
@@ -77,9 +81,11 @@ public abstract class TenantKeyStoreContract {
 
         WrappedTenantKey stored = store.createIfAbsent(key);
 
-        assertEquals(key, stored);
-        assertEquals(1, stored.revision());
-        assertEquals(key, store.find(TENANT).orElseThrow());
+        assertEquals(key, stored, "rule: the first createIfAbsent of a tenant returns the key offered (same tenant,"
+                + " keyset bytes, revision, updatedAt); tenant " + TENANT);
+        assertEquals(1, stored.revision(), "rule: the first createIfAbsent of a tenant stores revision 1; tenant " + TENANT);
+        assertEquals(key, found(TENANT), "rule: find returns the key createIfAbsent stored (same tenant, keyset bytes,"
+                + " revision, updatedAt); tenant " + TENANT);
     }
 
     @Test
@@ -88,8 +94,10 @@ public abstract class TenantKeyStoreContract {
 
         WrappedTenantKey second = store.createIfAbsent(newKey(TENANT));
 
-        assertEquals(first, second);
-        assertEquals(first, store.find(TENANT).orElseThrow());
+        assertEquals(first, second, "rule: createIfAbsent of a tenant that has a key returns the stored key, not the"
+                + " one offered (tenant " + TENANT + ", revision 1 kept)");
+        assertEquals(first, found(TENANT), "rule: createIfAbsent of a tenant that has a key changes nothing; find"
+                + " returns the first key (tenant " + TENANT + ")");
     }
 
     @Test
@@ -98,12 +106,17 @@ public abstract class TenantKeyStoreContract {
 
         List<Outcome<WrappedTenantKey>> outcomes = Concurrently.run(16, i -> store.createIfAbsent(candidates.get(i)));
 
-        WrappedTenantKey winner = succeeded(outcomes.get(0));
-        for (Outcome<WrappedTenantKey> outcome : outcomes) {
-            assertEquals(winner, succeeded(outcome), "every caller must get the stored key");
+        WrappedTenantKey winner = succeeded(outcomes.get(0), "createIfAbsent");
+        for (int i = 0; i < outcomes.size(); i++) {
+            int caller = i;
+            assertEquals(winner, succeeded(outcomes.get(i), "createIfAbsent"),
+                    () -> "rule: 16 concurrent createIfAbsent of one tenant (" + TENANT + ") have one winner and every"
+                            + " caller gets the stored key; caller " + caller + " got another key than caller 0");
         }
-        assertTrue(candidates.contains(winner), "the winner must be one of the keys offered");
-        assertEquals(winner, store.find(TENANT).orElseThrow());
+        assertTrue(candidates.contains(winner), "rule: the key 16 concurrent createIfAbsent calls agree on is one of the"
+                + " keys offered (tenant " + TENANT + ")");
+        assertEquals(winner, found(TENANT), "rule: after 16 concurrent createIfAbsent calls, find returns the key every"
+                + " caller got (tenant " + TENANT + ")");
     }
 
     @Test
@@ -113,12 +126,14 @@ public abstract class TenantKeyStoreContract {
 
         WrappedTenantKey second = store.replace(TENANT, 1, rewrapped, T0.plusSeconds(60));
 
-        assertEquals(new WrappedTenantKey(TENANT, rewrapped, 2, T0.plusSeconds(60)), second);
-        assertEquals(second, store.find(TENANT).orElseThrow());
+        assertEquals(new WrappedTenantKey(TENANT, rewrapped, 2, T0.plusSeconds(60)), second,
+                () -> "rule: replace(expected revision 1) returns revision 2 with the new keyset bytes and updatedAt "
+                        + T0.plusSeconds(60) + "; tenant " + TENANT);
+        assertEquals(second, found(TENANT), "rule: find returns what replace stored (tenant " + TENANT + ", revision 2)");
 
         WrappedTenantKey third = store.replace(TENANT, 2, randomBytes(), T0.plusSeconds(120));
-        assertEquals(3, third.revision());
-        assertEquals(third, store.find(TENANT).orElseThrow());
+        assertEquals(3, third.revision(), "rule: replace(expected revision 2) stores revision 3; tenant " + TENANT);
+        assertEquals(third, found(TENANT), "rule: find returns what replace stored (tenant " + TENANT + ", revision 3)");
     }
 
     @Test
@@ -127,19 +142,27 @@ public abstract class TenantKeyStoreContract {
         WrappedTenantKey current = store.replace(TENANT, 1, randomBytes(), T0.plusSeconds(60));
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> store.replace(TENANT, 1, randomBytes(), T0.plusSeconds(120)));
+                () -> store.replace(TENANT, 1, randomBytes(), T0.plusSeconds(120)),
+                () -> "rule: replace is compare-and-set on the revision; stored revision 2, expected 1 (stale) fails with"
+                        + " ConflictException VERSION_CONFLICT; tenant " + TENANT);
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> store.replace(TENANT, 5, randomBytes(), T0.plusSeconds(120)));
+                () -> store.replace(TENANT, 5, randomBytes(), T0.plusSeconds(120)),
+                () -> "rule: replace is compare-and-set on the revision; stored revision 2, expected 5 (ahead) fails with"
+                        + " ConflictException VERSION_CONFLICT; tenant " + TENANT);
 
-        assertEquals(current, store.find(TENANT).orElseThrow());
+        assertEquals(current, found(TENANT), "rule: a replace that lost its compare-and-set changes nothing; find"
+                + " returns revision 2 as stored (tenant " + TENANT + ")");
     }
 
     @Test
     void replaceOfTenantWithoutKeyFailsWithTenantKeyNotFound() {
         Expect.thrown(NotFoundException.class, ErrorCode.TENANT_KEY_NOT_FOUND,
-                () -> store.replace(TENANT, 1, randomBytes(), T0));
+                () -> store.replace(TENANT, 1, randomBytes(), T0),
+                () -> "rule: replace of a tenant that has no key fails with NotFoundException TENANT_KEY_NOT_FOUND;"
+                        + " tenant " + TENANT + ", expected revision 1");
 
-        assertTrue(store.find(TENANT).isEmpty());
+        assertTrue(store.find(TENANT).isEmpty(), "rule: a refused replace creates no key; find of " + TENANT
+                + " stays empty");
     }
 
     @Test
@@ -150,14 +173,20 @@ public abstract class TenantKeyStoreContract {
                 i -> store.replace(TENANT, 1, randomBytes(), T0.plusSeconds(i)));
 
         List<WrappedTenantKey> wins = outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
-        assertEquals(1, wins.size(), "exactly one replace of revision 1 may succeed");
+        assertEquals(1, wins.size(), "rule: replace is compare-and-set; of 16 concurrent replace(expected revision 1)"
+                + " of tenant " + TENANT + " exactly one succeeds");
         for (Outcome<WrappedTenantKey> lost : outcomes.stream().filter(o -> !o.succeeded()).toList()) {
             NoValueLeaks.assertNoValueIn(lost.failure());
-            ConflictException conflict = assertInstanceOf(ConflictException.class, lost.failure());
-            assertEquals(ErrorCode.VERSION_CONFLICT, conflict.code());
+            ConflictException conflict = assertInstanceOf(ConflictException.class, lost.failure(),
+                    () -> "rule: a concurrent replace(expected revision 1) that lost fails with ConflictException; tenant "
+                            + TENANT + "; got " + lost.failure());
+            assertEquals(ErrorCode.VERSION_CONFLICT, conflict.code(), "rule: a concurrent replace(expected revision 1)"
+                    + " that lost fails with VERSION_CONFLICT; tenant " + TENANT);
         }
-        assertEquals(wins.get(0), store.find(TENANT).orElseThrow());
-        assertEquals(2, wins.get(0).revision());
+        assertEquals(wins.get(0), found(TENANT), "rule: find returns what the one winning concurrent replace stored"
+                + " (tenant " + TENANT + ")");
+        assertEquals(2, wins.get(0).revision(), "rule: the winning replace(expected revision 1) stores revision 2;"
+                + " tenant " + TENANT);
     }
 
     @Test
@@ -169,22 +198,35 @@ public abstract class TenantKeyStoreContract {
         store.replace(TENANT, 1, rewrapped, T0.plusSeconds(60));
         rewrapped[0] ^= 0x01;
 
-        assertArrayEquals(expected, store.find(TENANT).orElseThrow().wrappedKeyset());
+        assertArrayEquals(expected, found(TENANT).wrappedKeyset(), "rule: replace copies the keyset array it is handed;"
+                + " the caller changing its array afterwards must not change the stored revision 2 (tenant " + TENANT
+                + ")");
     }
 
     @Test
     void tenantsAreIsolated() {
         WrappedTenantKey mine = store.createIfAbsent(newKey(TENANT));
-        assertTrue(store.find(OTHER_TENANT).isEmpty());
+        assertTrue(store.find(OTHER_TENANT).isEmpty(), "rule: keys are per tenant; find of " + OTHER_TENANT
+                + " is empty while only " + TENANT + " has a key");
         Expect.thrown(NotFoundException.class, ErrorCode.TENANT_KEY_NOT_FOUND,
-                () -> store.replace(OTHER_TENANT, 1, randomBytes(), T0));
+                () -> store.replace(OTHER_TENANT, 1, randomBytes(), T0),
+                () -> "rule: keys are per tenant; replace of " + OTHER_TENANT + " (no key; " + TENANT + " has revision 1)"
+                        + " fails with TENANT_KEY_NOT_FOUND");
 
         WrappedTenantKey theirs = store.createIfAbsent(newKey(OTHER_TENANT));
-        assertEquals(OTHER_TENANT, theirs.tenant());
+        assertEquals(OTHER_TENANT, theirs.tenant(), "rule: createIfAbsent of " + OTHER_TENANT + " returns a key of "
+                + OTHER_TENANT + ", not of " + TENANT);
         store.replace(OTHER_TENANT, 1, randomBytes(), T0.plusSeconds(60));
 
-        assertEquals(mine, store.find(TENANT).orElseThrow());
-        assertEquals(2, store.find(OTHER_TENANT).orElseThrow().revision());
+        assertEquals(mine, found(TENANT), "rule: keys are per tenant; creating and replacing " + OTHER_TENANT
+                + "'s key leaves " + TENANT + "'s revision 1 as it was");
+        assertEquals(2, found(OTHER_TENANT).revision(), "rule: replace(expected revision 1) of " + OTHER_TENANT
+                + " stores its revision 2, next to " + TENANT + "'s revision 1");
+    }
+
+    private WrappedTenantKey found(String tenant) {
+        return store.find(tenant).orElseThrow(() -> new AssertionError(
+                "rule: find returns the key stored for the tenant (tenant " + tenant + "); it found none"));
     }
 
     private static WrappedTenantKey newKey(String tenant) {
@@ -197,10 +239,11 @@ public abstract class TenantKeyStoreContract {
         return bytes;
     }
 
-    private static <T> T succeeded(Outcome<T> outcome) {
+    private static <T> T succeeded(Outcome<T> outcome, String method) {
         if (!outcome.succeeded()) {
             NoValueLeaks.assertNoValueIn(outcome.failure());
-            throw new AssertionError("a concurrent call failed: " + outcome.failure(), outcome.failure());
+            throw new AssertionError("rule: concurrent " + method + " calls of one tenant (" + TENANT + ") all succeed;"
+                    + " one failed: " + outcome.failure(), outcome.failure());
         }
         return outcome.value();
     }

@@ -19,6 +19,7 @@ import dev.coffer.spi.error.VersionDestroyedException;
 import dev.coffer.spi.error.VersionDisabledException;
 import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Secret;
+import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.TestValues;
@@ -47,35 +48,55 @@ public abstract class AliasContract extends ManagerContractBase {
         Secret secret = threeVersions("stale");
         String before = readCurrent(secret.path());
         AccessContext ctx = admin().withRequestId(requestId("stale-promote"));
+        String call = "SecretManager.promote(" + secret.path() + ", to 3, expected current 1; current is 2)";
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> manager().promote(ctx, secret.id(), 3, OptionalInt.of(1)));
+                () -> manager().promote(ctx, secret.id(), 3, OptionalInt.of(1)),
+                () -> "rule: promote is compare-and-set; a stale expected version fails with VERSION_CONFLICT: " + call);
 
-        assertAliases(secret.id(), "current", 2, "previous", 1);
-        assertStatuses(secret.id(), 1, PREVIOUS, 2, CURRENT, 3, PENDING);
-        assertEquals(before, readCurrent(secret.path()));
-        AuditEvent event = onlyAuditEventOf(ctx.requestId());
-        assertEquals(AuditEventType.ALIAS_MOVE, event.eventType());
-        assertEquals(Decision.ERROR, event.decision());
-        assertEquals(ErrorCode.VERSION_CONFLICT.name(), event.reason());
+        assertAliases(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
+        assertStatuses(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set changes no derived status: " + call,
+                1, PREVIOUS, 2, CURRENT, 3, PENDING);
+        assertSameValue(before, readCurrent(secret.path()),
+                () -> "rule: after a promote that loses its compare-and-set, SecretManager.read(current) still returns"
+                        + " version 2's value: " + call);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a failed promote is audited once: " + call);
+        assertEquals(AuditEventType.ALIAS_MOVE, event.eventType(),
+                () -> "rule: a failed promote is audited as ALIAS_MOVE: " + call);
+        assertEquals(Decision.ERROR, event.decision(),
+                () -> "rule: a promote refused for a stale expected version is audited with decision ERROR: " + call);
+        assertEquals(ErrorCode.VERSION_CONFLICT.name(), event.reason(),
+                () -> "rule: the audit event of a failed promote gives the error code as its reason: " + call);
     }
 
     @Test
     void promoteExpectingNoCurrentWhenOneIsSetFails() {
         Secret secret = threeVersions("expect-empty");
+        String call = "SecretManager.promote(" + secret.path() + ", to 3, expected no current; current is 2)";
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> manager().promote(admin(), secret.id(), 3, OptionalInt.empty()));
-        assertAliases(secret.id(), "current", 2, "previous", 1);
+                () -> manager().promote(admin(), secret.id(), 3, OptionalInt.empty()),
+                () -> "rule: promote expecting current unset while it is set fails with VERSION_CONFLICT: " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
     void promoteExpectingACurrentWhenNoneIsSetFails() {
         Secret secret = createSecret("prod/aliases/unset");
         addPending(secret.id(), TestValues.text());
+        String call = "SecretManager.promote(" + secret.path() + ", to 1, expected current 1; current is unset)";
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> manager().promote(admin(), secret.id(), 1, OptionalInt.of(1)));
-        assertAliases(secret.id());
-        assertStatuses(secret.id(), 1, PENDING);
+                () -> manager().promote(admin(), secret.id(), 1, OptionalInt.of(1)),
+                () -> "rule: promote expecting a current while none is set fails with VERSION_CONFLICT: " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set sets no alias: " + call);
+        assertStatuses(secret.id(),
+                () -> "rule: a promote that loses its compare-and-set leaves version 1 PENDING: " + call,
+                1, PENDING);
     }
 
     @Test
@@ -83,48 +104,67 @@ public abstract class AliasContract extends ManagerContractBase {
         Secret secret = createSecret("prod/aliases/first");
         String value = TestValues.text();
         addPending(secret.id(), value);
+        String call = "SecretManager.promote(" + secret.path() + ", to 1, expected no current)";
 
         Aliases after = manager().promote(admin(), secret.id(), 1, OptionalInt.empty());
 
-        assertEquals(Map.of("current", 1), after.byName());
-        assertEquals(value, readCurrent(secret.path()));
+        assertEquals(Map.of("current", 1), after.byName(),
+                () -> "rule: the first promote, expecting no current, returns current=1 and no previous: " + call);
+        assertSameValue(value, readCurrent(secret.path()),
+                () -> "rule: after the first promote, SecretManager.read(current) returns version 1's value: " + call);
     }
 
     @Test
     void promoteReturnsCurrentAndPreviousMovedTogether() {
         Secret secret = threeVersions("atomic");
+        String call = "SecretManager.promote(" + secret.path() + ", to 3, expected current 2)";
         Aliases after = manager().promote(admin(), secret.id(), 3, OptionalInt.of(2));
-        assertEquals(Map.of("current", 3, "previous", 2), after.byName());
-        assertAliases(secret.id(), "current", 3, "previous", 2);
+        assertEquals(Map.of("current", 3, "previous", 2), after.byName(),
+                () -> "rule: promote moves current and previous together and returns both (current 3, previous 2): "
+                        + call);
+        assertAliases(secret.id(),
+                () -> "rule: after promote, SecretManager.describe shows current 3 and previous 2 (the old current): "
+                        + call,
+                "current", 3, "previous", 2);
     }
 
     @Test
     void promoteIsAuditedAsAliasMoveWithFromAndTo() {
         Secret secret = threeVersions("audited");
         AccessContext ctx = admin().withRequestId(requestId("promote"));
+        String call = "SecretManager.promote(" + secret.path() + ", to 3, expected current 2)";
         manager().promote(ctx, secret.id(), 3, OptionalInt.of(2));
 
-        AuditEvent event = onlyAuditEventOf(ctx.requestId());
-        assertEquals(AuditEventType.ALIAS_MOVE, event.eventType());
-        assertEquals(Decision.ALLOW, event.decision());
-        assertEquals(3, event.version());
-        assertEquals("alias=current from=2 to=3", event.detail());
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a promote is audited once: " + call);
+        assertEquals(AuditEventType.ALIAS_MOVE, event.eventType(), () -> "rule: a promote is audited as ALIAS_MOVE: " + call);
+        assertEquals(Decision.ALLOW, event.decision(), () -> "rule: a successful promote is audited with decision ALLOW: " + call);
+        assertEquals(3, event.version(), () -> "rule: the ALIAS_MOVE event of a promote names the target version 3: " + call);
+        assertEquals("alias=current from=2 to=3", event.detail(),
+                () -> "rule: the ALIAS_MOVE event's detail names the alias and both ends of the move: " + call);
     }
 
     @Test
     void movingPreviousIsInvalidAndChangesNothing() {
         Secret secret = threeVersions("previous");
+        String call = "SecretManager.moveAlias(" + secret.path() + ", previous, to 3, expected 1)";
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> manager().moveAlias(admin(), secret.id(), Aliases.PREVIOUS, 3, OptionalInt.of(1)));
-        assertAliases(secret.id(), "current", 2, "previous", 1);
+                () -> manager().moveAlias(admin(), secret.id(), Aliases.PREVIOUS, 3, OptionalInt.of(1)),
+                () -> "rule: previous follows current and cannot be moved directly; INVALID_ARGUMENT: " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a refused moveAlias moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
     void malformedAliasNameIsInvalid() {
         Secret secret = threeVersions("malformed");
+        String call = "SecretManager.moveAlias(" + secret.path() + ", alias \"Canary!\", to 3, expected unset)";
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> manager().moveAlias(admin(), secret.id(), "Canary!", 3, OptionalInt.empty()));
-        assertAliases(secret.id(), "current", 2, "previous", 1);
+                () -> manager().moveAlias(admin(), secret.id(), "Canary!", 3, OptionalInt.empty()),
+                () -> "rule: an alias name outside the alias grammar fails with INVALID_ARGUMENT: " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a refused moveAlias moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
@@ -135,40 +175,63 @@ public abstract class AliasContract extends ManagerContractBase {
         String three = TestValues.text();
         addPending(secret.id(), two);
         addPending(secret.id(), three);
+        SecretPath path = secret.path();
 
         manager().moveAlias(admin(), secret.id(), "canary", 2, OptionalInt.empty());
-        assertEquals(two, readText(admin(), secret.path(), VersionSelector.alias("canary")));
-        assertStatuses(secret.id(), 1, CURRENT, 2, PENDING, 3, PENDING);
+        assertSameValue(two, readText(admin(), path, VersionSelector.alias("canary")),
+                () -> "rule: SecretManager.read(alias canary) returns the value of the version canary points at (2)"
+                        + " after moveAlias(" + path + ", canary, to 2, expected unset)");
+        assertStatuses(secret.id(),
+                () -> "rule: a custom alias does not change derived statuses: version 2 stays PENDING under canary ("
+                        + path + ")",
+                1, CURRENT, 2, PENDING, 3, PENDING);
 
         Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
-                () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.of(1)));
-        assertEquals(two, readText(admin(), secret.path(), VersionSelector.alias("canary")));
+                () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.of(1)),
+                () -> "rule: moveAlias of a custom alias is compare-and-set; canary is on 2, expected 1 fails with"
+                        + " VERSION_CONFLICT: SecretManager.moveAlias(" + path + ", canary, to 3, expected 1)");
+        assertSameValue(two, readText(admin(), path, VersionSelector.alias("canary")),
+                () -> "rule: a moveAlias that loses its compare-and-set leaves canary on 2; SecretManager.read(alias"
+                        + " canary) of " + path + " still returns version 2's value");
 
         manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.of(2));
-        assertEquals(three, readText(admin(), secret.path(), VersionSelector.alias("canary")));
-        assertAliases(secret.id(), "canary", 3, "current", 1);
+        assertSameValue(three, readText(admin(), path, VersionSelector.alias("canary")),
+                () -> "rule: after moveAlias(" + path + ", canary, to 3, expected 2), SecretManager.read(alias canary)"
+                        + " returns version 3's value");
+        assertAliases(secret.id(),
+                () -> "rule: moving a custom alias touches neither current nor previous (canary 3, current 1; " + path
+                        + ")",
+                "canary", 3, "current", 1);
     }
 
     @Test
     void readingAnUnknownAliasIsAliasNotFound() {
         Secret secret = threeVersions("unknown-alias");
         Expect.thrown(NotFoundException.class, ErrorCode.ALIAS_NOT_FOUND,
-                () -> manager().read(admin(), secret.path(), VersionSelector.alias("canary")));
+                () -> manager().read(admin(), secret.path(), VersionSelector.alias("canary")),
+                () -> "rule: reading an alias that was never set fails with ALIAS_NOT_FOUND: SecretManager.read("
+                        + secret.path() + ", alias canary; aliases are current 2, previous 1)");
     }
 
     @Test
     void readingAnUnknownVersionIsVersionNotFound() {
         Secret secret = threeVersions("unknown-version");
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
-                () -> manager().read(admin(), secret.path(), VersionSelector.number(4)));
+                () -> manager().read(admin(), secret.path(), VersionSelector.number(4)),
+                () -> "rule: reading a version number never added fails with VERSION_NOT_FOUND: SecretManager.read("
+                        + secret.path() + ", version 4; versions are 1..3)");
     }
 
     @Test
     void movingToAnUnknownVersionIsVersionNotFound() {
         Secret secret = threeVersions("move-unknown");
+        String call = "SecretManager.promote(" + secret.path() + ", to 9, expected current 2; versions are 1..3)";
         Expect.thrown(NotFoundException.class, ErrorCode.VERSION_NOT_FOUND,
-                () -> manager().promote(admin(), secret.id(), 9, OptionalInt.of(2)));
-        assertAliases(secret.id(), "current", 2, "previous", 1);
+                () -> manager().promote(admin(), secret.id(), 9, OptionalInt.of(2)),
+                () -> "rule: promoting a version number never added fails with VERSION_NOT_FOUND: " + call);
+        assertAliases(secret.id(),
+                () -> "rule: a refused promote moves no alias (current 2, previous 1 stay): " + call,
+                "current", 2, "previous", 1);
     }
 
     @Test
@@ -179,12 +242,23 @@ public abstract class AliasContract extends ManagerContractBase {
         addPending(secret.id(), TestValues.text());
         manager().disable(admin(), secret.id(), 2);
         manager().destroy(admin(), secret.id(), 3);
+        SecretPath path = secret.path();
 
         Expect.thrown(VersionDisabledException.class, ErrorCode.VERSION_DISABLED,
-                () -> manager().promote(admin(), secret.id(), 2, OptionalInt.of(1)));
+                () -> manager().promote(admin(), secret.id(), 2, OptionalInt.of(1)),
+                () -> "rule: the target of an alias move must be enabled; promoting DISABLED version 2 fails with"
+                        + " VERSION_DISABLED: SecretManager.promote(" + path + ", to 2, expected current 1)");
         Expect.thrown(VersionDestroyedException.class, ErrorCode.VERSION_DESTROYED,
-                () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.empty()));
-        assertAliases(secret.id(), "current", 1);
-        assertStatuses(secret.id(), 1, CURRENT, 2, DISABLED, 3, DESTROYED);
+                () -> manager().moveAlias(admin(), secret.id(), "canary", 3, OptionalInt.empty()),
+                () -> "rule: the target of an alias move must be enabled; moving canary onto DESTROYED version 3 fails"
+                        + " with VERSION_DESTROYED: SecretManager.moveAlias(" + path + ", canary, to 3, expected unset)");
+        assertAliases(secret.id(),
+                () -> "rule: refused alias moves onto DISABLED 2 and DESTROYED 3 move no alias (current 1 stays; " + path
+                        + ")",
+                "current", 1);
+        assertStatuses(secret.id(),
+                () -> "rule: refused alias moves change no derived status (1 CURRENT, 2 DISABLED, 3 DESTROYED; " + path
+                        + ")",
+                1, CURRENT, 2, DISABLED, 3, DESTROYED);
     }
 }

@@ -56,7 +56,8 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                     return task.call();
                 }));
             }
-            assertTrue(ready.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "racers did not start");
+            assertTrue(ready.await(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    () -> "TCK harness: " + tasks.size() + " racing calls did not all start within " + TIMEOUT_SECONDS + "s");
             start.countDown();
             List<Outcome<T>> outcomes = new ArrayList<>();
             for (Future<T> future : futures) {
@@ -65,13 +66,16 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                 } catch (ExecutionException e) {
                     outcomes.add(new Outcome<>(null, e.getCause()));
                 } catch (TimeoutException e) {
-                    throw new AssertionError("a racing call did not finish within " + TIMEOUT_SECONDS + "s");
+                    throw new AssertionError("rule: racing SecretManager calls finish (no deadlock); a racing call did not"
+                            + " finish within " + TIMEOUT_SECONDS + "s");
                 }
             }
             return outcomes;
         } finally {
             pool.shutdownNow();
-            assertTrue(pool.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "racers did not stop");
+            assertTrue(pool.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    () -> "rule: racing SecretManager calls finish (no deadlock); racers did not stop within "
+                            + TIMEOUT_SECONDS + "s");
         }
     }
 
@@ -91,22 +95,28 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
 
         List<Outcome<Integer>> outcomes = race(promotions);
 
+        String racing = THREADS + " racing SecretManager.promote(" + secret.path() + ", to 2.." + (THREADS + 1)
+                + ", each expecting current 1)";
         List<Integer> winners = outcomes.stream().filter(o -> o.failure() == null).map(Outcome::value).toList();
-        assertEquals(1, winners.size(), () -> "winners: " + winners);
+        assertEquals(1, winners.size(), () -> "rule: promote is compare-and-set, so exactly one of " + racing + " wins;"
+                + " winners (target versions): " + winners);
         for (Outcome<Integer> loser : outcomes) {
             if (loser.failure() != null) {
                 assertTrue(loser.failure() instanceof ConflictException c && c.code() == ErrorCode.VERSION_CONFLICT,
-                        () -> "a losing promote must fail with VERSION_CONFLICT, got " + loser.failure());
+                        () -> "rule: every loser of " + racing + " fails with VERSION_CONFLICT; got " + loser.failure());
             }
         }
         int winner = winners.get(0);
-        assertAliases(secret.id(), "current", winner, "previous", 1);
+        assertAliases(secret.id(),
+                () -> "rule: after " + racing + ", current is the winner's target " + winner + " and previous is 1",
+                "current", winner, "previous", 1);
         Map<Integer, VersionStatus> expected = new TreeMap<>();
         expected.put(1, VersionStatus.PREVIOUS);
         for (int v = 2; v <= THREADS + 1; v++) {
             expected.put(v, v == winner ? VersionStatus.CURRENT : VersionStatus.PENDING);
         }
-        assertEquals(expected, statuses(secret.id()));
+        assertEquals(expected, statuses(secret.id()), () -> "rule: after " + racing + ", version " + winner
+                + " is CURRENT, 1 PREVIOUS and every loser's target still PENDING (SecretManager.versions)");
     }
 
     @Test
@@ -118,12 +128,15 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
 
         List<Outcome<Integer>> outcomes = race(adds);
 
+        String racing = THREADS + " concurrent SecretManager.addVersion(" + secret.path() + ", PENDING)";
         for (Outcome<Integer> o : outcomes) {
-            assertEquals(null, o.failure(), () -> "a concurrent add failed: " + o.failure());
+            assertEquals(null, o.failure(), () -> "rule: every one of " + racing + " succeeds; one failed: " + o.failure());
         }
         List<Integer> expected = IntStream.rangeClosed(1, THREADS).boxed().toList();
-        assertEquals(expected, outcomes.stream().map(Outcome::value).sorted().toList());
-        assertEquals(expected, manager().versions(admin(), secret.id()).stream().map(SecretVersion::number).toList());
+        assertEquals(expected, outcomes.stream().map(Outcome::value).sorted().toList(),
+                () -> "rule: " + racing + " return the numbers 1.." + THREADS + ", each once (dense, unique)");
+        assertEquals(expected, manager().versions(admin(), secret.id()).stream().map(SecretVersion::number).toList(),
+                () -> "rule: after " + racing + ", SecretManager.versions lists 1.." + THREADS + " in order");
     }
 
     @Test
@@ -133,15 +146,23 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                 .<Callable<Integer>>mapToObj(i -> () -> addCurrent(secret.id(), TestValues.text()).number())
                 .toList();
 
-        race(adds).forEach(o -> assertEquals(null, o.failure(), () -> "a concurrent add failed: " + o.failure()));
+        String racing = THREADS + " concurrent SecretManager.addVersion(" + secret.path() + ", CURRENT)";
+        race(adds).forEach(o -> assertEquals(null, o.failure(),
+                () -> "rule: every one of " + racing + " succeeds; one failed: " + o.failure()));
 
         Map<Integer, VersionStatus> statuses = statuses(secret.id());
-        assertEquals(THREADS, statuses.size());
-        assertEquals(1, statuses.values().stream().filter(s -> s == VersionStatus.CURRENT).count());
-        assertEquals(1, statuses.values().stream().filter(s -> s == VersionStatus.PREVIOUS).count());
-        assertEquals(THREADS - 2, statuses.values().stream().filter(s -> s == VersionStatus.PENDING).count());
+        assertEquals(THREADS, statuses.size(), () -> "rule: " + racing + " leave " + THREADS + " versions; statuses " + statuses);
+        assertEquals(1, statuses.values().stream().filter(s -> s == VersionStatus.CURRENT).count(),
+                () -> "rule: after " + racing + ", exactly one version is CURRENT; statuses " + statuses);
+        assertEquals(1, statuses.values().stream().filter(s -> s == VersionStatus.PREVIOUS).count(),
+                () -> "rule: after " + racing + ", exactly one version is PREVIOUS; statuses " + statuses);
+        assertEquals(THREADS - 2, statuses.values().stream().filter(s -> s == VersionStatus.PENDING).count(),
+                () -> "rule: after " + racing + ", every version but current and previous reads PENDING; statuses " + statuses);
         // number allocation and the move of current are one atomic step, so the newest number wins
-        assertAliases(secret.id(), "current", THREADS, "previous", THREADS - 1);
+        assertAliases(secret.id(),
+                () -> "rule: addVersion(CURRENT) allocates the number and moves current in one atomic step, so after "
+                        + racing + " current is the newest (" + THREADS + ") and previous the one before",
+                "current", THREADS, "previous", THREADS - 1);
     }
 
     /**
@@ -174,9 +195,15 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                                 return reads;
                             })
                     .toList();
-            race(calls).forEach(o -> assertEquals(null, o.failure(), () -> "a concurrent call failed: " + o.failure()));
+            int done = round;
+            race(calls).forEach(o -> assertEquals(null, o.failure(), () -> "rule: racing SecretManager.addVersion("
+                    + secret.path() + ", CURRENT) and SecretManager.describe all succeed (round " + done + "); one failed: "
+                    + o.failure()));
             int last = round * THREADS;
-            assertAliases(secret.id(), "current", last, "previous", last - 1);
+            assertAliases(secret.id(),
+                    () -> "rule: after round " + done + " of racing addVersion(CURRENT) on " + secret.path()
+                            + ", current is the newest version " + last + " and previous the one before",
+                    "current", last, "previous", last - 1);
         }
 
         List<String> moves = auditEvents(auditQuery().withSecret("prod", "race/chain").withEventType(AuditEventType.ALIAS_MOVE))
@@ -185,8 +212,12 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
                 .mapToObj(v -> "alias=current from=" + (v == 1 ? "none" : String.valueOf(v - 1)) + " to=" + v)
                 .toList();
         List<String> forked = moves.stream().filter(m -> !chain.contains(m)).toList();
-        assertEquals(List.of(), forked, "moves of current that did not start at the version replaced");
-        assertEquals(chain, moves.stream().sorted(Comparator.comparingInt(ConcurrencyContract::target)).toList());
+        assertEquals(List.of(), forked, () -> "rule: each addVersion(CURRENT) moves current from the version just before it,"
+                + " so the ALIAS_MOVE events of " + secret.path() + " form one chain; these moves did not start at the"
+                + " version replaced (SecretManager.queryAudit)");
+        assertEquals(chain, moves.stream().sorted(Comparator.comparingInt(ConcurrencyContract::target)).toList(),
+                () -> "rule: " + (ROUNDS * THREADS) + " addVersion(CURRENT) calls on " + secret.path() + " leave exactly one"
+                        + " ALIAS_MOVE per version, from=n-1 to=n (SecretManager.queryAudit)");
     }
 
     private static int target(String moveDetail) {
@@ -201,9 +232,12 @@ public abstract class ConcurrencyContract extends ManagerContractBase {
 
         List<Outcome<String>> outcomes = race(creates);
 
-        assertEquals(1, outcomes.stream().filter(o -> o.failure() == null).count());
+        String racing = THREADS + " racing SecretManager.create(" + path("prod/race/create") + ")";
+        assertEquals(1, outcomes.stream().filter(o -> o.failure() == null).count(),
+                () -> "rule: a path names one secret, so exactly one of " + racing + " wins; created ids "
+                        + outcomes.stream().filter(o -> o.failure() == null).map(Outcome::value).toList());
         outcomes.stream().filter(o -> o.failure() != null).forEach(o -> assertTrue(
                 o.failure() instanceof ConflictException c && c.code() == ErrorCode.SECRET_EXISTS,
-                () -> "a losing create must fail with SECRET_EXISTS, got " + o.failure()));
+                () -> "rule: every loser of " + racing + " fails with SECRET_EXISTS; got " + o.failure()));
     }
 }

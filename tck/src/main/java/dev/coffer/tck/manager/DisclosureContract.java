@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -58,10 +59,14 @@ public abstract class DisclosureContract extends ManagerContractBase {
         int pages = 0;
         while (true) {
             Page<SecretListItem> result = manager().list(ctx, filter, page);
-            assertTrue(result.items().size() <= limit, "page larger than its limit");
+            int pageNumber = pages + 1;
+            assertTrue(result.items().size() <= limit, () -> "rule: SecretManager.list returns at most the page limit ("
+                    + limit + "); page " + pageNumber + " of " + filter + " as " + ctx.principal().id() + " has "
+                    + result.items().size() + " items");
             result.items().forEach(s -> names.add(s.path().qualifiedName()));
             pages++;
-            assertTrue(pages < 100, "pagination does not end");
+            assertTrue(pages < 100, () -> "rule: paging SecretManager.list to its end terminates; 100 pages of " + filter
+                    + " (limit " + limit + ") as " + ctx.principal().id() + " and still a next token");
             if (result.next().isEmpty()) {
                 return new Walk(names, tokens, pages);
             }
@@ -84,7 +89,8 @@ public abstract class DisclosureContract extends ManagerContractBase {
         for (String reading : readings) {
             for (String name : names) {
                 String path = name.substring(name.indexOf('/') + 1);
-                assertFalse(reading.contains(path), () -> "a page token reveals the name " + name);
+                assertFalse(reading.contains(path), () -> "rule: a page token names no secret, as text or decoded as base64;"
+                        + " token " + token + " reveals the name " + name);
             }
         }
     }
@@ -95,8 +101,10 @@ public abstract class DisclosureContract extends ManagerContractBase {
     void callerWhomNoPolicyAllowsAnythingGetsOneEmptyLastPage() {
         createHidden(HIDDEN);
         Walk walk = walk(as(user("nobody")), SecretFilter.all(), 1);
-        assertEquals(List.of(), walk.names());
-        assertEquals(1, walk.pages(), "an empty page with a token tells the caller more secrets exist");
+        assertEquals(List.of(), walk.names(), () -> "rule: SecretManager.list shows a caller no policy allows anything"
+                + " no secret (user:tck-nobody, " + HIDDEN.size() + " hidden secrets)");
+        assertEquals(1, walk.pages(), () -> "rule: SecretManager.list gives a caller who may see nothing one empty last page,"
+                + " no token (an empty page with a token tells it more secrets exist); user:tck-nobody, limit 1");
     }
 
     @Test
@@ -110,7 +118,8 @@ public abstract class DisclosureContract extends ManagerContractBase {
 
         Walk walk = walk(as(reader), SecretFilter.all(), 1);
 
-        assertEquals(List.of("dev/own/a", "prod/own/b"), walk.names());
+        assertEquals(List.of("dev/own/a", "prod/own/b"), walk.names(), () -> "rule: SecretManager.list pages, limit 1,"
+                + " show " + reader.id() + " exactly the secrets it may read (dev/own/*, prod/own/*), in order");
         for (String token : walk.tokens()) {
             assertNamesNothing(token, HIDDEN);
             assertNamesNothing(token, List.of("dev/own/a", "prod/own/b"));
@@ -121,8 +130,10 @@ public abstract class DisclosureContract extends ManagerContractBase {
     void adminPageTokensNameNothingEither() {
         createHidden(HIDDEN);
         Walk walk = walk(admin(), SecretFilter.all(), 1);
-        assertEquals(HIDDEN.size(), walk.names().size());
-        assertEquals(HIDDEN.size() - 1, walk.tokens().size());
+        assertEquals(HIDDEN.size(), walk.names().size(),
+                () -> "rule: SecretManager.list pages, limit 1, show the admin all " + HIDDEN.size() + " secrets; got " + walk.names());
+        assertEquals(HIDDEN.size() - 1, walk.tokens().size(), () -> "rule: SecretManager.list gives a next token after"
+                + " every page but the last: " + HIDDEN.size() + " secrets at limit 1 make " + (HIDDEN.size() - 1) + " tokens");
         walk.tokens().forEach(token -> assertNamesNothing(token, HIDDEN));
     }
 
@@ -135,8 +146,11 @@ public abstract class DisclosureContract extends ManagerContractBase {
         createHidden(List.of("prod/own/a2", "prod/own/ab", "prod/own/admin-key"));
         Walk beside = walk(as(reader), new SecretFilter("prod", "own/a"), 1);
 
-        assertEquals(List.of("prod/own/a"), alone.names());
-        assertEquals(alone, beside, "a token after the last visible secret tells a hidden one shares its prefix");
+        assertEquals(List.of("prod/own/a"), alone.names(), () -> "rule: SecretManager.list(prefix prod/own/a) shows "
+                + reader.id() + " the one secret it may read");
+        assertEquals(alone, beside, () -> "rule: whether a SecretManager.list page ends with a token depends only on the"
+                + " visible secrets; a token after the last visible one tells " + reader.id() + " that a hidden secret"
+                + " shares its prefix (prod/own/a2, prod/own/ab, prod/own/admin-key hidden)");
     }
 
     @Test
@@ -156,27 +170,36 @@ public abstract class DisclosureContract extends ManagerContractBase {
         createHidden(many);
         Walk more = walk(as(reader), SecretFilter.all(), 1);
 
-        assertEquals(List.of("prod/own/a", "prod/own/m"), few.names());
-        assertEquals(few.names(), more.names());
-        assertEquals(few.pages(), more.pages(), "page count depends on how many hidden secrets there are");
+        assertEquals(List.of("prod/own/a", "prod/own/m"), few.names(), () -> "rule: SecretManager.list shows " + reader.id()
+                + " exactly the secrets it may read (prod/own/a, prod/own/m)");
+        assertEquals(few.names(), more.names(), () -> "rule: hidden secrets added around the visible ones change nothing"
+                + " SecretManager.list shows " + reader.id());
+        assertEquals(few.pages(), more.pages(), () -> "rule: the number of SecretManager.list pages does not grow with the"
+                + " hidden secrets (3 hidden, then 63); " + reader.id() + ", limit 1");
     }
 
     @Test
     void alteredOrForgedPageTokensAreRefused() {
         createHidden(HIDDEN);
         String token = manager().list(admin(), SecretFilter.all(), PageRequest.first(1)).nextPageToken();
-        assertNotNull(token);
+        assertNotNull(token, () -> "rule: SecretManager.list, limit 1, of " + HIDDEN.size() + " secrets gives a next token");
         int middle = token.length() / 2;
         char swapped = token.charAt(middle) == 'A' ? 'B' : 'A';
         String altered = token.substring(0, middle) + swapped + token.substring(middle + 1);
         String forged = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(("secrets/1:" + HIDDEN.get(0)).getBytes(StandardCharsets.UTF_8));
 
-        for (String bad : List.of(altered, token.substring(0, token.length() - 4), token + "AAAA", forged, "not-a-token")) {
-            assertRefused(() -> manager().list(admin(), SecretFilter.all(), new PageRequest(bad, 1)));
+        List<String> bads = List.of(altered, token.substring(0, token.length() - 4), token + "AAAA", forged, "not-a-token");
+        List<String> kinds = List.of("one character altered", "cut short", "lengthened", "forged from a hidden name",
+                "not a token at all");
+        for (int i = 0; i < bads.size(); i++) {
+            String bad = bads.get(i);
+            String kind = kinds.get(i);
+            assertRefused(() -> manager().list(admin(), SecretFilter.all(), new PageRequest(bad, 1)),
+                    () -> "rule: SecretManager.list refuses a page token that it did not issue (" + kind + ": " + bad + ")");
         }
         assertEquals(1, manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)).items().size(),
-                "the genuine token works");
+                () -> "rule: SecretManager.list accepts the genuine token it issued and returns the next page (limit 1)");
     }
 
     @Test
@@ -184,12 +207,19 @@ public abstract class DisclosureContract extends ManagerContractBase {
         createHidden(HIDDEN);
         createSecret("prod/hidden/z");
         String token = manager().list(admin(), SecretFilter.environment("prod"), PageRequest.first(1)).nextPageToken();
-        assertNotNull(token);
+        assertNotNull(token, () -> "rule: SecretManager.list(environment prod), limit 1, of several secrets gives a next token");
 
-        assertRefused(() -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)));
-        assertRefused(() -> manager().list(admin(), SecretFilter.environment("staging"), new PageRequest(token, 1)));
-        assertRefused(() -> manager().list(admin(), new SecretFilter("prod", "hidden/"), new PageRequest(token, 1)));
-        assertEquals(1, manager().list(admin(), SecretFilter.environment("prod"), new PageRequest(token, 1)).items().size());
+        Supplier<String> bound = () -> "rule: a SecretManager.list page token is bound to its filter; the token of"
+                + " environment prod is refused with ";
+        assertRefused(() -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)),
+                () -> bound.get() + "the filter all");
+        assertRefused(() -> manager().list(admin(), SecretFilter.environment("staging"), new PageRequest(token, 1)),
+                () -> bound.get() + "environment staging");
+        assertRefused(() -> manager().list(admin(), new SecretFilter("prod", "hidden/"), new PageRequest(token, 1)),
+                () -> bound.get() + "environment prod, prefix hidden/");
+        assertEquals(1, manager().list(admin(), SecretFilter.environment("prod"), new PageRequest(token, 1)).items().size(),
+                () -> "rule: SecretManager.list accepts its token with the filter it was issued for (environment prod)"
+                        + " and returns the next page (limit 1)");
     }
 
     @Test
@@ -198,8 +228,10 @@ public abstract class DisclosureContract extends ManagerContractBase {
         Principal colleague = user("colleague");
         grant(colleague, List.of(Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN));
         String token = manager().list(admin(), SecretFilter.all(), PageRequest.first(1)).nextPageToken();
-        assertNotNull(token);
-        assertRefused(() -> manager().list(as(colleague), SecretFilter.all(), new PageRequest(token, 1)));
+        assertNotNull(token, () -> "rule: SecretManager.list, limit 1, of " + HIDDEN.size() + " secrets gives a next token");
+        assertRefused(() -> manager().list(as(colleague), SecretFilter.all(), new PageRequest(token, 1)),
+                () -> "rule: a SecretManager.list page token is bound to its caller; the admin's token is refused for "
+                        + colleague.id() + ", even one allowed every action");
     }
 
     @Test
@@ -209,21 +241,33 @@ public abstract class DisclosureContract extends ManagerContractBase {
         grant(auditor, Action.AUDIT);
         var query = auditQuery().withEventType(AuditEventType.SECRET_CREATE);
         String token = manager().queryAudit(admin(), query, PageRequest.first(1)).nextPageToken();
-        assertNotNull(token);
+        assertNotNull(token, () -> "rule: SecretManager.queryAudit(SECRET_CREATE), limit 1, of " + HIDDEN.size()
+                + " creates gives a next token");
         assertNamesNothing(token, HIDDEN);
 
-        assertEquals(1, manager().queryAudit(admin(), query, new PageRequest(token, 1)).items().size());
-        assertRefused(() -> manager().queryAudit(admin(), auditQuery(), new PageRequest(token, 1)));
-        assertRefused(() -> manager().queryAudit(admin(), query.withDecision(Decision.ALLOW), new PageRequest(token, 1)));
-        assertRefused(() -> manager().queryAudit(as(auditor), query, new PageRequest(token, 1)));
-        assertRefused(() -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)));
+        assertEquals(1, manager().queryAudit(admin(), query, new PageRequest(token, 1)).items().size(),
+                () -> "rule: SecretManager.queryAudit accepts its token with the query and caller it was issued for and"
+                        + " returns the next page (limit 1)");
+        String bound = "rule: a SecretManager.queryAudit page token (query SECRET_CREATE, admin) is refused ";
+        assertRefused(() -> manager().queryAudit(admin(), auditQuery(), new PageRequest(token, 1)),
+                () -> bound + "with another query (no type filter)");
+        assertRefused(() -> manager().queryAudit(admin(), query.withDecision(Decision.ALLOW), new PageRequest(token, 1)),
+                () -> bound + "with another query (decision ALLOW added)");
+        assertRefused(() -> manager().queryAudit(as(auditor), query, new PageRequest(token, 1)),
+                () -> bound + "for another caller (" + auditor.id() + ", allowed " + Action.AUDIT.wireName() + ")");
+        assertRefused(() -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)),
+                () -> bound + "by SecretManager.list");
         String listToken = manager().list(admin(), SecretFilter.all(), PageRequest.first(1)).nextPageToken();
-        assertRefused(() -> manager().queryAudit(admin(), query, new PageRequest(listToken, 1)));
+        assertRefused(() -> manager().queryAudit(admin(), query, new PageRequest(listToken, 1)),
+                () -> "rule: a SecretManager.list page token is refused by SecretManager.queryAudit");
     }
 
-    private static void assertRefused(Executable call) {
-        InvalidRequestException refused = Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, call);
-        assertTrue(refused.getMessage().contains("pageToken"), refused::getMessage);
+    /** Asserts {@code call} refuses its page token: INVALID_ARGUMENT naming {@code pageToken}; {@code rule} says why. */
+    private static void assertRefused(Executable call, Supplier<String> rule) {
+        InvalidRequestException refused = Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, call,
+                () -> rule.get() + "; must fail with INVALID_ARGUMENT");
+        assertTrue(refused.getMessage().contains("pageToken"),
+                () -> rule.get() + "; the INVALID_ARGUMENT message names pageToken, got: " + refused.getMessage());
     }
 
     // ---------------------------------------------------------------- absent and forbidden answer alike
@@ -235,16 +279,20 @@ public abstract class DisclosureContract extends ManagerContractBase {
         SecretPath path = path("prod/hidden/db-password");
         AccessContext beforeCtx = as(outsider, "describe-absent");
         SecretsException absent = Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().describe(beforeCtx, path));
+                () -> manager().describe(beforeCtx, path),
+                () -> "rule: SecretManager.describe by an absent path outside the caller's allow fails with ACCESS_DENIED,"
+                        + " not SECRET_NOT_FOUND (" + outsider.id() + " allowed dev/* only, " + path + ")");
 
         createSecret(path.qualifiedName());
         AccessContext afterCtx = as(outsider, "describe-forbidden");
         SecretsException forbidden = Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().describe(afterCtx, path));
+                () -> manager().describe(afterCtx, path),
+                () -> "rule: SecretManager.describe by a path outside the caller's allow fails with ACCESS_DENIED ("
+                        + outsider.id() + " allowed dev/* only, " + path + ")");
 
-        assertSameAnswer(absent, beforeCtx, forbidden, afterCtx);
-        assertDeniedAndAudited(beforeCtx, path, Action.READ);
-        assertDeniedAndAudited(afterCtx, path, Action.READ);
+        assertSameAnswer("SecretManager.describe(" + path + ")", absent, beforeCtx, forbidden, afterCtx);
+        assertDeniedAndAudited("SecretManager.describe, path absent", beforeCtx, path, Action.READ);
+        assertDeniedAndAudited("SecretManager.describe, path forbidden", afterCtx, path, Action.READ);
     }
 
     @Test
@@ -254,16 +302,20 @@ public abstract class DisclosureContract extends ManagerContractBase {
         SecretPath path = path("prod/hidden/db-password");
         AccessContext beforeCtx = as(outsider, "read-absent");
         SecretsException absent = Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().read(beforeCtx, path, VersionSelector.current()));
+                () -> manager().read(beforeCtx, path, VersionSelector.current()),
+                () -> "rule: SecretManager.read of an absent path outside the caller's allow fails with ACCESS_DENIED,"
+                        + " not SECRET_NOT_FOUND (" + outsider.id() + " allowed dev/* only, " + path + ")");
 
         addCurrent(createSecret(path.qualifiedName()).id(), TestValues.text());
         AccessContext afterCtx = as(outsider, "read-forbidden");
         SecretsException forbidden = Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().read(afterCtx, path, VersionSelector.current()));
+                () -> manager().read(afterCtx, path, VersionSelector.current()),
+                () -> "rule: SecretManager.read of a path outside the caller's allow fails with ACCESS_DENIED ("
+                        + outsider.id() + " allowed dev/* only, " + path + ")");
 
-        assertSameAnswer(absent, beforeCtx, forbidden, afterCtx);
-        assertDeniedAndAudited(beforeCtx, path, Action.READ);
-        assertDeniedAndAudited(afterCtx, path, Action.READ);
+        assertSameAnswer("SecretManager.read(" + path + ", current)", absent, beforeCtx, forbidden, afterCtx);
+        assertDeniedAndAudited("SecretManager.read, path absent", beforeCtx, path, Action.READ);
+        assertDeniedAndAudited("SecretManager.read, path forbidden", afterCtx, path, Action.READ);
     }
 
     @Test
@@ -274,12 +326,16 @@ public abstract class DisclosureContract extends ManagerContractBase {
         SecretPath path = path("prod/hidden/db-password");
         AccessContext beforeCtx = as(reader, "denied-absent");
         SecretsException absent = Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().describe(beforeCtx, path));
+                () -> manager().describe(beforeCtx, path),
+                () -> "rule: SecretManager.describe by an absent path under a deny fails with ACCESS_DENIED, not"
+                        + " SECRET_NOT_FOUND (" + reader.id() + ", deny tck-no-hidden on prod/hidden/*, " + path + ")");
         createSecret(path.qualifiedName());
         AccessContext afterCtx = as(reader, "denied-forbidden");
         SecretsException forbidden = Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().describe(afterCtx, path));
-        assertSameAnswer(absent, beforeCtx, forbidden, afterCtx);
+                () -> manager().describe(afterCtx, path),
+                () -> "rule: SecretManager.describe by a path under a deny fails with ACCESS_DENIED (" + reader.id()
+                        + ", deny tck-no-hidden on prod/hidden/*, " + path + ")");
+        assertSameAnswer("SecretManager.describe(" + path + ") under deny tck-no-hidden", absent, beforeCtx, forbidden, afterCtx);
     }
 
     @Test
@@ -287,26 +343,38 @@ public abstract class DisclosureContract extends ManagerContractBase {
         Principal reader = user("reader");
         grant(reader, Action.READ, "prod/*");
         SecretPath path = path("prod/absent/db-password");
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(as(reader), path));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(as(reader), path),
+                () -> "rule: SecretManager.describe by an absent path fails with SECRET_NOT_FOUND for a caller allowed on"
+                        + " it (" + reader.id() + " allowed prod/*, " + path + ")");
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> manager().read(as(reader), path, VersionSelector.current()));
+                () -> manager().read(as(reader), path, VersionSelector.current()),
+                () -> "rule: SecretManager.read of an absent path fails with SECRET_NOT_FOUND for a caller allowed on it ("
+                        + reader.id() + " allowed prod/*, " + path + ")");
     }
 
     /** The same exception, code and message, but for the request id a remote manager adds to its messages. */
-    private static void assertSameAnswer(SecretsException one, AccessContext oneCtx, SecretsException other, AccessContext otherCtx) {
-        assertEquals(one.getClass(), other.getClass());
-        assertEquals(one.code(), other.code());
+    private static void assertSameAnswer(String call, SecretsException one, AccessContext oneCtx, SecretsException other,
+            AccessContext otherCtx) {
+        String rule = "rule: " + call + " answers an absent path (request " + oneCtx.requestId() + ") and a forbidden"
+                + " one (request " + otherCtx.requestId() + ") alike";
+        assertEquals(one.getClass(), other.getClass(), () -> rule + "; exception type");
+        assertEquals(one.code(), other.code(), () -> rule + "; error code");
         assertEquals(one.getMessage().replace(oneCtx.requestId(), "<request>"),
-                other.getMessage().replace(otherCtx.requestId(), "<request>"));
+                other.getMessage().replace(otherCtx.requestId(), "<request>"),
+                () -> rule + "; message (request ids replaced by <request>)");
     }
 
-    private void assertDeniedAndAudited(AccessContext ctx, SecretPath path, Action action) {
-        AuditEvent event = onlyAuditEventOf(ctx.requestId());
-        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType());
-        assertEquals(Decision.DENY, event.decision());
-        assertEquals(action.wireName(), event.action());
-        assertEquals(path.environment(), event.environment());
-        assertEquals(path.path(), event.path());
-        assertNull(event.version());
+    private void assertDeniedAndAudited(String call, AccessContext ctx, SecretPath path, Action action) {
+        String rule = "rule: a denial by path (" + call + ", " + path + ") is audited as one ACCESS_DENIED event, DENY,"
+                + " action " + action.wireName() + ", on the path and without a version (request " + ctx.requestId() + ")";
+        List<AuditEvent> events = auditEventsOf(ctx.requestId());
+        assertEquals(1, events.size(), () -> rule + "; found " + events);
+        AuditEvent event = events.get(0);
+        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> rule + "; field eventType");
+        assertEquals(Decision.DENY, event.decision(), () -> rule + "; field decision");
+        assertEquals(action.wireName(), event.action(), () -> rule + "; field action");
+        assertEquals(path.environment(), event.environment(), () -> rule + "; field environment");
+        assertEquals(path.path(), event.path(), () -> rule + "; field path");
+        assertNull(event.version(), () -> rule + "; field version (a version would tell the secret exists)");
     }
 }

@@ -40,8 +40,12 @@ public abstract class LabelMergeContract extends ManagerContractBase {
         Secret merged = manager().update(admin(), secret.id(),
                 SecretUpdate.none().withLabelsPut(Map.of("tier", "0", "region", "eu")).withLabelsRemoved(Set.of("legacy", "never-set")));
         Map<String, String> expected = Map.of("team", "payments", "tier", "0", "region", "eu");
-        assertEquals(expected, merged.labels());
-        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels());
+        assertEquals(expected, merged.labels(), () -> "rule: SecretManager.update with putLabels {tier=0, region=eu} and"
+                + " removeLabels [legacy, never-set] changes only those keys; the returned labels of " + secret.path()
+                + " keep team, drop legacy, ignore never-set");
+        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels(),
+                () -> "rule: a label merge by SecretManager.update is stored: SecretManager.describe of " + secret.path()
+                        + " shows the merged labels");
     }
 
     @Test
@@ -49,27 +53,36 @@ public abstract class LabelMergeContract extends ManagerContractBase {
         labelled("prod/labels/by-name", Map.of("team", "payments"));
         SecretRef ref = SecretRef.path(path("prod/labels/by-name"));
         manager().update(admin(), ref, SecretUpdate.none().withLabelsPut(Map.of("tier", "0")));
-        assertEquals(Map.of("team", "payments", "tier", "0"), manager().describe(admin(), ref).secret().labels());
+        assertEquals(Map.of("team", "payments", "tier", "0"), manager().describe(admin(), ref).secret().labels(),
+                () -> "rule: SecretManager.update by path (" + ref + ") with putLabels {tier=0} keeps the other label"
+                        + " team=payments (SecretManager.describe)");
     }
 
     @Test
     public void labelsReplaceTheWholeMap() {
         Secret secret = labelled("prod/labels/replace", Map.of("team", "payments", "tier", "1"));
-        assertEquals(Map.of("tier", "0"), manager().update(admin(), secret.id(), SecretUpdate.none().withLabels(Map.of("tier", "0"))).labels());
+        assertEquals(Map.of("tier", "0"), manager().update(admin(), secret.id(), SecretUpdate.none().withLabels(Map.of("tier", "0"))).labels(),
+                () -> "rule: SecretManager.update with labels {tier=0} replaces the whole map of " + secret.path()
+                        + " (team=payments, tier=1 before): only tier=0 is left");
     }
 
     @Test
     public void aKeyBothPutAndRemovedIsRefused() {
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> SecretUpdate.none().withLabelsPut(Map.of("tier", "0")).withLabelsRemoved(Set.of("tier")));
+                () -> SecretUpdate.none().withLabelsPut(Map.of("tier", "0")).withLabelsRemoved(Set.of("tier")),
+                () -> "rule: a SecretUpdate may not both put and remove the same label key (tier): INVALID_ARGUMENT");
     }
 
     @Test
     public void replacingAndMergingInOneUpdateIsRefused() {
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> SecretUpdate.none().withLabels(Map.of("a", "1")).withLabelsPut(Map.of("b", "2")));
+                () -> SecretUpdate.none().withLabels(Map.of("a", "1")).withLabelsPut(Map.of("b", "2")),
+                () -> "rule: a SecretUpdate may not both replace the labels (withLabels) and merge (withLabelsPut):"
+                        + " INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> SecretUpdate.none().withLabelsRemoved(Set.of("a")).withLabels(Map.of("b", "2")));
+                () -> SecretUpdate.none().withLabelsRemoved(Set.of("a")).withLabels(Map.of("b", "2")),
+                () -> "rule: a SecretUpdate may not both merge (withLabelsRemoved) and replace the labels (withLabels):"
+                        + " INVALID_ARGUMENT");
     }
 
     @Test
@@ -80,12 +93,17 @@ public abstract class LabelMergeContract extends ManagerContractBase {
         }
         Secret secret = labelled("prod/labels/full", full);
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> manager().update(admin(), secret.id(), SecretUpdate.none().withLabelsPut(Map.of("one-more", "v"))));
-        assertEquals(full, manager().describe(admin(), secret.id()).secret().labels());
+                () -> manager().update(admin(), secret.id(), SecretUpdate.none().withLabelsPut(Map.of("one-more", "v"))),
+                () -> "rule: SecretManager.update refuses a merge whose result exceeds the label limit (64 labels on "
+                        + secret.path() + ", putLabels one-more makes 65): INVALID_ARGUMENT");
+        assertEquals(full, manager().describe(admin(), secret.id()).secret().labels(),
+                () -> "rule: a refused label merge changes nothing; " + secret.path() + " keeps its 64 labels k0..k63"
+                        + " (SecretManager.describe)");
         // Removing one makes room for one: the limit applies to the merged result.
         Secret swapped = manager().update(admin(), secret.id(),
                 SecretUpdate.none().withLabelsRemoved(Set.of("k0")).withLabelsPut(Map.of("one-more", "v")));
-        assertEquals(64, swapped.labels().size());
+        assertEquals(64, swapped.labels().size(), () -> "rule: the label limit applies to the merged result:"
+                + " SecretManager.update of " + secret.path() + " removing k0 and putting one-more keeps 64 labels");
     }
 
     @Test
@@ -114,7 +132,10 @@ public abstract class LabelMergeContract extends ManagerContractBase {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels());
+        assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels(),
+                () -> "rule: concurrent SecretManager.update merges of different keys are atomic; all "
+                        + THREADS * KEYS_PER_THREAD + " keys put by " + THREADS + " threads and keep=me survive on "
+                        + secret.path() + " (SecretManager.describe)");
     }
 
     @Test
@@ -160,7 +181,8 @@ public abstract class LabelMergeContract extends ManagerContractBase {
             pool.shutdownNow();
         }
         assertEquals(expected, manager().describe(admin(), secret.id()).secret().labels(),
-                "rule: scheduleDeletion and restore change only the deletion state of the stored secret; a label merge"
-                        + " committed while they run is kept");
+                () -> "rule: SecretManager.scheduleDeletion and restore change only the deletion state of the stored"
+                        + " secret; every label merge committed while they run on " + secret.path()
+                        + " is kept (SecretManager.describe)");
     }
 }

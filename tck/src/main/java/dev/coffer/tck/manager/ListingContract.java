@@ -42,7 +42,8 @@ public abstract class ListingContract extends ManagerContractBase {
             }
             page = page.next(result.nextPageToken());
         }
-        throw new AssertionError("pagination does not end");
+        throw new AssertionError("rule: SecretManager.list pagination ends; filter " + filter + " by " + pageSize
+                + " still had a next page token after 50 pages");
     }
 
     @Test
@@ -51,10 +52,14 @@ public abstract class ListingContract extends ManagerContractBase {
         labelled("prod/b", Map.of("tier", "0", "team", "search"));
         labelled("prod/c", Map.of("tier", "1", "team", "payments"));
         createSecret("prod/d");
-        assertEquals(List.of("prod/a", "prod/b"), names(SecretFilter.all().withLabels(Map.of("tier", "0")), 10));
-        assertEquals(List.of("prod/a"), names(SecretFilter.all().withLabels(Map.of("tier", "0", "team", "payments")), 10));
-        assertEquals(List.of(), names(SecretFilter.all().withLabels(Map.of("tier", "2")), 10));
-        assertEquals(List.of("prod/a", "prod/c"), names(new SecretFilter("prod", null, Map.of("team", "payments")), 10));
+        assertEquals(List.of("prod/a", "prod/b"), names(SecretFilter.all().withLabels(Map.of("tier", "0")), 10),
+                "rule: SecretManager.list with labels {tier=0} returns exactly the secrets labelled tier=0");
+        assertEquals(List.of("prod/a"), names(SecretFilter.all().withLabels(Map.of("tier", "0", "team", "payments")), 10),
+                "rule: SecretManager.list with labels {tier=0, team=payments} returns only secrets matching every label");
+        assertEquals(List.of(), names(SecretFilter.all().withLabels(Map.of("tier", "2")), 10),
+                "rule: SecretManager.list with labels {tier=2}, which no secret has, returns nothing");
+        assertEquals(List.of("prod/a", "prod/c"), names(new SecretFilter("prod", null, Map.of("team", "payments")), 10),
+                "rule: SecretManager.list with environment prod and labels {team=payments} returns exactly those");
     }
 
     @Test
@@ -64,7 +69,10 @@ public abstract class ListingContract extends ManagerContractBase {
         }
         List<String> expected = List.of("prod/s0", "prod/s3", "prod/s6");
         for (int size = 1; size <= 4; size++) {
-            assertEquals(expected, names(SecretFilter.all().withLabels(Map.of("tier", "0")), size), "page size " + size);
+            int pageSize = size;
+            assertEquals(expected, names(SecretFilter.all().withLabels(Map.of("tier", "0")), size),
+                    () -> "rule: paging SecretManager.list with labels {tier=0} by " + pageSize
+                            + " returns every match once, in path order");
         }
     }
 
@@ -74,16 +82,23 @@ public abstract class ListingContract extends ManagerContractBase {
         labelled("prod/x2", Map.of("tier", "0"));
         String token = manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "0")), PageRequest.first(1)).nextPageToken();
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "1")), new PageRequest(token, 1)));
+                () -> manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "1")), new PageRequest(token, 1)),
+                () -> "rule: SecretManager.list refuses a page token issued for labels {tier=0} with labels {tier=1}:"
+                        + " INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)));
-        assertEquals(1, manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "0")), new PageRequest(token, 1)).items().size());
+                () -> manager().list(admin(), SecretFilter.all(), new PageRequest(token, 1)),
+                () -> "rule: SecretManager.list refuses a page token issued for labels {tier=0} without a label filter:"
+                        + " INVALID_ARGUMENT");
+        assertEquals(1, manager().list(admin(), SecretFilter.all().withLabels(Map.of("tier", "0")), new PageRequest(token, 1)).items().size(),
+                "rule: the page token of SecretManager.list with labels {tier=0} by 1 continues that filter: the second"
+                        + " page holds prod/x2");
     }
 
     @Test
     public void aBadLabelInTheFilterIsRefused() {
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> SecretFilter.all().withLabels(Map.of("Bad Key", "x")));
+                () -> SecretFilter.all().withLabels(Map.of("Bad Key", "x")),
+                () -> "rule: a SecretFilter refuses a malformed label key (\"Bad Key\"): INVALID_ARGUMENT");
     }
 
     @Test
@@ -98,13 +113,25 @@ public abstract class ListingContract extends ManagerContractBase {
         Secret scheduled = manager().scheduleDeletion(admin(), leaving.id(), 7);
 
         List<SecretListItem> items = manager().list(admin(), SecretFilter.all(), PageRequest.first()).items();
-        assertEquals(List.of("prod/empty", "prod/leaving", "prod/rotated"), items.stream().map(i -> i.path().qualifiedName()).toList());
-        assertEquals(OptionalInt.empty(), items.get(0).currentVersion());
-        assertFalse(items.get(0).secret().isPendingDeletion());
-        assertEquals(OptionalInt.of(1), items.get(1).currentVersion());
-        assertTrue(items.get(1).secret().isPendingDeletion());
-        assertEquals(scheduled.deletionScheduledAt(), items.get(1).secret().deletionScheduledAt());
-        assertEquals(OptionalInt.of(2), items.get(2).currentVersion());
-        assertEquals(empty.id(), items.get(0).id());
+        assertEquals(List.of("prod/empty", "prod/leaving", "prod/rotated"), items.stream().map(i -> i.path().qualifiedName()).toList(),
+                "rule: SecretManager.list shows secrets pending deletion too, in path order");
+        assertEquals(OptionalInt.empty(), items.get(0).currentVersion(),
+                "rule: a SecretManager.list item of a secret without versions (prod/empty) has no current version");
+        assertFalse(items.get(0).secret().isPendingDeletion(),
+                "rule: a SecretManager.list item of a secret never scheduled for deletion (prod/empty) is not pending"
+                        + " deletion");
+        assertEquals(OptionalInt.of(1), items.get(1).currentVersion(),
+                "rule: a SecretManager.list item of a secret pending deletion (prod/leaving) still shows its current"
+                        + " version 1");
+        assertTrue(items.get(1).secret().isPendingDeletion(),
+                "rule: a SecretManager.list item of a secret after scheduleDeletion (prod/leaving, 7 days) is pending"
+                        + " deletion");
+        assertEquals(scheduled.deletionScheduledAt(), items.get(1).secret().deletionScheduledAt(),
+                () -> "rule: a SecretManager.list item shows the deletion time scheduleDeletion returned for prod/leaving ("
+                        + scheduled.deletionScheduledAt() + ")");
+        assertEquals(OptionalInt.of(2), items.get(2).currentVersion(),
+                "rule: a SecretManager.list item shows the version current points at (prod/rotated: 2 of 3, 3 pending)");
+        assertEquals(empty.id(), items.get(0).id(),
+                () -> "rule: a SecretManager.list item carries the secret's id (prod/empty is " + empty.id() + ")");
     }
 }

@@ -1,6 +1,7 @@
 package dev.coffer.tck.manager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
@@ -23,6 +24,7 @@ import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.tck.ManagerFixture;
 import dev.coffer.tck.support.MutableClock;
+import dev.coffer.tck.support.TestValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -33,6 +35,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -223,22 +226,76 @@ public abstract class ManagerContractBase {
         return manager().describe(admin(), secretId).aliases().byName();
     }
 
-    /** Asserts the statuses, given as number/status pairs in order: {@code 1, CURRENT, 2, PENDING}. */
+    /**
+     * Asserts the statuses, given as number/status pairs in order: {@code 1, CURRENT, 2, PENDING}.
+     * A failure names {@code SecretManager.versions} and the secret; prefer the overload with a rule.
+     */
     protected void assertStatuses(String secretId, Object... numberStatusPairs) {
+        assertStatuses(secretId, () -> "rule: the derived version statuses are as expected", numberStatusPairs);
+    }
+
+    /**
+     * Asserts the statuses, given as number/status pairs in order; a failure is reported with
+     * {@code rule} (what must hold, the call under test, the values involved), the secret id and
+     * the method read back ({@code SecretManager.versions}).
+     */
+    protected void assertStatuses(String secretId, Supplier<String> rule, Object... numberStatusPairs) {
         Map<Integer, VersionStatus> expected = new TreeMap<>();
         for (int i = 0; i < numberStatusPairs.length; i += 2) {
             expected.put((Integer) numberStatusPairs[i], (VersionStatus) numberStatusPairs[i + 1]);
         }
-        assertEquals(expected, statuses(secretId), "derived version statuses");
+        assertEquals(expected, statuses(secretId),
+                () -> rule.get() + " (statuses as SecretManager.versions derives them, secret " + secretId + ")");
     }
 
-    /** Asserts the aliases, given as name/version pairs: {@code "current", 2, "previous", 1}. */
+    /**
+     * Asserts the aliases, given as name/version pairs: {@code "current", 2, "previous", 1}. A
+     * failure names {@code SecretManager.describe} and the secret; prefer the overload with a rule.
+     */
     protected void assertAliases(String secretId, Object... nameVersionPairs) {
+        assertAliases(secretId, () -> "rule: the aliases are as expected", nameVersionPairs);
+    }
+
+    /**
+     * Asserts the aliases, given as name/version pairs; a failure is reported with {@code rule},
+     * the secret id and the method read back ({@code SecretManager.describe}).
+     */
+    protected void assertAliases(String secretId, Supplier<String> rule, Object... nameVersionPairs) {
         Map<String, Integer> expected = new TreeMap<>();
         for (int i = 0; i < nameVersionPairs.length; i += 2) {
             expected.put((String) nameVersionPairs[i], (Integer) nameVersionPairs[i + 1]);
         }
-        assertEquals(expected, new TreeMap<>(aliases(secretId)), "aliases");
+        assertEquals(expected, new TreeMap<>(aliases(secretId)),
+                () -> rule.get() + " (aliases as SecretManager.describe reports them, secret " + secretId + ")");
+    }
+
+    /**
+     * Asserts that {@code actual}, a value read back, is {@code expected}, without putting either
+     * into the failure: the message is {@code rule} and whether the value read is another value
+     * the TCK issued (e.g. another version's), one it never issued, or null.
+     */
+    protected static void assertSameValue(String expected, String actual, Supplier<String> rule) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        String what = actual == null ? "nothing (null)"
+                : TestValues.issued().contains(actual) ? "another value the TCK issued (e.g. another version's)"
+                : "a value the TCK never issued (" + actual.length() + " chars)";
+        fail(rule.get() + "; read " + what + " instead of the expected one (values are never shown)");
+    }
+
+    /** Reads {@code selector} of {@code path} as {@code ctx} and asserts it is {@code expected} ({@link #assertSameValue}). */
+    protected void assertReads(String expected, AccessContext ctx, SecretPath path, VersionSelector selector,
+            Supplier<String> rule) {
+        assertSameValue(expected, readText(ctx, path, selector),
+                () -> rule.get() + " (SecretManager.read of " + path.qualifiedName() + " at " + selectorText(selector) + " as "
+                        + ctx.principal().id() + ")");
+    }
+
+    /** {@code alias current} or {@code version 2}, for messages. */
+    protected static String selectorText(VersionSelector selector) {
+        return selector instanceof VersionSelector.ByNumber byNumber ? "version " + byNumber.number()
+                : "alias " + ((VersionSelector.ByAlias) selector).name();
     }
 
     // ---------------------------------------------------------------- audit
@@ -274,15 +331,33 @@ public abstract class ManagerContractBase {
 
     /** The one event recorded for {@code requestId}; fails unless there is exactly one. */
     protected AuditEvent onlyAuditEventOf(String requestId) {
+        return onlyAuditEventOf(requestId, () -> "rule: the call is audited with exactly one event");
+    }
+
+    /**
+     * The one event recorded for {@code requestId}; fails unless there is exactly one, reporting
+     * {@code rule}, the request id and the events found.
+     */
+    protected AuditEvent onlyAuditEventOf(String requestId, Supplier<String> rule) {
         List<AuditEvent> events = auditEventsOf(requestId);
-        assertEquals(1, events.size(), () -> "audit events of request " + requestId + ": " + events);
+        assertEquals(1, events.size(), () -> rule.get() + " (SecretManager.queryAudit, events of request " + requestId
+                + ": " + events + ")");
         return events.get(0);
     }
 
     /** The one event of {@code type} recorded for {@code requestId}. */
     protected AuditEvent auditEventOf(String requestId, AuditEventType type) {
+        return auditEventOf(requestId, type, () -> "rule: the call is audited with exactly one " + type + " event");
+    }
+
+    /**
+     * The one event of {@code type} recorded for {@code requestId}; fails unless there is exactly
+     * one, reporting {@code rule}, the request id and every event of the request.
+     */
+    protected AuditEvent auditEventOf(String requestId, AuditEventType type, Supplier<String> rule) {
         List<AuditEvent> events = auditEventsOf(requestId).stream().filter(e -> e.eventType() == type).toList();
-        assertEquals(1, events.size(), () -> type + " events of request " + requestId + ": " + auditEventsOf(requestId));
+        assertEquals(1, events.size(), () -> rule.get() + " (SecretManager.queryAudit, " + type + " events of request "
+                + requestId + "; all its events: " + auditEventsOf(requestId) + ")");
         return events.get(0);
     }
 }

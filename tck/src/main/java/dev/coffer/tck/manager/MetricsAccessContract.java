@@ -42,7 +42,10 @@ public abstract class MetricsAccessContract extends ManagerContractBase {
         manager().authorizeMetrics(ctx);
         manager().authorizeMetrics(operator); // secrets:* covers it
 
-        assertTrue(eventsOf(operator, ctx.requestId()).isEmpty(), "an allowed scrape left an audit event");
+        assertTrue(eventsOf(operator, ctx.requestId()).isEmpty(),
+                () -> "rule: an allowed SecretManager.authorizeMetrics (" + scraper.id() + " with secrets:metrics on *, in"
+                        + " the operator tenant) is not audited; request " + ctx.requestId() + " left "
+                        + eventsOf(operator, ctx.requestId()));
     }
 
     @Test
@@ -53,13 +56,22 @@ public abstract class MetricsAccessContract extends ManagerContractBase {
                 allActionsExcept(Action.METRICS).stream().map(Action::wireName).toList(), List.of("*")));
         AccessContext ctx = AccessContext.of(everythingElse).withRequestId(requestId("no-metrics"));
 
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(ctx));
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(ctx),
+                () -> "rule: SecretManager.authorizeMetrics needs secrets:metrics; " + everythingElse.id()
+                        + " holds every other action on * in the operator tenant: ACCESS_DENIED");
 
         List<AuditEvent> events = eventsOf(operator, ctx.requestId());
-        assertEquals(1, events.size(), () -> "events: " + events);
-        assertEquals(AuditEventType.ACCESS_DENIED, events.get(0).eventType());
-        assertEquals(Decision.DENY, events.get(0).decision());
-        assertEquals(Action.METRICS.wireName(), events.get(0).action());
+        assertEquals(1, events.size(), () -> "rule: a refused SecretManager.authorizeMetrics is audited with one event in"
+                + " the operator tenant; request " + ctx.requestId() + " has: " + events);
+        assertEquals(AuditEventType.ACCESS_DENIED, events.get(0).eventType(),
+                () -> "rule: a refused SecretManager.authorizeMetrics is audited as ACCESS_DENIED (request "
+                        + ctx.requestId() + ")");
+        assertEquals(Decision.DENY, events.get(0).decision(),
+                () -> "rule: a refused SecretManager.authorizeMetrics is audited with decision DENY (request "
+                        + ctx.requestId() + ")");
+        assertEquals(Action.METRICS.wireName(), events.get(0).action(),
+                () -> "rule: a refused SecretManager.authorizeMetrics is audited naming the action "
+                        + Action.METRICS.wireName() + " (request " + ctx.requestId() + ")");
     }
 
     @Test
@@ -69,7 +81,9 @@ public abstract class MetricsAccessContract extends ManagerContractBase {
         manager().putPolicy(operator, Policy.allow("tck-metrics-narrow", List.of(narrow.id()),
                 List.of(Action.METRICS.wireName()), List.of("prod/*")));
 
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(AccessContext.of(narrow)));
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(AccessContext.of(narrow)),
+                () -> "rule: SecretManager.authorizeMetrics needs secrets:metrics on *; " + narrow.id()
+                        + " holds it on prod/* only: ACCESS_DENIED");
     }
 
     @Test
@@ -77,16 +91,27 @@ public abstract class MetricsAccessContract extends ManagerContractBase {
         if (!tenant().equals(SecretManager.OPERATOR_TENANT)) {
             // The fixture's admin holds secrets:* on * in its own tenant: not enough.
             AccessContext ctx = admin().withRequestId(requestId("tenant-admin-metrics"));
-            Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(ctx));
-            AuditEvent event = onlyAuditEventOf(ctx.requestId());
-            assertEquals(AuditEventType.ACCESS_DENIED, event.eventType());
-            assertEquals(Action.METRICS.wireName(), event.action());
-            assertEquals(tenant(), event.tenant());
+            Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(ctx),
+                    () -> "rule: SecretManager.authorizeMetrics is for the operator tenant only; the admin of tenant "
+                            + tenant() + " (secrets:* on *) is refused with ACCESS_DENIED");
+            AuditEvent event = onlyAuditEventOf(ctx.requestId(),
+                    () -> "rule: a refused SecretManager.authorizeMetrics in tenant " + tenant() + " is audited once");
+            assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(),
+                    () -> "rule: a refused SecretManager.authorizeMetrics is audited as ACCESS_DENIED (request "
+                            + ctx.requestId() + ")");
+            assertEquals(Action.METRICS.wireName(), event.action(),
+                    () -> "rule: a refused SecretManager.authorizeMetrics is audited naming the action "
+                            + Action.METRICS.wireName() + " (request " + ctx.requestId() + ")");
+            assertEquals(tenant(), event.tenant(),
+                    () -> "rule: a refused SecretManager.authorizeMetrics is audited in the caller's tenant " + tenant()
+                            + " (request " + ctx.requestId() + ")");
             return;
         }
         Principal admin = admin().principal();
         AccessContext outsider = AccessContext.of(new Principal(admin.id(), "tck-elsewhere", admin.groups(), admin.mfa(), admin.cluster()));
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(outsider));
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().authorizeMetrics(outsider),
+                () -> "rule: SecretManager.authorizeMetrics is for the operator tenant only; " + admin.id()
+                        + " of tenant tck-elsewhere is refused with ACCESS_DENIED");
     }
 
     private AccessContext operatorAdmin() {

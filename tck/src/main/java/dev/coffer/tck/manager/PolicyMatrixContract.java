@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,11 +106,15 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
 
         if (op == Operation.PURGE && fixture().clock().isEmpty()) {
             // Without a movable clock the window cannot pass; the refusal proves authorization passed.
-            Expect.thrown(ConflictException.class, ErrorCode.RECOVERY_WINDOW_OPEN, () -> attempt(op, as(caller), target));
+            Expect.thrown(ConflictException.class, ErrorCode.RECOVERY_WINDOW_OPEN, () -> attempt(op, as(caller), target),
+                    () -> "rule: " + op + " needs " + op.action().wireName() + "; " + caller.id() + " holds it on "
+                            + resourceFor(op, target) + ", so authorization passes and SecretManager.purge of "
+                            + target.path() + " fails only for the open recovery window (RECOVERY_WINDOW_OPEN)");
             return;
         }
         attempt(op, as(caller), target);
-        assertTookEffect(op, target);
+        assertTookEffect(op, target, () -> "rule: " + op + " needs " + op.action().wireName() + "; " + caller.id()
+                + " holds exactly that action on " + resourceFor(op, target) + ", so the call takes effect");
     }
 
     @ParameterizedTest(name = "{0} denied with every action but its own")
@@ -124,18 +129,35 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
         Object before = snapshot(target);
         AccessContext ctx = as(caller, "matrix-" + op.name().toLowerCase(Locale.ROOT));
 
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> attempt(op, ctx, target));
+        Supplier<String> denied = () -> op + " needs " + op.action().wireName() + "; " + caller.id()
+                + " holds every other action on " + resourceFor(op, target);
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> attempt(op, ctx, target),
+                () -> "rule: " + denied.get() + ", so the call fails with ACCESS_DENIED");
 
-        assertEquals(before, snapshot(target), "a denied call changed state");
-        AuditEvent event = onlyAuditEventOf(ctx.requestId());
-        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType());
-        assertEquals(Decision.DENY, event.decision());
-        assertEquals(op.action().wireName(), event.action());
-        assertEquals(caller.id(), event.principal());
-        assertEquals(tenant(), event.tenant());
+        assertEquals(before, snapshot(target), () -> "rule: a call refused with ACCESS_DENIED changes nothing (" + denied.get()
+                + "); the secret " + target.path() + " (SecretManager.describe) or the policies (listPolicies) changed");
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a call refused with ACCESS_DENIED is audited"
+                + " with exactly one event (" + denied.get() + ")");
+        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(),
+                () -> "rule: the refusal of " + op + " is audited as ACCESS_DENIED (request " + ctx.requestId() + ")");
+        assertEquals(Decision.DENY, event.decision(),
+                () -> "rule: the refusal of " + op + " is audited with decision DENY (request " + ctx.requestId() + ")");
+        assertEquals(op.action().wireName(), event.action(),
+                () -> "rule: the refusal of " + op + " is audited naming the action it needs, " + op.action().wireName()
+                        + " (request " + ctx.requestId() + ")");
+        assertEquals(caller.id(), event.principal(),
+                () -> "rule: the refusal of " + op + " is audited naming the caller " + caller.id() + " (request "
+                        + ctx.requestId() + ")");
+        assertEquals(tenant(), event.tenant(),
+                () -> "rule: the refusal of " + op + " is audited in the caller's tenant " + tenant() + " (request "
+                        + ctx.requestId() + ")");
         if (op.onASecret && op != Operation.GRANT_BREAK_GLASS) {
-            assertEquals(target.path().environment(), event.environment());
-            assertEquals(target.path().path(), event.path());
+            assertEquals(target.path().environment(), event.environment(),
+                    () -> "rule: the refusal of " + op + " on " + target.path() + " is audited naming its environment"
+                            + " (request " + ctx.requestId() + ")");
+            assertEquals(target.path().path(), event.path(),
+                    () -> "rule: the refusal of " + op + " on " + target.path() + " is audited naming its path"
+                            + " (request " + ctx.requestId() + ")");
         }
     }
 
@@ -152,17 +174,32 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
 
         AccessContext writerCtx = as(writer, "current-by-writer");
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> addVersion(writerCtx, target.id(), TestValues.text(), VersionStatus.CURRENT));
-        assertEquals(Action.ROTATE.wireName(), onlyAuditEventOf(writerCtx.requestId()).action());
+                () -> addVersion(writerCtx, target.id(), TestValues.text(), VersionStatus.CURRENT),
+                () -> "rule: SecretManager.addVersion of a CURRENT version needs secrets:write and secrets:rotate; "
+                        + writer.id() + " holds write only on " + resource + ": ACCESS_DENIED");
+        assertEquals(Action.ROTATE.wireName(), onlyAuditEventOf(writerCtx.requestId(),
+                () -> "rule: the refused SecretManager.addVersion (CURRENT) by " + writer.id() + " is audited once").action(),
+                () -> "rule: the refusal of SecretManager.addVersion (CURRENT) by " + writer.id() + " (write only) is"
+                        + " audited naming the missing action secrets:rotate");
 
         AccessContext rotatorCtx = as(rotator, "current-by-rotator");
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> addVersion(rotatorCtx, target.id(), TestValues.text(), VersionStatus.CURRENT));
-        assertEquals(Action.WRITE.wireName(), onlyAuditEventOf(rotatorCtx.requestId()).action());
-        assertEquals(2, manager().versions(admin(), target.id()).size());
+                () -> addVersion(rotatorCtx, target.id(), TestValues.text(), VersionStatus.CURRENT),
+                () -> "rule: SecretManager.addVersion of a CURRENT version needs secrets:write and secrets:rotate; "
+                        + rotator.id() + " holds rotate only on " + resource + ": ACCESS_DENIED");
+        assertEquals(Action.WRITE.wireName(), onlyAuditEventOf(rotatorCtx.requestId(),
+                () -> "rule: the refused SecretManager.addVersion (CURRENT) by " + rotator.id() + " is audited once").action(),
+                () -> "rule: the refusal of SecretManager.addVersion (CURRENT) by " + rotator.id() + " (rotate only) is"
+                        + " audited naming the missing action secrets:write");
+        assertEquals(2, manager().versions(admin(), target.id()).size(),
+                () -> "rule: refused SecretManager.addVersion calls add no version; " + resource + " keeps versions 1 and 2");
 
-        assertEquals(VersionStatus.CURRENT, addVersion(as(both), target.id(), TestValues.text(), VersionStatus.CURRENT).status());
-        assertStatuses(target.id(), 1, VersionStatus.PREVIOUS, 2, VersionStatus.PENDING, 3, VersionStatus.CURRENT);
+        assertEquals(VersionStatus.CURRENT, addVersion(as(both), target.id(), TestValues.text(), VersionStatus.CURRENT).status(),
+                () -> "rule: SecretManager.addVersion of a CURRENT version by " + both.id() + " (write and rotate on "
+                        + resource + ") succeeds and returns status CURRENT");
+        assertStatuses(target.id(), () -> "rule: the CURRENT version 3 added by " + both.id() + " becomes current, the"
+                + " old current 1 previous, pending 2 stays", 1, VersionStatus.PREVIOUS, 2, VersionStatus.PENDING, 3,
+                VersionStatus.CURRENT);
     }
 
     @ParameterizedTest(name = "describe with {0}")
@@ -173,9 +210,14 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
         grant(caller, action, target.path().qualifiedName());
 
         SecretDetails details = manager().describe(as(caller), target.id());
-        assertEquals(target.id(), details.secret().id());
-        assertEquals(details, manager().describe(as(caller), target.path()));
-        assertEquals(details.versions(), manager().versions(as(caller), target.id()));
+        assertEquals(target.id(), details.secret().id(), () -> "rule: SecretManager.describe needs any of read, write,"
+                + " rotate or admin; " + caller.id() + " holds " + action.wireName() + " on " + target.path()
+                + " and gets the secret " + target.id());
+        assertEquals(details, manager().describe(as(caller), target.path()), () -> "rule: SecretManager.describe by path "
+                + target.path() + " as " + caller.id() + " (" + action.wireName() + ") returns what describe by id does");
+        assertEquals(details.versions(), manager().versions(as(caller), target.id()), () -> "rule: SecretManager.versions"
+                + " needs what describe needs; " + caller.id() + " (" + action.wireName() + ") gets the versions of "
+                + target.path());
     }
 
     @ParameterizedTest(name = "describe with only {0}")
@@ -186,14 +228,23 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
         grant(caller, action, target.path().qualifiedName());
         AccessContext ctx = as(caller, "describe-denied");
 
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().describe(ctx, target.id()));
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().versions(as(caller), target.id()));
-        AuditEvent event = onlyAuditEventOf(ctx.requestId());
-        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType());
-        assertEquals(Decision.DENY, event.decision());
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().describe(ctx, target.id()),
+                () -> "rule: SecretManager.describe needs any of read, write, rotate or admin; " + caller.id()
+                        + " holds only " + action.wireName() + " on " + target.path() + ": ACCESS_DENIED");
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().versions(as(caller), target.id()),
+                () -> "rule: SecretManager.versions needs any of read, write, rotate or admin; " + caller.id()
+                        + " holds only " + action.wireName() + " on " + target.path() + ": ACCESS_DENIED");
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: the refused SecretManager.describe by "
+                + caller.id() + " (" + action.wireName() + " only) is audited once");
+        assertEquals(AuditEventType.ACCESS_DENIED, event.eventType(), () -> "rule: the refused SecretManager.describe of "
+                + target.path() + " is audited as ACCESS_DENIED (request " + ctx.requestId() + ")");
+        assertEquals(Decision.DENY, event.decision(), () -> "rule: the refused SecretManager.describe of "
+                + target.path() + " is audited with decision DENY (request " + ctx.requestId() + ")");
         Assumptions.assumeTrue(fixture().describeByPathReportsDenial(),
                 "the manager under test answers describe-by-path by listing, which hides the secret instead of refusing");
-        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().describe(as(caller), target.path()));
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED, () -> manager().describe(as(caller), target.path()),
+                () -> "rule: SecretManager.describe by path " + target.path() + " needs any of read, write, rotate or"
+                        + " admin; " + caller.id() + " holds only " + action.wireName() + ": ACCESS_DENIED");
     }
 
     // ---------------------------------------------------------------- cases
@@ -230,7 +281,8 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
             case CREATE -> manager().create(ctx, NewSecret.builder(t.path(), TEAM).build());
             case UPDATE -> manager().update(ctx, t.id(), SecretUpdate.none().withDescription("changed by the matrix"));
             case ADD_PENDING_VERSION -> addVersion(ctx, t.id(), TestValues.text(), VersionStatus.PENDING);
-            case READ -> assertEquals(t.currentValue(), readText(ctx, t.path(), VersionSelector.current()));
+            case READ -> assertReads(t.currentValue(), ctx, t.path(), VersionSelector.current(),
+                    () -> "rule: READ with secrets:read returns the current value (version 1)");
             case PROMOTE -> manager().promote(ctx, t.id(), 2, OptionalInt.of(1));
             case MOVE_CUSTOM_ALIAS -> manager().moveAlias(ctx, t.id(), "canary", 2, OptionalInt.empty());
             case DISABLE -> manager().disable(ctx, t.id(), 2);
@@ -241,34 +293,58 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
             case PURGE -> manager().purge(ctx, t.id());
             case PUT_POLICY -> manager().putPolicy(ctx,
                     Policy.allow("tck-put", List.of("user:tck-someone"), List.of("secrets:read"), List.of("prod/*")));
-            case GET_POLICY -> assertTrue(manager().getPolicy(ctx, VICTIM_POLICY).isPresent());
-            case LIST_POLICIES -> assertFalse(manager().listPolicies(ctx).isEmpty());
+            case GET_POLICY -> assertTrue(manager().getPolicy(ctx, VICTIM_POLICY).isPresent(),
+                    () -> "rule: SecretManager.getPolicy as " + ctx.principal().id() + " finds the policy " + VICTIM_POLICY);
+            case LIST_POLICIES -> assertFalse(manager().listPolicies(ctx).isEmpty(),
+                    () -> "rule: SecretManager.listPolicies as " + ctx.principal().id() + " lists the tenant's policies"
+                            + " (at least " + VICTIM_POLICY + ")");
             case DELETE_POLICY -> manager().deletePolicy(ctx, VICTIM_POLICY);
-            case QUERY_AUDIT -> assertFalse(manager().queryAudit(ctx, AuditQuery.tenant(tenant()), PageRequest.first()).items().isEmpty());
-            case SUMMARIZE_AUDIT -> assertNotNull(manager().summarizeAudit(ctx, Instant.EPOCH));
-            case VERIFY_AUDIT -> assertTrue(manager().verifyAudit(ctx).intact());
+            case QUERY_AUDIT -> assertFalse(manager().queryAudit(ctx, AuditQuery.tenant(tenant()), PageRequest.first()).items().isEmpty(),
+                    () -> "rule: SecretManager.queryAudit of tenant " + tenant() + " as " + ctx.principal().id()
+                            + " returns the setup's events");
+            case SUMMARIZE_AUDIT -> assertNotNull(manager().summarizeAudit(ctx, Instant.EPOCH),
+                    () -> "rule: SecretManager.summarizeAudit since " + Instant.EPOCH + " as " + ctx.principal().id()
+                            + " returns a summary");
+            case VERIFY_AUDIT -> assertTrue(manager().verifyAudit(ctx).intact(),
+                    () -> "rule: SecretManager.verifyAudit as " + ctx.principal().id() + " reports the untouched audit"
+                            + " chain of tenant " + tenant() + " intact");
             case GRANT_BREAK_GLASS -> manager().grantBreakGlass(ctx, new BreakGlassRequest(
                     List.of(t.path().qualifiedName()), "tck access matrix", "https://tickets.example/TCK-1", 15));
             default -> throw new AssertionError(op);
         }
     }
 
-    private void assertTookEffect(Operation op, Target t) {
+    /** Asserts {@code op} took effect on {@code t}; a failure is reported with {@code rule} and what was read back. */
+    private void assertTookEffect(Operation op, Target t, Supplier<String> rule) {
         switch (op) {
-            case CREATE -> assertEquals(TEAM, manager().describe(admin(), t.path()).secret().ownerTeam());
-            case UPDATE -> assertEquals("changed by the matrix", manager().describe(admin(), t.id()).secret().description());
-            case ADD_PENDING_VERSION -> assertEquals(3, manager().versions(admin(), t.id()).size());
-            case PROMOTE -> assertAliases(t.id(), "current", 2, "previous", 1);
-            case MOVE_CUSTOM_ALIAS -> assertAliases(t.id(), "canary", 2, "current", 1);
-            case DISABLE -> assertEquals(VersionState.DISABLED, manager().versions(admin(), t.id()).get(1).state());
-            case ENABLE -> assertEquals(VersionState.ENABLED, manager().versions(admin(), t.id()).get(1).state());
-            case DESTROY -> assertEquals(VersionState.DESTROYED, manager().versions(admin(), t.id()).get(1).state());
-            case SCHEDULE_DELETION -> assertTrue(manager().describe(admin(), t.id()).secret().isPendingDeletion());
-            case RESTORE -> assertFalse(manager().describe(admin(), t.id()).secret().isPendingDeletion());
+            case CREATE -> assertEquals(TEAM, manager().describe(admin(), t.path()).secret().ownerTeam(),
+                    () -> rule.get() + ": SecretManager.create made " + t.path() + " owned by " + TEAM);
+            case UPDATE -> assertEquals("changed by the matrix", manager().describe(admin(), t.id()).secret().description(),
+                    () -> rule.get() + ": SecretManager.update changed the description of " + t.path());
+            case ADD_PENDING_VERSION -> assertEquals(3, manager().versions(admin(), t.id()).size(),
+                    () -> rule.get() + ": SecretManager.addVersion (PENDING) added version 3 to " + t.path());
+            case PROMOTE -> assertAliases(t.id(), () -> rule.get() + ": SecretManager.promote of version 2 (expected 1)"
+                    + " moved current onto 2 of " + t.path(), "current", 2, "previous", 1);
+            case MOVE_CUSTOM_ALIAS -> assertAliases(t.id(), () -> rule.get() + ": SecretManager.moveAlias of canary onto"
+                    + " version 2 of " + t.path() + " set it", "canary", 2, "current", 1);
+            case DISABLE -> assertEquals(VersionState.DISABLED, manager().versions(admin(), t.id()).get(1).state(),
+                    () -> rule.get() + ": SecretManager.disable of version 2 of " + t.path() + " made it DISABLED");
+            case ENABLE -> assertEquals(VersionState.ENABLED, manager().versions(admin(), t.id()).get(1).state(),
+                    () -> rule.get() + ": SecretManager.enable of disabled version 2 of " + t.path() + " made it ENABLED");
+            case DESTROY -> assertEquals(VersionState.DESTROYED, manager().versions(admin(), t.id()).get(1).state(),
+                    () -> rule.get() + ": SecretManager.destroy of version 2 of " + t.path() + " made it DESTROYED");
+            case SCHEDULE_DELETION -> assertTrue(manager().describe(admin(), t.id()).secret().isPendingDeletion(),
+                    () -> rule.get() + ": SecretManager.scheduleDeletion made " + t.path() + " pending deletion");
+            case RESTORE -> assertFalse(manager().describe(admin(), t.id()).secret().isPendingDeletion(),
+                    () -> rule.get() + ": SecretManager.restore made " + t.path() + " no longer pending deletion");
             case PURGE -> Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                    () -> manager().describe(admin(), t.id()));
-            case PUT_POLICY -> assertTrue(manager().getPolicy(admin(), "tck-put").isPresent());
-            case DELETE_POLICY -> assertTrue(manager().getPolicy(admin(), VICTIM_POLICY).isEmpty());
+                    () -> manager().describe(admin(), t.id()),
+                    () -> rule.get() + ": SecretManager.purge removed " + t.path() + " (" + t.id()
+                            + "); describe must fail with SECRET_NOT_FOUND");
+            case PUT_POLICY -> assertTrue(manager().getPolicy(admin(), "tck-put").isPresent(),
+                    () -> rule.get() + ": SecretManager.putPolicy stored tck-put (getPolicy finds it)");
+            case DELETE_POLICY -> assertTrue(manager().getPolicy(admin(), VICTIM_POLICY).isEmpty(),
+                    () -> rule.get() + ": SecretManager.deletePolicy removed " + VICTIM_POLICY + " (getPolicy finds none)");
             default -> { } // reads and queries checked their result in attempt()
         }
     }

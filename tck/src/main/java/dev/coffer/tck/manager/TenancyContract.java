@@ -1,6 +1,5 @@
 package dev.coffer.tck.manager;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.access.AccessContext;
@@ -44,49 +43,81 @@ public abstract class TenancyContract extends ManagerContractBase {
                 .withRequestId(requestId("outsider"));
     }
 
+    private String outsiderName() {
+        return outsider.principal().id() + " of tenant " + outsider.principal().tenant();
+    }
+
+    private String idRule(String method) {
+        return "rule: " + method + " of an id of another tenant (" + secret.id() + " of " + tenant() + ") by "
+                + outsiderName() + " fails with SECRET_NOT_FOUND";
+    }
+
     @Test
     void pathOfAnotherTenantIsDenied() {
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().read(outsider, secret.path(), VersionSelector.current()));
+                () -> manager().read(outsider, secret.path(), VersionSelector.current()),
+                () -> "rule: SecretManager.read of a path of another tenant (" + secret.path() + ") by " + outsiderName()
+                        + " fails with ACCESS_DENIED");
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().describe(outsider, secret.path()));
+                () -> manager().describe(outsider, secret.path()),
+                () -> "rule: SecretManager.describe of a path of another tenant (" + secret.path() + ") by "
+                        + outsiderName() + " fails with ACCESS_DENIED");
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().create(outsider, NewSecret.builder(path("prod/tenancy/planted"), TEAM).build()));
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(admin(), path("prod/tenancy/planted")));
+                () -> manager().create(outsider, NewSecret.builder(path("prod/tenancy/planted"), TEAM).build()),
+                () -> "rule: SecretManager.create in another tenant (" + path("prod/tenancy/planted") + ") by "
+                        + outsiderName() + " fails with ACCESS_DENIED");
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(admin(), path("prod/tenancy/planted")),
+                () -> "rule: a refused SecretManager.create by another tenant's caller creates nothing:"
+                        + " SecretManager.describe of " + path("prod/tenancy/planted") + " fails with SECRET_NOT_FOUND");
     }
 
     @Test
     void idOfAnotherTenantIsNotFound() {
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(outsider, secret.id()));
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().versions(outsider, secret.id()));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(outsider, secret.id()),
+                () -> idRule("SecretManager.describe"));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().versions(outsider, secret.id()),
+                () -> idRule("SecretManager.versions"));
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> addVersion(outsider, secret.id(), TestValues.text(), VersionStatus.CURRENT));
+                () -> addVersion(outsider, secret.id(), TestValues.text(), VersionStatus.CURRENT),
+                () -> idRule("SecretManager.addVersion (CURRENT)"));
         Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
-                () -> manager().promote(outsider, secret.id(), 2, OptionalInt.of(1)));
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().destroy(outsider, secret.id(), 2));
-        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().scheduleDeletion(outsider, secret.id()));
+                () -> manager().promote(outsider, secret.id(), 2, OptionalInt.of(1)),
+                () -> idRule("SecretManager.promote (version 2, expected current 1)"));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().destroy(outsider, secret.id(), 2),
+                () -> idRule("SecretManager.destroy (version 2)"));
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().scheduleDeletion(outsider, secret.id()),
+                () -> idRule("SecretManager.scheduleDeletion"));
 
-        assertStatuses(secret.id(), 1, VersionStatus.CURRENT, 2, VersionStatus.PENDING);
-        assertEquals(value, readCurrent(secret.path()));
+        assertStatuses(secret.id(), () -> "rule: calls by id from another tenant change nothing: version 1 stays CURRENT,"
+                + " 2 PENDING", 1, VersionStatus.CURRENT, 2, VersionStatus.PENDING);
+        assertReads(value, admin(), secret.path(), VersionSelector.current(),
+                () -> "rule: calls by id from another tenant change nothing: current still reads version 1's value");
     }
 
     @Test
     void listingShowsNothingOfAnotherTenant() {
         assertTrue(manager().list(outsider, SecretFilter.all(), PageRequest.first()).items().stream()
-                .noneMatch(s -> s.path().tenant().equals(tenant())));
+                .noneMatch(s -> s.path().tenant().equals(tenant())),
+                () -> "rule: SecretManager.list by " + outsiderName() + " shows no secret of tenant " + tenant());
     }
 
     @Test
     void auditOfAnotherTenantIsDenied() {
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().queryAudit(outsider, AuditQuery.tenant(tenant()), PageRequest.first()));
+                () -> manager().queryAudit(outsider, AuditQuery.tenant(tenant()), PageRequest.first()),
+                () -> "rule: SecretManager.queryAudit of tenant " + tenant() + " by " + outsiderName()
+                        + " fails with ACCESS_DENIED");
     }
 
     @Test
     void outsidersAreAuditedInTheirOwnTenant() {
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
-                () -> manager().read(outsider, secret.path(), VersionSelector.current()));
+                () -> manager().read(outsider, secret.path(), VersionSelector.current()),
+                () -> "rule: SecretManager.read of a path of another tenant (" + secret.path() + ") by " + outsiderName()
+                        + " fails with ACCESS_DENIED");
         assertTrue(auditEventsOf(outsider.requestId()).isEmpty(),
-                "the outsider's attempt must be audited in its own tenant, not in the tenant it reached for");
+                () -> "rule: a refused SecretManager.read by " + outsiderName() + " is audited in its own tenant, not in"
+                        + " tenant " + tenant() + " it reached for; request " + outsider.requestId() + " left "
+                        + auditEventsOf(outsider.requestId()));
     }
 }

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,41 +44,58 @@ public abstract class ValidationContract extends ManagerContractBase {
         "prod/../etc/passwd", "prod/./db", "prod/a//b", "prod/a/", "prod/", "/db",
         "prod_eu/db", "Prod/db", "1prod/db", "prod/db password", "prod/db:x", "prod"})
     void invalidPathsAreRejectedWithInvalidPath(String environmentAndPath) {
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_PATH, () -> SecretPath.parse(tenant(), environmentAndPath));
-        assertNothingCreated();
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_PATH, () -> SecretPath.parse(tenant(), environmentAndPath),
+                () -> "rule: SecretPath.parse refuses the malformed path \"" + environmentAndPath + "\" with INVALID_PATH");
+        assertNothingCreated(() -> "the malformed path \"" + environmentAndPath + "\"");
     }
 
     @Test
     void pathsLongerThan512CharactersAreRejected() {
         String longest = "a/".repeat(255) + "ab";
-        assertEquals(SecretPath.MAX_PATH_LENGTH, longest.length());
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_PATH, () -> SecretPath.parse(tenant(), "prod/" + longest + "c"));
+        assertEquals(SecretPath.MAX_PATH_LENGTH, longest.length(), "test setup: the longest path has SecretPath.MAX_PATH_LENGTH chars");
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_PATH, () -> SecretPath.parse(tenant(), "prod/" + longest + "c"),
+                () -> "rule: SecretPath.parse refuses a path of " + (SecretPath.MAX_PATH_LENGTH + 1) + " chars (limit "
+                        + SecretPath.MAX_PATH_LENGTH + ") with INVALID_PATH");
 
         Secret secret = createSecret("prod/" + longest);
         String value = TestValues.text();
         addCurrent(secret.id(), value);
-        assertEquals(value, readCurrent(path("prod/" + longest)));
+        assertReads(value, admin(), path("prod/" + longest), VersionSelector.current(),
+                () -> "rule: a path of exactly " + SecretPath.MAX_PATH_LENGTH + " chars is kept: the value added as its"
+                        + " current version reads back");
     }
 
     @Test
     void valueOneByteOverSixtyFourKibIsTooLarge() {
         Secret secret = createSecret("prod/big");
         String tooLarge = TestValues.remember(oversized(SecretValue.MAX_BYTES + 1));
-        Expect.thrown(InvalidRequestException.class, ErrorCode.VALUE_TOO_LARGE, () -> SecretValue.ofUtf8(tooLarge));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.VALUE_TOO_LARGE, () -> SecretValue.ofUtf8(tooLarge),
+                () -> "rule: SecretValue.ofUtf8 refuses text of " + (SecretValue.MAX_BYTES + 1) + " UTF-8 bytes (limit "
+                        + SecretValue.MAX_BYTES + ") with VALUE_TOO_LARGE");
         Expect.thrown(InvalidRequestException.class, ErrorCode.VALUE_TOO_LARGE,
-                () -> SecretValue.of(new byte[SecretValue.MAX_BYTES + 1]));
-        assertTrue(manager().versions(admin(), secret.id()).isEmpty());
+                () -> SecretValue.of(new byte[SecretValue.MAX_BYTES + 1]),
+                () -> "rule: SecretValue.of refuses " + (SecretValue.MAX_BYTES + 1) + " bytes (limit "
+                        + SecretValue.MAX_BYTES + ") with VALUE_TOO_LARGE");
+        assertTrue(manager().versions(admin(), secret.id()).isEmpty(),
+                () -> "rule: refused oversize values add no version; SecretManager.versions of " + secret.path()
+                        + " is empty");
     }
 
     @Test
     void valueOfExactlySixtyFourKibRoundTrips() {
         Secret secret = createSecret("prod/big");
         String largest = TestValues.remember(oversized(SecretValue.MAX_BYTES));
-        assertEquals(1, addCurrent(secret.id(), largest).number());
+        assertEquals(1, addCurrent(secret.id(), largest).number(),
+                () -> "rule: SecretManager.addVersion of a value of exactly " + SecretValue.MAX_BYTES + " bytes to "
+                        + secret.path() + " is accepted as version 1");
         try (SecretContent content = manager().read(admin(), secret.path(), VersionSelector.current());
                 SecretValue expected = SecretValue.ofUtf8(largest)) {
-            assertEquals(SecretValue.MAX_BYTES, content.value().length());
-            assertEquals(expected, content.value());
+            assertEquals(SecretValue.MAX_BYTES, content.value().length(),
+                    () -> "rule: SecretManager.read of " + secret.path() + " returns all " + SecretValue.MAX_BYTES
+                            + " bytes of the largest value");
+            assertEquals(expected, content.value(), // SecretValue.toString is redacted: the failure shows no value
+                    () -> "rule: SecretManager.read of " + secret.path() + " returns the " + SecretValue.MAX_BYTES
+                            + "-byte value exactly as added");
         }
     }
 
@@ -92,7 +110,9 @@ public abstract class ValidationContract extends ManagerContractBase {
             manager().addVersion(admin(), secret.id(), NewVersion.current(value));
         }
         try (SecretContent content = manager().read(admin(), secret.path(), VersionSelector.current())) {
-            assertTrue(Arrays.equals(bytes, content.value().bytes()));
+            assertTrue(Arrays.equals(bytes, content.value().bytes()),
+                    () -> "rule: SecretManager.read of " + secret.path() + " returns a binary value (bytes 0..255) byte"
+                            + " for byte as added");
         }
     }
 
@@ -103,41 +123,55 @@ public abstract class ValidationContract extends ManagerContractBase {
             manager().addVersion(admin(), secret.id(), NewVersion.current(value));
         }
         try (SecretContent content = manager().read(admin(), secret.path(), VersionSelector.current())) {
-            assertEquals(0, content.value().length());
+            assertEquals(0, content.value().length(),
+                    () -> "rule: SecretManager.read of " + secret.path() + " returns the empty value as added (0 bytes)");
         }
     }
 
     @Test
     void malformedMetadataIsRejectedWithInvalidArgument() {
         SecretPath path = path("prod/meta");
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> NewSecret.builder(path, "Payments Team").build());
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> NewSecret.builder(path, null).build());
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> NewSecret.builder(path, "Payments Team").build(),
+                () -> "rule: NewSecret.build refuses a malformed owner team (\"Payments Team\") with INVALID_ARGUMENT");
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> NewSecret.builder(path, null).build(),
+                () -> "rule: NewSecret.build refuses a missing owner team (null) with INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> NewSecret.builder(path, TEAM).description("x".repeat(1025)).build());
+                () -> NewSecret.builder(path, TEAM).description("x".repeat(1025)).build(),
+                () -> "rule: NewSecret.build refuses a description of 1025 chars (limit 1024) with INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> NewSecret.builder(path, TEAM).labels(Map.of("Bad Key", "v")).build());
+                () -> NewSecret.builder(path, TEAM).labels(Map.of("Bad Key", "v")).build(),
+                () -> "rule: NewSecret.build refuses a malformed label key (\"Bad Key\") with INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> NewSecret.builder(path, TEAM).rotationPeriod(java.time.Duration.ZERO).build());
-        assertNothingCreated();
+                () -> NewSecret.builder(path, TEAM).rotationPeriod(java.time.Duration.ZERO).build(),
+                () -> "rule: NewSecret.build refuses a rotation period of PT0S with INVALID_ARGUMENT");
+        assertNothingCreated(() -> "malformed metadata for " + path);
     }
 
     @Test
     void malformedSelectorsAndVersionRequestsAreRejected() {
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> VersionSelector.alias("Current"));
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> VersionSelector.number(0));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> VersionSelector.alias("Current"),
+                () -> "rule: VersionSelector.alias refuses a malformed alias name (\"Current\") with INVALID_ARGUMENT");
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> VersionSelector.number(0),
+                () -> "rule: VersionSelector.number refuses version 0 (numbers start at 1) with INVALID_ARGUMENT");
         try (SecretValue value = TestValues.value()) {
             Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                    () -> new NewVersion(value, VersionStatus.PREVIOUS, null));
+                    () -> new NewVersion(value, VersionStatus.PREVIOUS, null),
+                    () -> "rule: a NewVersion is CURRENT or PENDING; status PREVIOUS is refused with INVALID_ARGUMENT");
         }
     }
 
     @Test
     void malformedPageRequestsAreRejected() {
         createSecret("prod/paged");
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> PageRequest.first(0));
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> PageRequest.first(PageRequest.MAX_LIMIT + 1));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> PageRequest.first(0),
+                () -> "rule: PageRequest.first refuses a limit of 0 with INVALID_ARGUMENT");
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> PageRequest.first(PageRequest.MAX_LIMIT + 1),
+                () -> "rule: PageRequest.first refuses a limit of " + (PageRequest.MAX_LIMIT + 1) + " (MAX_LIMIT "
+                        + PageRequest.MAX_LIMIT + ") with INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class,
-                () -> manager().list(admin(), SecretFilter.all(), new PageRequest("not-a-token-the-store-issued", 10)));
+                () -> manager().list(admin(), SecretFilter.all(), new PageRequest("not-a-token-the-store-issued", 10)),
+                () -> "rule: SecretManager.list refuses a page token it never issued (not-a-token-the-store-issued) with"
+                        + " InvalidRequestException");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -145,22 +179,34 @@ public abstract class ValidationContract extends ManagerContractBase {
     void rotationPeriodsOutsideOneHourToTenYearsAreRefusedAndChangeNothing(String written) {
         Duration period = Duration.parse(written);
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> NewSecret.builder(path("prod/rotation"), TEAM).rotationPeriod(period).build());
-        assertNothingCreated();
+                () -> NewSecret.builder(path("prod/rotation"), TEAM).rotationPeriod(period).build(),
+                () -> "rule: NewSecret.build refuses a rotation period outside " + Secret.MIN_ROTATION_PERIOD + ".."
+                        + Secret.MAX_ROTATION_PERIOD + " (" + written + ") with INVALID_ARGUMENT");
+        assertNothingCreated(() -> "rotation period " + written);
         Secret secret = createSecret("prod/rotation");
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretUpdate.none().withRotationPeriod(period));
-        assertEquals(null, manager().describe(admin(), secret.id()).secret().rotationPeriod());
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretUpdate.none().withRotationPeriod(period),
+                () -> "rule: SecretUpdate.withRotationPeriod refuses a rotation period outside " + Secret.MIN_ROTATION_PERIOD
+                        + ".." + Secret.MAX_ROTATION_PERIOD + " (" + written + ") with INVALID_ARGUMENT");
+        assertEquals(null, manager().describe(admin(), secret.id()).secret().rotationPeriod(),
+                () -> "rule: a refused rotation period (" + written + ") changes nothing: " + secret.path()
+                        + " keeps no rotation period (SecretManager.describe)");
     }
 
     @Test
     void rotationPeriodsAtTheBoundsAreKept() {
         Secret secret = manager().create(admin(),
                 NewSecret.builder(path("prod/rotation-bounds"), TEAM).rotationPeriod(Secret.MIN_ROTATION_PERIOD).build());
-        assertEquals(Secret.MIN_ROTATION_PERIOD, manager().describe(admin(), secret.id()).secret().rotationPeriod());
+        assertEquals(Secret.MIN_ROTATION_PERIOD, manager().describe(admin(), secret.id()).secret().rotationPeriod(),
+                () -> "rule: SecretManager.create keeps a rotation period at the lower bound (" + Secret.MIN_ROTATION_PERIOD
+                        + ") for " + secret.path());
         manager().update(admin(), secret.id(), SecretUpdate.none().withRotationPeriod(Secret.MAX_ROTATION_PERIOD));
         Secret updated = manager().describe(admin(), secret.id()).secret();
-        assertEquals(Secret.MAX_ROTATION_PERIOD, updated.rotationPeriod());
-        assertEquals(updated.createdAt().plus(Secret.MAX_ROTATION_PERIOD), updated.rotationDueAt().orElseThrow());
+        assertEquals(Secret.MAX_ROTATION_PERIOD, updated.rotationPeriod(),
+                () -> "rule: SecretManager.update keeps a rotation period at the upper bound (" + Secret.MAX_ROTATION_PERIOD
+                        + ") for " + secret.path());
+        assertEquals(updated.createdAt().plus(Secret.MAX_ROTATION_PERIOD), updated.rotationDueAt().orElseThrow(),
+                () -> "rule: a secret never rotated is due createdAt + rotation period (" + updated.createdAt() + " + "
+                        + Secret.MAX_ROTATION_PERIOD + ") for " + secret.path());
     }
 
     @Test
@@ -169,10 +215,13 @@ public abstract class ValidationContract extends ManagerContractBase {
         for (Instant at : List.of(InstantBounds.EARLIEST.minusSeconds(1), InstantBounds.LATEST.plusSeconds(1), Instant.MAX, Instant.MIN)) {
             try (SecretValue value = TestValues.value()) {
                 Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                        () -> new NewVersion(value, VersionStatus.CURRENT, at));
+                        () -> new NewVersion(value, VersionStatus.CURRENT, at),
+                        () -> "rule: a NewVersion refuses expiresAt " + at + " outside " + InstantBounds.EARLIEST + ".."
+                                + InstantBounds.LATEST + " with INVALID_ARGUMENT");
             }
         }
-        assertTrue(manager().versions(admin(), secret.id()).isEmpty());
+        assertTrue(manager().versions(admin(), secret.id()).isEmpty(),
+                () -> "rule: refused expiry times add no version; SecretManager.versions of " + secret.path() + " is empty");
     }
 
     @Test
@@ -183,7 +232,9 @@ public abstract class ValidationContract extends ManagerContractBase {
                 manager().addVersion(admin(), secret.id(), new NewVersion(value, VersionStatus.CURRENT, at));
             }
             try (SecretContent content = manager().read(admin(), secret.path(), VersionSelector.current())) {
-                assertEquals(at, content.expiresAt());
+                assertEquals(at, content.expiresAt(),
+                        () -> "rule: an expiresAt at the bound " + at + " is kept: SecretManager.read of " + secret.path()
+                                + " at current reports it");
             }
         }
     }
@@ -194,17 +245,26 @@ public abstract class ValidationContract extends ManagerContractBase {
     void textFieldsRefuseControlCharactersLoneSurrogatesAndNoncharacters(String bad) {
         String text = "a" + bad + "b";
         SecretPath path = path("prod/text");
+        String badChars = codePoints(bad);
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> NewSecret.builder(path, TEAM).description(text).build());
+                () -> NewSecret.builder(path, TEAM).description(text).build(),
+                () -> "rule: NewSecret.build refuses a description containing " + badChars + " with INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> NewSecret.builder(path, TEAM).labels(Map.of("tier", text)).build());
-        assertNothingCreated();
+                () -> NewSecret.builder(path, TEAM).labels(Map.of("tier", text)).build(),
+                () -> "rule: NewSecret.build refuses a label value containing " + badChars + " with INVALID_ARGUMENT");
+        assertNothingCreated(() -> "text containing " + badChars);
         Secret secret = createSecret("prod/text");
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretUpdate.none().withDescription(text));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretUpdate.none().withDescription(text),
+                () -> "rule: SecretUpdate.withDescription refuses a description containing " + badChars + " with INVALID_ARGUMENT");
         Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
-                () -> SecretUpdate.none().withLabels(Map.of("tier", text)));
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> Conditions.none().withSourceCluster(text));
-        assertEquals("", manager().describe(admin(), secret.id()).secret().description());
+                () -> SecretUpdate.none().withLabels(Map.of("tier", text)),
+                () -> "rule: SecretUpdate.withLabels refuses a label value containing " + badChars + " with INVALID_ARGUMENT");
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> Conditions.none().withSourceCluster(text),
+                () -> "rule: Conditions.withSourceCluster refuses a cluster name containing " + badChars
+                        + " with INVALID_ARGUMENT");
+        assertEquals("", manager().describe(admin(), secret.id()).secret().description(),
+                () -> "rule: refused text (" + badChars + ") changes nothing: " + secret.path() + " keeps the empty"
+                        + " description (SecretManager.describe)");
     }
 
     @Test
@@ -213,25 +273,47 @@ public abstract class ValidationContract extends ManagerContractBase {
         Secret secret = manager().create(admin(), NewSecret.builder(path("prod/unicode"), TEAM)
                 .description(text).labels(Map.of("city", text)).build());
         Secret described = manager().describe(admin(), secret.id()).secret();
-        assertEquals(text, described.description());
-        assertEquals(text, described.labels().get("city"));
-        assertEquals(text, manager().list(admin(), SecretFilter.all(), PageRequest.first()).items().get(0).secret().description());
+        assertEquals(text, described.description(),
+                () -> "rule: SecretManager.describe of " + secret.path() + " returns a Unicode description exactly as sent");
+        assertEquals(text, described.labels().get("city"),
+                () -> "rule: SecretManager.describe of " + secret.path() + " returns a Unicode label value (city) exactly"
+                        + " as sent");
+        assertEquals(text, manager().list(admin(), SecretFilter.all(), PageRequest.first()).items().get(0).secret().description(),
+                () -> "rule: SecretManager.list returns the Unicode description of " + secret.path() + " exactly as sent");
         putPolicy(Policy.allow("unicode-cluster", List.of("user:u"), List.of("secrets:read"), List.of("prod/*"))
                 .withConditions(Conditions.none().withSourceCluster(text)));
-        assertEquals(List.of(text), manager().getPolicy(admin(), "unicode-cluster").orElseThrow().conditions().sourceCluster());
+        assertEquals(List.of(text), manager().getPolicy(admin(), "unicode-cluster").orElseThrow().conditions().sourceCluster(),
+                "rule: SecretManager.getPolicy of unicode-cluster returns a Unicode source-cluster condition exactly as put");
     }
 
     @Test
     void aTextValueWithALoneSurrogateIsRefusedNotReplaced() {
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretValue.ofUtf8("x\ud800y"));
-        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretValue.ofUtf8(new char[] {'x', '\udc00'}));
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretValue.ofUtf8("x\ud800y"),
+                () -> "rule: SecretValue.ofUtf8(String) refuses text with a lone high surrogate (U+D800) with"
+                        + " INVALID_ARGUMENT instead of replacing it");
+        Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> SecretValue.ofUtf8(new char[] {'x', '\udc00'}),
+                () -> "rule: SecretValue.ofUtf8(char[]) refuses text with a lone low surrogate (U+DC00) with"
+                        + " INVALID_ARGUMENT instead of replacing it");
         try (SecretValue pair = SecretValue.ofUtf8("\ud83d\udd11")) {
-            assertEquals(4, pair.length());
+            assertEquals(4, pair.length(), "rule: SecretValue.ofUtf8 encodes a surrogate pair (U+1F511) as 4 UTF-8 bytes");
         }
     }
 
-    private void assertNothingCreated() {
-        assertTrue(manager().list(admin(), SecretFilter.all(), PageRequest.first()).items().isEmpty(), "a secret was created");
+    /** Asserts the tenant has no secret; {@code refused} names the input that was refused. */
+    private void assertNothingCreated(Supplier<String> refused) {
+        List<String> listed = manager().list(admin(), SecretFilter.all(), PageRequest.first()).items().stream()
+                .map(item -> item.path().qualifiedName()).toList();
+        assertTrue(listed.isEmpty(), () -> "rule: refused input (" + refused.get() + ") creates no secret;"
+                + " SecretManager.list shows " + listed);
+    }
+
+    /** The code points of {@code text} as U+XXXX, for messages (the characters themselves may not print). */
+    private static String codePoints(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            out.append(out.length() == 0 ? "" : " ").append(String.format("U+%04X", (int) text.charAt(i)));
+        }
+        return out.toString();
     }
 
     /** Text of exactly {@code bytes} UTF-8 bytes that starts with a fresh, remembered test value. */

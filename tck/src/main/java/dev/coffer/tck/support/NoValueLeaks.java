@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * afterwards it fails the test if any value issued by {@link TestValues} appears in a log line,
  * the console or a thrown exception's message or stack trace.
  *
- * <p>Every contract suite is annotated with it. Tests that catch an expected exception pass it
+ * <p>Its own failures begin with the test's {@link ContractNames#prefix name}, like every TCK
+ * failure. Every contract suite is annotated with it. Tests that catch an expected exception pass it
  * to {@link #assertNoValueIn(Throwable)}; {@code Expect.thrown} does that for them.
  */
 public final class NoValueLeaks implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
@@ -48,7 +49,8 @@ public final class NoValueLeaks implements BeforeEachCallback, AfterEachCallback
         capture.stop();
         String leaked = firstIssuedValueIn(capture.text());
         if (leaked != null) {
-            throw new AssertionError("a test secret value appeared in log or console output of "
+            throw new AssertionError(ContractNames.prefix(context)
+                    + "rule: no test secret value in log or console output; one appeared in the output of "
                     + context.getDisplayName() + " (value starts with " + leaked.substring(0, 14) + "...)");
         }
     }
@@ -56,7 +58,8 @@ public final class NoValueLeaks implements BeforeEachCallback, AfterEachCallback
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         if (firstIssuedValueIn(render(throwable)) != null) {
-            AssertionError leak = new AssertionError("a test secret value appeared in an exception thrown by "
+            AssertionError leak = new AssertionError(ContractNames.prefix(context)
+                    + "rule: no test secret value in an exception; one appeared in an exception thrown by "
                     + context.getDisplayName() + "; its type was " + throwable.getClass().getName());
             throw leak; // the original is not attached: it carries the value
         }
