@@ -174,10 +174,17 @@ class PostgresClusterTest {
     void backendKilledAfterPrepareFailsTheAddAsAuditUnavailableAndLeavesNothingBehind() {
         // The hook has returned the add's events; writing them into the chain meets the dead connection.
         // The kernel then records the failure through the log, on a connection of its own.
-        killInsideAnAdd(ErrorCode.AUDIT_UNAVAILABLE, List.of(Decision.ALLOW, Decision.ERROR));
+        killInsideAnAdd(false, ErrorCode.AUDIT_UNAVAILABLE);
     }
 
-    private void killInsideAnAdd(ErrorCode expected, List<Decision> versionAddDecisions) {
+    @Test
+    void backendKilledAtCommitAfterTheEventsWereWrittenFailsTheAddAsStoreUnavailableAndLeavesNothingBehind() {
+        // A trigger deferred to COMMIT terminates the transaction's own backend once the add's
+        // ALIAS_MOVE event is in the chain: the commit meets the dead connection.
+        killInsideAnAdd(true, ErrorCode.STORE_UNAVAILABLE);
+    }
+
+    private void killInsideAnAdd(boolean atCommit, ErrorCode expected) {
         KillingSecretStore store = new KillingSecretStore(first.secretStore(), UsePostgres.database());
         SecretManager manager = manager(store, first.auditLog());
         AccessContext admin = AccessContext.of(Principal.of("user:admin", JdbiFixture.TENANT));
@@ -186,7 +193,15 @@ class PostgresClusterTest {
             manager.addVersion(admin, secret.id(), NewVersion.current(value));
         }
 
-        store.arm();
+        if (atCommit) {
+            UsePostgres.database().sql().useHandle(h -> h.execute("CREATE FUNCTION kill_at_commit() RETURNS trigger"
+                    + " LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;"
+                    + " CREATE CONSTRAINT TRIGGER kill_at_commit AFTER INSERT ON audit_events DEFERRABLE INITIALLY DEFERRED"
+                    + " FOR EACH ROW WHEN (NEW.event_type = 'ALIAS_MOVE' AND NEW.decision = 'ALLOW')"
+                    + " EXECUTE FUNCTION kill_at_commit()"));
+        } else {
+            store.arm();
+        }
         List<LogRecord> poolWarnings = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -209,16 +224,20 @@ class PostgresClusterTest {
         } finally {
             HIKARI_CONNECTIONS.removeHandler(capture);
             HIKARI_CONNECTIONS.setUseParentHandlers(true);
+            if (atCommit) {
+                UsePostgres.database().sql().useHandle(h -> h.execute("DROP TRIGGER kill_at_commit ON audit_events;"
+                        + " DROP FUNCTION kill_at_commit()"));
+            }
         }
-        assertTrue(store.killed(), "the backend was terminated inside the transaction");
+        assertTrue(atCommit || store.killed(), "the backend was terminated inside the transaction");
         assertTrue(poolWarnings.stream().anyMatch(r -> r.getLevel() == Level.WARNING && r.getMessage().contains("marked as broken")),
                 "the pool noticed the killed connection");
 
         assertEquals(List.of(1), first.secretStore().listVersions(JdbiFixture.TENANT, secret.id()).stream()
                 .map(VersionRecord::number).toList(), "no partial version");
         assertEquals(Map.of("current", 1), first.secretStore().aliases(JdbiFixture.TENANT, secret.id()).byName(), "no alias move");
-        assertEquals(versionAddDecisions, decisions(AuditEventType.VERSION_ADD),
-                "the killed add left no allow event (at most the kernel's record of the failure)");
+        assertEquals(List.of(Decision.ALLOW, Decision.ERROR), decisions(AuditEventType.VERSION_ADD),
+                "the killed add left no allow event, only the kernel's record of the failure");
         assertEquals(List.of(Decision.ALLOW), decisions(AuditEventType.ALIAS_MOVE), "only the first add's alias move");
         AuditVerification verification = first.auditLog().verify(JdbiFixture.TENANT);
         assertTrue(verification.intact(), verification::problem);
