@@ -13,9 +13,13 @@ import javax.sql.DataSource;
 
 /**
  * Coffer's durable storage on one database: opens the connection pools, migrates the schema
- * (unless told not to) and hands out the four SPI implementations, which share the database and
- * its transactions. The audit log is keyed and anchored as {@link AuditProtection} says. Close it
- * to stop the audit committer, take a last audit checkpoint and close the pools.
+ * (unless told not to) and hands out the four SPI implementations, which share the database. The
+ * secret and policy stores write the audit events of each change (what the kernel's
+ * {@link dev.coffer.spi.store.BeforeCommit} hook returns) into the audit log's chain inside the
+ * change's own transaction, so their {@link dev.coffer.spi.store.AuditOutbox} is
+ * {@link dev.coffer.spi.store.AuditOutbox#none()}: nothing waits to be relayed. The audit log is
+ * keyed and anchored as {@link AuditProtection} says. Close it to stop the audit committer, take a
+ * last audit checkpoint and close the pools.
  *
  * <pre>{@code
  * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")), protection)) {
@@ -47,11 +51,14 @@ public final class CofferDatabase implements AutoCloseable {
         this.mainPool = mainPool;
         this.keyPool = keyPool;
         Database db = new Database(mainPool, keyPool);
-        this.secretStore = new JdbiSecretStore(db);
         this.tenantKeyStore = new JdbiTenantKeyStore(db);
+        // The keys may be derived from a keyset in the tenant key store, so the log opens second.
         this.auditLog = new JdbiAuditLog(db, config.groupCommit(), protection.keys(tenantKeyStore), protection.anchor());
-        this.policyStore = new JdbiPolicyStore(db);
-        this.installation = new JdbiInstallation(db);
+        // The stores write their changes' audit events into the log's chain in their own transactions.
+        Database audited = db.withChain(auditLog.inTransaction());
+        this.secretStore = new JdbiSecretStore(audited);
+        this.policyStore = new JdbiPolicyStore(audited);
+        this.installation = new JdbiInstallation(audited);
     }
 
     /**

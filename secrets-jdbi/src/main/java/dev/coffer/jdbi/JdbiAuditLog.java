@@ -3,6 +3,7 @@ package dev.coffer.jdbi;
 import dev.coffer.spi.internal.PageTokens;
 import dev.coffer.jdbi.internal.AuditRows;
 import dev.coffer.jdbi.internal.AuditVerifier;
+import dev.coffer.jdbi.internal.ChainAppender;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.GroupCommitter;
 import dev.coffer.jdbi.internal.Sql;
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
 
 /**
  * {@link AuditLog} on JDBI: {@code audit_events}, append-only and chained with the keyed
@@ -44,17 +44,32 @@ import org.jdbi.v3.core.JdbiException;
  * {@link #CHECKPOINT_INTERVAL} while the head moves, and when it closes. Events committed after
  * the newest checkpoint are the loss window: a database writer can still remove those unnoticed.
  *
- * <p>Where an append goes depends on who calls:
+ * <p>Events come in two ways, both chained under the head lock, so that appends are serialized
+ * across server instances and the chain stays gap-free:
  * <ul>
- *   <li>inside a {@link dev.coffer.spi.store.BeforeCommit} hook of {@link JdbiSecretStore} or
- *       {@link JdbiPolicyStore} (of the same {@link CofferDatabase}), it joins that transaction:
- *       change and event commit or roll back together;</li>
- *   <li>anywhere else (reads, denials, failures) it is group-committed: concurrent appends share
- *       one transaction and one commit, and each caller returns once its event is durable — or,
- *       with group commit off, each append commits alone.</li>
+ *   <li>the events of a change of {@link JdbiSecretStore} or {@link JdbiPolicyStore} (of the same
+ *       {@link CofferDatabase}), which the kernel's {@link dev.coffer.spi.store.BeforeCommit} hook
+ *       returns, are written by the store itself inside the change's transaction: change and
+ *       events commit or roll back together, and the stores' outbox is
+ *       {@link dev.coffer.spi.store.AuditOutbox#none()};</li>
+ *   <li>{@link #append} (reads, denials, failures, relayed events) is group-committed: concurrent
+ *       appends share one transaction and one commit, and each caller returns once its event is
+ *       durable; or, with group commit off, each append commits alone.</li>
  * </ul>
- * Any failure raises {@link dev.coffer.spi.error.UnavailableException} {@code AUDIT_UNAVAILABLE},
- * so the kernel fails the caller's operation.
+ * {@link #append} is idempotent by {@link AuditEvent#id()}: inside the batch's transaction, once
+ * it holds the head lock, the log looks up which of the batch's ids are stored already and returns
+ * those events instead of inserting them; a batch holding one id twice inserts it once. So an id
+ * appended again, concurrently, through another instance or after a lost reply, is chained once
+ * and every caller gets the same seq. A unique index on {@code audit_events.event_id} backs this
+ * up. Rows written before ids existed have none and verify as they always did.
+ *
+ * A store change is stricter: its events are new, so one whose id is already stored fails the
+ * change ({@link IllegalArgumentException}) instead of being merged.
+ *
+ * <p>A failure to write events raises {@link dev.coffer.spi.error.UnavailableException}
+ * {@code AUDIT_UNAVAILABLE}, so the kernel fails the caller's operation; a store change whose
+ * commit fails after its events were written fails with {@code STORE_UNAVAILABLE}, and neither
+ * the change nor its events stay.
  *
  * <pre>{@code
  * AuditVerification check = db.auditLog().verify("acme");
@@ -109,18 +124,6 @@ public final class JdbiAuditLog implements AuditLog {
         Objects.requireNonNull(draft, "draft");
         if (!draft.isDraft() || draft.seq() != 0 || draft.prevHash() != null) {
             throw new IllegalArgumentException("only drafts can be appended; event " + draft.seq() + " already is chained");
-        }
-        Handle transaction = db.currentTransaction();
-        if (transaction != null) {
-            try {
-                AuditEvent appended = AuditRows.append(transaction, List.of(draft), keys.chain()).get(0);
-                appended(1);
-                return appended;
-            } catch (JdbiException e) {
-                throw Database.unavailable(ErrorCode.AUDIT_UNAVAILABLE, e);
-            } catch (IllegalStateException e) {
-                throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "the audit log cannot be written: " + e.getMessage(), e);
-            }
         }
         if (committer != null) {
             return committer.append(draft);
@@ -271,14 +274,15 @@ public final class JdbiAuditLog implements AuditLog {
     }
 
     /**
-     * How many commits the log has made for appends of its own (outside store transactions).
-     * With group commit on and concurrent callers this stays below the number of such appends.
+     * How many commits the log has made for {@link #append}s (the events of store changes commit
+     * with the change and count as none). With group commit on and concurrent callers this stays
+     * below the number of such appends.
      */
     public long commitCount() {
         return committer != null ? committer.commits() : soloCommits.get();
     }
 
-    /** Whether appends outside store transactions are group-committed. */
+    /** Whether {@link #append}s are group-committed. */
     public boolean groupCommit() {
         return committer != null;
     }
@@ -295,9 +299,39 @@ public final class JdbiAuditLog implements AuditLog {
         }
     }
 
+    // One transaction for a batch of the log's own appends, idempotent by id (AuditRows.appendOnce).
     private List<AuditEvent> commitBatch(List<AuditEvent> drafts) {
-        List<AuditEvent> appended = db.transact(h -> AuditRows.append(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
-        appended(appended.size());
-        return appended;
+        AuditRows.Appended appended;
+        try {
+            appended = db.transact(h -> AuditRows.appendOnce(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+        } catch (UnavailableException e) {
+            if (!Sql.isUniqueViolation(e.getCause())) {
+                throw e;
+            }
+            // The unique index refused an id the look-up did not see; it is there now, so once more finds it.
+            LOG.log(Level.DEBUG, "audit batch of {0} events met a stored id; appending it again", drafts.size());
+            appended = db.transact(h -> AuditRows.appendOnce(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+        }
+        appended(appended.inserted());
+        return appended.events();
+    }
+
+    /**
+     * What the stores of the same database need to write a change's events into this log's chain
+     * in the change's own transaction ({@link Database#write}): the chain key, and the count that
+     * triggers checkpoints.
+     */
+    ChainAppender inTransaction() {
+        return new ChainAppender() {
+            @Override
+            public List<AuditEvent> appendInTransaction(Handle transaction, List<AuditEvent> drafts) {
+                return AuditRows.append(transaction, drafts, keys.chain());
+            }
+
+            @Override
+            public void committed(int events) {
+                appended(events);
+            }
+        };
     }
 }

@@ -9,6 +9,7 @@ import dev.coffer.spi.access.Effect;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import java.sql.ResultSet;
@@ -24,7 +25,8 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * {@link PolicyStore} on JDBI: policies in {@code policies} (list-valued fields as arrays),
  * break-glass grants in {@code break_glass_grants}. Each change is one transaction that runs its
- * {@link BeforeCommit} hook (the kernel's audit append) before it commits.
+ * {@link BeforeCommit} hook and writes the audit events it returns into the database's audit
+ * chain before it commits, so {@link #auditOutbox()} is {@link AuditOutbox#none()}.
  *
  * <pre>{@code
  * PolicyStore policies = db.policyStore();
@@ -41,6 +43,12 @@ public final class JdbiPolicyStore implements PolicyStore {
 
     JdbiPolicyStore(Database db) {
         this.db = db;
+    }
+
+    /** {@link AuditOutbox#none()}: a change's events are in the audit chain when it commits. */
+    @Override
+    public AuditOutbox auditOutbox() {
+        return AuditOutbox.none();
     }
 
     @Override

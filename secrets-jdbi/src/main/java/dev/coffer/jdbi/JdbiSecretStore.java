@@ -20,6 +20,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.spi.store.VersionSealer;
@@ -37,12 +38,16 @@ import org.jdbi.v3.core.JdbiException;
 /**
  * {@link SecretStore} on JDBI: secrets, versions and aliases in PostgreSQL or H2.
  *
- * <p>Every change is one database transaction that runs its {@link BeforeCommit} hook before
- * committing, so the kernel's audit event (appended by {@link JdbiAuditLog} on the same
- * connection) commits or rolls back with it. Changes to a secret first lock its row
- * ({@code SELECT ... FOR UPDATE}); numbers are allocated from the locked row's
- * {@code last_version}, so adds are gap-free and never reuse a number even with several server
- * instances on one database, and a failing sealer or hook rolls the allocation back.
+ * <p>Every change is one database transaction that runs its {@link BeforeCommit} hook after the
+ * change and writes the audit events the hook returns into the chain of the database's
+ * {@link JdbiAuditLog} on the same connection before committing, so the change and its events
+ * commit or roll back together; {@link #auditOutbox()} is therefore {@link AuditOutbox#none()}.
+ * If the hook throws, or writing the events or the commit fails, nothing of the change stays.
+ *
+ * <p>Changes to a secret first lock its row ({@code SELECT ... FOR UPDATE}); numbers are
+ * allocated from the locked row's {@code last_version}, so adds are gap-free and never reuse a
+ * number even with several server instances on one database, and a failing sealer or hook rolls
+ * the allocation back.
  *
  * <pre>{@code
  * try (CofferDatabase db = CofferDatabase.open(DatabaseConfig.h2File(Path.of("coffer-data")), protection)) {
@@ -55,6 +60,12 @@ public final class JdbiSecretStore implements SecretStore {
 
     JdbiSecretStore(Database db) {
         this.db = db;
+    }
+
+    /** {@link AuditOutbox#none()}: a change's events are in the audit chain when it commits. */
+    @Override
+    public AuditOutbox auditOutbox() {
+        return AuditOutbox.none();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.coffer.jdbi;
 import dev.coffer.jdbi.testing.JdbiFixture;
 import dev.coffer.jdbi.testing.SqlTampering;
 import dev.coffer.jdbi.testing.UseH2;
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
@@ -13,6 +14,7 @@ import dev.coffer.tck.PolicyStoreContract;
 import dev.coffer.tck.SecretManagerContract;
 import dev.coffer.tck.SecretStoreContract;
 import dev.coffer.tck.TenantKeyStoreContract;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +28,11 @@ class H2ContractTest {
         @Override
         protected SecretStore newStore() {
             return UseH2.database().reset().secretStore();
+        }
+
+        @Override
+        protected List<AuditEvent> committedAuditEvents(SecretStore store) {
+            return UseH2.database().auditEvents();
         }
     }
 
@@ -55,6 +62,11 @@ class H2ContractTest {
         @Override
         protected PolicyStore newPolicyStore() {
             return UseH2.database().reset().policyStore();
+        }
+
+        @Override
+        protected List<AuditEvent> committedAuditEvents(PolicyStore store) {
+            return UseH2.database().auditEvents();
         }
     }
 

@@ -57,7 +57,7 @@ class H2StorageTest extends StorageBehaviourTests {
                 db = first;
                 secret = createSecret("prod/db/password");
                 first.secretStore().addVersion(TENANT, secret.id(), n -> stored, "user:alice", T0, null, true,
-                        added -> first.auditLog().append(draft(AuditEventType.VERSION_ADD).build()));
+                        added -> List.of(draft(AuditEventType.VERSION_ADD).build()));
                 first.auditLog().append(draft(AuditEventType.SECRET_READ).build());
             }
             assertTrue(Files.exists(dir.resolve("coffer.mv.db")));
@@ -82,7 +82,7 @@ class H2StorageTest extends StorageBehaviourTests {
         Path dir = Files.createTempDirectory("coffer-h2-upgrade");
         try {
             DatabaseConfig config = DatabaseConfig.h2File(dir);
-            // A database as version 1 left it: three events chained with plain SHA-256.
+            // A database as version 1 left it: three events chained with plain SHA-256, without ids.
             org.flywaydb.core.Flyway.configure().dataSource(config.jdbcUrl(), config.user(), null)
                     .locations(dev.coffer.jdbi.internal.Migrations.COMMON, "classpath:db/migration/h2")
                     .failOnMissingLocations(false).target("1").load().migrate();
@@ -90,7 +90,7 @@ class H2StorageTest extends StorageBehaviourTests {
             List<AuditEvent> legacy = new java.util.ArrayList<>();
             String prev = AuditChain.GENESIS;
             for (int i = 1; i <= 3; i++) {
-                AuditEvent e = draft(AuditEventType.SECRET_READ).build().chained(i, prev, AuditChain.unkeyed());
+                AuditEvent e = idless(draft(AuditEventType.SECRET_READ).build(), i, prev, AuditChain.unkeyed());
                 legacy.add(e);
                 prev = e.hash();
             }
@@ -117,9 +117,8 @@ class H2StorageTest extends StorageBehaviourTests {
                 // when the upgraded database opened anchors the old chain's end (event 3), and the
                 // first keyed event covers its hash.
                 v1.useTransaction(h -> {
-                    AuditEvent forged = withReason(legacy.get(1), "rewritten").chained(2, legacy.get(0).hash(), AuditChain.unkeyed());
-                    AuditEvent third = legacy.get(2);
-                    AuditEvent rechained = withPrevHash(third, forged.hash()).chained(3, forged.hash(), AuditChain.unkeyed());
+                    AuditEvent forged = idless(withReason(legacy.get(1), "rewritten"), 2, legacy.get(0).hash(), AuditChain.unkeyed());
+                    AuditEvent rechained = idless(legacy.get(2), 3, forged.hash(), AuditChain.unkeyed());
                     h.execute("DELETE FROM audit_events WHERE seq IN (2, 3)");
                     insertRow(h, forged);
                     insertRow(h, rechained);
@@ -139,13 +138,59 @@ class H2StorageTest extends StorageBehaviourTests {
     }
 
     private static void insertRow(org.jdbi.v3.core.Handle h, AuditEvent e) {
-        h.createUpdate("INSERT INTO audit_events (" + dev.coffer.jdbi.internal.AuditRows.COLUMNS + ") VALUES (:seq, :type,"
-                        + " :tenant, :env, :path, NULL, :principal, NULL, NULL, NULL, :req, :decision, :reason, NULL, :at, :prev, :hash)")
+        // The columns of schema version 1, which has no event_id.
+        h.createUpdate("INSERT INTO audit_events (seq, event_type, tenant, environment, path, principal, request_id, decision,"
+                        + " reason, created_at, prev_hash, hash) VALUES (:seq, :type, :tenant, :env, :path, :principal, :req,"
+                        + " :decision, :reason, :at, :prev, :hash)")
                 .bind("seq", e.seq()).bind("type", e.eventType().name()).bind("tenant", e.tenant()).bind("env", e.environment())
                 .bind("path", e.path()).bind("principal", e.principal()).bind("req", e.requestId())
                 .bind("decision", e.decision().name()).bind("reason", e.reason())
                 .bind("at", e.createdAt().atOffset(java.time.ZoneOffset.UTC)).bind("prev", e.prevHash()).bind("hash", e.hash())
                 .execute();
+    }
+
+    @Test
+    void eventsWrittenBeforeEventIdsGetNoneInTheMigrationAndKeepVerifying() throws Exception {
+        Path dir = Files.createTempDirectory("coffer-h2-ids");
+        try {
+            DatabaseConfig config = DatabaseConfig.h2File(dir);
+            AuditProtection protection = AuditProtection.of(AuditKeys.random(), new InMemoryAuditAnchor());
+            AuditChain chain = protection.keys(null).chain();
+            // A database as version 3 left it: keyed events without ids.
+            org.flywaydb.core.Flyway.configure().dataSource(config.jdbcUrl(), config.user(), null)
+                    .locations(dev.coffer.jdbi.internal.Migrations.COMMON, "classpath:db/migration/h2")
+                    .failOnMissingLocations(false).target("3").load().migrate();
+            org.jdbi.v3.core.Jdbi v3 = org.jdbi.v3.core.Jdbi.create(config.jdbcUrl(), config.user(), "");
+            List<AuditEvent> legacy = new java.util.ArrayList<>();
+            String prev = AuditChain.GENESIS;
+            for (int i = 1; i <= 3; i++) {
+                AuditEvent e = idless(draft(AuditEventType.SECRET_READ).build(), i, prev, chain);
+                legacy.add(e);
+                prev = e.hash();
+            }
+            v3.useTransaction(h -> {
+                for (AuditEvent e : legacy) {
+                    insertRow(h, e);
+                }
+                h.createUpdate("UPDATE audit_head SET last_seq = 3, last_hash = :hash WHERE id = 1")
+                        .bind("hash", legacy.get(2).hash()).execute();
+            });
+
+            try (CofferDatabase upgraded = CofferDatabase.open(config, protection)) {
+                AuditEvent draft = draft(AuditEventType.SECRET_READ).build();
+                AuditEvent appended = upgraded.auditLog().append(draft);
+                assertEquals(4, appended.seq());
+                assertEquals(appended, upgraded.auditLog().append(draft), "idempotent on the upgraded database");
+                List<String> ids = v3.withHandle(h -> h.createQuery("SELECT event_id FROM audit_events ORDER BY seq")
+                        .mapTo(String.class).list());
+                assertEquals(java.util.Arrays.asList(null, null, null, draft.id()), ids);
+                AuditVerification verification = upgraded.auditLog().verify(TENANT);
+                assertTrue(verification.intact(), verification::problem);
+                assertEquals(4, verification.eventsChecked());
+            }
+        } finally {
+            TestDatabase.deleteTree(dir);
+        }
     }
 
     @Test

@@ -33,7 +33,11 @@ import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.spi.store.SecretStore;
+import dev.coffer.spi.store.VersionSealer;
+import java.time.Instant;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
 import dev.coffer.tck.support.Expect;
@@ -97,7 +101,7 @@ class PostgresClusterTest {
 
         List<Outcome<AliasMove>> outcomes = Concurrently.run(THREADS, i -> instance(i).secretStore().moveAlias(
                 secret.path().tenant(), secret.id(), "current", 2 + i, OptionalInt.of(1), StorageBehaviourTests.T0,
-                move -> instance(i).auditLog().append(StorageBehaviourTests.draft(AuditEventType.ALIAS_MOVE).build())));
+                move -> List.of(StorageBehaviourTests.draft(AuditEventType.ALIAS_MOVE).build())));
 
         List<AliasMove> wins = outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
         assertEquals(1, wins.size(), "exactly one compare-and-set may win across instances");
@@ -116,7 +120,7 @@ class PostgresClusterTest {
 
         List<Outcome<VersionRecord>> outcomes = Concurrently.run(THREADS, i -> instance(i).secretStore().addVersion(
                 secret.path().tenant(), secret.id(), n -> StorageBehaviourTests.sealed(), "user:a", StorageBehaviourTests.T0,
-                null, i % 3 == 0, added -> instance(i).auditLog().append(StorageBehaviourTests.draft(AuditEventType.VERSION_ADD)
+                null, i % 3 == 0, added -> List.of(StorageBehaviourTests.draft(AuditEventType.VERSION_ADD)
                         .version(added.record().number()).build())));
 
         List<Integer> numbers = outcomes.stream().map(StorageBehaviourTests::succeeded).map(VersionRecord::number).sorted().toList();
@@ -147,27 +151,57 @@ class PostgresClusterTest {
     }
 
     @Test
-    void backendKilledBeforeCommitFailsTheAddAsStoreUnavailableAndLeavesNothingBehind() {
-        // ALIAS_MOVE is the last event a CURRENT add appends: the kill lands right before COMMIT.
-        killInsideAnAdd(AuditEventType.ALIAS_MOVE, ErrorCode.STORE_UNAVAILABLE, List.of(Decision.ALLOW, Decision.ERROR));
+    void theSameIdAppendedThroughTwoInstancesIsStoredOnce() {
+        for (int round = 0; round < 5; round++) {
+            AuditEvent shared = StorageBehaviourTests.draft(AuditEventType.SECRET_READ).build();
+
+            List<Outcome<AuditEvent>> outcomes = Concurrently.run(8, i -> {
+                instance(i).auditLog().append(StorageBehaviourTests.draft(AuditEventType.SECRET_READ).build());
+                return instance(i).auditLog().append(shared);
+            });
+
+            List<AuditEvent> returned = outcomes.stream().map(StorageBehaviourTests::succeeded).toList();
+            assertEquals(1, returned.stream().distinct().count(), "round " + round + ": both instances return the one stored event,"
+                    + " got seqs " + returned.stream().map(AuditEvent::seq).toList());
+            assertEquals(1, countEvents(AuditEventType.SECRET_READ, shared.id()));
+        }
+        AuditVerification verification = second.auditLog().verify(StorageBehaviourTests.TENANT);
+        assertTrue(verification.intact(), verification::problem);
+        assertEquals(5 * (8 + 1), verification.eventsChecked());
     }
 
     @Test
-    void backendKilledBetweenTwoAuditAppendsFailsTheAddAsAuditUnavailableAndLeavesNothingBehind() {
-        // The kill lands after VERSION_ADD; the ALIAS_MOVE append then meets the dead connection.
-        killInsideAnAdd(AuditEventType.VERSION_ADD, ErrorCode.AUDIT_UNAVAILABLE, List.of(Decision.ALLOW));
+    void backendKilledAfterPrepareFailsTheAddAsAuditUnavailableAndLeavesNothingBehind() {
+        // The hook has returned the add's events; writing them into the chain meets the dead connection.
+        // The kernel then records the failure through the log, on a connection of its own.
+        killInsideAnAdd(false, ErrorCode.AUDIT_UNAVAILABLE);
     }
 
-    private void killInsideAnAdd(AuditEventType killAfter, ErrorCode expected, List<Decision> versionAddDecisions) {
-        KillingAuditLog audit = new KillingAuditLog(first.auditLog(), UsePostgres.database());
-        SecretManager manager = manager(audit);
+    @Test
+    void backendKilledAtCommitAfterTheEventsWereWrittenFailsTheAddAsStoreUnavailableAndLeavesNothingBehind() {
+        // A trigger deferred to COMMIT terminates the transaction's own backend once the add's
+        // ALIAS_MOVE event is in the chain: the commit meets the dead connection.
+        killInsideAnAdd(true, ErrorCode.STORE_UNAVAILABLE);
+    }
+
+    private void killInsideAnAdd(boolean atCommit, ErrorCode expected) {
+        KillingSecretStore store = new KillingSecretStore(first.secretStore(), UsePostgres.database());
+        SecretManager manager = manager(store, first.auditLog());
         AccessContext admin = AccessContext.of(Principal.of("user:admin", JdbiFixture.TENANT));
         Secret secret = manager.create(admin, NewSecret.builder(SecretPath.parse(JdbiFixture.TENANT, "prod/db/password"), "payments").build());
         try (SecretValue value = TestValues.value()) {
             manager.addVersion(admin, secret.id(), NewVersion.current(value));
         }
 
-        audit.armFor(killAfter);
+        if (atCommit) {
+            UsePostgres.database().sql().useHandle(h -> h.execute("CREATE FUNCTION kill_at_commit() RETURNS trigger"
+                    + " LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;"
+                    + " CREATE CONSTRAINT TRIGGER kill_at_commit AFTER INSERT ON audit_events DEFERRABLE INITIALLY DEFERRED"
+                    + " FOR EACH ROW WHEN (NEW.event_type = 'ALIAS_MOVE' AND NEW.decision = 'ALLOW')"
+                    + " EXECUTE FUNCTION kill_at_commit()"));
+        } else {
+            store.arm();
+        }
         List<LogRecord> poolWarnings = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -190,16 +224,20 @@ class PostgresClusterTest {
         } finally {
             HIKARI_CONNECTIONS.removeHandler(capture);
             HIKARI_CONNECTIONS.setUseParentHandlers(true);
+            if (atCommit) {
+                UsePostgres.database().sql().useHandle(h -> h.execute("DROP TRIGGER kill_at_commit ON audit_events;"
+                        + " DROP FUNCTION kill_at_commit()"));
+            }
         }
-        assertTrue(audit.killed(), "the backend was terminated inside the transaction");
+        assertTrue(atCommit || store.killed(), "the backend was terminated inside the transaction");
         assertTrue(poolWarnings.stream().anyMatch(r -> r.getLevel() == Level.WARNING && r.getMessage().contains("marked as broken")),
                 "the pool noticed the killed connection");
 
         assertEquals(List.of(1), first.secretStore().listVersions(JdbiFixture.TENANT, secret.id()).stream()
                 .map(VersionRecord::number).toList(), "no partial version");
         assertEquals(Map.of("current", 1), first.secretStore().aliases(JdbiFixture.TENANT, secret.id()).byName(), "no alias move");
-        assertEquals(versionAddDecisions, decisions(AuditEventType.VERSION_ADD),
-                "the killed add left no allow event (at most the kernel's record of the failure)");
+        assertEquals(List.of(Decision.ALLOW, Decision.ERROR), decisions(AuditEventType.VERSION_ADD),
+                "the killed add left no allow event, only the kernel's record of the failure");
         assertEquals(List.of(Decision.ALLOW), decisions(AuditEventType.ALIAS_MOVE), "only the first add's alias move");
         AuditVerification verification = first.auditLog().verify(JdbiFixture.TENANT);
         assertTrue(verification.intact(), verification::problem);
@@ -219,11 +257,11 @@ class PostgresClusterTest {
                 .stream().map(AuditEvent::decision).toList();
     }
 
-    private SecretManager manager(AuditLog audit) {
+    private SecretManager manager(SecretStore store, AuditLog audit) {
         first.policyStore().put(JdbiFixture.TENANT, dev.coffer.spi.access.Policy.allow("admin", List.of("user:admin"),
                 List.of("secrets:*"), List.of("*")), BeforeCommit.none());
         return StandardSecretManager.builder()
-                .secretStore(first.secretStore())
+                .secretStore(store)
                 .envelope(new JdkEnvelope(first.tenantKeyStore()))
                 .auditLog(audit)
                 .policyStore(first.policyStore())
@@ -236,6 +274,11 @@ class PostgresClusterTest {
         return first.secretStore().createSecret(secret, BeforeCommit.none());
     }
 
+    private long countEvents(AuditEventType type, String id) {
+        return first.auditLog().query(AuditQuery.tenant(StorageBehaviourTests.TENANT).withEventType(type),
+                PageRequest.first(PageRequest.MAX_LIMIT)).items().stream().filter(e -> id.equals(e.id())).count();
+    }
+
     private long countEvents(AuditEventType type) {
         Page<AuditEvent> page = first.auditLog().query(AuditQuery.tenant(StorageBehaviourTests.TENANT).withEventType(type),
                 PageRequest.first(PageRequest.MAX_LIMIT));
@@ -243,23 +286,22 @@ class PostgresClusterTest {
     }
 
     /**
-     * Appends through the real log; once armed, after appending the armed event type inside its
-     * store transaction it terminates that transaction's backend with {@code pg_terminate_backend}
-     * from a separate admin connection, so the store's commit meets a dead connection.
+     * The real store; once armed, the next {@code addVersion} hook's events are prepared, then the
+     * store transaction's backend is terminated with {@code pg_terminate_backend} from a separate
+     * admin connection, so writing the events into the chain meets a dead connection.
      */
-    private static final class KillingAuditLog implements AuditLog {
-        private final AuditLog delegate;
+    private static final class KillingSecretStore extends DelegatingStore {
         private final TestDatabase database;
-        private volatile AuditEventType armed;
+        private volatile boolean armed;
         private volatile boolean killed;
 
-        KillingAuditLog(AuditLog delegate, TestDatabase database) {
-            this.delegate = delegate;
+        KillingSecretStore(SecretStore delegate, TestDatabase database) {
+            super(delegate);
             this.database = database;
         }
 
-        void armFor(AuditEventType type) {
-            armed = type;
+        void arm() {
+            armed = true;
         }
 
         boolean killed() {
@@ -267,14 +309,17 @@ class PostgresClusterTest {
         }
 
         @Override
-        public AuditEvent append(AuditEvent draft) {
-            AuditEvent appended = delegate.append(draft);
-            if (draft.eventType() == armed && draft.decision() == Decision.ALLOW) {
-                armed = null;
-                terminateWritingTransaction();
-                killed = true;
-            }
-            return appended;
+        public VersionRecord addVersion(String tenant, String secretId, VersionSealer sealer, String createdBy, Instant now,
+                Instant expiresAt, boolean makeCurrent, BeforeCommit<AddedVersion> hook) {
+            return delegate.addVersion(tenant, secretId, sealer, createdBy, now, expiresAt, makeCurrent, added -> {
+                List<AuditEvent> events = hook.prepare(added);
+                if (armed) {
+                    armed = false;
+                    terminateWritingTransaction();
+                    killed = true;
+                }
+                return events;
+            });
         }
 
         // The store's transaction has written (it has an xid) and waits for its client: the hook.
@@ -294,20 +339,98 @@ class PostgresClusterTest {
                 throw new AssertionError("could not terminate the backend", e);
             }
         }
+    }
 
-        @Override
-        public Page<AuditEvent> query(AuditQuery query, PageRequest page) {
-            return delegate.query(query, page);
+    /** A {@link SecretStore} that passes every call to {@code delegate}. */
+    private static class DelegatingStore implements SecretStore {
+        final SecretStore delegate;
+
+        DelegatingStore(SecretStore delegate) {
+            this.delegate = delegate;
         }
 
         @Override
-        public AuditVerification verify(String tenant) {
-            return delegate.verify(tenant);
+        public dev.coffer.spi.store.AuditOutbox auditOutbox() {
+            return delegate.auditOutbox();
         }
 
         @Override
-        public void checkpoint() {
-            delegate.checkpoint();
+        public Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
+            return delegate.createSecret(secret, hook);
+        }
+
+        @Override
+        public java.util.Optional<Secret> findSecret(String tenant, String secretId) {
+            return delegate.findSecret(tenant, secretId);
+        }
+
+        @Override
+        public java.util.Optional<Secret> findSecretByPath(SecretPath path) {
+            return delegate.findSecretByPath(path);
+        }
+
+        @Override
+        public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
+            return delegate.updateSecret(secret, hook);
+        }
+
+        @Override
+        public Secret updateSecret(String tenant, String secretId, java.util.function.UnaryOperator<Secret> change,
+                BeforeCommit<Secret> hook) {
+            return delegate.updateSecret(tenant, secretId, change, hook);
+        }
+
+        @Override
+        public Page<Secret> listSecrets(String tenant, dev.coffer.spi.model.SecretFilter filter, PageRequest page) {
+            return delegate.listSecrets(tenant, filter, page);
+        }
+
+        @Override
+        public void deleteSecret(String tenant, String secretId, BeforeCommit<Secret> hook) {
+            delegate.deleteSecret(tenant, secretId, hook);
+        }
+
+        @Override
+        public VersionRecord addVersion(String tenant, String secretId, VersionSealer sealer, String createdBy, Instant now,
+                Instant expiresAt, boolean makeCurrent, BeforeCommit<AddedVersion> hook) {
+            return delegate.addVersion(tenant, secretId, sealer, createdBy, now, expiresAt, makeCurrent, hook);
+        }
+
+        @Override
+        public List<VersionRecord> listVersions(String tenant, String secretId) {
+            return delegate.listVersions(tenant, secretId);
+        }
+
+        @Override
+        public java.util.Optional<VersionRecord> findVersion(String tenant, String secretId, int number) {
+            return delegate.findVersion(tenant, secretId, number);
+        }
+
+        @Override
+        public java.util.Optional<dev.coffer.spi.crypto.SealedValue> loadSealedValue(String tenant, String secretId, int number) {
+            return delegate.loadSealedValue(tenant, secretId, number);
+        }
+
+        @Override
+        public dev.coffer.spi.model.Aliases aliases(String tenant, String secretId) {
+            return delegate.aliases(tenant, secretId);
+        }
+
+        @Override
+        public AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected, Instant now,
+                BeforeCommit<AliasMove> hook) {
+            return delegate.moveAlias(tenant, secretId, alias, target, expected, now, hook);
+        }
+
+        @Override
+        public VersionRecord transitionVersion(String tenant, String secretId, int number, dev.coffer.spi.model.VersionState from,
+                dev.coffer.spi.model.VersionState to, BeforeCommit<VersionRecord> hook) {
+            return delegate.transitionVersion(tenant, secretId, number, from, to, hook);
+        }
+
+        @Override
+        public boolean rewrapVersion(String tenant, String secretId, int number, dev.coffer.spi.crypto.SealedValue rewrapped) {
+            return delegate.rewrapVersion(tenant, secretId, number, rewrapped);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.coffer.jdbi;
 import dev.coffer.jdbi.testing.JdbiFixture;
 import dev.coffer.jdbi.testing.SqlTampering;
 import dev.coffer.jdbi.testing.UsePostgres;
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
@@ -13,6 +14,7 @@ import dev.coffer.tck.PolicyStoreContract;
 import dev.coffer.tck.SecretManagerContract;
 import dev.coffer.tck.SecretStoreContract;
 import dev.coffer.tck.TenantKeyStoreContract;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +28,11 @@ class PostgresContractTest {
         @Override
         protected SecretStore newStore() {
             return UsePostgres.database().reset().secretStore();
+        }
+
+        @Override
+        protected List<AuditEvent> committedAuditEvents(SecretStore store) {
+            return UsePostgres.database().auditEvents();
         }
     }
 
@@ -55,6 +62,11 @@ class PostgresContractTest {
         @Override
         protected PolicyStore newPolicyStore() {
             return UsePostgres.database().reset().policyStore();
+        }
+
+        @Override
+        protected List<AuditEvent> committedAuditEvents(PolicyStore store) {
+            return UsePostgres.database().auditEvents();
         }
     }
 

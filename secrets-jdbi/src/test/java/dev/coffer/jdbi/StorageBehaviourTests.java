@@ -3,11 +3,14 @@ package dev.coffer.jdbi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.jdbi.internal.AuditRows;
 import dev.coffer.jdbi.testing.SqlTampering;
 import dev.coffer.jdbi.testing.TestDatabase;
+import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
@@ -20,6 +23,7 @@ import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
@@ -37,7 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What the JDBI parts promise beyond the TCK — shared transactions, group commit, tamper
+ * What the JDBI parts promise beyond the TCK — a change's events in its transaction, idempotent
+ * appends by event id, installation steps recorded with a change, group commit, tamper
  * detection of plain SQL changes, code-point listing order, migrations switched off — run on
  * H2 and on PostgreSQL by the subclasses.
  */
@@ -56,51 +61,271 @@ abstract class StorageBehaviourTests {
         db = database().reset();
     }
 
-    // ---- one transaction for a change and its audit event
+    // ---- one transaction for a change and its audit events
 
     @Test
-    void auditAppendInsideAHookCommitsWithTheChange() {
+    void theEventsAHookReturnsCommitWithTheChangeAndNothingWaitsInAnOutbox() {
         Secret secret = createSecret("prod/db/password");
+        AuditEvent versionAdd = draft(AuditEventType.VERSION_ADD).version(1).build();
+        AuditEvent aliasMove = draft(AuditEventType.ALIAS_MOVE).version(1).build();
 
         db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true,
-                added -> db.auditLog().append(draft(AuditEventType.VERSION_ADD).version(added.record().number()).build()));
+                added -> List.of(versionAdd, aliasMove));
 
         assertEquals(1, db.secretStore().listVersions(TENANT, secret.id()).size());
-        assertEquals(List.of(AuditEventType.VERSION_ADD), eventTypes());
+        assertEquals(List.of(AuditEventType.VERSION_ADD, AuditEventType.ALIAS_MOVE), eventTypes());
+        assertEquals(List.of(versionAdd.id(), aliasMove.id()), eventIds(), "the drafts' own ids, in the order returned");
         assertTrue(db.auditLog().verify(TENANT).intact());
+        assertFalse(db.secretStore().auditOutbox().holdsEvents(), "JdbiSecretStore's outbox is AuditOutbox.none()");
+        assertFalse(db.policyStore().auditOutbox().holdsEvents(), "JdbiPolicyStore's outbox is AuditOutbox.none()");
+        assertTrue(db.secretStore().auditOutbox().pending(AuditOutbox.MAX_BATCH).isEmpty());
+        assertEquals(1, db.auditLog().append(versionAdd).seq(), "appending the change's event again returns it, stored once");
+        assertEquals(2, eventIds().size());
     }
 
     @Test
-    void failingHookRollsBackTheChangeAndTheAuditEventItAppended() {
+    void aPolicyPutCommitsItsEventsInItsTransaction() {
+        AuditEvent put = draft(AuditEventType.POLICY_PUT).build();
+
+        db.policyStore().put(TENANT, Policy.allow("ops", List.of("user:ops"), List.of("secrets:read"), List.of("*")),
+                stored -> List.of(put));
+        Expect.thrown(IllegalStateException.class, () -> db.policyStore().delete(TENANT, "ops", deleted -> {
+            throw new IllegalStateException("injected");
+        }));
+
+        assertTrue(db.policyStore().get(TENANT, "ops").isPresent(), "the failed delete rolled back");
+        assertEquals(List.of(put.id()), eventIds());
+    }
+
+    @Test
+    void failingHookRollsBackTheChangeAndWritesNoEvent() {
         Secret secret = createSecret("prod/db/password");
-        IllegalStateException failure = new IllegalStateException("injected after the audit append");
+        IllegalStateException failure = new IllegalStateException("injected in prepare");
 
         IllegalStateException thrown = Expect.thrown(IllegalStateException.class,
                 () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true, added -> {
-                    db.auditLog().append(draft(AuditEventType.VERSION_ADD).build());
                     throw failure;
                 }));
 
         assertSame(failure, thrown);
         assertTrue(db.secretStore().listVersions(TENANT, secret.id()).isEmpty());
-        assertTrue(eventTypes().isEmpty(), "the audit event must roll back with the version");
+        assertTrue(eventTypes().isEmpty(), "no audit event without the version");
         assertEquals(1, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq(), "no seq was consumed");
     }
 
     @Test
-    void auditFailureInsideAHookFailsTheChangeWithAuditUnavailable() {
+    void auditFailureAfterPrepareFailsTheChangeWithAuditUnavailable() {
         Secret secret = createSecret("prod/db/password");
         blockAuditInserts(true);
         try {
             UnavailableException thrown = Expect.thrown(UnavailableException.class, ErrorCode.AUDIT_UNAVAILABLE,
                     () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true,
-                            added -> db.auditLog().append(draft(AuditEventType.VERSION_ADD).build())));
+                            added -> List.of(draft(AuditEventType.VERSION_ADD).build())));
             NoValueLeaks.assertNoValueIn(thrown);
         } finally {
             blockAuditInserts(false);
         }
         assertTrue(db.secretStore().listVersions(TENANT, secret.id()).isEmpty());
         assertTrue(db.secretStore().aliases(TENANT, secret.id()).byName().isEmpty());
+        assertTrue(eventTypes().isEmpty());
+    }
+
+    @Test
+    void aChangeWhoseEventClaimsAStoredIdFailsAndLeavesNeitherTheChangeNorItsEvents() {
+        Secret secret = createSecret("prod/db/password");
+        AuditEvent stored = db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
+        AuditEvent fresh = draft(AuditEventType.VERSION_ADD).build();
+        AuditEvent reused = draft(AuditEventType.ALIAS_MOVE).id(stored.id()).build();
+
+        IllegalArgumentException thrown = Expect.thrown(IllegalArgumentException.class,
+                () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true,
+                        added -> List.of(fresh, reused)));
+
+        assertTrue(thrown.getMessage().contains(stored.id()), thrown.getMessage());
+        assertTrue(db.secretStore().listVersions(TENANT, secret.id()).isEmpty(), "the version rolled back");
+        assertTrue(db.secretStore().aliases(TENANT, secret.id()).byName().isEmpty(), "the alias move rolled back");
+        assertNull(db.secretStore().findSecret(TENANT, secret.id()).orElseThrow().lastRotatedAt(), "no rotation stamp");
+        assertEquals(List.of(stored.id()), eventIds(), "neither of the change's events stayed");
+        assertEquals(2, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq(), "no seq was consumed");
+        assertTrue(db.auditLog().verify(TENANT).intact());
+        assertEquals(1, db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true,
+                added -> List.of(draft(AuditEventType.VERSION_ADD).build())).number(), "the number was not consumed");
+    }
+
+    @Test
+    void aHookMustReturnDraftsWithDistinctIds() {
+        Secret secret = createSecret("prod/db/password");
+        AuditEvent twice = draft(AuditEventType.VERSION_ADD).build();
+        AuditEvent chained = db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
+
+        Expect.thrown(IllegalArgumentException.class, () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(),
+                "user:alice", T0, null, false, added -> List.of(twice, twice)));
+        Expect.thrown(IllegalArgumentException.class, () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(),
+                "user:alice", T0, null, false, added -> List.of(chained)));
+        Expect.thrown(NullPointerException.class, () -> db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(),
+                "user:alice", T0, null, false, added -> null));
+
+        assertTrue(db.secretStore().listVersions(TENANT, secret.id()).isEmpty());
+        assertEquals(List.of(chained.id()), eventIds());
+    }
+
+    // ---- idempotent appends
+
+    @Test
+    void theSameIdAppendedTwiceIsStoredOnceWithOrWithoutGroupCommit() {
+        try (CofferDatabase solo = soloInstance()) {
+            for (CofferDatabase instance : List.of(db, solo)) {
+                AuditEvent draft = draft(AuditEventType.SECRET_READ).build();
+
+                AuditEvent first = instance.auditLog().append(draft);
+                AuditEvent again = instance.auditLog().append(draft);
+
+                assertEquals(first, again, "group commit " + instance.auditLog().groupCommit() + ": the stored event both times");
+                assertEquals(1, rowsWithId(draft.id()));
+            }
+            assertEquals(2, eventIds().size());
+            assertEquals(3, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq(), "the chain stays gap-free");
+            assertTrue(db.auditLog().verify(TENANT).intact());
+        }
+    }
+
+    @Test
+    void theSameIdAppendedFromEightThreadsIsStoredOnceAndEveryCallerGetsItsSeq() {
+        try (CofferDatabase solo = soloInstance()) {
+            for (CofferDatabase instance : List.of(db, solo)) {
+                for (int round = 0; round < 5; round++) {
+                    AuditEvent shared = draft(AuditEventType.SECRET_READ).build();
+                    List<Outcome<AuditEvent>> outcomes = Concurrently.run(8, i -> {
+                        instance.auditLog().append(draft(AuditEventType.SECRET_READ).build()); // company for the batch
+                        return instance.auditLog().append(shared);
+                    });
+
+                    List<AuditEvent> returned = outcomes.stream().map(StorageBehaviourTests::succeeded).toList();
+                    assertEquals(1, returned.stream().distinct().count(), "group commit " + instance.auditLog().groupCommit()
+                            + ", round " + round + ": every caller gets the one stored event, got seqs "
+                            + returned.stream().map(AuditEvent::seq).toList());
+                    assertEquals(1, rowsWithId(shared.id()));
+                    assertEquals(shared.id(), returned.get(0).id());
+                }
+            }
+            AuditVerification verification = db.auditLog().verify(TENANT);
+            assertTrue(verification.intact(), verification::problem);
+            assertEquals(2 * 5 * (8 + 1), verification.eventsChecked(), "one per thread and round, plus the shared one");
+        }
+    }
+
+    @Test
+    void aBatchHoldingOneIdTwiceInsertsItOnceAndSkipsStoredIds() {
+        AuditEvent stored = db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
+        AuditEvent twice = draft(AuditEventType.SECRET_READ).build();
+        AuditEvent other = draft(AuditEventType.SECRET_READ).build();
+        AuditChain chain = database().protection().keys(db.tenantKeyStore()).chain();
+
+        AuditRows.Appended appended = database().sql().inTransaction(h ->
+                AuditRows.appendOnce(h, List.of(twice, asDraft(stored), twice, other), chain));
+
+        assertEquals(2, appended.inserted());
+        List<AuditEvent> events = appended.events();
+        assertEquals(List.of(2L, 1L, 2L, 3L), events.stream().map(AuditEvent::seq).toList());
+        assertEquals(stored, events.get(1));
+        assertEquals(events.get(0), events.get(2));
+        assertEquals(List.of(stored.id(), twice.id(), other.id()), eventIds());
+        assertTrue(db.auditLog().verify(TENANT).intact());
+    }
+
+    @Test
+    void eventIdsAreUniqueInTheSchema() {
+        AuditEvent stored = db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
+
+        Expect.thrown(RuntimeException.class, () -> database().sql().useHandle(h -> h.createUpdate(
+                "INSERT INTO audit_events (" + AuditRows.COLUMNS + ") SELECT 99, event_id, event_type, tenant, environment, path,"
+                        + " version, principal, action, detail, source_ip, request_id, decision, reason, ticket, created_at,"
+                        + " prev_hash, hash FROM audit_events WHERE seq = 1").execute()));
+
+        assertEquals(1, rowsWithId(stored.id()));
+    }
+
+    @Test
+    void rowsWithoutAnIdChainedTheOldWayStillVerify() {
+        // Rows as the migration to event ids leaves them: event_id NULL, hashed without an id.
+        AuditChain chain = database().protection().keys(db.tenantKeyStore()).chain();
+        AuditEvent first = idless(draft(AuditEventType.SECRET_READ).build(), 1, AuditChain.GENESIS, chain);
+        AuditEvent second = idless(draft(AuditEventType.VERSION_ADD).version(1).build(), 2, first.hash(), chain);
+        database().sql().useTransaction(h -> {
+            for (AuditEvent old : List.of(first, second)) {
+                h.createUpdate("INSERT INTO audit_events (seq, event_type, tenant, environment, path, version, principal,"
+                                + " request_id, decision, created_at, prev_hash, hash) VALUES (:seq, :type, :tenant, :env, :path,"
+                                + " :version, :principal, :req, :decision, :at, :prev, :hash)")
+                        .bind("seq", old.seq()).bind("type", old.eventType().name()).bind("tenant", old.tenant())
+                        .bind("env", old.environment()).bind("path", old.path()).bind("version", old.version())
+                        .bind("principal", old.principal()).bind("req", old.requestId()).bind("decision", old.decision().name())
+                        .bind("at", old.createdAt().atOffset(java.time.ZoneOffset.UTC))
+                        .bind("prev", old.prevHash()).bind("hash", old.hash()).execute();
+            }
+            h.createUpdate("UPDATE audit_head SET last_seq = 2, last_hash = :hash WHERE id = 1")
+                    .bind("hash", second.hash()).execute();
+        });
+
+        AuditEvent next = db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
+
+        assertEquals(3, next.seq());
+        assertEquals(second.hash(), next.prevHash());
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertTrue(verification.intact(), verification::problem);
+        assertEquals(3, verification.eventsChecked());
+        List<AuditEvent> read = db.auditLog().query(dev.coffer.spi.audit.AuditQuery.tenant(TENANT), PageRequest.first()).items();
+        assertEquals(List.of(first, second, next), read, "old rows read back without an id, exactly as chained");
+        assertEquals(null, read.get(0).id());
+
+        database().sql().useHandle(h -> h.execute("UPDATE audit_events SET principal = 'user:mallory' WHERE seq = 2"));
+        assertEquals(2, db.auditLog().verify(TENANT).firstBrokenSeq(), "an old row is still covered by the chain");
+    }
+
+    // ---- installation steps recorded with the change they guard
+
+    @Test
+    void aStepMarkedDoneInAChangeCommitsWithItOrNotAtAll() {
+        JdbiInstallation installation = db.installation();
+        Policy admin = Policy.allow("admins", List.of("group:admins"), List.of("secrets:*"), List.of("*"));
+        AuditEvent event = draft(AuditEventType.POLICY_PUT).build();
+
+        Expect.thrown(IllegalStateException.class, () -> db.policyStore().put(TENANT, admin,
+                installation.markingDone("first-step", T0, stored -> {
+                    throw new IllegalStateException("injected after the step was inserted");
+                })));
+        assertFalse(installation.isDone("first-step"), "the step rolled back with the put");
+        assertTrue(db.policyStore().get(TENANT, "admins").isEmpty());
+
+        db.policyStore().put(TENANT, admin, installation.markingDone("first-step", T0, stored -> List.of(event)));
+        assertTrue(installation.isDone("first-step"));
+        assertEquals(List.of(event.id()), eventIds());
+
+        db.policyStore().delete(TENANT, "admins", BeforeCommit.none());
+        JdbiInstallation.StepAlreadyDone again = Expect.thrown(JdbiInstallation.StepAlreadyDone.class,
+                () -> db.policyStore().put(TENANT, admin, installation.markingDone("first-step", T0,
+                        stored -> List.of(draft(AuditEventType.POLICY_PUT).build()))));
+        assertEquals("first-step", again.step());
+        assertTrue(db.policyStore().get(TENANT, "admins").isEmpty(), "a step done before rolls the change back");
+        assertEquals(List.of(event.id()), eventIds());
+        assertFalse(installation.markDone("first-step", T0));
+        assertTrue(installation.markDone("second-step", T0), "markDone records a step by itself");
+    }
+
+    @Test
+    void aStepHookRefusesToRunOutsideItsDatabasesStores() {
+        BeforeCommit<Policy> hook = db.installation().markingDone("wrapped-step", T0, BeforeCommit.none());
+        Policy admin = Policy.allow("admins", List.of("group:admins"), List.of("secrets:*"), List.of("*"));
+
+        Expect.thrown(IllegalStateException.class, () -> db.policyStore().put(TENANT, admin, stored -> hook.prepare(stored)));
+        Expect.thrown(IllegalStateException.class,
+                () -> new dev.coffer.spi.memory.InMemoryPolicyStore().put(TENANT, admin, hook));
+        try (CofferDatabase other = soloInstance()) {
+            Expect.thrown(IllegalArgumentException.class, () -> other.policyStore().put(TENANT, admin, hook),
+                    () -> "another CofferDatabase's store has other connections");
+        }
+
+        assertFalse(db.installation().isDone("wrapped-step"));
+        assertTrue(db.policyStore().get(TENANT, "admins").isEmpty());
     }
 
     // ---- group commit
@@ -348,9 +573,41 @@ abstract class StorageBehaviourTests {
     abstract void refuseAuditInserts(boolean refuse);
 
     static AuditEvent withPrevHash(AuditEvent e, String prevHash) {
-        return new AuditEvent(e.seq(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
+        return new AuditEvent(e.seq(), e.id(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
                 e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), e.reason(), e.ticket(), e.createdAt(),
                 prevHash, null);
+    }
+
+    // 'draft' positioned at 'seq' after 'prev' and hashed as before event ids: no id, none hashed.
+    static AuditEvent idless(AuditEvent d, long seq, String prev, AuditChain chain) {
+        AuditEvent positioned = new AuditEvent(seq, null, d.eventType(), d.tenant(), d.environment(), d.path(), d.version(),
+                d.principal(), d.action(), d.detail(), d.sourceIp(), d.requestId(), d.decision(), d.reason(), d.ticket(),
+                d.createdAt(), prev, "unhashed");
+        return new AuditEvent(seq, null, d.eventType(), d.tenant(), d.environment(), d.path(), d.version(), d.principal(),
+                d.action(), d.detail(), d.sourceIp(), d.requestId(), d.decision(), d.reason(), d.ticket(), d.createdAt(), prev,
+                chain.hash(positioned));
+    }
+
+    // The draft 'e' was appended from.
+    static AuditEvent asDraft(AuditEvent e) {
+        return new AuditEvent(0, e.id(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
+                e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), e.reason(), e.ticket(), e.createdAt(), null, null);
+    }
+
+    /** A second instance on the database, with group commit off. */
+    CofferDatabase soloInstance() {
+        return CofferDatabase.open(database().config().toBuilder().groupCommit(false).migrateOnStart(false).build(),
+                database().protection());
+    }
+
+    List<String> eventIds() {
+        return database().sql().withHandle(h -> h.createQuery("SELECT event_id FROM audit_events ORDER BY seq")
+                .mapTo(String.class).list());
+    }
+
+    int rowsWithId(String id) {
+        return database().sql().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_events WHERE event_id = :id")
+                .bind("id", id).mapTo(Integer.class).one());
     }
 
     /** Makes every insert into audit_events fail (a constraint no row meets), or lifts that again. */

@@ -29,6 +29,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -91,6 +92,15 @@ public abstract class AuditLogContract {
          * keeps back to the event before, so that the storage is consistent without them.
          */
         void truncate(long fromSeq);
+    }
+
+    /** Appends are idempotent by event id. */
+    @Nested
+    class Idempotence extends AuditLogIdempotenceTests {
+        @Override
+        AuditLog log() {
+            return log;
+        }
     }
 
     @BeforeEach
@@ -482,13 +492,13 @@ public abstract class AuditLogContract {
     }
 
     private static AuditEvent withReason(AuditEvent e, String reason, String prevHash, String hash) {
-        return new AuditEvent(e.seq(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
+        return new AuditEvent(e.seq(), e.id(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
                 e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), reason, e.ticket(), e.createdAt(), prevHash, hash);
     }
 
     // The appended form of a draft, with the hash the log computed (its key is the log's own).
     private static AuditEvent positioned(AuditEvent d, long seq, String prevHash, String hash) {
-        return new AuditEvent(seq, d.eventType(), d.tenant(), d.environment(), d.path(), d.version(), d.principal(),
+        return new AuditEvent(seq, d.id(), d.eventType(), d.tenant(), d.environment(), d.path(), d.version(), d.principal(),
                 d.action(), d.detail(), d.sourceIp(), d.requestId(), d.decision(), d.reason(), d.ticket(), d.createdAt(),
                 prevHash, hash);
     }

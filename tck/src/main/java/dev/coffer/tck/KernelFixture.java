@@ -41,7 +41,7 @@ public final class KernelFixture implements ManagerFixture {
 
     private final MutableClock clock = MutableClock.startingAt2030();
     private final SwitchableAuditLog auditLog;
-    private final SecretManager manager;
+    private final StandardSecretManager manager;
     private final AutoCloseable onClose;
 
     private KernelFixture(SecretStore store, Envelope envelope, AuditLog log, PolicyStore policies, AutoCloseable onClose) {
@@ -99,7 +99,32 @@ public final class KernelFixture implements ManagerFixture {
 
     @Override
     public Optional<AuditOutage> auditOutage() {
-        return Optional.of(auditLog);
+        return Optional.of(new AuditOutage() {
+            @Override
+            public void failAppends(boolean failing) {
+                auditLog.failAppends(failing);
+            }
+
+            @Override
+            public void failAppendsAsStorageOutage(boolean failing) {
+                auditLog.failAppendsAsStorageOutage(failing);
+            }
+
+            @Override
+            public void relayPending() {
+                manager.relayAuditOutbox();
+            }
+
+            @Override
+            public boolean canLoseReplies() {
+                return true;
+            }
+
+            @Override
+            public void loseReplies(boolean losing) {
+                auditLog.loseReplies(losing);
+            }
+        });
     }
 
     @Override

@@ -101,5 +101,26 @@ public interface ManagerFixture extends AutoCloseable {
         default void failAppendsAsStorageOutage(boolean failing) {
             failAppends(failing);
         }
+
+        /**
+         * Relays the audit events of changes committed while appends failed, as the manager does
+         * by itself once the log is back ({@code StandardSecretManager.relayAuditOutbox()}); called
+         * by the contract after {@code failAppends(false)}. A manager that relays on its own (or
+         * never lets events wait) keeps the default, which does nothing.
+         */
+        default void relayPending() {}
+
+        /** Whether {@link #loseReplies} is supported; by default not, and those tests are skipped. */
+        default boolean canLoseReplies() {
+            return false;
+        }
+
+        /**
+         * While {@code true}, every audit append is written and then reported as failed, as when
+         * the log's reply is lost: the event is in the log but the caller cannot know.
+         */
+        default void loseReplies(boolean losing) {
+            throw new UnsupportedOperationException("this fixture cannot lose audit append replies");
+        }
     }
 }

@@ -9,9 +9,12 @@ import dev.coffer.spi.access.Conditions;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.tck.support.ContractNames;
+import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.time.Duration;
@@ -23,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -59,6 +63,34 @@ public abstract class PolicyStoreContract {
 
     /** A fresh store holding no policy and no grant, called once per test. */
     protected abstract PolicyStore newPolicyStore();
+
+    /**
+     * The audit events {@code store} committed with its changes, oldest first. By default its
+     * {@link AuditOutbox#pending} events; a store whose outbox is {@link AuditOutbox#none()} must
+     * override this to read them from the audit log it writes them to.
+     */
+    protected List<AuditEvent> committedAuditEvents(PolicyStore store) {
+        AuditOutbox outbox = store.auditOutbox();
+        if (!outbox.holdsEvents()) {
+            throw new AssertionError("this store's auditOutbox() is AuditOutbox.none(): override"
+                    + " PolicyStoreContract.committedAuditEvents to read its events from the audit log it writes them to");
+        }
+        return outbox.pending(AuditOutbox.MAX_BATCH);
+    }
+
+    /** Mutations commit their hook's audit events. */
+    @Nested
+    class Audit extends PolicyStoreAuditTests {
+        @Override
+        PolicyStore store() {
+            return store;
+        }
+
+        @Override
+        List<AuditEvent> committedEvents() {
+            return committedAuditEvents(store);
+        }
+    }
 
     @BeforeEach
     final void openStore() {
@@ -142,7 +174,7 @@ public abstract class PolicyStoreContract {
         store.put(TENANT, readers("search-read", "prod/search/*"), BeforeCommit.none());
         AtomicReference<Policy> seen = new AtomicReference<>();
 
-        store.delete(TENANT, "payments-read", seen::set);
+        store.delete(TENANT, "payments-read", Hooks.seeing(seen::set));
 
         assertTrue(store.get(TENANT, "payments-read").isEmpty(),
                 "rule: after delete, get of the deleted policy is empty (tenant " + TENANT + ", policy payments-read)");
@@ -194,7 +226,7 @@ public abstract class PolicyStoreContract {
         Policy policy = readers("payments-read", "prod/payments/*");
         AtomicReference<Policy> seen = new AtomicReference<>();
 
-        store.put(TENANT, policy, seen::set);
+        store.put(TENANT, policy, Hooks.seeing(seen::set));
 
         assertEquals(policy, seen.get(), "rule: the put hook sees the policy being put (policy payments-read)");
     }
@@ -255,7 +287,7 @@ public abstract class PolicyStoreContract {
         BreakGlassGrant grant = grant("bg_first", TENANT, ALICE, T0, Duration.ofMinutes(30));
         AtomicReference<BreakGlassGrant> seen = new AtomicReference<>();
 
-        assertEquals(grant, store.addGrant(grant, seen::set), "rule: addGrant returns the grant it stored (bg_first)");
+        assertEquals(grant, store.addGrant(grant, Hooks.seeing(seen::set)), "rule: addGrant returns the grant it stored (bg_first)");
 
         assertEquals(grant, seen.get(), "rule: the addGrant hook sees the grant being added (bg_first)");
         assertEquals(List.of(grant), store.activeGrants(TENANT, ALICE, T0),

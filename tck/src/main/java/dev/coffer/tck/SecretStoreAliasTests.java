@@ -16,6 +16,7 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -213,7 +214,7 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         AliasMove[] seen = new AliasMove[1];
 
         AliasMove moved = store.moveAlias(TENANT, secret.id(), Aliases.CURRENT, 2, OptionalInt.of(1), at(3),
-                result -> seen[0] = result);
+                Hooks.seeing(result -> seen[0] = result));
 
         assertEquals(moved, seen[0], "rule: the moveAlias hook sees the AliasMove moveAlias returns (current 1 -> 2)");
     }
@@ -262,7 +263,7 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
             int pointsAt = before.get(alias);
             AliasMove[] hookSaw = new AliasMove[1];
             AliasMove move = assertDoesNotThrow(() -> store.moveAlias(TENANT, secret.id(), alias, pointsAt,
-                    OptionalInt.of(pointsAt), at(10), result -> hookSaw[0] = result), () -> "rule: moveAlias of " + alias
+                    OptionalInt.of(pointsAt), at(10), Hooks.seeing(result -> hookSaw[0] = result)), () -> "rule: moveAlias of " + alias
                     + " onto version " + pointsAt + ", where it points, with expected " + pointsAt + " succeeds as a no-op");
 
             assertEquals(OptionalInt.of(pointsAt), move.from(), () -> "rule: moveAlias of " + alias + " onto version " + pointsAt

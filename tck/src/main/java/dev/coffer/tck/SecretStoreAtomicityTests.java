@@ -15,6 +15,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Concurrently.Outcome;
 import dev.coffer.tck.support.Expect;
@@ -57,7 +58,7 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         Secret wanted = secret(TENANT, "prod", "payments/stripe-api-key");
         AtomicReference<Secret> seen = new AtomicReference<>();
 
-        Secret created = store.createSecret(wanted, seen::set);
+        Secret created = store.createSecret(wanted, Hooks.seeing(seen::set));
 
         assertEquals(created, seen.get(),
                 () -> "rule: the createSecret hook sees the secret createSecret returns; " + wanted.path());
@@ -129,7 +130,7 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         AtomicReference<VersionRecord> seen = new AtomicReference<>();
 
         VersionRecord disabled = store.transitionVersion(TENANT, secret.id(), 1, VersionState.ENABLED,
-                VersionState.DISABLED, seen::set);
+                VersionState.DISABLED, Hooks.seeing(seen::set));
 
         assertEquals(disabled, seen.get(),
                 "rule: the transitionVersion hook sees the VersionRecord transitionVersion returns (version 1)");
@@ -165,7 +166,7 @@ abstract class SecretStoreAtomicityTests extends SecretStoreTestSupport {
         Secret secret = create("prod", "payments/stripe-api-key");
         AtomicReference<Secret> seen = new AtomicReference<>();
 
-        store.deleteSecret(TENANT, secret.id(), seen::set);
+        store.deleteSecret(TENANT, secret.id(), Hooks.seeing(seen::set));
 
         assertEquals(secret, seen.get(), () -> "rule: the deleteSecret hook sees the secret it deletes; " + secret.id());
     }

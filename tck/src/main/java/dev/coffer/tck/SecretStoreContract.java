@@ -1,8 +1,12 @@
 package dev.coffer.tck;
 
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,6 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       values round-trip as copies, compare-and-set state transitions, destroy;</li>
  *   <li>{@code AliasMoves}: compare-and-set alias moves, {@code previous} and
  *       {@code lastRotatedAt} maintained with {@code current}, targets must be enabled;</li>
+ *   <li>{@code Audit}: the events a {@link dev.coffer.spi.store.BeforeCommit} hook returns are
+ *       committed with the change, exactly once, unchanged and in order (also when concurrent
+ *       writers make the store retry); none of a refused or undone change; the
+ *       {@link AuditOutbox} hands them out oldest first and forgets what is acknowledged;</li>
  *   <li>{@code Atomicity}: a failing hook undoes its change and the caller gets the hook's own
  *       exception; concurrent adds, promotes and creates stay consistent.</li>
  * </ul>
@@ -55,6 +63,23 @@ public abstract class SecretStoreContract {
     /** A fresh store holding nothing, called once per test. */
     protected abstract SecretStore newStore();
 
+    /**
+     * The audit events {@code store} committed with its changes, oldest first, as the
+     * {@code Audit} group checks them. By default the store's {@link AuditOutbox#pending} events.
+     * A store whose {@link SecretStore#auditOutbox()} is {@link AuditOutbox#none()} writes them into
+     * the audit log it shares a transaction with, and must override this to read them from there
+     * (chained events are compared without their seq and hashes).
+     */
+    protected List<AuditEvent> committedAuditEvents(SecretStore store) {
+        AuditOutbox outbox = store.auditOutbox();
+        if (!outbox.holdsEvents()) {
+            throw new AssertionError("this store's auditOutbox() is AuditOutbox.none(): override"
+                    + " SecretStoreContract.committedAuditEvents to read its events from the audit log it writes them to");
+        }
+        // Read without acknowledging: the tests commit far fewer than MAX_BATCH events.
+        return new ArrayList<>(outbox.pending(AuditOutbox.MAX_BATCH));
+    }
+
     /** Secrets as metadata: create, find, update, list, delete; tenants. */
     @Nested
     class Secrets extends SecretStoreMetadataTests {
@@ -79,6 +104,20 @@ public abstract class SecretStoreContract {
         @Override
         SecretStore freshStore() {
             return newStore();
+        }
+    }
+
+    /** Audit events committed with their change: once, unchanged, in order; the outbox rules. */
+    @Nested
+    class Audit extends SecretStoreAuditTests {
+        @Override
+        SecretStore freshStore() {
+            return newStore();
+        }
+
+        @Override
+        List<AuditEvent> committedEvents() {
+            return committedAuditEvents(store);
         }
     }
 

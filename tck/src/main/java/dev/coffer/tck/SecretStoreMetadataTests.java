@@ -17,6 +17,7 @@ import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -442,7 +443,7 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret claim = claimingOtherStoreOwnedFields(stored, at(5));
         Secret[] hookSaw = new Secret[1];
 
-        Secret updated = assertDoesNotThrow(() -> store.updateSecret(claim, result -> hookSaw[0] = result),
+        Secret updated = assertDoesNotThrow(() -> store.updateSecret(claim, Hooks.seeing(result -> hookSaw[0] = result)),
                 "rule: updateSecret(Secret, hook) keeps store-owned fields silently, it does not refuse the update");
 
         Secret reloaded = reload(secret);
@@ -467,7 +468,7 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
         Secret[] hookSaw = new Secret[1];
 
         Secret updated = assertDoesNotThrow(() -> store.updateSecret(TENANT, secret.id(),
-                s -> claimingOtherStoreOwnedFields(s, at(5)), result -> hookSaw[0] = result),
+                s -> claimingOtherStoreOwnedFields(s, at(5)), Hooks.seeing(result -> hookSaw[0] = result)),
                 "rule: updateSecret(tenant, id, change, hook) keeps store-owned fields silently, it does not refuse the change");
 
         Secret reloaded = reload(secret);

@@ -20,6 +20,7 @@ import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.VersionSealer;
+import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,7 +137,7 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         Secret secret = create("prod", "payments/stripe-api-key");
         AtomicReference<AddedVersion> seen = new AtomicReference<>();
 
-        VersionRecord added = store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, false, seen::set);
+        VersionRecord added = store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, false, Hooks.seeing(seen::set));
 
         assertEquals(added, seen.get().record(),
                 "rule: the addVersion hook sees the same VersionRecord that addVersion returns");
@@ -149,8 +150,8 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
         AtomicReference<AddedVersion> first = new AtomicReference<>();
         AtomicReference<AddedVersion> second = new AtomicReference<>();
 
-        store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, true, first::set);
-        store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, second::set);
+        store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(1), null, true, Hooks.seeing(first::set));
+        store.addVersion(TENANT, secret.id(), sealer(), WRITER, at(2), null, true, Hooks.seeing(second::set));
 
         AliasMove initial = first.get().currentMove().orElseThrow();
         assertEquals("current", initial.alias(), "rule: the hook of addVersion(makeCurrent) sees a move of 'current'");
@@ -497,7 +498,7 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
                 boolean[] hookRan = new boolean[1];
                 String pair = from + " -> " + to;
                 Expect.thrown(ConflictException.class, ErrorCode.STATE_CONFLICT,
-                        () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, result -> hookRan[0] = true),
+                        () -> store.transitionVersion(TENANT, secret.id(), 1, from, to, Hooks.seeing(result -> hookRan[0] = true)),
                         () -> "rule: transitionVersion refuses " + pair + " (only ENABLED<->DISABLED and"
                                 + " ENABLED|DISABLED->DESTROYED are allowed) with STATE_CONFLICT; version 1 of " + secret.path());
                 assertEquals(from, store.findVersion(TENANT, secret.id(), 1).orElseThrow().state(),

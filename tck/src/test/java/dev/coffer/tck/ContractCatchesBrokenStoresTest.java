@@ -16,6 +16,8 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Instant;
@@ -136,6 +138,25 @@ class ContractCatchesBrokenStoresTest {
                 "moveAlias of a named alias is compare-and-set");
     }
 
+    @Test
+    void moveThatDropsItsAuditEventsIsCaught() {
+        caught(audit(DropsMoveEvents::new), SecretStoreAuditTests::everyKindOfChangeCommitsItsHookEventsOnceInOrder,
+                "moveAlias commits the events its BeforeCommit.prepare returned");
+    }
+
+    @Test
+    void retryThatKeepsTheFirstTrysEventsIsCaught() {
+        caught(audit(KeepsFirstTrysEvents::new), SecretStoreAuditTests::concurrentChangesCommitTheEventsOfTheirCommittingTryOnly,
+                "last BeforeCommit.prepare");
+    }
+
+    @Test
+    void outboxThatAcknowledgesEverythingIsCaught() {
+        caught(audit(AcknowledgesEverything::new),
+                SecretStoreAuditTests::anOutboxHandsOutOldestFirstWithinBoundsAndForgetsWhatIsAcknowledged,
+                "AuditOutbox.acknowledge removes exactly the given ids");
+    }
+
     // Runs 'test' of a fresh 'group' against the plain in-memory store (it must pass), then
     // against the broken one (it must fail, saying 'rule').
     private static <G extends SecretStoreTestSupport> void caught(java.util.function.Function<Supplier<SecretStore>, G> group,
@@ -193,6 +214,77 @@ class ContractCatchesBrokenStoresTest {
         };
     }
 
+    private static java.util.function.Function<Supplier<SecretStore>, SecretStoreAuditTests> audit(
+            UnaryOperator<SecretStore> bug) {
+        return sound -> new SecretStoreAuditTests() {
+            @Override
+            SecretStore freshStore() {
+                return sound != null ? sound.get() : bug.apply(new InMemorySecretStore());
+            }
+
+            @Override
+            List<AuditEvent> committedEvents() {
+                return store.auditOutbox().pending(AuditOutbox.MAX_BATCH);
+            }
+        };
+    }
+
+    /** Bug: an alias move runs its hook but commits none of the events it returned. */
+    static final class DropsMoveEvents extends DelegatingSecretStore {
+        DropsMoveEvents(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected, Instant now,
+                BeforeCommit<AliasMove> hook) {
+            return delegate.moveAlias(tenant, secretId, alias, target, expected, now, move -> {
+                hook.prepare(move);
+                return List.of();
+            });
+        }
+    }
+
+    /** Bug: a store that retries its unit keeps the events of the first try, not of the one that commits. */
+    static final class KeepsFirstTrysEvents extends DelegatingSecretStore {
+        KeepsFirstTrysEvents(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public VersionRecord addVersion(String tenant, String secretId, dev.coffer.spi.store.VersionSealer sealer, String createdBy,
+                Instant now, Instant expiresAt, boolean makeCurrent, BeforeCommit<dev.coffer.spi.store.AddedVersion> hook) {
+            return delegate.addVersion(tenant, secretId, sealer, createdBy, now, expiresAt, makeCurrent, added -> {
+                List<AuditEvent> firstTry = hook.prepare(added);
+                hook.prepare(added);
+                return firstTry;
+            });
+        }
+    }
+
+    /** Bug: acknowledging some events of the outbox forgets all of them. */
+    static final class AcknowledgesEverything extends DelegatingSecretStore {
+        AcknowledgesEverything(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public AuditOutbox auditOutbox() {
+            AuditOutbox real = delegate.auditOutbox();
+            return new AuditOutbox() {
+                @Override
+                public List<AuditEvent> pending(int max) {
+                    return real.pending(max);
+                }
+
+                @Override
+                public void acknowledge(java.util.Collection<String> eventIds) {
+                    real.acknowledge(real.pending(MAX_BATCH).stream().map(AuditEvent::id).toList());
+                }
+            };
+        }
+    }
+
     private static Secret withCreatedAt(Secret s, Instant createdAt) {
         return new Secret(s.id(), s.path(), s.ownerTeam(), s.description(), s.rotationStrategy(), s.rotationPeriod(),
                 s.labels(), createdAt, s.updatedAt(), s.deletionScheduledAt(), s.lastRotatedAt());
@@ -214,7 +306,7 @@ class ContractCatchesBrokenStoresTest {
         @Override
         public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
             claimed.put(secret.id(), secret.createdAt());
-            return report(delegate.updateSecret(secret, s -> hook.run(report(s))));
+            return report(delegate.updateSecret(secret, s -> hook.prepare(report(s))));
         }
 
         @Override
@@ -223,7 +315,7 @@ class ContractCatchesBrokenStoresTest {
                 Secret changed = change.apply(report(s));
                 claimed.put(secretId, changed.createdAt());
                 return changed;
-            }, s -> hook.run(report(s))));
+            }, s -> hook.prepare(report(s))));
         }
 
         @Override
@@ -245,7 +337,7 @@ class ContractCatchesBrokenStoresTest {
 
         @Override
         public Secret updateSecret(Secret secret, BeforeCommit<Secret> hook) {
-            return delegate.updateSecret(secret, stored -> hook.run(secret));
+            return delegate.updateSecret(secret, stored -> hook.prepare(secret));
         }
     }
 
@@ -260,7 +352,7 @@ class ContractCatchesBrokenStoresTest {
                 VersionState to, BeforeCommit<VersionRecord> hook) {
             Optional<VersionRecord> record = delegate.findVersion(tenant, secretId, number);
             if (from == to && record.isPresent() && record.get().state() == from) {
-                hook.run(record.get());
+                hook.prepare(record.get());
                 return record.get();
             }
             return delegate.transitionVersion(tenant, secretId, number, from, to, hook);
@@ -443,7 +535,7 @@ class ContractCatchesBrokenStoresTest {
         @Override
         public Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
             Secret created = delegate.createSecret(secret, BeforeCommit.none());
-            hook.run(created);
+            hook.prepare(created);
             return created;
         }
     }

@@ -324,6 +324,11 @@ class ContractNamesTest {
         private final Map<String, List<String>> order = new ConcurrentHashMap<>();
 
         @Override
+        public dev.coffer.spi.store.AuditOutbox auditOutbox() {
+            return delegate.auditOutbox();
+        }
+
+        @Override
         public Policy put(String tenant, Policy policy, BeforeCommit<Policy> hook) {
             Policy put = delegate.put(tenant, policy, hook);
             List<String> names = order.computeIfAbsent(tenant, t -> new ArrayList<>());

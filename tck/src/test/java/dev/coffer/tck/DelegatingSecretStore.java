@@ -11,6 +11,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.spi.store.VersionSealer;
@@ -29,6 +30,11 @@ class DelegatingSecretStore implements SecretStore {
 
     DelegatingSecretStore(SecretStore delegate) {
         this.delegate = delegate;
+    }
+
+    @Override
+    public AuditOutbox auditOutbox() {
+        return delegate.auditOutbox();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.example.vendorstore;
 
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
@@ -15,14 +16,17 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.spi.store.VersionSealer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +40,9 @@ import java.util.function.UnaryOperator;
  * keys to values (secrets, version records, sealed values, aliases, number counters), with no
  * object per secret. Every method holds the store's monitor, and a write records what it
  * overwrites in an {@link Undo} log, so a failing sealer or {@link BeforeCommit} hook puts every
- * key back and the change never happened.
+ * key back and the change never happened. The audit events a hook returns go into an outbox map
+ * in the same write (the {@link AuditOutbox} the kernel relays to the audit log), as a key-value
+ * store would put them under keys of their own in its atomic multi-key write.
  *
  * <p>Alias and state rules, with their messages, come from {@link StoreRules} and page tokens from
  * {@link PageTokens}, as the built-in stores do. Nothing survives the JVM.
@@ -54,6 +60,30 @@ public final class MapSecretStore implements SecretStore {
     private final Map<SecretKey, Aliases> aliases = new HashMap<>();
     // The highest number each id ever had: kept after delete, so that numbers are never reused.
     private final Map<SecretKey, Integer> lastNumbers = new HashMap<>();
+    // Audit events of committed writes, in commit order, until the kernel has relayed them.
+    private final Map<String, AuditEvent> outbox = new LinkedHashMap<>();
+
+    @Override
+    public AuditOutbox auditOutbox() {
+        return new AuditOutbox() {
+            @Override
+            public List<AuditEvent> pending(int max) {
+                if (max < 1 || max > MAX_BATCH) {
+                    throw new IllegalArgumentException("max must be 1 to " + MAX_BATCH);
+                }
+                synchronized (MapSecretStore.this) {
+                    return outbox.values().stream().limit(max).toList();
+                }
+            }
+
+            @Override
+            public void acknowledge(Collection<String> eventIds) {
+                synchronized (MapSecretStore.this) {
+                    eventIds.forEach(outbox::remove);
+                }
+            }
+        };
+    }
 
     @Override
     public synchronized Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
@@ -68,7 +98,7 @@ public final class MapSecretStore implements SecretStore {
         Undo undo = new Undo();
         undo.put(secrets, key, secret);
         undo.put(idsByPath, secret.path(), secret.id());
-        return undo.commit(secret, hook);
+        return undo.commit(secret, hook, outbox);
     }
 
     @Override
@@ -103,7 +133,7 @@ public final class MapSecretStore implements SecretStore {
         Secret updated = StoreRules.keepStoreOwned(stored, changed);
         Undo undo = new Undo();
         undo.put(secrets, key, updated);
-        return undo.commit(updated, hook);
+        return undo.commit(updated, hook, outbox);
     }
 
     @Override
@@ -138,7 +168,7 @@ public final class MapSecretStore implements SecretStore {
                 undo.remove(values, version);
             }
         }
-        undo.commit(stored, hook);
+        undo.commit(stored, hook, outbox);
     }
 
     @Override
@@ -157,7 +187,7 @@ public final class MapSecretStore implements SecretStore {
         undo.put(versions, new VersionKey(key, number), record);
         undo.put(values, new VersionKey(key, number), sealed.copy());
         Optional<AliasMove> move = makeCurrent ? Optional.of(moveCurrent(undo, key, stored, number, now)) : Optional.empty();
-        undo.commit(new AddedVersion(record, move), hook);
+        undo.commit(new AddedVersion(record, move), hook, outbox);
         return record;
     }
 
@@ -209,7 +239,7 @@ public final class MapSecretStore implements SecretStore {
             undo.put(aliases, key, after);
             move = new AliasMove(alias, before.get(alias), target, after);
         }
-        return undo.commit(move, hook);
+        return undo.commit(move, hook, outbox);
     }
 
     @Override
@@ -229,7 +259,7 @@ public final class MapSecretStore implements SecretStore {
         if (to == VersionState.DESTROYED) {
             undo.remove(values, version);
         }
-        return undo.commit(changed, hook);
+        return undo.commit(changed, hook, outbox);
     }
 
     @Override

@@ -1,14 +1,17 @@
 package com.example.vendorstore;
 
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.store.BeforeCommit;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The undo log of one write to {@link MapSecretStore}: every key it sets or removes, with the
- * value it had. {@link #commit} runs the hook after the writes, so the hook sees the change, and
- * restores every key if the hook fails. Used under the store's monitor only.
+ * value it had. {@link #commit} runs the hook after the writes, so the hook sees the change, puts
+ * the audit events the hook returns into the outbox as part of the same write, and restores every
+ * key if the hook fails. Used under the store's monitor only.
  */
 final class Undo {
     private final Deque<Runnable> restores = new ArrayDeque<>();
@@ -25,10 +28,19 @@ final class Undo {
         map.remove(key);
     }
 
-    /** Runs {@code hook}; if it throws, puts every key back as it was and rethrows. */
-    <T> T commit(T result, BeforeCommit<T> hook) {
+    /**
+     * Runs {@code hook} and writes its events into {@code outbox} (event id to event); if either
+     * throws, puts every key back as it was and rethrows.
+     */
+    <T> T commit(T result, BeforeCommit<T> hook, Map<String, AuditEvent> outbox) {
         try {
-            hook.run(result);
+            List<AuditEvent> events = hook.prepare(result);
+            for (AuditEvent event : events) {
+                if (!event.isDraft() || outbox.containsKey(event.id())) {
+                    throw new IllegalArgumentException("audit event " + event.id() + " is not a new draft");
+                }
+                put(outbox, event.id(), event);
+            }
         } catch (Throwable failure) {
             while (!restores.isEmpty()) {
                 restores.pop().run();

@@ -1,10 +1,14 @@
 package dev.coffer.jdbi.internal;
 
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.store.BeforeCommit;
 import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -15,13 +19,16 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * The module's one way into the database: short reads, transactions that run a
- * {@link BeforeCommit} hook inside themselves, and the "current transaction" of the calling
- * thread, which the audit log joins so that a change and its audit event commit together.
+ * The module's one way into the database: short reads, and transactions that run a
+ * {@link BeforeCommit} hook inside themselves and write the audit events it returns into the
+ * chain before they commit ({@link #write}), so a change and its audit events commit together or
+ * not at all.
  *
- * <p>Handles are always opened explicitly ({@link Jdbi#open()}), never through Jdbi's implicit
- * per-thread handle reuse: only the audit log may join a store's transaction, and only while the
- * hook runs. Tenant keys use a pool of their own ({@link #keys}): a sealer that creates a
+ * <p>The store hands its events over explicitly: {@link BeforeCommit#prepare} returns them and
+ * {@link #write} appends them on the change's own connection through the {@link ChainAppender}
+ * of the database's audit log ({@link #withChain}). Nothing joins a transaction implicitly, and
+ * handles are always opened explicitly ({@link Jdbi#open()}), never through Jdbi's per-thread
+ * handle reuse. Tenant keys use a pool of their own ({@link #keys}): a sealer that creates a
  * tenant's first key runs inside a version add that already holds a main connection, so it must
  * never wait for another one from the same pool, and a key must be committed whether or not the
  * version that asked for it is.
@@ -31,13 +38,32 @@ public final class Database {
 
     private final Jdbi main;
     private final Jdbi keys;
-    // Per database, so that parts of another CofferDatabase on the same thread never join it.
-    private final ThreadLocal<Handle> transaction = new ThreadLocal<>();
+    // Where write() puts a change's audit events; null until the audit log is wired in.
+    private final ChainAppender chain;
 
     /** Works on {@code mainSource}; tenant keys on {@code keySource}, a pool of their own. */
     public Database(DataSource mainSource, DataSource keySource) {
-        this.main = configure(Jdbi.create(Objects.requireNonNull(mainSource, "mainSource")));
-        this.keys = configure(Jdbi.create(Objects.requireNonNull(keySource, "keySource")));
+        this(configure(Jdbi.create(Objects.requireNonNull(mainSource, "mainSource"))),
+                configure(Jdbi.create(Objects.requireNonNull(keySource, "keySource"))), null);
+    }
+
+    private Database(Jdbi main, Jdbi keys, ChainAppender chain) {
+        this.main = main;
+        this.keys = keys;
+        this.chain = chain;
+    }
+
+    /**
+     * The same database (same pools), whose {@link #write}s append their audit events with
+     * {@code chain}: the audit log's, once it is open.
+     */
+    public Database withChain(ChainAppender chain) {
+        return new Database(main, keys, Objects.requireNonNull(chain, "chain"));
+    }
+
+    /** Whether {@code other} works on the same pools as this one. */
+    boolean sameDatabase(Database other) {
+        return other != null && other.main == main;
     }
 
     private static Jdbi configure(Jdbi jdbi) {
@@ -59,27 +85,68 @@ public final class Database {
     }
 
     /**
-     * Runs {@code change} in a transaction, then {@code hook} with its result inside the same
-     * transaction (the thread's {@link #currentTransaction()} while it runs), then commits. If
-     * anything throws, the transaction is rolled back and the exception propagates unchanged;
-     * database failures become {@link UnavailableException} {@code STORE_UNAVAILABLE}.
+     * Runs {@code change} in a transaction, then {@code hook.prepare} with its result inside the
+     * same transaction, appends the drafts it returns to the audit chain on that transaction
+     * (locking the chain's head, as every append does), then commits: the change and its events
+     * become visible together. If anything throws, the transaction is rolled back and the
+     * exception propagates unchanged; a failure to write the events becomes
+     * {@link UnavailableException} {@code AUDIT_UNAVAILABLE}, any other database failure (the
+     * commit's included) {@code STORE_UNAVAILABLE}.
+     *
+     * @throws NullPointerException if the hook returns {@code null} or a {@code null} event
+     * @throws IllegalArgumentException if the hook returns an event that is not a draft, two
+     *         drafts with one id, or a draft whose id is already in the chain
      */
     public <T> T write(Function<Handle, T> change, BeforeCommit<T> hook) {
-        return transact(main, h -> {
-            T result = change.apply(h);
-            Handle outer = transaction.get();
-            transaction.set(h);
-            try {
-                hook.run(result);
-            } finally {
-                if (outer == null) {
-                    transaction.remove();
-                } else {
-                    transaction.set(outer);
+        Objects.requireNonNull(hook, "hook");
+        int[] appended = {0};
+        T result = transact(main, h -> {
+            T changed = change.apply(h);
+            List<AuditEvent> drafts = requireDrafts(prepare(hook, h, changed));
+            if (!drafts.isEmpty()) {
+                if (chain == null) {
+                    throw new IllegalStateException("this database has no audit log to append a change's events to");
                 }
+                try {
+                    chain.appendInTransaction(h, drafts);
+                } catch (JdbiException e) {
+                    throw unavailable(ErrorCode.AUDIT_UNAVAILABLE, e);
+                }
+                appended[0] = drafts.size();
             }
-            return result;
+            return changed;
         }, ErrorCode.STORE_UNAVAILABLE);
+        if (appended[0] > 0) {
+            chain.committed(appended[0]);
+        }
+        return result;
+    }
+
+    private <T> List<AuditEvent> prepare(BeforeCommit<T> hook, Handle h, T result) {
+        if (hook instanceof TransactionHook<T> own) {
+            if (!own.belongsTo(this)) {
+                throw new IllegalArgumentException("a hook of another CofferDatabase cannot run in this database's transaction");
+            }
+            return own.prepareIn(h, result);
+        }
+        return hook.prepare(result);
+    }
+
+    // The rules of BeforeCommit.prepare's result, checked before anything is written.
+    private static List<AuditEvent> requireDrafts(List<AuditEvent> events) {
+        Objects.requireNonNull(events, "a BeforeCommit hook returned null instead of a list of events");
+        Set<String> ids = new HashSet<>();
+        for (AuditEvent event : events) {
+            Objects.requireNonNull(event, "a BeforeCommit hook returned a null event");
+            if (!event.isDraft() || event.seq() != 0 || event.prevHash() != null) {
+                throw new IllegalArgumentException("a BeforeCommit hook returned event " + event.seq() + " (id " + event.id()
+                        + "), which is already chained; only drafts can be appended");
+            }
+            if (!ids.add(event.id())) {
+                throw new IllegalArgumentException("a BeforeCommit hook returned two drafts with the id " + event.id());
+            }
+        }
+        return List.copyOf(events);
     }
 
     /** Runs {@code work} in a transaction of its own; database failures become {@code onFailure}. */
@@ -95,11 +162,6 @@ public final class Database {
     /** Reads on the tenant-key pool. */
     public <T> T readKeys(Function<Handle, T> work) {
         return withHandle(keys, work, ErrorCode.STORE_UNAVAILABLE);
-    }
-
-    /** The transaction whose {@link BeforeCommit} hook the calling thread is running, or {@code null}. */
-    public Handle currentTransaction() {
-        return transaction.get();
     }
 
     /** The exception a database failure becomes; never carries bound values in its message. */

@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Group commit for audit appends made outside a store transaction (reads, denials, failures):
- * callers queue their drafts and wait; one committer thread takes everything queued, appends it
- * in one transaction and commits once, then releases every caller of the batch. While a commit
+ * Group commit for {@link dev.coffer.jdbi.JdbiAuditLog#append} (reads, denials, failures, relayed
+ * events; a store change writes its events in its own transaction instead): callers queue their
+ * drafts and wait; one committer thread takes everything queued, appends it in one transaction
+ * and commits once, then releases every caller of the batch with the event stored under its
+ * draft's id (two callers of one id get the same event). While a commit
  * (and its fsync) is in flight, the next callers queue up, so batches grow with load by
  * themselves and no caller waits for a timer.
  *
@@ -40,7 +42,8 @@ public final class GroupCommitter implements AutoCloseable {
     private record Pending(AuditEvent draft, CompletableFuture<AuditEvent> appended) {}
 
     /**
-     * @param appendBatch appends a batch in one committed transaction and returns the chained events
+     * @param appendBatch appends a batch in one committed transaction and returns, for each draft
+     *        in order, the event stored under its id
      * @param callerTimeout how long a caller waits for its batch before its operation fails
      */
     public GroupCommitter(Function<List<AuditEvent>, List<AuditEvent>> appendBatch, Duration callerTimeout, String name) {

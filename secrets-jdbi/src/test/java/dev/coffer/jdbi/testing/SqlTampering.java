@@ -18,12 +18,13 @@ public final class SqlTampering implements AuditLogContract.AuditTampering {
 
     @Override
     public void replace(long seq, AuditEvent forged) {
-        int changed = sql.withHandle(h -> h.createUpdate("UPDATE audit_events SET seq = :newSeq, event_type = :eventType,"
-                        + " tenant = :tenant, environment = :environment, path = :path, version = :version, principal = :principal,"
-                        + " action = :action, detail = :detail, source_ip = :sourceIp, request_id = :requestId,"
+        int changed = sql.withHandle(h -> h.createUpdate("UPDATE audit_events SET seq = :newSeq, event_id = :eventId,"
+                        + " event_type = :eventType, tenant = :tenant, environment = :environment, path = :path,"
+                        + " version = :version, principal = :principal, action = :action, detail = :detail, source_ip = :sourceIp, request_id = :requestId,"
                         + " decision = :decision, reason = :reason, ticket = :ticket, created_at = :createdAt,"
                         + " prev_hash = :prevHash, hash = :hash WHERE seq = :seq")
-                .bind("seq", seq).bind("newSeq", forged.seq()).bind("eventType", forged.eventType().name())
+                .bind("seq", seq).bind("newSeq", forged.seq()).bind("eventId", forged.id())
+                .bind("eventType", forged.eventType().name())
                 .bind("tenant", forged.tenant()).bind("environment", forged.environment()).bind("path", forged.path())
                 .bind("version", forged.version()).bind("principal", forged.principal()).bind("action", forged.action())
                 .bind("detail", forged.detail()).bind("sourceIp", forged.sourceIp()).bind("requestId", forged.requestId())

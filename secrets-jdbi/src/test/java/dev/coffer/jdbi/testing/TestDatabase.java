@@ -3,6 +3,8 @@ package dev.coffer.jdbi.testing;
 import dev.coffer.jdbi.AuditProtection;
 import dev.coffer.jdbi.CofferDatabase;
 import dev.coffer.jdbi.DatabaseConfig;
+import dev.coffer.jdbi.internal.AuditRows;
+import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditAnchor;
 import dev.coffer.spi.audit.AuditChain;
 import dev.coffer.spi.audit.AuditCheckpoint;
@@ -27,7 +29,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class TestDatabase implements AutoCloseable {
     // Child tables first, so that foreign keys never object.
     private static final String[] TABLES = {"audit_events", "secret_aliases", "secret_versions", "secrets", "retired_secrets",
-        "break_glass_grants", "policies", "tenant_keys", "tenants"};
+        "break_glass_grants", "policies", "tenant_keys", "tenants", "installation_steps"};
     // The PostgreSQL driver logs every protocol message at FINEST through java.util.logging, which
     // the leak scanner turns all the way up; keep the strong reference so the level sticks.
     private static final Logger PGJDBC = Logger.getLogger("org.postgresql");
@@ -103,6 +105,16 @@ public final class TestDatabase implements AutoCloseable {
     /** The checkpoints the test database's logs recorded (outside the database). */
     public List<AuditCheckpoint> checkpoints() {
         return checkpoints.checkpoints();
+    }
+
+    /**
+     * Every event in {@code audit_events}, in seq order, read behind the log's back: what the
+     * stores committed with their changes (their outbox is {@code AuditOutbox.none()}), for the
+     * TCK's {@code committedAuditEvents}.
+     */
+    public List<AuditEvent> auditEvents() {
+        return sql.withHandle(h -> h.createQuery("SELECT " + AuditRows.COLUMNS + " FROM audit_events ORDER BY seq")
+                .map(AuditRows::event).list());
     }
 
     /** The database, as it is. */

@@ -83,6 +83,10 @@ public final class AuditChain {
         digest.field(event.reason());
         digest.field(event.ticket());
         digest.field(micros(event.createdAt()));
+        // Events chained before ids existed hash as they always did; every later one covers its id.
+        if (event.id() != null) {
+            digest.field(event.id());
+        }
         return HexFormat.of().formatHex(digest.finish());
     }
 

@@ -10,6 +10,10 @@ import java.util.Objects;
  * {@code seq}, {@code prevHash} and {@code hash} (see {@link AuditChain}).
  *
  * @param seq position in the log, from 1; 0 in a draft
+ * @param id the event's own identity, assigned when the draft is built and kept by the log: an
+ *        {@link AuditLog#append} of a draft whose id the log already holds appends nothing, so an
+ *        event relayed twice (from a store's {@link dev.coffer.spi.store.AuditOutbox}, after a
+ *        crash) is chained once. {@code null} only in events chained before ids existed.
  * @param eventType what happened
  * @param tenant the tenant acted in
  * @param environment the secret's environment, or {@code null}
@@ -30,6 +34,7 @@ import java.util.Objects;
  */
 public record AuditEvent(
         long seq,
+        String id,
         AuditEventType eventType,
         String tenant,
         String environment,
@@ -47,7 +52,14 @@ public record AuditEvent(
         String prevHash,
         String hash) {
 
+    /** The longest event id accepted. */
+    public static final int MAX_ID_LENGTH = 64;
+
     public AuditEvent {
+        if (id == null ? hash == null : !validId(id)) {
+            throw new IllegalArgumentException("an audit event id is 1 to " + MAX_ID_LENGTH
+                    + " characters of A-Z, a-z, 0-9, '-' and '_' (only events chained before ids existed have none)");
+        }
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(principal, "principal");
@@ -56,6 +68,28 @@ public record AuditEvent(
         // Durable logs keep microseconds and the hash covers the instant: normalise once, here.
         createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
+
+    private static boolean validId(String id) {
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A fresh random event id: 128 bits, URL-safe base64 without padding (22 characters). */
+    public static String newId() {
+        byte[] bytes = new byte[16];
+        IDS.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
 
     /** Whether this is a draft that has not been appended yet. */
     public boolean isDraft() {
@@ -69,9 +103,9 @@ public record AuditEvent(
 
     /** A copy positioned in {@code chain}: the appended form of this draft. */
     public AuditEvent chained(long newSeq, String previousHash, AuditChain chain) {
-        AuditEvent positioned = new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action, detail,
+        AuditEvent positioned = new AuditEvent(newSeq, id, eventType, tenant, environment, path, version, principal, action, detail,
                 sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, null);
-        return new AuditEvent(newSeq, eventType, tenant, environment, path, version, principal, action, detail,
+        return new AuditEvent(newSeq, id, eventType, tenant, environment, path, version, principal, action, detail,
                 sourceIp, requestId, decision, reason, ticket, createdAt, previousHash, chain.hash(positioned));
     }
 
@@ -96,6 +130,7 @@ public record AuditEvent(
         private String sourceIp;
         private String reason;
         private String ticket;
+        private String id = newId();
 
         private Builder(AuditEventType type, String tenant, String principal, String requestId, Decision decision, Instant at) {
             this.type = type;
@@ -142,8 +177,14 @@ public record AuditEvent(
             return this;
         }
 
+        /** Sets the event id (by default a fresh {@link #newId()}). */
+        public Builder id(String eventId) {
+            this.id = eventId;
+            return this;
+        }
+
         public AuditEvent build() {
-            return new AuditEvent(0, type, tenant, environment, path, version, principal, action, detail, sourceIp, requestId,
+            return new AuditEvent(0, id, type, tenant, environment, path, version, principal, action, detail, sourceIp, requestId,
                     decision, reason, ticket, at, null, null);
         }
     }

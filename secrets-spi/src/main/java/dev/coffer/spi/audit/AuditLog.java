@@ -15,9 +15,13 @@ import dev.coffer.spi.model.PageRequest;
  *       ({@link AuditKeys}); when it cannot, it throws
  *       {@link dev.coffer.spi.error.UnavailableException} with
  *       {@link dev.coffer.spi.error.ErrorCode#AUDIT_UNAVAILABLE} and the caller's operation fails;</li>
- *   <li>when called inside a store's atomic unit (a
- *       {@link dev.coffer.spi.store.BeforeCommit} hook), implementations sharing the store's
- *       transaction commit or roll back with it;</li>
+ *   <li>{@link #append} is idempotent by {@link AuditEvent#id()}: a draft whose id the log
+ *       already holds appends nothing and returns the event stored under that id, also when two
+ *       appends of one id race; so the kernel can relay a store's
+ *       {@link dev.coffer.spi.store.AuditOutbox} again after a crash or a lost reply;</li>
+ *   <li>a log that shares a store's transactions (one SQL database) lets that store write the
+ *       events of its {@link dev.coffer.spi.store.BeforeCommit} hooks into the chain inside the
+ *       store's transaction, so they commit or roll back with the change;</li>
  *   <li>{@link #checkpoint} (and the log by itself, periodically and when it closes) records the
  *       head in an {@link AuditAnchor} outside the log's storage;</li>
  *   <li>{@link #query} returns events in {@code seq} order;</li>
@@ -27,7 +31,8 @@ import dev.coffer.spi.model.PageRequest;
  */
 public interface AuditLog {
     /**
-     * Appends a draft and returns it chained.
+     * Appends a draft and returns it chained; if an event with the draft's id is already in the
+     * log, appends nothing and returns that event.
      *
      * @param draft an event with {@link AuditEvent#isDraft()} true
      * @return the stored event with seq, prevHash and hash

@@ -17,6 +17,7 @@ import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.crypto.ValueBinding;
 import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.error.VersionDestroyedException;
@@ -47,6 +48,8 @@ import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AuditOutbox;
+import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Clock;
@@ -64,6 +67,7 @@ import java.util.TreeSet;
 import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The kernel: composes the SPIs and owns the rules, so every vendor's parts get the same
@@ -95,6 +99,9 @@ public final class StandardSecretManager implements SecretManager {
     private final SecretListing listing;
     private final Set<String> protectedEnvironments;
     private static final Consumer<SecretPath> NO_GATE = path -> { };
+    private static final int RELAY_BATCH = 100;
+    // Whether the latest relay of a change's events failed: outages are logged once, not per write.
+    private final AtomicBoolean relayFailing = new AtomicBoolean();
 
     private StandardSecretManager(Builder b) {
         this.store = Objects.requireNonNull(b.store, "secretStore");
@@ -123,7 +130,7 @@ public final class StandardSecretManager implements SecretManager {
             authorize(a, ctx, Action.ONBOARD, request.path());
             Secret secret = new Secret(Ids.secretId(), request.path(), request.ownerTeam(), request.description(),
                     request.rotationStrategy(), request.rotationPeriod(), request.labels(), a.at(), a.at(), null, null);
-            return store.createSecret(secret, created -> a.allowed());
+            return store.createSecret(secret, audited(a, store, created -> a.allowed()));
         });
     }
 
@@ -178,7 +185,7 @@ public final class StandardSecretManager implements SecretManager {
             return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
                 requireNotPendingDeletion(stored);
                 return update.applyTo(stored, a.at());
-            }, updated -> a.allowed());
+            }, audited(a, store, updated -> a.allowed()));
         });
     }
 
@@ -195,10 +202,10 @@ public final class StandardSecretManager implements SecretManager {
             VersionRecord added = store.addVersion(ctx.tenant(), secretId,
                     number -> envelope.seal(version.value(), new ValueBinding(secret.path(), number)),
                     ctx.principal().id(), a.at(), version.expiresAt(), makeCurrent,
-                    done -> {
+                    audited(a, store, done -> {
                         a.version(done.record().number()).allowed();
                         done.currentMove().ifPresent(move -> a.alsoAllowed(AuditEventType.ALIAS_MOVE, moveDetail(move)));
-                    });
+                    }));
             return SecretVersion.derive(added, store.aliases(ctx.tenant(), secretId));
         });
     }
@@ -274,7 +281,7 @@ public final class StandardSecretManager implements SecretManager {
             }
             requireNotPendingDeletion(secret);
             AliasMove move = store.moveAlias(ctx.tenant(), secretId, alias, version, expectedPreviousVersion, a.at(),
-                    moved -> a.detail(moveDetail(moved)).allowed());
+                    audited(a, store, moved -> a.detail(moveDetail(moved)).allowed()));
             return move.aliases();
         });
     }
@@ -320,7 +327,7 @@ public final class StandardSecretManager implements SecretManager {
                 store.loadSealedValue(ctx.tenant(), secretId, number)
                         .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), number)));
             }
-            VersionRecord changed = store.transitionVersion(ctx.tenant(), secretId, number, from, to, r -> a.allowed());
+            VersionRecord changed = store.transitionVersion(ctx.tenant(), secretId, number, from, to, audited(a, store, r -> a.allowed()));
             return SecretVersion.derive(changed, store.aliases(ctx.tenant(), secretId));
         });
     }
@@ -342,7 +349,7 @@ public final class StandardSecretManager implements SecretManager {
             return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
                 requireNotPendingDeletion(stored);
                 return stored.withDeletionScheduledAt(purgeableAt, a.at());
-            }, s -> a.allowed());
+            }, audited(a, store, s -> a.allowed()));
         });
     }
 
@@ -353,7 +360,7 @@ public final class StandardSecretManager implements SecretManager {
             return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
                 requirePendingDeletion(stored);
                 return stored.withDeletionScheduledAt(null, a.at());
-            }, s -> a.allowed());
+            }, audited(a, store, s -> a.allowed()));
         });
     }
 
@@ -400,7 +407,7 @@ public final class StandardSecretManager implements SecretManager {
         for (VersionRecord v : store.listVersions(ctx.tenant(), secret.id())) {
             store.loadSealedValue(ctx.tenant(), secret.id(), v.number()).ifPresent(value -> sealed.put(v.number(), value));
         }
-        store.deleteSecret(ctx.tenant(), secret.id(), s -> a.allowed());
+        store.deleteSecret(ctx.tenant(), secret.id(), audited(a, store, s -> a.allowed()));
         sealed.forEach((number, value) -> envelope.shred(value, new ValueBinding(secret.path(), number)));
     }
 
@@ -428,8 +435,9 @@ public final class StandardSecretManager implements SecretManager {
             Instant until = a.at().plus(Duration.ofMinutes(request.durationMinutes()));
             BreakGlassGrant grant = new BreakGlassGrant(Ids.grantId(), ctx.tenant(), ctx.principal().id(), request.resources(),
                     request.reason(), request.ticketUrl(), a.at(), until);
-            return policyStore.addGrant(grant, g -> a.detail("grant=" + g.id() + " resources=" + String.join(",", g.resources())
-                    + " until=" + g.expiresAt()).allowedAs(AuditEventType.BREAK_GLASS_GRANT, g.reason(), g.ticketUrl()));
+            return policyStore.addGrant(grant, audited(a, policyStore, g -> a.detail("grant=" + g.id() + " resources="
+                    + String.join(",", g.resources()) + " until=" + g.expiresAt())
+                    .allowedAs(AuditEventType.BREAK_GLASS_GRANT, g.reason(), g.ticketUrl())));
         });
     }
 
@@ -491,7 +499,7 @@ public final class StandardSecretManager implements SecretManager {
             a.detail("policy=" + policy.name());
             authorizeTenantWide(a, ctx, Action.ADMIN);
             policy.requireFailClosed();
-            return policyStore.put(ctx.tenant(), policy, p -> a.allowed());
+            return policyStore.put(ctx.tenant(), policy, audited(a, policyStore, p -> a.allowed()));
         });
     }
 
@@ -522,7 +530,7 @@ public final class StandardSecretManager implements SecretManager {
         attempt(ctx, AuditEventType.POLICY_DELETE, a -> {
             a.detail("policy=" + name);
             authorizeTenantWide(a, ctx, Action.ADMIN);
-            policyStore.delete(ctx.tenant(), Policy.requireName(name), p -> a.allowed());
+            policyStore.delete(ctx.tenant(), Policy.requireName(name), audited(a, policyStore, p -> a.allowed()));
             return null;
         });
     }
@@ -532,11 +540,56 @@ public final class StandardSecretManager implements SecretManager {
     /** Runs {@code body} as one audited attempt: failures are audited and rethrown. */
     private <T> T attempt(AccessContext ctx, AuditEventType type, Function<Attempt, T> body) {
         Objects.requireNonNull(ctx, "ctx");
-        Attempt a = new Attempt(auditLog, ctx, type, now());
+        Attempt a = new Attempt(auditLog, ctx, type, now(), relayFailing);
+        T result;
         try {
-            return body.apply(a);
+            result = body.apply(a);
         } catch (RuntimeException e) {
             throw a.failed(e);
+        }
+        a.relay();
+        return result;
+    }
+
+    // The hook of a change: the events 'describe' produces are committed by the store with the change.
+    private static <T> BeforeCommit<T> audited(Attempt a, SecretStore store, Consumer<T> describe) {
+        AuditOutbox outbox = store.auditOutbox();
+        return result -> a.prepare(outbox, () -> describe.accept(result));
+    }
+
+    private static <T> BeforeCommit<T> audited(Attempt a, PolicyStore store, Consumer<T> describe) {
+        AuditOutbox outbox = store.auditOutbox();
+        return result -> a.prepare(outbox, () -> describe.accept(result));
+    }
+
+    /**
+     * Moves the audit events waiting in the stores' {@link AuditOutbox}es into the audit log and
+     * returns how many. Each change relays its own events as soon as the store commits it; what
+     * waits here is what could not be relayed then (the log was down, the process died between
+     * commit and relay). Run it when the manager starts and periodically; it is safe to run from
+     * several threads and instances at once (the log ignores ids it holds).
+     *
+     * @throws dev.coffer.spi.error.UnavailableException {@code AUDIT_UNAVAILABLE} when the log
+     *         cannot be written; {@code STORE_UNAVAILABLE} when an outbox cannot be read
+     */
+    public int relayAuditOutbox() {
+        int relayed = relay(store.auditOutbox());
+        if (policyStore.auditOutbox() != store.auditOutbox()) {
+            relayed += relay(policyStore.auditOutbox());
+        }
+        return relayed;
+    }
+
+    private int relay(AuditOutbox outbox) {
+        if (!outbox.holdsEvents()) {
+            return 0;
+        }
+        try {
+            return Attempt.relayPending(outbox, auditLog, RELAY_BATCH);
+        } catch (dev.coffer.spi.error.SecretsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "the audit log cannot be written; events wait in the outbox", e);
         }
     }
 

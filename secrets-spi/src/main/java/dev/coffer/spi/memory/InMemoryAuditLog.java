@@ -14,7 +14,9 @@ import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +41,7 @@ public final class InMemoryAuditLog implements AuditLog {
     private final AuditKeys keys;
     private final AuditAnchor anchor;
     private final List<AuditEvent> events = new ArrayList<>();
+    private final Map<String, AuditEvent> byId = new HashMap<>();
     private long headSeq;
     private String headHash = AuditChain.GENESIS;
 
@@ -64,8 +67,13 @@ public final class InMemoryAuditLog implements AuditLog {
         if (!draft.isDraft() || draft.seq() != 0 || draft.prevHash() != null) {
             throw new IllegalArgumentException("only drafts can be appended; event " + draft.seq() + " already is chained");
         }
+        AuditEvent known = byId.get(draft.id());
+        if (known != null) {
+            return known;
+        }
         AuditEvent chained = draft.chained(headSeq + 1, headHash, keys.chain());
         events.add(chained);
+        byId.put(chained.id(), chained);
         headSeq = chained.seq();
         headHash = chained.hash();
         if (headSeq % CHECKPOINT_EVERY == 0) {

@@ -5,6 +5,7 @@ import dev.coffer.spi.access.BreakGlassGrant;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import java.time.Instant;
@@ -32,12 +33,26 @@ import java.util.function.Supplier;
  */
 public final class InMemoryPolicyStore implements PolicyStore {
     private final ReentrantLock lock = new ReentrantLock();
+    private final InMemoryAuditOutbox outbox;
     private final Map<String, TreeMap<String, Policy>> policies = new HashMap<>();
     // Grants by id, in the order they were granted.
     private final Map<String, LinkedHashMap<String, BreakGlassGrant>> grants = new HashMap<>();
 
     /** An empty store. */
-    public InMemoryPolicyStore() {}
+    /** An empty store with an outbox of its own. */
+    public InMemoryPolicyStore() {
+        this(new InMemoryAuditOutbox());
+    }
+
+    /** An empty store keeping its audit events in {@code outbox} (which may be shared with a secret store). */
+    public InMemoryPolicyStore(InMemoryAuditOutbox outbox) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+    }
+
+    @Override
+    public AuditOutbox auditOutbox() {
+        return outbox;
+    }
 
     @Override
     public Policy put(String tenant, Policy policy, BeforeCommit<Policy> hook) {
@@ -48,7 +63,7 @@ public final class InMemoryPolicyStore implements PolicyStore {
             TreeMap<String, Policy> byName = policies.computeIfAbsent(tenant, t -> new TreeMap<>());
             Policy before = byName.put(policy.name(), policy);
             try {
-                hook.run(policy);
+                outbox.commit(hook.prepare(policy));
             } catch (Throwable failure) {
                 restore(byName, policy.name(), before);
                 throw failure;
@@ -81,7 +96,7 @@ public final class InMemoryPolicyStore implements PolicyStore {
                         + "' in tenant '" + Messages.printable(tenant) + "'");
             }
             try {
-                hook.run(before);
+                outbox.commit(hook.prepare(before));
             } catch (Throwable failure) {
                 byName.put(name, before);
                 throw failure;
@@ -107,7 +122,7 @@ public final class InMemoryPolicyStore implements PolicyStore {
             }
             byId.put(grant.id(), grant);
             try {
-                hook.run(grant);
+                outbox.commit(hook.prepare(grant));
             } catch (Throwable failure) {
                 byId.remove(grant.id());
                 throw failure;

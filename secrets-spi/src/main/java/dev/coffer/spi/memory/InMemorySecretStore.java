@@ -17,6 +17,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.spi.store.VersionSealer;
@@ -46,10 +47,23 @@ import java.util.function.Supplier;
  */
 public final class InMemorySecretStore implements SecretStore {
     private final ReentrantLock lock = new ReentrantLock();
+    private final InMemoryAuditOutbox outbox;
     private final Map<String, TenantSecrets> tenants = new HashMap<>();
 
-    /** An empty store. */
-    public InMemorySecretStore() {}
+    /** An empty store with an outbox of its own. */
+    public InMemorySecretStore() {
+        this(new InMemoryAuditOutbox());
+    }
+
+    /** An empty store keeping its audit events in {@code outbox} (which may be shared with a policy store). */
+    public InMemorySecretStore(InMemoryAuditOutbox outbox) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+    }
+
+    @Override
+    public AuditOutbox auditOutbox() {
+        return outbox;
+    }
 
     @Override
     public Secret createSecret(Secret secret, BeforeCommit<Secret> hook) {
@@ -280,12 +294,12 @@ public final class InMemorySecretStore implements SecretStore {
         return entry.withAliases(aliases, entry.secret().withLastRotatedAt(now));
     }
 
-    // Installs 'after', runs the hook with 'result', and puts 'before' back if the hook throws.
-    private static <T> T commit(TenantSecrets t, String id, SecretPath path, SecretEntry before, SecretEntry after,
+    // Installs 'after', runs the hook with 'result', keeps its events, and puts 'before' back if either throws.
+    private <T> T commit(TenantSecrets t, String id, SecretPath path, SecretEntry before, SecretEntry after,
             T result, BeforeCommit<T> hook) {
         t.install(id, path, after);
         try {
-            hook.run(result);
+            outbox.commit(hook.prepare(result));
         } catch (Throwable failure) {
             t.install(id, path, before);
             throw failure;

@@ -11,9 +11,16 @@ import java.util.Optional;
  *
  * <p>Contract (proved by the TCK's {@code PolicyStoreContract}): names are unique per tenant;
  * {@link #put} creates or replaces; tenants never see each other's policies or grants; every
- * mutation runs its hook inside its atomic unit.
+ * mutation runs its hook inside its atomic unit and commits the hook's audit events with it, as
+ * {@link SecretStore} does (see {@link BeforeCommit} and {@link AuditOutbox}).
  */
 public interface PolicyStore {
+    /**
+     * Where the events of committed changes wait for the kernel to relay them; may be the same
+     * outbox as the secret store's when both live in one storage, or {@link AuditOutbox#none()}.
+     */
+    AuditOutbox auditOutbox();
+
     /** Creates or replaces a policy by name. */
     Policy put(String tenant, Policy policy, BeforeCommit<Policy> hook);
 

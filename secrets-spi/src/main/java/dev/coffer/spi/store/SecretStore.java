@@ -45,8 +45,21 @@ import java.util.OptionalInt;
  * </ul>
  * Failures of the backing system raise {@link dev.coffer.spi.error.UnavailableException} with
  * {@link dev.coffer.spi.error.ErrorCode#STORE_UNAVAILABLE} and leave nothing half-done.
+ *
+ * <p>Audit: the events a hook returns are committed in the same atomic unit as the change, into
+ * the store's {@link #auditOutbox()} or, for a store that shares its transactions with the audit
+ * log, straight into the log (see {@link BeforeCommit}). A store without SQL transactions keeps
+ * them with a multi-key atomic write (Redis {@code MULTI}/{@code EXEC} under {@code WATCH}, a
+ * DynamoDB {@code TransactWriteItems}, an etcd transaction): the change's keys and the outbox
+ * entries, all or none.
  */
 public interface SecretStore {
+    /**
+     * Where the events of committed changes wait for the kernel to relay them to the audit log;
+     * {@link AuditOutbox#none()} if this store appends them to the log inside its own transaction.
+     */
+    AuditOutbox auditOutbox();
+
     /**
      * Creates a secret.
      *

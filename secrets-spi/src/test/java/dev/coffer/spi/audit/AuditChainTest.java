@@ -3,6 +3,7 @@ package dev.coffer.spi.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -29,10 +30,51 @@ class AuditChainTest {
     @Test
     void anyChangedFieldBreaksTheHash() {
         AuditEvent event = draft("r").chained(1, AuditChain.GENESIS, CHAIN);
-        AuditEvent forged = new AuditEvent(event.seq(), event.eventType(), event.tenant(), event.environment(), event.path(),
+        AuditEvent forged = new AuditEvent(event.seq(), event.id(), event.eventType(), event.tenant(), event.environment(), event.path(),
                 event.version(), "user:mallory", event.action(), event.detail(), event.sourceIp(), event.requestId(),
                 event.decision(), event.reason(), event.ticket(), event.createdAt(), event.prevHash(), event.hash());
         assertFalse(CHAIN.isIntact(forged, AuditChain.GENESIS));
+    }
+
+    @Test
+    void theIdIsCoveredByTheHash() {
+        AuditEvent event = draft("r").chained(1, AuditChain.GENESIS, CHAIN);
+        AuditEvent otherId = withId(event, AuditEvent.newId());
+        AuditEvent noId = withId(event, null);
+        assertFalse(CHAIN.isIntact(otherId, AuditChain.GENESIS), "an event whose id was changed must not verify");
+        assertFalse(CHAIN.isIntact(noId, AuditChain.GENESIS), "an event whose id was removed must not verify");
+    }
+
+    @Test
+    void anEventChainedBeforeIdsExistedHashesWithoutOne() {
+        AuditEvent event = draft("r").chained(1, AuditChain.GENESIS, CHAIN);
+        AuditEvent legacy = withId(event, null);
+        AuditEvent stored = withHash(legacy, CHAIN.hash(legacy));
+        assertTrue(CHAIN.isIntact(stored, AuditChain.GENESIS), "an id-less event is hashed over its other fields alone");
+        assertNotEquals(event.hash(), stored.hash(), "the id is part of every newer event's hash");
+    }
+
+    @Test
+    void draftsNeedAValidId() {
+        AuditEvent draft = draft("r");
+        assertThrows(IllegalArgumentException.class, () -> withId(draft, null), "a draft without an id");
+        assertThrows(IllegalArgumentException.class, () -> withId(draft, "has space"), "an id with a space");
+        assertThrows(IllegalArgumentException.class, () -> withId(draft, "x".repeat(AuditEvent.MAX_ID_LENGTH + 1)),
+                "an id over the limit");
+        assertEquals(22, AuditEvent.newId().length(), "a fresh id is 128 bits in URL-safe base64");
+        assertNotEquals(draft("r").id(), draft("r").id(), "every draft gets its own id");
+    }
+
+    private static AuditEvent withId(AuditEvent e, String id) {
+        return new AuditEvent(e.seq(), id, e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
+                e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), e.reason(), e.ticket(), e.createdAt(),
+                e.prevHash(), e.hash());
+    }
+
+    private static AuditEvent withHash(AuditEvent e, String hash) {
+        return new AuditEvent(e.seq(), e.id(), e.eventType(), e.tenant(), e.environment(), e.path(), e.version(), e.principal(),
+                e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision(), e.reason(), e.ticket(), e.createdAt(),
+                e.prevHash(), hash);
     }
 
     @Test

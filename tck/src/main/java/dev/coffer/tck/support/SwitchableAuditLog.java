@@ -11,13 +11,14 @@ import dev.coffer.spi.model.PageRequest;
 import dev.coffer.tck.ManagerFixture;
 
 /**
- * An {@link AuditLog} decorator whose appends can be made to fail, for fail-closed tests: wrap
- * the real log with it and hand it to the kernel.
+ * An {@link AuditLog} decorator whose appends can be made to fail, or to succeed with their reply
+ * lost, for fail-closed and relay tests: wrap the real log with it and hand it to the kernel.
  */
 public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditOutage {
     private final AuditLog delegate;
     /** The code appends fail with, or {@code null} while they go through. */
     private volatile ErrorCode failingWith;
+    private volatile boolean losingReplies;
 
     public SwitchableAuditLog(AuditLog delegate) {
         this.delegate = delegate;
@@ -26,6 +27,19 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
     @Override
     public void failAppends(boolean fail) {
         this.failingWith = fail ? ErrorCode.AUDIT_UNAVAILABLE : null;
+        if (!fail) {
+            losingReplies = false;
+        }
+    }
+
+    @Override
+    public boolean canLoseReplies() {
+        return true;
+    }
+
+    @Override
+    public void loseReplies(boolean losing) {
+        this.losingReplies = losing;
     }
 
     @Override
@@ -39,7 +53,11 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
         if (code != null) {
             throw new UnavailableException(code, "audit log unavailable (injected by the TCK)");
         }
-        return delegate.append(draft);
+        AuditEvent appended = delegate.append(draft);
+        if (losingReplies) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit append reply lost (injected by the TCK)");
+        }
+        return appended;
     }
 
     @Override

@@ -11,20 +11,28 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.store.AuditOutbox;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One call's audit trail: collects what is learnt about the call (secret, version, action,
  * detail) and writes exactly one outcome event — allow, deny or error.
  *
- * <p>Writing the allow event may fail; then the call fails with {@code AUDIT_UNAVAILABLE}, which
- * is what makes the kernel fail closed.
+ * <p>Outside a change the events go straight to the log; writing the allow event may fail, and
+ * then the call fails with {@code AUDIT_UNAVAILABLE}, which is what makes the kernel fail closed
+ * (a read returns no value). Inside a change ({@link #prepare}) they are handed to the store,
+ * which commits them with the change; once the store has returned, {@link #relay} moves them from
+ * the store's outbox into the log.
  */
 public final class Attempt {
     private static final System.Logger LOG = System.getLogger("dev.coffer.spi.kernel");
 
     private final AuditLog log;
+    private final AtomicBoolean relayFailing;
     private final AccessContext ctx;
     private final AuditEventType type;
     private final Instant at;
@@ -33,8 +41,21 @@ public final class Attempt {
     private String action;
     private String detail;
     private boolean settled;
+    // The events of the store's latest prepare of this call's change (a retrying store prepares again).
+    private List<AuditEvent> staged;
+    private AuditOutbox stagedIn;
 
     public Attempt(AuditLog log, AccessContext ctx, AuditEventType type, Instant at) {
+        this(log, ctx, type, at, new AtomicBoolean());
+    }
+
+    /**
+     * As above; {@code relayFailing} is shared by a manager's calls, so that a log outage is
+     * reported once when relaying starts failing and once when it works again, not per write.
+     */
+    public Attempt(AuditLog log, AccessContext ctx, AuditEventType type, Instant at,
+            AtomicBoolean relayFailing) {
+        this.relayFailing = relayFailing;
         this.log = log;
         this.ctx = ctx;
         this.type = type;
@@ -127,7 +148,78 @@ public final class Attempt {
         return failure;
     }
 
+    /**
+     * Runs {@code describe} (which calls {@link #allowed()} and the like) inside a store's atomic
+     * unit and returns the events it produced, for the store to commit with the change instead of
+     * appending them to the log now.
+     */
+    public List<AuditEvent> prepare(AuditOutbox outbox, Runnable describe) {
+        List<AuditEvent> events = new ArrayList<>(2);
+        staged = events;
+        stagedIn = outbox;
+        describe.run();
+        return List.copyOf(events);
+    }
+
+    /**
+     * After the store committed the change: the events it committed are this call's outcome, and
+     * an outbox-keeping store's are appended to the log now (the log ignores an id it holds, the
+     * outbox is then acknowledged). If the log cannot be written, the events stay in the outbox for
+     * {@link #relayPending}, and the call still succeeds: its change was committed with them.
+     */
+    public void relay() {
+        if (staged == null) {
+            return;
+        }
+        settled = true;
+        List<AuditEvent> events = staged;
+        AuditOutbox outbox = stagedIn;
+        staged = null;
+        if (!outbox.holdsEvents() || events.isEmpty()) {
+            return;
+        }
+        try {
+            for (AuditEvent event : events) {
+                log.append(event);
+            }
+            outbox.acknowledge(events.stream().map(AuditEvent::id).toList());
+            if (relayFailing.compareAndSet(true, false)) {
+                LOG.log(Level.INFO, "audit events of committed changes reach the audit log again");
+            }
+        } catch (RuntimeException relayFailure) {
+            Level level = relayFailing.compareAndSet(false, true) ? Level.WARNING : Level.DEBUG;
+            LOG.log(level, "audit events of a committed {0} wait in the store''s outbox until the log can be written"
+                    + " (StandardSecretManager.relayAuditOutbox): {1}", type, relayFailure.getClass().getName());
+        }
+    }
+
+    /**
+     * Moves every event waiting in {@code outbox} into {@code log}, oldest first, in batches of
+     * {@code batch}; returns how many. A failure stops the relay and propagates; what was
+     * appended but not acknowledged is appended again, harmlessly, next time.
+     */
+    public static int relayPending(AuditOutbox outbox, AuditLog log, int batch) {
+        int relayed = 0;
+        while (true) {
+            List<AuditEvent> pending = outbox.pending(batch);
+            for (AuditEvent event : pending) {
+                log.append(event);
+            }
+            if (!pending.isEmpty()) {
+                outbox.acknowledge(pending.stream().map(AuditEvent::id).toList());
+            }
+            relayed += pending.size();
+            if (pending.size() < batch) {
+                return relayed;
+            }
+        }
+    }
+
     private void append(AuditEvent event) {
+        if (staged != null) {
+            staged.add(event);
+            return;
+        }
         try {
             log.append(event);
         } catch (RuntimeException auditFailure) {
