@@ -58,7 +58,9 @@ import java.util.OptionalInt;
  * }</pre>
  *
  * <p>Every operation on one secret takes a {@link SecretRef}, by id or by path, and has a by-id
- * shorthand. By path the kernel resolves the secret itself and audits only the operation.
+ * shorthand. By path the kernel resolves the secret itself and audits only the operation. A secret
+ * id has at most 64 characters: a {@code null}, blank or longer one fails with
+ * {@code INVALID_ARGUMENT}, an unknown one of 64 or fewer with {@code SECRET_NOT_FOUND}.
  */
 public interface SecretManager {
     /** The lifecycle-default recovery window for scheduled deletion, in days. */
@@ -189,6 +191,9 @@ public interface SecretManager {
 
     /**
      * Destroys a version: value and key material are removed for good; the number stays taken.
+     * Once the store has destroyed it, the envelope is asked once to release the key material it
+     * holds for that version ({@link dev.coffer.spi.crypto.Envelope#shred}); a refused destroy
+     * releases nothing.
      *
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_IS_CURRENT} for the current version
      */
@@ -229,7 +234,10 @@ public interface SecretManager {
     }
 
     /**
-     * Removes a secret whose recovery window has passed, with every version and key.
+     * Removes a secret whose recovery window has passed, with every version and key: once the
+     * store has deleted it, {@link dev.coffer.spi.crypto.Envelope#shred} is called once for each
+     * version that still had a value (not again for versions destroyed before). {@link #forceDelete}
+     * does the same.
      *
      * @throws dev.coffer.spi.error.ConflictException {@code SECRET_NOT_PENDING_DELETION} or {@code RECOVERY_WINDOW_OPEN}
      */

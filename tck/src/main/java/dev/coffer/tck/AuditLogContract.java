@@ -103,6 +103,33 @@ public abstract class AuditLogContract {
         }
     }
 
+    /**
+     * After how many appends the log records a checkpoint by itself (at the latest when the append
+     * that completes them returns), for the test of those checkpoints; empty (the default) skips it.
+     */
+    protected java.util.OptionalInt checkpointsEvery() {
+        return java.util.OptionalInt.empty();
+    }
+
+    /** The checkpoints the log takes by itself. */
+    @Nested
+    class Checkpoints extends AuditLogCheckpointTests {
+        @Override
+        AuditLog log() {
+            return log;
+        }
+
+        @Override
+        Optional<AuditTampering> tampering() {
+            return AuditLogContract.this.tampering(log);
+        }
+
+        @Override
+        java.util.OptionalInt checkpointsEvery() {
+            return AuditLogContract.this.checkpointsEvery();
+        }
+    }
+
     @BeforeEach
     final void openLog() {
         log = Objects.requireNonNull(newAuditLog(), "newAuditLog() returned null");

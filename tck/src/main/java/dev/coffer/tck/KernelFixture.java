@@ -7,20 +7,25 @@ import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tck.support.MutableClock;
+import dev.coffer.tck.support.RecordingEnvelope;
 import dev.coffer.tck.support.SwitchableAuditLog;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A {@link ManagerFixture} for vendors who implement SPI parts rather than a whole
  * {@link SecretManager}: it runs {@link StandardSecretManager} over the parts given, on a
  * {@link MutableClock}, with the audit log wrapped in a {@link SwitchableAuditLog}, and installs
- * the admin policy straight into the policy store. Every capability of the contract is present.
+ * the admin policy straight into the policy store (in {@link #TENANT}, in {@link #SECOND_TENANT} and
+ * in the operator tenant), with the envelope wrapped in a {@link RecordingEnvelope}. Every
+ * capability of the contract is present.
  *
  * <pre>{@code
  * class MyStoreManagerTest extends SecretManagerContract {
@@ -36,24 +41,34 @@ public final class KernelFixture implements ManagerFixture {
     public static final String TENANT = "tck";
     /** The all-powerful principal the fixture bootstraps. */
     public static final String ADMIN = "user:admin";
+    /** A second tenant, with an admin of its own ({@link #secondTenantAdmin()}), for the tenancy tests. */
+    public static final String SECOND_TENANT = "tck-second";
     /** The environment the fixture's kernel protects from force delete. */
     public static final String PROTECTED_ENVIRONMENT = "protected";
 
     private final MutableClock clock = MutableClock.startingAt2030();
     private final SwitchableAuditLog auditLog;
+    private final RecordingEnvelope envelope;
     private final StandardSecretManager manager;
+    private final SecretStore store;
+    private final PolicyStore policyStore;
     private final AutoCloseable onClose;
 
     private KernelFixture(SecretStore store, Envelope envelope, AuditLog log, PolicyStore policies, AutoCloseable onClose) {
         this.auditLog = new SwitchableAuditLog(Objects.requireNonNull(log, "auditLog"));
+        this.envelope = new RecordingEnvelope(Objects.requireNonNull(envelope, "envelope"));
         this.onClose = onClose;
+        this.store = Objects.requireNonNull(store, "secretStore");
+        this.policyStore = Objects.requireNonNull(policies, "policyStore");
         policies.put(TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")), BeforeCommit.none());
+        policies.put(SECOND_TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")),
+                BeforeCommit.none());
         // The contract's own tenant is not the operator tenant, so that both sides of the metrics rule show.
         policies.put(SecretManager.OPERATOR_TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")),
                 BeforeCommit.none());
         this.manager = StandardSecretManager.builder()
                 .secretStore(store)
-                .envelope(envelope)
+                .envelope(this.envelope)
                 .auditLog(auditLog)
                 .policyStore(policies)
                 .clock(clock)
@@ -93,6 +108,16 @@ public final class KernelFixture implements ManagerFixture {
     }
 
     @Override
+    public Optional<AccessContext> secondTenantAdmin() {
+        return Optional.of(AccessContext.of(Principal.of(ADMIN, SECOND_TENANT)));
+    }
+
+    @Override
+    public Optional<RecordingEnvelope> recordingEnvelope() {
+        return Optional.of(envelope);
+    }
+
+    @Override
     public Optional<MutableClock> clock() {
         return Optional.of(clock);
     }
@@ -111,8 +136,25 @@ public final class KernelFixture implements ManagerFixture {
             }
 
             @Override
+            public void failAppendsUnexpectedly(boolean failing) {
+                auditLog.failAppendsUnexpectedly(failing);
+            }
+
+            @Override
             public void relayPending() {
-                manager.relayAuditOutbox();
+                int before = waiting();
+                int relayed = manager.relayAuditOutbox();
+                int after = waiting();
+                if (before < AuditOutbox.MAX_BATCH && relayed != before - after) {
+                    throw new AssertionError("rule: StandardSecretManager.relayAuditOutbox returns how many events it moved"
+                            + " from the outboxes to the log; " + before + " waited, " + after + " wait now, it returned " + relayed);
+                }
+            }
+
+            @Override
+            public OptionalInt waitingEvents() {
+                boolean outboxes = store.auditOutbox().holdsEvents() || policyStore.auditOutbox().holdsEvents();
+                return outboxes ? OptionalInt.of(waiting()) : OptionalInt.empty();
             }
 
             @Override
@@ -125,6 +167,17 @@ public final class KernelFixture implements ManagerFixture {
                 auditLog.loseReplies(losing);
             }
         });
+    }
+
+    // Events of committed changes waiting in the stores' outboxes (one outbox counted once), at most MAX_BATCH each.
+    private int waiting() {
+        AuditOutbox secrets = store.auditOutbox();
+        AuditOutbox policies = policyStore.auditOutbox();
+        int count = secrets.holdsEvents() ? secrets.pending(AuditOutbox.MAX_BATCH).size() : 0;
+        if (policies != secrets && policies.holdsEvents()) {
+            count += policies.pending(AuditOutbox.MAX_BATCH).size();
+        }
+        return count;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.coffer.tck;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.tck.support.MutableClock;
+import dev.coffer.tck.support.RecordingEnvelope;
 import java.util.Optional;
 
 /**
@@ -33,6 +34,26 @@ public interface ManagerFixture extends AutoCloseable {
      */
     default Optional<AccessContext> operatorAdmin() {
         return tenant().equals(SecretManager.OPERATOR_TENANT) ? Optional.of(admin()) : Optional.empty();
+    }
+
+    /**
+     * A context whose principal may do everything in a second tenant, not {@link #tenant()} and not
+     * the operator tenant (installed out of band like {@link #admin()}), when the fixture can
+     * provide one. The tenancy test of a caller whose own tenant allows it everything on
+     * {@code prod/*} needs it: a tenant's policies never open a path of another tenant. By
+     * default empty, and that test is skipped.
+     */
+    default Optional<AccessContext> secondTenantAdmin() {
+        return Optional.empty();
+    }
+
+    /**
+     * The manager's envelope wrapped so that its calls are recorded, when the fixture can wrap it
+     * (a {@link RecordingEnvelope} around the envelope the manager seals with); the
+     * crypto-shredding tests need it. By default empty, and they are skipped.
+     */
+    default Optional<RecordingEnvelope> recordingEnvelope() {
+        return Optional.empty();
     }
 
     /** The clock the manager reads, when the fixture can move it. */
@@ -103,12 +124,34 @@ public interface ManagerFixture extends AutoCloseable {
         }
 
         /**
+         * While {@code true}, every audit append fails with an unchecked exception that is no
+         * {@code SecretsException} (an {@code IllegalStateException}, as from a driver or a bug in
+         * the log). The manager must still refuse the call as {@code AUDIT_UNAVAILABLE}.
+         * {@code failAppends(false)} ends it too. A fixture that cannot fail that way keeps this
+         * default, an ordinary {@link #failAppends}.
+         */
+        default void failAppendsUnexpectedly(boolean failing) {
+            failAppends(failing);
+        }
+
+        /**
          * Relays the audit events of changes committed while appends failed, as the manager does
          * by itself once the log is back ({@code StandardSecretManager.relayAuditOutbox()}); called
          * by the contract after {@code failAppends(false)}. A manager that relays on its own (or
          * never lets events wait) keeps the default, which does nothing.
          */
         default void relayPending() {}
+
+        /**
+         * How many audit events of committed changes wait in the stores' outboxes for a relay
+         * (at most {@code AuditOutbox.MAX_BATCH} are counted), when the fixture can tell and the
+         * stores keep outboxes; empty by default, and the tests of what waits are skipped. Empty
+         * too when every store's events join the log's own transaction (outbox
+         * {@code AuditOutbox.none()}): nothing ever waits there.
+         */
+        default java.util.OptionalInt waitingEvents() {
+            return java.util.OptionalInt.empty();
+        }
 
         /** Whether {@link #loseReplies} is supported; by default not, and those tests are skipped. */
         default boolean canLoseReplies() {

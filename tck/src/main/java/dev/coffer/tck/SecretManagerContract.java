@@ -17,6 +17,7 @@ import dev.coffer.tck.manager.ManagerContractBase;
 import dev.coffer.tck.manager.MetricsAccessContract;
 import dev.coffer.tck.manager.PolicyMatrixContract;
 import dev.coffer.tck.manager.PolicyRulesContract;
+import dev.coffer.tck.manager.ShreddingContract;
 import dev.coffer.tck.manager.TenancyContract;
 import dev.coffer.tck.manager.ValidationContract;
 import dev.coffer.tck.manager.VersionContract;
@@ -272,6 +273,15 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Listing by label, current version, pending deletion")
     class Listing extends ListingContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Crypto-shredding: each value's keys released once, after the change")
+    class Shredding extends ShreddingContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();

@@ -77,6 +77,30 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
     }
 
     @Test
+    void createWithAnIdTakenAtAnotherPathFailsWithSecretExists() {
+        Secret created = create("prod", "payments/stripe-api-key");
+        addCurrent(created, at(1));
+        Secret first = reload(created);
+        Secret sameId = new Secret(first.id(), SecretPath.of(TENANT, "dev", "payments/other"), "tck-team", "same id, other path",
+                Secret.ROTATION_MANUAL_OVERLAP, java.time.Duration.ofDays(90), Map.of(), T0, T0, null, null);
+
+        Expect.thrown(ConflictException.class, ErrorCode.SECRET_EXISTS,
+                () -> store.createSecret(sameId, BeforeCommit.none()),
+                () -> "rule: ids are unique per tenant; createSecret of id " + first.id() + " at " + sameId.path()
+                        + " fails with SECRET_EXISTS while the id is held at " + first.path());
+
+        assertTrue(store.findSecretByPath(sameId.path()).isEmpty(),
+                () -> "rule: a refused createSecret stores nothing; findSecretByPath(" + sameId.path() + ") must be empty");
+        assertEquals(first, store.findSecret(TENANT, first.id()).orElseThrow(),
+                () -> "rule: a refused createSecret leaves the secret holding the id as it was; findSecret(" + first.id()
+                        + ") returns it at " + first.path());
+        assertEquals(first, store.findSecretByPath(first.path()).orElseThrow(),
+                () -> "rule: a refused createSecret leaves " + first.path() + " with secret " + first.id());
+        assertEquals(1, store.listVersions(TENANT, first.id()).size(),
+                () -> "rule: a refused createSecret leaves the versions of " + first.id() + " alone (one version)");
+    }
+
+    @Test
     void createOnPathPendingDeletionFailsWithSecretExists() {
         Secret first = create("prod", "payments/stripe-api-key");
         store.updateSecret(first.withDeletionScheduledAt(at(30 * 86400), at(1)), BeforeCommit.none());

@@ -50,6 +50,34 @@ abstract class SecretStoreVersionTests extends SecretStoreTestSupport {
     }
 
     @Test
+    void anIdDeletedAndCreatedAgainNumbersOnAfterItsOldVersions() {
+        Secret first = create("prod", "payments/stripe-api-key");
+        for (int i = 0; i < 3; i++) {
+            addPending(first, at(i));
+        }
+        store.deleteSecret(TENANT, first.id(), BeforeCommit.none());
+
+        // The same id again, at the same path and then at another one: numbers are never reused.
+        Secret again = store.createSecret(first, BeforeCommit.none());
+        assertEquals(4, addPending(again, at(10)).number(), () -> "rule: version numbers are never reused; a secret created"
+                + " again with the id " + first.id() + " of a deleted secret that had versions 1..3 numbers its next"
+                + " version 4 (addVersion)");
+        assertEquals(List.of(4), store.listVersions(TENANT, first.id()).stream().map(VersionRecord::number).toList(),
+                () -> "rule: a secret created again with a deleted secret's id starts without the old versions;"
+                        + " listVersions of " + first.id() + " lists only 4");
+        addPending(again, at(11));
+        store.deleteSecret(TENANT, first.id(), BeforeCommit.none());
+
+        Secret elsewhere = new Secret(first.id(), dev.coffer.spi.model.SecretPath.of(TENANT, "dev", "payments/moved"),
+                first.ownerTeam(), first.description(), first.rotationStrategy(), first.rotationPeriod(), first.labels(),
+                T0, T0, null, null);
+        store.createSecret(elsewhere, BeforeCommit.none());
+        assertEquals(6, addCurrent(elsewhere, at(20)).number(), () -> "rule: version numbers are never reused, whatever"
+                + " the path; id " + first.id() + " deleted twice (last at version 5) and created again at "
+                + elsewhere.path() + " numbers its next version 6 (addVersion)");
+    }
+
+    @Test
     void addedVersionKeepsItsFacts() {
         Secret secret = create("prod", "payments/stripe-api-key");
         SealedValue sealed = randomSealed();

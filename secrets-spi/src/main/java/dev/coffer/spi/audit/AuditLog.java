@@ -52,7 +52,10 @@ public interface AuditLog {
     /**
      * Records the current (committed) head in the log's {@link AuditAnchor} now. Logs also do this
      * by themselves, periodically; events appended after the newest checkpoint are the ones a
-     * storage writer could still remove unnoticed.
+     * storage writer could still remove unnoticed. A log that checkpoints every so many appends
+     * (the in-memory log: every 1000) should take each such checkpoint by the time the append that
+     * completes the count returns; {@link #verify} then finds events removed behind it. The TCK
+     * checks this when the log's test states the count ({@code AuditLogContract.checkpointsEvery()}).
      *
      * @throws dev.coffer.spi.error.UnavailableException {@code AUDIT_UNAVAILABLE} when the head
      *         cannot be read or the anchor cannot be written

@@ -323,11 +323,13 @@ public final class StandardSecretManager implements SecretManager {
                 throw new dev.coffer.spi.error.ConflictException(ErrorCode.STATE_CONFLICT, "version " + number + " of "
                         + secret.path().qualifiedName() + " is already " + from + "; it cannot move to " + to);
             }
-            if (to == VersionState.DESTROYED) {
-                store.loadSealedValue(ctx.tenant(), secretId, number)
-                        .ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), number)));
-            }
+            // Loaded before the change (destroying deletes it), shredded only once the store has
+            // committed it, as remove does: a destroy the store refuses (the version is current) or
+            // that fails leaves a value whose keys still open it.
+            Optional<SealedValue> shred = to == VersionState.DESTROYED
+                    ? store.loadSealedValue(ctx.tenant(), secretId, number) : Optional.empty();
             VersionRecord changed = store.transitionVersion(ctx.tenant(), secretId, number, from, to, audited(a, store, r -> a.allowed()));
+            shred.ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), number)));
             return SecretVersion.derive(changed, store.aliases(ctx.tenant(), secretId));
         });
     }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * A secret's metadata. Never holds a value: values live in versions and are returned only as
  * {@link SecretValue} by a read.
  *
- * @param id stable id, {@code sec_} followed by random base32
+ * @param id stable id, {@code sec_} followed by random base32; at most 64 characters (see {@link SecretRef})
  * @param path where the secret lives
  * @param ownerTeam the team accountable for the secret and its rotation
  * @param description free text, empty when not given

@@ -12,7 +12,10 @@ import java.util.Objects;
  * <p>By path, the manager authorizes on the path before it looks anything up, as
  * {@code describe} and {@code read} by path do: a caller without rights on the path gets the same
  * {@code ACCESS_DENIED} whether a secret exists there or not. By id, an unknown id is
- * {@code SECRET_NOT_FOUND}.
+ * {@code SECRET_NOT_FOUND}. A secret id has at most 64 characters (the kernel's own are 30,
+ * {@code sec_} and 26 base32 characters): a {@code null} or blank id, or one longer than 64
+ * characters, is refused with {@code INVALID_ARGUMENT} before anything is looked up; any other
+ * that names no secret of the caller's tenant is {@code SECRET_NOT_FOUND}.
  *
  * <pre>{@code
  * manager.disable(ctx, SecretRef.path(SecretPath.parse("acme", "prod/payments/db")), 3);
@@ -33,7 +36,8 @@ public sealed interface SecretRef permits SecretRef.ById, SecretRef.ByPath {
     /**
      * A secret named by its id.
      *
-     * @param secretId {@code sec_...}; may be malformed or {@code null}, the manager refuses it with {@code INVALID_ARGUMENT}
+     * @param secretId {@code sec_...}, at most 64 characters; may be malformed or {@code null}: the manager refuses a
+     *        {@code null}, blank or longer id with {@code INVALID_ARGUMENT}
      */
     record ById(String secretId) implements SecretRef {
         @Override

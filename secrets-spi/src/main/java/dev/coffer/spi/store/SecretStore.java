@@ -24,9 +24,10 @@ import java.util.OptionalInt;
  * as it was and its exception reaches the caller. Contract (proved by the TCK's
  * {@code SecretStoreContract}):
  * <ul>
- *   <li>paths are unique per tenant, including secrets pending deletion;</li>
+ *   <li>paths are unique per tenant, including secrets pending deletion; so are ids;</li>
  *   <li>version numbers are allocated per secret from 1, with no gap or duplicate under
- *       concurrency, and never reused (not even after destroy or by another server instance);</li>
+ *       concurrency, and never reused (not even after destroy, by another server instance, or by a
+ *       secret created again with the id of a deleted one, see {@link #createSecret});</li>
  *   <li>alias moves are compare-and-set; moving {@code current} sets {@code previous} to the old
  *       current and stamps the secret's {@code lastRotatedAt} in the same step;</li>
  *   <li>the target of an alias move must be {@code ENABLED}, and the version {@code current}
@@ -61,9 +62,13 @@ public interface SecretStore {
     AuditOutbox auditOutbox();
 
     /**
-     * Creates a secret.
+     * Creates a secret, without versions. Ids and paths are each unique per tenant. A secret
+     * created with the id of a deleted one starts without versions and numbers its first version
+     * after the highest number that id ever had (version numbers are never reused, whatever the
+     * path): the store remembers the last number of every id it deleted.
      *
-     * @throws dev.coffer.spi.error.ConflictException {@code SECRET_EXISTS} if the path is taken
+     * @throws dev.coffer.spi.error.ConflictException {@code SECRET_EXISTS} if the path is taken (also by a
+     *         secret pending deletion) or the id is taken in the tenant (at any path); nothing changes
      */
     Secret createSecret(Secret secret, BeforeCommit<Secret> hook);
 

@@ -83,6 +83,21 @@ public abstract class FailClosedContract extends ManagerContractBase {
     }
 
     @Test
+    void anAuditLogThatThrowsAnUncheckedExceptionStillRefusesAsAuditUnavailable() {
+        outage.failAppendsUnexpectedly(true);
+        UnavailableException refused = Expect.thrown(UnavailableException.class, () -> manager().read(admin(), secret.path(),
+                VersionSelector.current()), () -> "rule: SecretManager.read of " + secret.path() + " while every audit append"
+                + " throws an IllegalStateException (not a SecretsException) is refused with an UnavailableException");
+        assertEquals(ErrorCode.AUDIT_UNAVAILABLE, refused.code(), () -> "rule: SecretManager.read of " + secret.path()
+                + ": whatever the audit append throws (here an IllegalStateException), the call is refused with "
+                + ErrorCode.AUDIT_UNAVAILABLE + "; got " + refused.code());
+        NoValueLeaks.assertNoValueIn(refused);
+        outage.failAppends(false);
+        assertSameValue(value, readCurrent(secret.path()), () -> "rule: once the audit log is back, SecretManager.read of "
+                + secret.path() + " returns the current value again");
+    }
+
+    @Test
     void addVersionDuringAnOutageCommitsWithItsEventsOrNotAtAll() {
         SecretDetails before = manager().describe(admin(), secret.id());
         String next = TestValues.text();
@@ -280,5 +295,67 @@ public abstract class FailClosedContract extends ManagerContractBase {
         outage.failAppends(true);
         Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
                 () -> manager().read(as(user("stranger")), secret.path(), VersionSelector.current()));
+    }
+    /** The fixture's count of events waiting for a relay; skips the running test when it cannot tell. */
+    private int waiting() {
+        OptionalInt waiting = outage.waitingEvents();
+        Assumptions.assumeTrue(waiting.isPresent(), "the fixture cannot count the audit events waiting for a relay");
+        return waiting.getAsInt();
+    }
+
+    @Test
+    void aChangeMadeWhileTheLogIsUpLeavesNoEventWaiting() {
+        assertEquals(0, waiting(), "rule: each change relays its own audit events to the log as it returns, so with the log up"
+                + " none wait for a relay (after create, addVersion CURRENT and PENDING of " + secret.path() + ")");
+        addVersion(admin(), secret.id(), TestValues.text(), VersionStatus.CURRENT);
+        manager().putPolicy(admin(), Policy.allow("tck-relayed", List.of("user:tck-x"), List.of("secrets:read"), List.of("*")));
+        assertEquals(0, waiting(), "rule: each change relays its own audit events to the log as it returns (and acknowledges"
+                + " them in the outbox), so with the log up none wait for a relay (after addVersion CURRENT of " + secret.path()
+                + " and putPolicy tck-relayed)");
+    }
+
+    @Test
+    void eventsOfMoreChangesThanARelayBatchAllReachTheLogInOneRelay() {
+        int changes = 150; // more than one batch of StandardSecretManager's relay (100)
+        List<String> committed = new java.util.ArrayList<>();
+        outage.failAppends(true);
+        for (int i = 0; i < changes; i++) {
+            String request = requestId("outage-add-" + i);
+            Throwable failure = catchFailure(() -> addVersion(admin().withRequestId(request), secret.id(), TestValues.text(),
+                    VersionStatus.PENDING));
+            if (failure != null) {
+                assertAuditUnavailable(failure, "SecretManager.addVersion (PENDING)");
+            } else {
+                committed.add(request);
+            }
+        }
+        String policyRequest = requestId("outage-put-policy");
+        Throwable policyFailure = catchFailure(() -> manager().putPolicy(admin().withRequestId(policyRequest),
+                Policy.allow("tck-outage-batch", List.of("user:tck-x"), List.of("secrets:read"), List.of("*"))));
+        if (policyFailure != null) {
+            assertAuditUnavailable(policyFailure, "SecretManager.putPolicy");
+        } else {
+            committed.add(policyRequest);
+        }
+        OptionalInt waiting = outage.waitingEvents();
+        if (waiting.isPresent()) {
+            assertEquals(committed.size(), waiting.getAsInt(), () -> "rule: each change committed while the audit log is down"
+                    + " keeps its one event waiting for a relay; " + committed.size() + " of " + (changes + 1) + " changes"
+                    + " (addVersion PENDING of " + secret.path() + ", putPolicy tck-outage-batch) committed");
+        }
+
+        outage.failAppends(false);
+        outage.relayPending();
+
+        if (waiting.isPresent()) {
+            assertEquals(0, outage.waitingEvents().getAsInt(), () -> "rule: one relay moves every waiting event to the log,"
+                    + " batch after batch, not only the first batch; " + committed.size() + " waited");
+        }
+        for (String request : committed) {
+            List<AuditEvent> events = auditEventsOf(request);
+            assertEquals(1, events.stream().filter(e -> e.decision() == Decision.ALLOW).count(), () -> "rule: a change committed"
+                    + " while the audit log was down has its ALLOW event in the log exactly once after one relay (of "
+                    + committed.size() + " such changes); request " + request + " has " + events);
+        }
     }
 }

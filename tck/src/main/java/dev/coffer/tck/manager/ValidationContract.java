@@ -7,6 +7,7 @@ import dev.coffer.spi.access.Conditions;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
+import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.model.InstantBounds;
 import dev.coffer.spi.model.NewSecret;
 import dev.coffer.spi.model.NewVersion;
@@ -15,6 +16,7 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
+import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.VersionSelector;
@@ -33,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad input gets a precise error and changes nothing: paths, value sizes, metadata fields,
- * selectors, page requests, the bounds of durations and instants, the plain-text rule. Text that
+ * selectors, page requests, secret ids (at most 64 characters), the bounds of durations and
+ * instants, the plain-text rule. Text that
  * keeps the rules comes back from every store exactly as sent. Part of
  * {@link dev.coffer.tck.SecretManagerContract}.
  */
@@ -320,5 +323,27 @@ public abstract class ValidationContract extends ManagerContractBase {
     private static String oversized(int bytes) {
         String head = TestValues.text();
         return head + "x".repeat(bytes - head.length());
+    }
+    @Test
+    void secretIdsOfUpTo64CharactersAreLookedUpAndLongerOnesRefused() {
+        createSecret("prod/validation/id-limit");
+        String sixtyFour = "sec_" + "a".repeat(60);
+        String sixtyFive = sixtyFour + "a";
+        for (String id : List.of("sec_unknown", sixtyFour)) {
+            Supplier<String> rule = () -> "rule: a secret id of at most 64 characters is looked up; an unknown one of "
+                    + id.length() + " characters (" + id + ") fails SecretManager.describe with SECRET_NOT_FOUND";
+            Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND, () -> manager().describe(admin(), id), rule);
+            Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                    () -> manager().disable(admin(), SecretRef.id(id), 1),
+                    () -> rule.get().replace("SecretManager.describe", "SecretManager.disable (version 1)"));
+        }
+        for (String id : List.of(sixtyFive, "sec_" + "a".repeat(200))) {
+            Supplier<String> rule = () -> "rule: a secret id longer than 64 characters is refused before any lookup; "
+                    + id + " (" + id.length() + " characters) fails SecretManager.describe with INVALID_ARGUMENT";
+            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT, () -> manager().describe(admin(), id), rule);
+            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                    () -> manager().disable(admin(), SecretRef.id(id), 1),
+                    () -> rule.get().replace("SecretManager.describe", "SecretManager.disable (version 1)"));
+        }
     }
 }

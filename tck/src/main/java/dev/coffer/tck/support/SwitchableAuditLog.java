@@ -19,6 +19,7 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
     /** The code appends fail with, or {@code null} while they go through. */
     private volatile ErrorCode failingWith;
     private volatile boolean losingReplies;
+    private volatile boolean crashing;
 
     public SwitchableAuditLog(AuditLog delegate) {
         this.delegate = delegate;
@@ -29,6 +30,7 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
         this.failingWith = fail ? ErrorCode.AUDIT_UNAVAILABLE : null;
         if (!fail) {
             losingReplies = false;
+            crashing = false;
         }
     }
 
@@ -48,7 +50,15 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
     }
 
     @Override
+    public void failAppendsUnexpectedly(boolean fail) {
+        this.crashing = fail;
+    }
+
+    @Override
     public AuditEvent append(AuditEvent draft) {
+        if (crashing) {
+            throw new IllegalStateException("audit log crashed (injected by the TCK)");
+        }
         ErrorCode code = failingWith;
         if (code != null) {
             throw new UnavailableException(code, "audit log unavailable (injected by the TCK)");

@@ -5,12 +5,18 @@ import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.memory.InMemoryAuditLog;
 import dev.coffer.tck.AuditLogContract;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Runs {@link AuditLogContract} against {@link InMemoryAuditLog}, tamper tests included. */
 class InMemoryAuditLogTest extends AuditLogContract {
     @Override
     protected AuditLog newAuditLog() {
         return new InMemoryAuditLog();
+    }
+
+    @Override
+    protected OptionalInt checkpointsEvery() {
+        return OptionalInt.of(InMemoryAuditLog.CHECKPOINT_EVERY);
     }
 
     @Override
