@@ -105,7 +105,9 @@ final class JsonViews {
 
     /** An audit event, as {@code AuditEventBody}. */
     static JsonObject event(AuditEvent e) {
-        JsonObjectBuilder o = JSON.createObjectBuilder().add("seq", e.seq()).add("eventType", e.eventType().name());
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("seq", e.seq());
+        add(o, "id", e.id());
+        o.add("eventType", e.eventType().name());
         add(o, "tenant", e.tenant());
         add(o, "environment", e.environment());
         add(o, "path", e.path());

@@ -5,9 +5,11 @@ import dev.coffer.server.auth.AuthenticationFailures;
 import dev.coffer.server.auth.TokenBounds;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.AuditRelay;
 import dev.coffer.server.standalone.DurableBackend;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.kernel.StandardSecretManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +23,8 @@ import org.eclipse.microprofile.config.Config;
 /**
  * The application's one {@link SecretManager}: opened from MicroProfile Config
  * ({@link LibertySettings}) when the application starts, closed when it stops. A database or key
- * that cannot be opened fails the deployment.
+ * that cannot be opened fails the deployment. Audit events waiting in a store's outbox are relayed
+ * at start-up and periodically ({@link AuditRelay}; JDBI keeps none, so there it does nothing).
  */
 @ApplicationScoped
 public class CofferRuntime {
@@ -31,6 +34,7 @@ public class CofferRuntime {
     Config config;
 
     private DurableBackend backend;
+    private AuditRelay relay;
     private Metrics metrics;
     private SecretManager manager;
     private TokenBounds tokenBounds;
@@ -47,13 +51,15 @@ public class CofferRuntime {
             throw e;
         }
         try {
-            manager = Kernel.over(backend, metrics, settings.protectedEnvironments());
+            StandardSecretManager kernel = Kernel.standard(backend, metrics, settings.protectedEnvironments());
+            manager = Kernel.measured(kernel, metrics);
             tokenBounds = settings.tokenBounds();
             authenticationFailures = new AuthenticationFailures(metrics);
             if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord())) {
                 LOG.info("Coffer: policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
                         + " every action in tenant default");
             }
+            relay = AuditRelay.start(kernel, backend, metrics);
         } catch (RuntimeException e) {
             backend.close();
             metrics.close();
@@ -69,6 +75,9 @@ public class CofferRuntime {
 
     @PreDestroy
     void close() {
+        if (relay != null) {
+            relay.close();
+        }
         if (backend != null) {
             backend.close();
         }

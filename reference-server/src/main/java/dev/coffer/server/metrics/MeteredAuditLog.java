@@ -15,10 +15,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Times {@link AuditLog#append} as {@code coffer_audit_append_seconds}, counts appends that fail
  * as {@code coffer_audit_append_failures_total{code=...}}, and counts, from the events appended,
- * denials ({@code coffer_denied_total}) and break-glass grants and reads
- * ({@code coffer_break_glass_total{kind="grant|read",environment=...}}, the environment one of
+ * denials ({@code coffer_denied_total}) and break-glass reads
+ * ({@code coffer_break_glass_total{kind="read",environment=...}}, the environment one of
  * the first {@value #ENVIRONMENTS} seen, so that an alert can single out production). Every attempt is audited, so the audit stream is
- * the one place that sees every denial.
+ * the one place that sees every denial; denials and reads are appended here directly.
+ *
+ * <p>Break-glass grants ({@code kind="grant"}) are counted by {@link MeteredPolicyStore}: a
+ * change's events are committed by the store with the change, so on JDBI they never come through
+ * here, and from a store's outbox they may come through more than once (a relay after a crash
+ * appends again what the log already holds). For the same reason the latency and failures here
+ * are those of direct appends and of relays from an outbox.
  */
 public final class MeteredAuditLog implements AuditLog {
     /** How many environments the break-glass counter names; later ones are {@code other}. */
@@ -26,7 +32,8 @@ public final class MeteredAuditLog implements AuditLog {
     private static final String BREAK_GLASS = "coffer.break.glass";
     private static final String BREAK_GLASS_HELP = "Break-glass grants given and reads made under them, by environment";
     private static final String APPEND_FAILURES = "coffer.audit.append.failures";
-    private static final String APPEND_FAILURES_HELP = "Audit events that could not be appended (the request they belong to failed), by error code";
+    private static final String APPEND_FAILURES_HELP = "Audit events that could not be appended, by error code (a read or denial failed with it; "
+            + "a write's events wait in the store's outbox)";
 
     private final AuditLog delegate;
     private final MeterRegistry registry;
@@ -59,7 +66,6 @@ public final class MeteredAuditLog implements AuditLog {
         }
         switch (stored.eventType()) {
             case ACCESS_DENIED -> denied.increment();
-            case BREAK_GLASS_GRANT -> breakGlass("grant", environments.of(stored.environment())).increment();
             case BREAK_GLASS_READ -> breakGlass("read", environments.of(stored.environment())).increment();
             default -> { }
         }
@@ -67,6 +73,11 @@ public final class MeteredAuditLog implements AuditLog {
     }
 
     private Counter breakGlass(String kind, String environment) {
+        return breakGlass(registry, kind, environment);
+    }
+
+    /** The break-glass counter of {@code kind} ({@code grant} or {@code read}) in {@code environment}. */
+    static Counter breakGlass(MeterRegistry registry, String kind, String environment) {
         return Counter.builder(BREAK_GLASS).description(BREAK_GLASS_HELP).tag("kind", kind).tag("environment", environment)
                 .register(registry);
     }

@@ -9,6 +9,7 @@ import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.audit.AuditQuery;
 import dev.coffer.spi.audit.Decision;
 import dev.coffer.spi.model.PageRequest;
+import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.PolicyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,17 +59,33 @@ public final class AdminBootstrap {
             return false;
         }
         Policy admin = Policy.allow(POLICY, List.of("group:" + ADMIN_GROUP), List.of("secrets:*"), List.of("*"));
+        AuditEvent event = AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
+                "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build();
         try {
-            policies.put(tenant, admin, stored -> {
-                if (!record.record(now)) {
-                    throw new AlreadyBootstrapped();
-                }
-                audit.append(AuditEvent.builder(AuditEventType.POLICY_PUT, tenant, BOOTSTRAP_PRINCIPAL,
-                        "bootstrap-" + UUID.randomUUID(), Decision.ALLOW, now).detail("policy=" + POLICY).reason("first start").build());
-            });
-            return true;
-        } catch (AlreadyBootstrapped e) {
-            return false; // another instance on the same database did it meanwhile; its put stands
+            // The record and the event commit with the policy: the event into the chain (JDBI) or
+            // into the store's outbox.
+            policies.put(tenant, admin, record.recording(now, stored -> List.of(event)));
+        } catch (RuntimeException e) {
+            if (record.recordedBefore(e)) {
+                return false; // another instance on the same database did it meanwhile; its put stands
+            }
+            throw e;
+        }
+        relay(policies.auditOutbox(), audit, event);
+        return true;
+    }
+
+    // Moves the bootstrap event from an outbox-keeping store into the log now, as the kernel does
+    // after a change; if the log cannot be written, the server's relay does it later.
+    private static void relay(AuditOutbox outbox, AuditLog audit, AuditEvent event) {
+        if (!outbox.holdsEvents()) {
+            return;
+        }
+        try {
+            audit.append(event);
+            outbox.acknowledge(List.of(event.id()));
+        } catch (RuntimeException e) {
+            // it waits in the outbox; the relay's own warning tells the operator
         }
     }
 
@@ -118,14 +135,5 @@ public final class AdminBootstrap {
     private static boolean bootstrappedBefore(AuditLog audit, String tenant) {
         AuditQuery query = AuditQuery.tenant(tenant).withPrincipal(BOOTSTRAP_PRINCIPAL).withEventType(AuditEventType.POLICY_PUT);
         return !audit.query(query, PageRequest.first(1)).items().isEmpty();
-    }
-
-    // Rolls back a bootstrap put that lost to another instance's.
-    private static final class AlreadyBootstrapped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        AlreadyBootstrapped() {
-            super("the admin bootstrap was recorded by another instance", null, false, false);
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.coffer.server.auth.SmallRyeTokenVerifier;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.kernel.StandardSecretManager;
 import java.io.PrintStream;
 
 /**
@@ -18,13 +19,15 @@ import java.io.PrintStream;
  */
 public final class Coffer implements AutoCloseable {
     private final Backend backend;
+    private final AuditRelay relay;
     private final StandaloneServer server;
     private final DataDir data;
     private final DataDirLock lock;
     private final Metrics metrics;
 
-    private Coffer(Backend backend, StandaloneServer server, DataDir data, DataDirLock lock, Metrics metrics) {
+    private Coffer(Backend backend, AuditRelay relay, StandaloneServer server, DataDir data, DataDirLock lock, Metrics metrics) {
         this.backend = backend;
+        this.relay = relay;
         this.server = server;
         this.data = data;
         this.lock = lock;
@@ -35,7 +38,9 @@ public final class Coffer implements AutoCloseable {
      * Starts everything and reports where things are on {@code console} (never a token). In this
      * order, so that each refusal comes before anything it would spoil: the data directory's lock
      * (a second server on it is refused before it opens a key or the database), the port (a port
-     * in use is refused before the first file is written), then keys, backend and bootstrap. A
+     * in use is refused before the first file is written), then keys, backend and bootstrap, then
+     * the relay of audit events waiting in the stores' outboxes ({@link AuditRelay}: once now, a
+     * failure logged and not fatal, then every {@link AuditRelay#PERIOD}). A
      * start that fails removes what it added to the data directory ({@link DataDirRollback}), and
      * one cut short is completed by the next ({@link AdminBootstrap#beginDataDir}).
      *
@@ -61,6 +66,7 @@ public final class Coffer implements AutoCloseable {
         }
         StandaloneServer server = null;
         Backend backend = null;
+        AuditRelay relay = null;
         Metrics metrics = new Metrics();
         try {
             server = StandaloneServer.listen(options.bind(), options.port(), HttpLimits.DEFAULTS);
@@ -70,16 +76,18 @@ public final class Coffer implements AutoCloseable {
             boolean freshDataDir = AdminBootstrap.beginDataDir(data);
             SigningKeys keys = SigningKeys.loadOrCreate(data);
             backend = Backends.open(options, data, metrics);
-            SecretManager manager = Kernel.over(backend, metrics, options.protectedEnvironments());
+            StandardSecretManager kernel = Kernel.standard(backend, metrics, options.protectedEnvironments());
+            SecretManager manager = Kernel.measured(kernel, metrics);
             boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
             boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
+            relay = AuditRelay.start(kernel, backend, metrics);
             server.serve(StandaloneServer.application(manager, new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()),
                     backend.healthChecks(), metrics, options.proxies()));
             report(console, options, data, backend, server, tokenCreated, policyCreated);
-            return new Coffer(backend, server, data, lock, metrics);
+            return new Coffer(backend, relay, server, data, lock, metrics);
         } catch (RuntimeException e) {
             try {
-                closeAll(server, backend);
+                closeAll(server, relay, backend);
                 rollback.rollback();
             } finally {
                 lock.close();
@@ -110,14 +118,20 @@ public final class Coffer implements AutoCloseable {
         console.flush();
     }
 
-    private static void closeAll(StandaloneServer server, Backend backend) {
+    private static void closeAll(StandaloneServer server, AuditRelay relay, Backend backend) {
         try {
             if (server != null) {
                 server.close();
             }
         } finally {
-            if (backend != null) {
-                backend.close();
+            try {
+                if (relay != null) {
+                    relay.close();
+                }
+            } finally {
+                if (backend != null) {
+                    backend.close();
+                }
             }
         }
     }
@@ -132,18 +146,19 @@ public final class Coffer implements AutoCloseable {
         return data;
     }
 
-    /** Stops the server, then the backend, then lets go of the data directory. */
+    /** The relay of the stores' audit outboxes. */
+    AuditRelay auditRelay() {
+        return relay;
+    }
+
+    /** Stops the server, then the audit relay, then the backend, then lets go of the data directory. */
     @Override
     public void close() {
         try {
-            server.close();
+            closeAll(server, relay, backend);
         } finally {
-            try {
-                backend.close();
-            } finally {
-                lock.close();
-                metrics.close();
-            }
+            lock.close();
+            metrics.close();
         }
     }
 }

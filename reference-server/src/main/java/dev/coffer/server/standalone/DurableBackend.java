@@ -3,6 +3,7 @@ package dev.coffer.server.standalone;
 import dev.coffer.jdbi.AuditProtection;
 import dev.coffer.jdbi.CofferDatabase;
 import dev.coffer.jdbi.DatabaseConfig;
+import dev.coffer.jdbi.JdbiInstallation;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.metrics.PoolMetrics;
 import dev.coffer.server.api.HealthCheck;
@@ -10,6 +11,7 @@ import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
+import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tink.DerivedKeys;
@@ -151,6 +153,16 @@ public final class DurableBackend implements Backend {
             @Override
             public boolean record(Instant at) {
                 return db.installation().markDone(BOOTSTRAP_STEP, at);
+            }
+
+            @Override
+            public <T> BeforeCommit<T> recording(Instant at, BeforeCommit<T> then) {
+                return db.installation().markingDone(BOOTSTRAP_STEP, at, then);
+            }
+
+            @Override
+            public boolean recordedBefore(RuntimeException failure) {
+                return failure instanceof JdbiInstallation.StepAlreadyDone done && BOOTSTRAP_STEP.equals(done.step());
             }
         };
     }

@@ -4,6 +4,7 @@ import dev.coffer.server.api.HealthCheck;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.memory.InMemorySecrets;
+import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Instant;
@@ -69,6 +70,28 @@ public final class InMemoryBackend implements Backend {
             public boolean record(Instant at) {
                 return bootstrapped.compareAndSet(false, true);
             }
+
+            // The in-memory store undoes a put whose hook throws, so the flag is put back then; once
+            // the hook has returned, the put commits (its outbox takes the bootstrap's one draft).
+            @Override
+            public <T> BeforeCommit<T> recording(Instant at, BeforeCommit<T> then) {
+                return result -> {
+                    if (!bootstrapped.compareAndSet(false, true)) {
+                        throw new RecordedBefore();
+                    }
+                    try {
+                        return then.prepare(result);
+                    } catch (RuntimeException e) {
+                        bootstrapped.set(false);
+                        throw e;
+                    }
+                };
+            }
+
+            @Override
+            public boolean recordedBefore(RuntimeException failure) {
+                return failure instanceof RecordedBefore;
+            }
         };
     }
 
@@ -85,5 +108,13 @@ public final class InMemoryBackend implements Backend {
     @Override
     public void close() {
         // nothing held
+    }
+
+    private static final class RecordedBefore extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        RecordedBefore() {
+            super("the admin bootstrap was recorded before", null);
+        }
     }
 }

@@ -25,6 +25,14 @@ public final class Kernel {
      * force delete in {@code protectedEnvironments}.
      */
     public static SecretManager over(Backend backend, Metrics metrics, Collection<String> protectedEnvironments) {
+        return measured(standard(backend, metrics, protectedEnvironments), metrics);
+    }
+
+    /**
+     * The {@link StandardSecretManager} of {@link #over} before its read metrics: what a server
+     * also hands to {@link AuditRelay}, then serves through {@link #measured}.
+     */
+    public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments) {
         StandardSecretManager.Builder builder = StandardSecretManager.builder()
                 .protectedEnvironments(protectedEnvironments)
                 .secretStore(backend.secretStore())
@@ -35,7 +43,11 @@ public final class Kernel {
             builder.pageTokenKey(key); // the builder keeps a copy
             Arrays.fill(key, (byte) 0);
         });
-        SecretManager kernel = builder.build();
+        return builder.build();
+    }
+
+    /** {@code kernel} with its reads measured into {@code metrics}. */
+    public static SecretManager measured(StandardSecretManager kernel, Metrics metrics) {
         return new MeteredSecretManager(kernel, metrics);
     }
 }

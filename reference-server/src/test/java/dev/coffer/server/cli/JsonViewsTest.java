@@ -1,6 +1,7 @@
 package dev.coffer.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.coffer.server.api.dto.AliasesBody;
 import dev.coffer.server.api.dto.AuditEventBody;
@@ -51,7 +52,7 @@ class JsonViewsTest {
             null, T0.plusSeconds(30));
     private static final SecretVersion VERSION = new SecretVersion(2, VersionState.ENABLED, VersionStatus.CURRENT, "user:admin", T0,
             null, "key-1");
-    private static final AuditEvent EVENT = new AuditEvent(7, AuditEventType.BREAK_GLASS_READ, "default", "prod", "db/password", 2,
+    private static final AuditEvent EVENT = new AuditEvent(7, "Ev3nt-1d_x", AuditEventType.BREAK_GLASS_READ, "default", "prod", "db/password", 2,
             "user:oncall", "secrets:read-break-glass", "grant=bg_1", null, "req-1", Decision.ALLOW, "INC-42", "https://t/42", T0,
             "aa", "bb");
 
@@ -89,6 +90,13 @@ class JsonViewsTest {
     @Test
     void auditEventsSummaryAndVerificationHaveTheRestFieldNames() {
         assertEquals(rest(AuditEventBody.from(EVENT)), JsonViews.event(EVENT));
+        assertEquals("Ev3nt-1d_x", JsonViews.event(EVENT).getString("id"), "the event id is printed");
+        // An event chained before events had ids has none, on the wire and in the CLI alike.
+        AuditEvent legacy = new AuditEvent(EVENT.seq(), null, EVENT.eventType(), EVENT.tenant(), EVENT.environment(), EVENT.path(),
+                EVENT.version(), EVENT.principal(), EVENT.action(), EVENT.detail(), EVENT.sourceIp(), EVENT.requestId(),
+                EVENT.decision(), EVENT.reason(), EVENT.ticket(), EVENT.createdAt(), EVENT.prevHash(), EVENT.hash());
+        assertEquals(rest(AuditEventBody.from(legacy)), JsonViews.event(legacy));
+        assertFalse(JsonViews.event(legacy).containsKey("id"), "no id is invented for an event that has none");
         AuditSummary summary = new AuditSummary(T0, T0.plusSeconds(86_400), Map.of("user:a", 3L), Map.of("prod/db/password", 3L),
                 List.of(EVENT), Map.of("user:b", 1L), Map.of("payments", 2L),
                 List.of(new AuditSummary.OverdueRotation("sec_abc", "prod/db/password", "payments", T0)));

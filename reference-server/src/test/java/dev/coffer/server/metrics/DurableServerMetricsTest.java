@@ -66,6 +66,24 @@ class DurableServerMetricsTest {
         }
     }
 
+    @Test
+    void aBreakGlassGrantIsCountedOnceThoughItsEventSkipsTheLogsAppend() throws Exception {
+        Path data = temp.resolve("coffer-data");
+        try (Coffer coffer = start(data)) {
+            String base = "http://127.0.0.1:" + coffer.port() + "/";
+            Map<String, String> grants = Map.of("kind", "grant", "environment", "none");
+            assertEquals(0.0, Scrape.parse(scrape(coffer, data)).value("coffer_break_glass_total", grants));
+            HttpResponse<String> grant = http.send(HttpRequest.newBuilder(URI.create(base + "v1/break-glass/grants"))
+                    .header("Authorization", "Bearer " + token(data)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"resources\":[\"prod/metrics/*\"],\"reason\":\"db down\","
+                            + "\"ticketUrl\":\"https://t/INC-9\",\"durationMinutes\":30}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, grant.statusCode(), grant.body());
+            // On JDBI the grant's event is appended into the chain inside the store's transaction.
+            assertEquals(1.0, Scrape.parse(scrape(coffer, data)).value("coffer_break_glass_total", grants));
+        }
+    }
+
     /** Refuses every insert into the table it is put on. */
     public static final class RefuseInsert implements org.h2.api.Trigger {
         @Override

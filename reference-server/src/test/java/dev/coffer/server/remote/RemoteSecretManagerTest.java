@@ -3,6 +3,7 @@ package dev.coffer.server.remote;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,9 @@ import dev.coffer.tck.support.TestValues;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -201,6 +204,20 @@ class RemoteSecretManagerTest {
         assertEquals("https://tickets.example/INC-7", read.ticket());
         assertEquals("10.4.5.6", read.sourceIp());
         assertEquals(admin.principal().id(), read.principal());
+    }
+
+    @Test
+    void eventIdsTravelAsTheLogKeepsThem() {
+        List<AuditEvent> remoteEvents = remote.queryAudit(admin, AuditQuery.tenant(fixture.tenant()), PageRequest.first()).items();
+        Map<Long, AuditEvent> stored = new HashMap<>();
+        fixture.parts().auditLog().query(AuditQuery.tenant(fixture.tenant()), PageRequest.first(500)).items()
+                .forEach(e -> stored.put(e.seq(), e));
+        assertFalse(remoteEvents.isEmpty(), "the set-up's create and versions are audited");
+        for (AuditEvent event : remoteEvents) {
+            assertNotNull(event.id(), () -> "event " + event.seq() + " reached the client without its id");
+            assertEquals(stored.get(event.seq()).id(), event.id(), () -> "event " + event.seq() + " has the id the log keeps");
+            assertEquals(stored.get(event.seq()).hash(), event.hash(), () -> "event " + event.seq() + " has the hash the log keeps");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.coffer.server.auth.SmallRyeTokenVerifier;
 import dev.coffer.server.auth.TokenMinter;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
+import dev.coffer.server.standalone.AuditRelay;
 import dev.coffer.server.standalone.Backend;
 import dev.coffer.server.standalone.InMemoryBackend;
 import dev.coffer.server.standalone.Kernel;
@@ -16,6 +17,7 @@ import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.access.Principal;
+import dev.coffer.spi.kernel.StandardSecretManager;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.tck.KernelFixture;
 import dev.coffer.tck.ManagerFixture;
@@ -49,8 +51,9 @@ import org.glassfish.jersey.server.ResourceConfig;
  *   <li>source addresses: the server trusts {@code X-Forwarded-For} from loopback peers and the
  *       client forwards {@code ctx.sourceIp()} in it, the deployment of a server behind one
  *       trusted proxy;</li>
- *   <li>an audit outage switch (the server's audit log fails appends), but no clock: the
- *       server's time is not the test's to move.</li>
+ *   <li>an audit outage switch (the server's audit log fails appends; the events of writes
+ *       committed meanwhile are relayed by the server's {@link AuditRelay} when the contract asks,
+ *       as its timer would), but no clock: the server's time is not the test's to move.</li>
  * </ul>
  */
 public final class RemoteFixture implements ManagerFixture {
@@ -66,6 +69,8 @@ public final class RemoteFixture implements ManagerFixture {
     private final InMemorySecrets parts = InMemorySecrets.create();
     private final SwitchableAuditLog audit = new SwitchableAuditLog(parts.auditLog());
     private final SecretManager kernel;
+    private final AuditRelay relay;
+    private final Metrics metrics = new Metrics();
     private final RemoteSecretManager manager;
     private final Map<Principal, String> tokens = new ConcurrentHashMap<>();
 
@@ -73,7 +78,10 @@ public final class RemoteFixture implements ManagerFixture {
     public RemoteFixture() {
         Backend backend = new InMemoryBackend(parts, audit);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
-        kernel = Kernel.over(backend, new Metrics(), List.of(KernelFixture.PROTECTED_ENVIRONMENT));
+        StandardSecretManager standard = Kernel.standard(backend, metrics, List.of(KernelFixture.PROTECTED_ENVIRONMENT));
+        kernel = Kernel.measured(standard, metrics);
+        // No timer: the contract says when to relay (relayPending), so its checks do not race one.
+        relay = AuditRelay.start(standard::relayAuditOutbox, false, metrics, AuditRelay.PERIOD);
         CURRENT.set(kernel);
         manager = RemoteSecretManager.builder(base())
                 .bearerToken(this::tokenFor)
@@ -141,7 +149,32 @@ public final class RemoteFixture implements ManagerFixture {
      */
     @Override
     public Optional<AuditOutage> auditOutage() {
-        return Optional.of(audit::failAppends);
+        return Optional.of(new AuditOutage() {
+            @Override
+            public void failAppends(boolean failing) {
+                audit.failAppends(failing);
+            }
+
+            @Override
+            public void failAppendsAsStorageOutage(boolean failing) {
+                audit.failAppendsAsStorageOutage(failing);
+            }
+
+            @Override
+            public void relayPending() {
+                relay.relayNow();
+            }
+
+            @Override
+            public boolean canLoseReplies() {
+                return audit.canLoseReplies();
+            }
+
+            @Override
+            public void loseReplies(boolean losing) {
+                audit.loseReplies(losing);
+            }
+        });
     }
 
     /**
@@ -187,6 +220,8 @@ public final class RemoteFixture implements ManagerFixture {
     @Override
     public void close() {
         CURRENT.compareAndSet(kernel, null); // the server stays up for the next fixture
+        relay.close();
+        metrics.close();
     }
 
     private static KeyPair keys() {

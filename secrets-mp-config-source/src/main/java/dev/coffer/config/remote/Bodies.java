@@ -105,7 +105,8 @@ final class Bodies {
     }
 
     static AuditEvent event(JsonObject o) {
-        return new AuditEvent(o.getJsonNumber("seq").longValue(), AuditEventType.valueOf(text(o, "eventType")),
+        // "id" is absent from events chained before ids existed, and from servers older than ids.
+        return new AuditEvent(o.getJsonNumber("seq").longValue(), text(o, "id"), AuditEventType.valueOf(text(o, "eventType")),
                 text(o, "tenant"), text(o, "environment"), text(o, "path"),
                 o.containsKey("version") && !o.isNull("version") ? Integer.valueOf(o.getInt("version")) : null,
                 text(o, "principal"), text(o, "action"), text(o, "detail"), text(o, "sourceIp"), text(o, "requestId"),

@@ -67,6 +67,7 @@ import java.util.TreeSet;
 import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The kernel: composes the SPIs and owns the rules, so every vendor's parts get the same
@@ -99,6 +100,8 @@ public final class StandardSecretManager implements SecretManager {
     private final Set<String> protectedEnvironments;
     private static final Consumer<SecretPath> NO_GATE = path -> { };
     private static final int RELAY_BATCH = 100;
+    // Whether the latest relay of a change's events failed: outages are logged once, not per write.
+    private final AtomicBoolean relayFailing = new AtomicBoolean();
 
     private StandardSecretManager(Builder b) {
         this.store = Objects.requireNonNull(b.store, "secretStore");
@@ -537,7 +540,7 @@ public final class StandardSecretManager implements SecretManager {
     /** Runs {@code body} as one audited attempt: failures are audited and rethrown. */
     private <T> T attempt(AccessContext ctx, AuditEventType type, Function<Attempt, T> body) {
         Objects.requireNonNull(ctx, "ctx");
-        Attempt a = new Attempt(auditLog, ctx, type, now());
+        Attempt a = new Attempt(auditLog, ctx, type, now(), relayFailing);
         T result;
         try {
             result = body.apply(a);

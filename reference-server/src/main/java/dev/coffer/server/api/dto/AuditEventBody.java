@@ -7,6 +7,8 @@ import dev.coffer.spi.audit.AuditEvent;
  * An audit event (never a value or a token).
  *
  * @param seq position in the log
+ * @param id the event's own id, kept by the log (an event relayed twice is chained once); absent
+ *        only in events chained before events had ids
  * @param eventType e.g. SECRET_READ
  * @param tenant tenant
  * @param environment environment, or absent
@@ -24,13 +26,13 @@ import dev.coffer.spi.audit.AuditEvent;
  * @param prevHash previous event's hash
  * @param hash this event's hash
  */
-public record AuditEventBody(long seq, String eventType, String tenant, String environment, String path, Integer version,
+public record AuditEventBody(long seq, String id, String eventType, String tenant, String environment, String path, Integer version,
         String principal, String action, String detail, String sourceIp, String requestId, String decision, String reason,
         String ticket, String createdAt, String prevHash, String hash) {
 
     /** The body of {@code e}. */
     public static AuditEventBody from(AuditEvent e) {
-        return new AuditEventBody(e.seq(), e.eventType().name(), e.tenant(), e.environment(), e.path(), e.version(),
+        return new AuditEventBody(e.seq(), e.id(), e.eventType().name(), e.tenant(), e.environment(), e.path(), e.version(),
                 e.principal(), e.action(), e.detail(), e.sourceIp(), e.requestId(), e.decision().name(), e.reason(),
                 e.ticket(), Instants.format(e.createdAt()), e.prevHash(), e.hash());
     }

@@ -16,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One call's audit trail: collects what is learnt about the call (secret, version, action,
@@ -31,6 +32,7 @@ public final class Attempt {
     private static final System.Logger LOG = System.getLogger("dev.coffer.spi.kernel");
 
     private final AuditLog log;
+    private final AtomicBoolean relayFailing;
     private final AccessContext ctx;
     private final AuditEventType type;
     private final Instant at;
@@ -44,6 +46,16 @@ public final class Attempt {
     private AuditOutbox stagedIn;
 
     public Attempt(AuditLog log, AccessContext ctx, AuditEventType type, Instant at) {
+        this(log, ctx, type, at, new AtomicBoolean());
+    }
+
+    /**
+     * As above; {@code relayFailing} is shared by a manager's calls, so that a log outage is
+     * reported once when relaying starts failing and once when it works again, not per write.
+     */
+    public Attempt(AuditLog log, AccessContext ctx, AuditEventType type, Instant at,
+            AtomicBoolean relayFailing) {
+        this.relayFailing = relayFailing;
         this.log = log;
         this.ctx = ctx;
         this.type = type;
@@ -171,9 +183,13 @@ public final class Attempt {
                 log.append(event);
             }
             outbox.acknowledge(events.stream().map(AuditEvent::id).toList());
+            if (relayFailing.compareAndSet(true, false)) {
+                LOG.log(Level.INFO, "audit events of committed changes reach the audit log again");
+            }
         } catch (RuntimeException relayFailure) {
-            LOG.log(Level.WARNING, "audit events of a committed {0} wait in the store''s outbox: {1}", type,
-                    relayFailure.getClass().getName());
+            Level level = relayFailing.compareAndSet(false, true) ? Level.WARNING : Level.DEBUG;
+            LOG.log(level, "audit events of a committed {0} wait in the store''s outbox until the log can be written"
+                    + " (StandardSecretManager.relayAuditOutbox): {1}", type, relayFailure.getClass().getName());
         }
     }
 
