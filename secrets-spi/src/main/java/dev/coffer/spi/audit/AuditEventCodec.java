@@ -27,7 +27,12 @@ public final class AuditEventCodec {
 
     private AuditEventCodec() {}
 
-    /** The bytes of {@code event}. */
+    /**
+     * The bytes of {@code event}.
+     *
+     * @throws IllegalArgumentException if a field is over 64 KiB in UTF-8, which {@link #decode}
+     *         would refuse (a store then undoes the change rather than keep an event it cannot read back)
+     */
     public static byte[] encode(AuditEvent event) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -106,6 +111,10 @@ public final class AuditEventCodec {
             return;
         }
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_FIELD_BYTES) {
+            throw new IllegalArgumentException("an audit event field of " + utf8.length + " bytes is over the "
+                    + MAX_FIELD_BYTES + " an encoding may hold");
+        }
         out.writeInt(utf8.length);
         out.write(utf8);
     }

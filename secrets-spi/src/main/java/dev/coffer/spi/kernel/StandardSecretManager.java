@@ -83,9 +83,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *         .build();
  * }</pre>
  *
- * <p>Writes append their audit events inside the store's atomic unit ({@link dev.coffer.spi.store.BeforeCommit}),
- * so a change and its audit commit together. Reads append after decrypting and return the value
- * only once the event is durable.
+ * <p>A write's audit events are handed to the store inside its atomic unit
+ * ({@link dev.coffer.spi.store.BeforeCommit}), which commits them with the change: into the audit
+ * log when the store shares its transactions, otherwise into the store's
+ * {@link dev.coffer.spi.store.AuditOutbox}, relayed to the log as soon as the store returns and by
+ * {@link #relayAuditOutbox()} (schedule it: events wait there while the log is down). Reads append
+ * after decrypting and return the value only once the event is durable in the log.
  */
 public final class StandardSecretManager implements SecretManager {
     private final SecretStore store;
@@ -99,7 +102,6 @@ public final class StandardSecretManager implements SecretManager {
     private final SecretListing listing;
     private final Set<String> protectedEnvironments;
     private static final Consumer<SecretPath> NO_GATE = path -> { };
-    private static final int RELAY_BATCH = 100;
     // Whether the latest relay of a change's events failed: outages are logged once, not per write.
     private final AtomicBoolean relayFailing = new AtomicBoolean();
 
@@ -130,7 +132,7 @@ public final class StandardSecretManager implements SecretManager {
             authorize(a, ctx, Action.ONBOARD, request.path());
             Secret secret = new Secret(Ids.secretId(), request.path(), request.ownerTeam(), request.description(),
                     request.rotationStrategy(), request.rotationPeriod(), request.labels(), a.at(), a.at(), null, null);
-            return store.createSecret(secret, audited(a, store, created -> a.allowed()));
+            return store.createSecret(secret, audited(a, store.auditOutbox(), created -> a.allowed()));
         });
     }
 
@@ -185,7 +187,7 @@ public final class StandardSecretManager implements SecretManager {
             return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
                 requireNotPendingDeletion(stored);
                 return update.applyTo(stored, a.at());
-            }, audited(a, store, updated -> a.allowed()));
+            }, audited(a, store.auditOutbox(), updated -> a.allowed()));
         });
     }
 
@@ -202,10 +204,11 @@ public final class StandardSecretManager implements SecretManager {
             VersionRecord added = store.addVersion(ctx.tenant(), secretId,
                     number -> envelope.seal(version.value(), new ValueBinding(secret.path(), number)),
                     ctx.principal().id(), a.at(), version.expiresAt(), makeCurrent,
-                    audited(a, store, done -> {
+                    audited(a, store.auditOutbox(), done -> {
                         a.version(done.record().number()).allowed();
                         done.currentMove().ifPresent(move -> a.alsoAllowed(AuditEventType.ALIAS_MOVE, moveDetail(move)));
                     }));
+            a.relay();
             return SecretVersion.derive(added, store.aliases(ctx.tenant(), secretId));
         });
     }
@@ -281,7 +284,7 @@ public final class StandardSecretManager implements SecretManager {
             }
             requireNotPendingDeletion(secret);
             AliasMove move = store.moveAlias(ctx.tenant(), secretId, alias, version, expectedPreviousVersion, a.at(),
-                    audited(a, store, moved -> a.detail(moveDetail(moved)).allowed()));
+                    audited(a, store.auditOutbox(), moved -> a.detail(moveDetail(moved)).allowed()));
             return move.aliases();
         });
     }
@@ -328,7 +331,8 @@ public final class StandardSecretManager implements SecretManager {
             // that fails leaves a value whose keys still open it.
             Optional<SealedValue> shred = to == VersionState.DESTROYED
                     ? store.loadSealedValue(ctx.tenant(), secretId, number) : Optional.empty();
-            VersionRecord changed = store.transitionVersion(ctx.tenant(), secretId, number, from, to, audited(a, store, r -> a.allowed()));
+            VersionRecord changed = store.transitionVersion(ctx.tenant(), secretId, number, from, to, audited(a, store.auditOutbox(), r -> a.allowed()));
+            a.relay();
             shred.ifPresent(sealed -> envelope.shred(sealed, new ValueBinding(secret.path(), number)));
             return SecretVersion.derive(changed, store.aliases(ctx.tenant(), secretId));
         });
@@ -351,7 +355,7 @@ public final class StandardSecretManager implements SecretManager {
             return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
                 requireNotPendingDeletion(stored);
                 return stored.withDeletionScheduledAt(purgeableAt, a.at());
-            }, audited(a, store, s -> a.allowed()));
+            }, audited(a, store.auditOutbox(), s -> a.allowed()));
         });
     }
 
@@ -362,7 +366,7 @@ public final class StandardSecretManager implements SecretManager {
             return store.updateSecret(ctx.tenant(), secret.id(), stored -> {
                 requirePendingDeletion(stored);
                 return stored.withDeletionScheduledAt(null, a.at());
-            }, audited(a, store, s -> a.allowed()));
+            }, audited(a, store.auditOutbox(), s -> a.allowed()));
         });
     }
 
@@ -401,15 +405,17 @@ public final class StandardSecretManager implements SecretManager {
     /**
      * Deletes the secret, auditing the allow inside the store's unit, then shreds the key material of
      * the versions it had. Shredding comes after the commit: a delete that fails (audit unavailable,
-     * store down) leaves a secret whose values still open. A shred that fails after the commit is
-     * audited as this call's error and leaves key material without a value, never a value without keys.
+     * store down) leaves a secret whose values still open. A shred that fails after the commit fails
+     * the call, whose outcome is already audited (the delete happened: its events are relayed before
+     * shredding), and leaves key material without a value, never a value without keys.
      */
     private void remove(Attempt a, AccessContext ctx, Secret secret) {
         Map<Integer, SealedValue> sealed = new LinkedHashMap<>();
         for (VersionRecord v : store.listVersions(ctx.tenant(), secret.id())) {
             store.loadSealedValue(ctx.tenant(), secret.id(), v.number()).ifPresent(value -> sealed.put(v.number(), value));
         }
-        store.deleteSecret(ctx.tenant(), secret.id(), audited(a, store, s -> a.allowed()));
+        store.deleteSecret(ctx.tenant(), secret.id(), audited(a, store.auditOutbox(), s -> a.allowed()));
+        a.relay();
         sealed.forEach((number, value) -> envelope.shred(value, new ValueBinding(secret.path(), number)));
     }
 
@@ -437,7 +443,7 @@ public final class StandardSecretManager implements SecretManager {
             Instant until = a.at().plus(Duration.ofMinutes(request.durationMinutes()));
             BreakGlassGrant grant = new BreakGlassGrant(Ids.grantId(), ctx.tenant(), ctx.principal().id(), request.resources(),
                     request.reason(), request.ticketUrl(), a.at(), until);
-            return policyStore.addGrant(grant, audited(a, policyStore, g -> a.detail("grant=" + g.id() + " resources="
+            return policyStore.addGrant(grant, audited(a, policyStore.auditOutbox(), g -> a.detail("grant=" + g.id() + " resources="
                     + String.join(",", g.resources()) + " until=" + g.expiresAt())
                     .allowedAs(AuditEventType.BREAK_GLASS_GRANT, g.reason(), g.ticketUrl())));
         });
@@ -501,7 +507,7 @@ public final class StandardSecretManager implements SecretManager {
             a.detail("policy=" + policy.name());
             authorizeTenantWide(a, ctx, Action.ADMIN);
             policy.requireFailClosed();
-            return policyStore.put(ctx.tenant(), policy, audited(a, policyStore, p -> a.allowed()));
+            return policyStore.put(ctx.tenant(), policy, audited(a, policyStore.auditOutbox(), p -> a.allowed()));
         });
     }
 
@@ -532,7 +538,7 @@ public final class StandardSecretManager implements SecretManager {
         attempt(ctx, AuditEventType.POLICY_DELETE, a -> {
             a.detail("policy=" + name);
             authorizeTenantWide(a, ctx, Action.ADMIN);
-            policyStore.delete(ctx.tenant(), Policy.requireName(name), audited(a, policyStore, p -> a.allowed()));
+            policyStore.delete(ctx.tenant(), Policy.requireName(name), audited(a, policyStore.auditOutbox(), p -> a.allowed()));
             return null;
         });
     }
@@ -554,13 +560,7 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     // The hook of a change: the events 'describe' produces are committed by the store with the change.
-    private static <T> BeforeCommit<T> audited(Attempt a, SecretStore store, Consumer<T> describe) {
-        AuditOutbox outbox = store.auditOutbox();
-        return result -> a.prepare(outbox, () -> describe.accept(result));
-    }
-
-    private static <T> BeforeCommit<T> audited(Attempt a, PolicyStore store, Consumer<T> describe) {
-        AuditOutbox outbox = store.auditOutbox();
+    private static <T> BeforeCommit<T> audited(Attempt a, AuditOutbox outbox, Consumer<T> describe) {
         return result -> a.prepare(outbox, () -> describe.accept(result));
     }
 
@@ -587,7 +587,7 @@ public final class StandardSecretManager implements SecretManager {
             return 0;
         }
         try {
-            return Attempt.relayPending(outbox, auditLog, RELAY_BATCH);
+            return Attempt.relayPending(outbox, auditLog, Attempt.RELAY_BATCH);
         } catch (dev.coffer.spi.error.SecretsException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -38,7 +38,6 @@ public final class InMemoryPolicyStore implements PolicyStore {
     // Grants by id, in the order they were granted.
     private final Map<String, LinkedHashMap<String, BreakGlassGrant>> grants = new HashMap<>();
 
-    /** An empty store. */
     /** An empty store with an outbox of its own. */
     public InMemoryPolicyStore() {
         this(new InMemoryAuditOutbox());

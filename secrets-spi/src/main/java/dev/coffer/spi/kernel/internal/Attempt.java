@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Attempt {
     private static final System.Logger LOG = System.getLogger("dev.coffer.spi.kernel");
 
+    /** How many waiting events one relay step moves. */
+    public static final int RELAY_BATCH = 100;
+
     private final AuditLog log;
     private final AtomicBoolean relayFailing;
     private final AccessContext ctx;
@@ -179,16 +182,21 @@ public final class Attempt {
             return;
         }
         try {
-            for (AuditEvent event : events) {
-                log.append(event);
+            if (relayFailing.get()) {
+                // After an outage the backlog goes first, so that the log keeps the order of commit.
+                relayPending(outbox, log, RELAY_BATCH);
+            } else {
+                for (AuditEvent event : events) {
+                    log.append(event);
+                }
+                outbox.acknowledge(events.stream().map(AuditEvent::id).toList());
             }
-            outbox.acknowledge(events.stream().map(AuditEvent::id).toList());
             if (relayFailing.compareAndSet(true, false)) {
                 LOG.log(Level.INFO, "audit events of committed changes reach the audit log again");
             }
         } catch (RuntimeException relayFailure) {
             Level level = relayFailing.compareAndSet(false, true) ? Level.WARNING : Level.DEBUG;
-            LOG.log(level, "audit events of a committed {0} wait in the store''s outbox until the log can be written"
+            LOG.log(level, "audit events of a committed {0} wait in the store''s outbox until they can be relayed"
                     + " (StandardSecretManager.relayAuditOutbox): {1}", type, relayFailure.getClass().getName());
         }
     }
@@ -200,18 +208,23 @@ public final class Attempt {
      */
     public static int relayPending(AuditOutbox outbox, AuditLog log, int batch) {
         int relayed = 0;
+        String previousFirst = null;
         while (true) {
             List<AuditEvent> pending = outbox.pending(batch);
+            if (pending.isEmpty()) {
+                return relayed;
+            }
+            // An outbox that hands out what it was told to forget would keep the relay here for ever.
+            if (pending.get(0).id().equals(previousFirst)) {
+                throw new IllegalStateException("the audit outbox still holds event " + previousFirst
+                        + " after it was acknowledged");
+            }
+            previousFirst = pending.get(0).id();
             for (AuditEvent event : pending) {
                 log.append(event);
             }
-            if (!pending.isEmpty()) {
-                outbox.acknowledge(pending.stream().map(AuditEvent::id).toList());
-            }
+            outbox.acknowledge(pending.stream().map(AuditEvent::id).toList());
             relayed += pending.size();
-            if (pending.size() < batch) {
-                return relayed;
-            }
         }
     }
 
