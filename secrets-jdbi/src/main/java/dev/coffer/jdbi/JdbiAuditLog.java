@@ -69,7 +69,8 @@ import org.jdbi.v3.core.Handle;
  * <p>A failure to write events raises {@link dev.coffer.spi.error.UnavailableException}
  * {@code AUDIT_UNAVAILABLE}, so the kernel fails the caller's operation; a store change whose
  * commit fails after its events were written fails with {@code STORE_UNAVAILABLE}, and neither
- * the change nor its events stay.
+ * the change nor its events stay (a connection lost during {@code COMMIT} leaves the outcome
+ * unknown to the caller, the change and its events still together).
  *
  * <pre>{@code
  * AuditVerification check = db.auditLog().verify("acme");

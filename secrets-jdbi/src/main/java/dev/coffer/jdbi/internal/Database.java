@@ -111,6 +111,10 @@ public final class Database {
                     chain.appendInTransaction(h, drafts);
                 } catch (JdbiException e) {
                     throw unavailable(ErrorCode.AUDIT_UNAVAILABLE, e);
+                } catch (IllegalStateException missingHead) {
+                    // The chain's head row is gone (a damaged schema): the log cannot be written.
+                    throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE,
+                            "the audit log cannot be written (" + missingHead.getMessage() + ")", missingHead);
                 }
                 appended[0] = drafts.size();
             }
@@ -167,7 +171,9 @@ public final class Database {
     /** The exception a database failure becomes; never carries bound values in its message. */
     public static UnavailableException unavailable(ErrorCode code, JdbiException failure) {
         String what = code == ErrorCode.AUDIT_UNAVAILABLE ? "the audit log cannot be written" : "the secret store failed";
-        return new UnavailableException(code, what + " (" + Sql.describe(failure) + "); nothing was changed", Sql.rootCause(failure));
+        // A COMMIT whose reply was lost may have committed (a change then with its audit events, never without).
+        return new UnavailableException(code, what + " (" + Sql.describe(failure) + "); nothing was changed, unless the"
+                + " connection was lost while committing", Sql.rootCause(failure));
     }
 
     private static <T> T withHandle(Jdbi jdbi, Function<Handle, T> work, ErrorCode onFailure) {

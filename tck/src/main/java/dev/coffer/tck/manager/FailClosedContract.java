@@ -67,7 +67,8 @@ public abstract class FailClosedContract extends ManagerContractBase {
         Expect.thrown(UnavailableException.class, ErrorCode.AUDIT_UNAVAILABLE,
                 () -> manager().read(admin(), secret.path(), VersionSelector.current()));
         outage.failAppends(false);
-        assertEquals(value, readCurrent(secret.path()));
+        assertSameValue(value, readCurrent(secret.path()), () -> "rule: a SecretManager.read refused while the audit log was"
+                + " down changes nothing: once it is back, current of " + secret.path().qualifiedName() + " reads as before");
     }
 
     @Test
@@ -79,7 +80,8 @@ public abstract class FailClosedContract extends ManagerContractBase {
                 + " (here with " + ErrorCode.STORE_UNAVAILABLE + ", the audit log's own storage down), the call is refused"
                 + " with " + ErrorCode.AUDIT_UNAVAILABLE + "; got " + refused.code());
         outage.failAppends(false);
-        assertEquals(value, readCurrent(secret.path()));
+        assertSameValue(value, readCurrent(secret.path()), () -> "rule: a SecretManager.read refused for an audit storage outage"
+                + " changes nothing: once the log is back, current of " + secret.path().qualifiedName() + " reads as before");
     }
 
     @Test
@@ -109,12 +111,14 @@ public abstract class FailClosedContract extends ManagerContractBase {
         if (added.committed()) {
             assertEquals(before.versions().size() + 1, after.versions().size(),
                     "SecretManager.addVersion succeeded while the audit log was down: the version must exist");
-            assertEquals(next, readCurrent(secret.path()), "SecretManager.addVersion(CURRENT) succeeded: current must be the new version");
+            assertSameValue(next, readCurrent(secret.path()),
+                    () -> "rule: SecretManager.addVersion(CURRENT) succeeded while the audit log was down: current must be the new version");
             added.hasEventsOnce(AuditEventType.VERSION_ADD, AuditEventType.ALIAS_MOVE);
         } else {
             assertEquals(before.versions(), after.versions(), "SecretManager.addVersion was refused (AUDIT_UNAVAILABLE): no version may exist");
             assertEquals(before.aliases(), after.aliases(), "SecretManager.addVersion was refused: aliases must be unchanged");
-            assertEquals(value, readCurrent(secret.path()), "SecretManager.addVersion was refused: current must still read the old value");
+            assertSameValue(value, readCurrent(secret.path()),
+                    () -> "rule: SecretManager.addVersion was refused (AUDIT_UNAVAILABLE): current must still read the old value");
             added.hasNoAllowEvent();
         }
     }
@@ -161,8 +165,8 @@ public abstract class FailClosedContract extends ManagerContractBase {
             disabled.hasEventsOnce(AuditEventType.VERSION_DISABLE);
         } else {
             assertStatuses(secret.id(), 1, VersionStatus.CURRENT, 2, VersionStatus.PENDING);
-            assertEquals(pending, readText(admin(), secret.path(), VersionSelector.number(2)),
-                    "SecretManager.disable was refused (AUDIT_UNAVAILABLE): version 2 must still read");
+            assertSameValue(pending, readText(admin(), secret.path(), VersionSelector.number(2)),
+                    () -> "rule: SecretManager.disable was refused (AUDIT_UNAVAILABLE): version 2 must still read");
             disabled.hasNoAllowEvent();
         }
 
