@@ -39,11 +39,12 @@ public final class MeteredAuditLog implements AuditLog {
     private final MeterRegistry registry;
     private final Timer append;
     private final Counter denied;
-    private final BoundedTagValues environments = new BoundedTagValues(ENVIRONMENTS);
+    private final BoundedTagValues environments;
 
     public MeteredAuditLog(AuditLog delegate, Metrics metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.registry = metrics.registry();
+        this.environments = metrics.breakGlassEnvironments();
         this.append = Metrics.latency("coffer.audit.append", "Latency of durably appending one audit event").register(registry);
         this.denied = Counter.builder("coffer.denied").description("Attempts refused by policy or tenant boundary").register(registry);
         breakGlass("grant", BoundedTagValues.NONE);

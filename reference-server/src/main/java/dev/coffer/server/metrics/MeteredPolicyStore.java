@@ -35,11 +35,12 @@ public final class MeteredPolicyStore implements PolicyStore {
     private final PolicyStore delegate;
     private final Timer decision;
     private final MeterRegistry registry;
-    private final BoundedTagValues environments = new BoundedTagValues(MeteredAuditLog.ENVIRONMENTS);
+    private final BoundedTagValues environments;
 
     public MeteredPolicyStore(PolicyStore delegate, Metrics metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.registry = metrics.registry();
+        this.environments = metrics.breakGlassEnvironments();
         this.decision = Metrics.latency("coffer.policy.decision", "Latency of the policy and grant lookups a policy decision is made from")
                 .register(registry);
     }

@@ -51,6 +51,8 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    // One bound for the environment tag of coffer_break_glass_total, whichever part counts the kind.
+    private final BoundedTagValues breakGlassEnvironments = new BoundedTagValues(MeteredAuditLog.ENVIRONMENTS);
 
     /** A registry with memory, GC, thread, class-loading, CPU, file-descriptor and uptime metrics bound. */
     public Metrics() {
@@ -72,6 +74,11 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** The registry, for binders (Jetty, HikariCP) and Coffer's own meters. */
+    /** The environments {@code coffer_break_glass_total} names, shared by grants and reads so both agree. */
+    BoundedTagValues breakGlassEnvironments() {
+        return breakGlassEnvironments;
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
