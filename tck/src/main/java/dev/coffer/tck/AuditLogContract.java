@@ -103,6 +103,20 @@ public abstract class AuditLogContract {
         }
     }
 
+    /** Query pages the last events exactly fill; verify past one chunk. */
+    @Nested
+    class Boundaries extends AuditLogBoundaryTests {
+        @Override
+        AuditLog log() {
+            return log;
+        }
+
+        @Override
+        Optional<AuditTampering> tampering() {
+            return AuditLogContract.this.tampering(log);
+        }
+    }
+
     /**
      * After how many appends the log records a checkpoint by itself (at the latest when the append
      * that completes them returns), for the test of those checkpoints; empty (the default) skips it.

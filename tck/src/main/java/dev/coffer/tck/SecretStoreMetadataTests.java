@@ -608,6 +608,59 @@ abstract class SecretStoreMetadataTests extends SecretStoreTestSupport {
                 "rule: listSecrets path prefix 'db.' is a plain string: '.' is no wildcard");
     }
 
+    @Test
+    void prefixWildcardCharactersAreLiteral() {
+        // Paths allow '_' but neither '%' nor '\\'; a prefix is any plain string, so those still have to
+        // be taken literally: as LIKE wildcards or escapes they would match paths that do not start with them.
+        for (String path : List.of("a/x", "ab/x", "abc", "a_/x", "a_b", "a-b", "a.b")) {
+            create("prod", path);
+        }
+
+        assertEquals(List.of("prod/a_/x", "prod/a_b"),
+                names(store.listSecrets(TENANT, new SecretFilter("prod", "a_"), PageRequest.first())),
+                () -> "rule: listSecrets path prefix 'a_' lists only paths starting with the string 'a_' ('_' is no"
+                        + " wildcard: not 'ab/x', 'abc', 'a-b', 'a.b')");
+        assertEquals(List.of(), names(store.listSecrets(TENANT, new SecretFilter("prod", "a%"), PageRequest.first())),
+                () -> "rule: listSecrets path prefix 'a%' lists only paths starting with the string 'a%' ('%' is no"
+                        + " wildcard: not 'abc', 'ab/x', 'a/x'), so none");
+        assertEquals(List.of(), names(store.listSecrets(TENANT, new SecretFilter("prod", "%"), PageRequest.first())),
+                () -> "rule: listSecrets path prefix '%' lists only paths starting with '%', so none (not every path)");
+        assertEquals(List.of(), names(store.listSecrets(TENANT, new SecretFilter("prod", "a\\"), PageRequest.first())),
+                () -> "rule: listSecrets path prefix 'a\\' (a backslash) lists only paths starting with it, so none");
+        assertEquals(List.of(), names(store.listSecrets(TENANT, new SecretFilter("prod", "a\\_"), PageRequest.first())),
+                () -> "rule: listSecrets path prefix 'a\\_' (backslash, underscore) lists only paths starting with it,"
+                        + " so none (not 'a_b' nor 'a-b')");
+        assertEquals(List.of(), names(store.listSecrets(TENANT, new SecretFilter("prod", "a\\%"), PageRequest.first())),
+                () -> "rule: listSecrets path prefix 'a\\%' (backslash, percent) lists only paths starting with it,"
+                        + " so none");
+    }
+
+    @Test
+    void aPageTheLastSecretsExactlyFillHasNoNextToken() {
+        for (String path : List.of("p/1", "p/2", "p/3")) {
+            create("prod", path);
+        }
+        Page<Secret> all = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first(3));
+        assertEquals(List.of("prod/p/1", "prod/p/2", "prod/p/3"), names(all),
+                () -> "rule: listSecrets with limit 3 over 3 secrets lists all 3");
+        assertNull(all.nextPageToken(), () -> "rule: listSecrets returns no next token when the page holds the last"
+                + " secret; 3 secrets, limit 3");
+
+        for (String path : List.of("p/4", "p/5", "p/6")) {
+            create("prod", path);
+        }
+        Page<Secret> first = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first(3));
+        assertEquals(List.of("prod/p/1", "prod/p/2", "prod/p/3"), names(first),
+                () -> "rule: listSecrets first page of 3 over 6 secrets lists p/1..p/3");
+        assertTrue(first.nextPageToken() != null, () -> "rule: listSecrets returns a next token while secrets are left;"
+                + " 6 secrets, first page of 3");
+        Page<Secret> second = store.listSecrets(TENANT, SecretFilter.all(), PageRequest.first(3).next(first.nextPageToken()));
+        assertEquals(List.of("prod/p/4", "prod/p/5", "prod/p/6"), names(second),
+                () -> "rule: listSecrets second page of 3 over 6 secrets lists p/4..p/6");
+        assertNull(second.nextPageToken(), () -> "rule: listSecrets returns no next token when the page holds the last"
+                + " secret; 6 secrets, second page of 3");
+    }
+
     private static List<String> names(Page<Secret> page) {
         return page.items().stream().map(s -> s.path().qualifiedName()).toList();
     }
