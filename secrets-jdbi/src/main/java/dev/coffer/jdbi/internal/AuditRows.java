@@ -6,7 +6,6 @@ import dev.coffer.spi.audit.AuditEventType;
 import dev.coffer.spi.audit.Decision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -134,7 +133,8 @@ public final class AuditRows {
                 + " :tenant, :environment, :path, :version, :principal, :action, :detail, :sourceIp, :requestId, :decision,"
                 + " :reason, :ticket, :createdAt, :prevHash, :hash)");
         for (AuditEvent draft : drafts) {
-            AuditEvent event = micros(draft).chained(++seq, prev, chain);
+            // AuditEvent keeps createdAt at microseconds, as the column does: the event returned is the one a query returns.
+            AuditEvent event = draft.chained(++seq, prev, chain);
             prev = event.hash();
             chained.add(event);
             batch.bind("seq", event.seq()).bind("eventId", event.id()).bind("eventType", event.eventType().name())
@@ -189,14 +189,4 @@ public final class AuditRows {
                 Sql.instant(rs, "created_at"), rs.getString("prev_hash"), rs.getString("hash"));
     }
 
-    // The store keeps microseconds and the hash covers only those, so the event returned to the
-    // caller is the one a later query returns.
-    private static AuditEvent micros(AuditEvent d) {
-        if (d.createdAt().getNano() % 1000 == 0) {
-            return d;
-        }
-        return new AuditEvent(d.seq(), d.id(), d.eventType(), d.tenant(), d.environment(), d.path(), d.version(), d.principal(),
-                d.action(), d.detail(), d.sourceIp(), d.requestId(), d.decision(), d.reason(), d.ticket(),
-                d.createdAt().truncatedTo(ChronoUnit.MICROS), d.prevHash(), d.hash());
-    }
 }
