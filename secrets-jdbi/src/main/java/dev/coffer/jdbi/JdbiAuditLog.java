@@ -28,7 +28,6 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 
@@ -40,8 +39,10 @@ import org.jdbi.v3.core.Handle;
  * against.
  *
  * <p>Checkpoints of the committed head go to the {@link AuditAnchor} (outside the database) when
- * the log opens, every {@value #CHECKPOINT_EVERY_EVENTS} appends, every
- * {@link #CHECKPOINT_INTERVAL} while the head moves, and when it closes. Events committed after
+ * the log opens, every {@value #CHECKPOINT_EVERY_EVENTS} committed events (its appends and the
+ * stores' changes, counted from the open or the last {@link #checkpoint()}; taken on the thread
+ * whose commit reached the count, before that append returns), every {@link #CHECKPOINT_INTERVAL}
+ * while the head moves, and when it closes. Events committed after
  * the newest checkpoint are the loss window: a database writer can still remove those unnoticed.
  *
  * <p>Events come in two ways, both chained under the head lock, so that appends are serialized
@@ -77,7 +78,7 @@ import org.jdbi.v3.core.Handle;
  * }</pre>
  */
 public final class JdbiAuditLog implements AuditLog {
-    /** Appends after which the log takes a checkpoint by itself. */
+    /** Committed events after which the log takes a checkpoint by itself, before the append that reaches the count returns. */
     public static final int CHECKPOINT_EVERY_EVENTS = 1000;
     /** How often the log takes a checkpoint by itself while the head moves. */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -90,7 +91,6 @@ public final class JdbiAuditLog implements AuditLog {
     private final GroupCommitter committer;
     private final AtomicLong soloCommits = new AtomicLong();
     private final AtomicLong sinceCheckpoint = new AtomicLong();
-    private final AtomicBoolean checkpointQueued = new AtomicBoolean();
     private final ScheduledExecutorService checkpointer;
     private AuditRows.Head checkpointed; // guarded by this
 
@@ -209,6 +209,7 @@ public final class JdbiAuditLog implements AuditLog {
      */
     @Override
     public synchronized void checkpoint() {
+        sinceCheckpoint.set(0);
         record(readHead());
     }
 
@@ -221,7 +222,6 @@ public final class JdbiAuditLog implements AuditLog {
     }
 
     private void record(AuditRows.Head head) {
-        sinceCheckpoint.set(0);
         if (checkpointed != null && head.seq() < checkpointed.seq()) {
             LOG.log(Level.ERROR, "the audit log''s head (event {0}) is behind its checkpoint of event {1}:"
                     + " events were removed from the database; POST /v1/audit/verify names them", head.seq(), checkpointed.seq());
@@ -248,16 +248,28 @@ public final class JdbiAuditLog implements AuditLog {
         }
     }
 
+    // Every CHECKPOINT_EVERY_EVENTS committed events (the log's appends and the stores' changes),
+    // counted from the open or the last explicit checkpoint(), the checkpoint is taken right here,
+    // on the thread whose commit reached the count, after that commit and outside any transaction,
+    // so it is recorded before that append (or store change) returns. The periodic checkpoint does
+    // not reset the count, so when the count is reached does not depend on the clock. A failure is
+    // logged, not thrown: the events are committed; the periodic checkpoint retries.
     private void appended(int count) {
-        if (sinceCheckpoint.addAndGet(count) >= CHECKPOINT_EVERY_EVENTS && checkpointQueued.compareAndSet(false, true)) {
-            try {
-                checkpointer.execute(() -> {
-                    checkpointQueued.set(false);
-                    checkpointInBackground();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                checkpointQueued.set(false); // close() takes the last checkpoint itself
-            }
+        if (sinceCheckpoint.addAndGet(count) >= CHECKPOINT_EVERY_EVENTS) {
+            checkpointWhenDue();
+        }
+    }
+
+    private synchronized void checkpointWhenDue() {
+        if (sinceCheckpoint.get() < CHECKPOINT_EVERY_EVENTS) {
+            return; // a concurrent commit took it already
+        }
+        sinceCheckpoint.set(0);
+        try {
+            record(readHead());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "audit checkpoint after {0} events failed ({1}); retrying in {2}s", CHECKPOINT_EVERY_EVENTS,
+                    e.getClass().getSimpleName(), CHECKPOINT_INTERVAL.toSeconds());
         }
     }
 

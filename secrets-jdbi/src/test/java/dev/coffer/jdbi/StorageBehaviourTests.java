@@ -420,6 +420,28 @@ abstract class StorageBehaviourTests {
     }
 
     @Test
+    void theEventsOfAStoreChangeCountTowardsTheAutomaticCheckpoint() {
+        // One change whose hook returns exactly the count: the log's own appends are not involved,
+        // so only the store's committed events can make the log checkpoint by itself.
+        Secret secret = createSecret("prod/db/password");
+        int every = JdbiAuditLog.CHECKPOINT_EVERY_EVENTS;
+        List<AuditEvent> drafts = new ArrayList<>();
+        for (int i = eventIds().size(); i < every; i++) {
+            drafts.add(draft(AuditEventType.VERSION_ADD).version(1).build());
+        }
+        db.secretStore().addVersion(TENANT, secret.id(), n -> sealed(), "user:alice", T0, null, true, added -> drafts);
+        assertEquals(every, eventIds().size());
+
+        SqlTampering.truncate(database().sql(), every);
+
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertFalse(verification.intact(), "the change's " + drafts.size() + " events completed the count of " + every
+                + " and the log checkpointed by itself before addVersion returned; removing event " + every
+                + " and moving audit_head back must not verify");
+        assertEquals(every, verification.firstBrokenSeq(), verification::problem);
+    }
+
+    @Test
     void truncationInSqlWithTheHeadMovedBackIsCaughtAgainstTheCheckpoint() {
         appendEvents(10);
         db.auditLog().checkpoint();
