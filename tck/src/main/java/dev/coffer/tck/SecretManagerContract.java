@@ -271,7 +271,7 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     }
 
     @Nested
-    @DisplayName("Listing by label, current version, pending deletion")
+    @DisplayName("Listing by label and by a caller allowed deep inside a prefix, current version, pending deletion")
     class Listing extends ListingContract {
         @Override
         protected ManagerFixture fixture() {

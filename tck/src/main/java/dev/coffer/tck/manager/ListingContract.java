@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Action;
+import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.model.Page;
@@ -15,13 +18,15 @@ import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.TestValues;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
- * Listing by label, and what each item shows: pending deletion and the current version. Part of
+ * Listing by label, by a caller whose only allows lie deep inside the prefix it lists, and what
+ * each item shows: pending deletion and the current version. Part of
  * {@link dev.coffer.tck.SecretManagerContract}.
  */
 public abstract class ListingContract extends ManagerContractBase {
@@ -32,10 +37,14 @@ public abstract class ListingContract extends ManagerContractBase {
     }
 
     private List<String> names(SecretFilter filter, int pageSize) {
+        return names(admin(), filter, pageSize);
+    }
+
+    private List<String> names(AccessContext ctx, SecretFilter filter, int pageSize) {
         List<String> names = new ArrayList<>();
         PageRequest page = PageRequest.first(pageSize);
         for (int pages = 0; pages < 50; pages++) {
-            Page<SecretListItem> result = manager().list(admin(), filter, page);
+            Page<SecretListItem> result = manager().list(ctx, filter, page);
             result.items().forEach(item -> names.add(item.path().qualifiedName()));
             if (result.nextPageToken() == null) {
                 return names;
@@ -43,7 +52,71 @@ public abstract class ListingContract extends ManagerContractBase {
             page = page.next(result.nextPageToken());
         }
         throw new AssertionError("rule: SecretManager.list pagination ends; filter " + filter + " by " + pageSize
-                + " still had a next page token after 50 pages");
+                + " as " + ctx.principal().id() + " still had a next page token after 50 pages");
+    }
+
+    @Test
+    public void aCallerAllowedOnlyDeepInsideAPrefixSeesExactlyItsSecretsThere() {
+        List<String> db = List.of("prod/team/app/db/password", "prod/team/app/db/replica/password");
+        String exact = "prod/team/app/cfg/url";
+        db.forEach(this::createSecret);
+        createSecret(exact);
+        List.of("prod/team/app/cfg/url2", "prod/team/app/dbx", "prod/team/app/key", "prod/team/other/key",
+                "prod/other/key", "prod/teamwork/key", "staging/team/app/db/password", "dev/team/app/db/password")
+                .forEach(this::createSecret);
+        Principal deep = user("deep");
+        grant(deep, Action.READ, "prod/team/app/db/*");
+        grant(deep, Action.READ, exact);
+
+        List<String> all = List.of(exact, db.get(0), db.get(1));
+        // The filters whose scope contains the allows without being them: with and without an
+        // environment, a prefix ending in a slash, inside a segment, or with no slash at all.
+        Map<SecretFilter, List<String>> expected = new LinkedHashMap<>();
+        expected.put(SecretFilter.all(), all);
+        expected.put(new SecretFilter(null, "team/"), all);
+        expected.put(new SecretFilter(null, "team/app"), all);
+        expected.put(new SecretFilter(null, "team/app/"), all);
+        expected.put(new SecretFilter(null, "team/app/d"), db);
+        expected.put(new SecretFilter(null, "team/app/cfg/"), List.of(exact));
+        expected.put(new SecretFilter(null, "team"), all);
+        expected.put(SecretFilter.environment("prod"), all);
+        expected.put(new SecretFilter("prod", "team"), all);
+        expected.put(new SecretFilter("prod", "te"), all);
+        expected.put(new SecretFilter("prod", "team/"), all);
+        expected.put(new SecretFilter("prod", "team/app"), all);
+        expected.put(new SecretFilter("prod", "team/app/db/"), db);
+        expected.put(new SecretFilter("prod", "team/app/db/replica"), List.of(db.get(1)));
+        expected.put(new SecretFilter("prod", "team/app/cfg/url"), List.of(exact));
+        expected.put(new SecretFilter("staging", "team/"), List.of());
+        expected.put(SecretFilter.environment("staging"), List.of());
+        expected.put(new SecretFilter("prod", "other/"), List.of());
+        for (Map.Entry<SecretFilter, List<String>> e : expected.entrySet()) {
+            for (int size : new int[] {1, 2, 10}) {
+                assertEquals(e.getValue(), names(as(deep), e.getKey(), size),
+                        () -> "rule: SecretManager.list(" + e.getKey() + ") by " + size + " shows " + deep.id()
+                                + ", allowed secrets:read on prod/team/app/db/* and " + exact + " only, exactly the"
+                                + " secrets it may read under that filter, in path order, across pages");
+            }
+        }
+    }
+
+    @Test
+    public void aPrefixNoSecretPathCanStartWithListsNothing() {
+        createSecret("prod/team/app/db/password");
+        Principal deep = user("deep");
+        grant(deep, Action.READ, "prod/team/app/db/*");
+        for (String prefix : List.of("team//", "team/../", "team/a*/", "team/+/", "/team/")) {
+            for (String environment : new String[] {null, "prod"}) {
+                SecretFilter filter = new SecretFilter(environment, prefix);
+                assertEquals(List.of(), names(admin(), filter, 1),
+                        () -> "rule: SecretManager.list(" + filter + ") by the admin, a prefix no secret path can start"
+                                + " with, is an empty last page, not an error");
+                assertEquals(List.of(), names(as(deep), filter, 1),
+                        () -> "rule: SecretManager.list(" + filter + ") by " + deep.id() + " (secrets:read on"
+                                + " prod/team/app/db/*), a prefix no secret path can start with, is an empty last page,"
+                                + " not an error");
+            }
+        }
     }
 
     @Test
