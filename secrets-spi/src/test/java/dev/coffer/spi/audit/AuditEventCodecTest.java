@@ -3,6 +3,7 @@ package dev.coffer.spi.audit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -27,6 +28,18 @@ class AuditEventCodecTest {
         AuditEvent chained = AuditEvent.builder(AuditEventType.ACCESS_DENIED, "t", "user:bob", "req-2", Decision.DENY,
                 Instant.parse("2030-01-02T03:04:05Z")).build().chained(41, AuditChain.GENESIS, CHAIN);
         assertEquals(chained, AuditEventCodec.decode(AuditEventCodec.encode(chained)));
+    }
+
+    @Test
+    void aFieldDecodeWouldRefuseIsNotEncoded() {
+        AuditEvent oversize = AuditEvent.builder(AuditEventType.BREAK_GLASS_GRANT, "t", "user:d", "r", Decision.ALLOW, Instant.EPOCH)
+                .detail("x".repeat(64 * 1024 + 1)).build();
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> AuditEventCodec.encode(oversize),
+                "a field over 64 KiB must be refused when encoding, so that no store keeps an event it cannot read back");
+        assertTrue(refused.getMessage().contains("65537"), refused.getMessage());
+        AuditEvent atLimit = AuditEvent.builder(AuditEventType.BREAK_GLASS_GRANT, "t", "user:d", "r", Decision.ALLOW, Instant.EPOCH)
+                .detail("x".repeat(64 * 1024)).build();
+        assertEquals(atLimit, AuditEventCodec.decode(AuditEventCodec.encode(atLimit)), "a field of exactly 64 KiB round-trips");
     }
 
     @Test
