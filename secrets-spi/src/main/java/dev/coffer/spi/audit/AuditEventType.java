@@ -19,6 +19,24 @@ public enum AuditEventType {
     SECRET_FORCE_DELETE,
     POLICY_PUT,
     POLICY_DELETE,
+    /** A rotation policy set or replaced on a secret. */
+    ROTATION_POLICY_PUT,
+    /** A secret's rotation policy removed. */
+    ROTATION_POLICY_DELETE,
+    /** A rotation run opened, by the schedule or on request ({@link AuditEvent#detail()} says which). */
+    ROTATION_START,
+    /** One step of a rotation run done: {@code create}, {@code apply}, {@code test}, {@code promote}, {@code finish}, {@code retire}. */
+    ROTATION_STEP,
+    /** A rotation run finished: the new version is current. */
+    ROTATION_SUCCEED,
+    /** A rotation attempt failed (decision ERROR, reason = the rotator's code); the run is retried or ends FAILED. */
+    ROTATION_FAIL,
+    /** A rotation run given up because someone else moved {@code current} meanwhile. */
+    ROTATION_ABANDON,
+    /** A rotation run cancelled on request (or a test-only run discarded). */
+    ROTATION_CANCEL,
+    /** {@code current} moved back to {@code previous} after a rotation. */
+    ROTATION_ROLLBACK,
     POLICY_READ,
     BREAK_GLASS_GRANT,
     BREAK_GLASS_READ,

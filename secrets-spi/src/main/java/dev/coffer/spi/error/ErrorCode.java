@@ -14,6 +14,12 @@ public enum ErrorCode {
     INVALID_PATH(400),
     /** A policy document breaks the policy rules. */
     INVALID_POLICY(400),
+    /**
+     * A rotation policy breaks the rotation rules: an unknown rotator, a schedule that is neither a
+     * period nor a cron expression, a window, overlap or canary out of bounds, or params the rotator
+     * refuses. Raised when the policy is set, never later by the engine.
+     */
+    INVALID_ROTATION_POLICY(400),
     /** A value is larger than {@link dev.coffer.spi.model.SecretValue#MAX_BYTES}. */
     VALUE_TOO_LARGE(413),
     /** The caller is not authenticated. Raised by transports, never by the kernel. */
@@ -36,6 +42,8 @@ public enum ErrorCode {
     ALIAS_NOT_FOUND(404),
     /** No policy with that name. */
     POLICY_NOT_FOUND(404),
+    /** The secret has no rotation policy. */
+    ROTATION_NOT_CONFIGURED(404),
     /**
      * The tenant has no key yet, so there is nothing to replace. Tenant keys are created on the
      * first seal; a rotation asked before that finds none.
@@ -53,12 +61,25 @@ public enum ErrorCode {
     SECRET_NOT_PENDING_DELETION(409),
     /** The recovery window has not passed yet, so the secret cannot be purged. */
     RECOVERY_WINDOW_OPEN(409),
+    /** The secret already has an open rotation run; at most one runs per secret. */
+    ROTATION_IN_PROGRESS(409),
+    /** There is no open rotation run to cancel, or the open run is past the point of cancelling (promoted). */
+    ROTATION_NOT_RUNNING(409),
+    /** The secret's rotator is {@code manual-overlap} or its policy is disabled: the engine does not run it. */
+    ROTATION_NOT_AUTOMATIC(409),
+    /** There is no enabled {@code previous} version to roll back to. */
+    ROLLBACK_UNAVAILABLE(409),
     /** The version is disabled: it refuses reads until enabled again. */
     VERSION_DISABLED(410),
     /** The version is destroyed: its value and key material are gone for good. */
     VERSION_DESTROYED(410),
     /** Stored ciphertext or key material does not open: tampered, moved or under a retired key. */
     INTEGRITY_FAILURE(500),
+    /**
+     * A rotator's step failed against the system it rotates (the database refused the login, the
+     * webhook answered 500). Recorded on the run with the rotator's own reason code; the engine retries.
+     */
+    ROTATION_STEP_FAILED(502),
     /** The store cannot be reached or failed mid-operation. */
     STORE_UNAVAILABLE(503),
     /** The audit log cannot be written; the operation was refused. */
