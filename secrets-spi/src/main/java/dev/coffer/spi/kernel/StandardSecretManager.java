@@ -121,13 +121,14 @@ public final class StandardSecretManager implements SecretManager {
         this.policyStore = Objects.requireNonNull(b.policyStore, "policyStore");
         this.clock = b.clock;
         this.authorizer = new Authorizer(policyStore, this::isEngine);
-        this.summarizer = new AuditSummarizer(auditLog, store);
+        this.summarizer = new AuditSummarizer(auditLog, store, this::rotationDueAt);
         this.pageTokens = new PageTokenSeal(b.pageTokenKey == null ? PageTokenSeal.randomKey() : b.pageTokenKey);
         this.listing = new SecretListing(store, authorizer, pageTokens);
         this.protectedEnvironments = Set.copyOf(b.protectedEnvironments);
         this.rotation = b.rotationStore == null ? null : new StandardRotationManager(this, b.rotationStore,
                 b.rotators == null ? Rotators.discover(StandardSecretManager.class.getClassLoader()) : b.rotators,
-                b.rotationObserver, b.instanceId == null ? "coffer-" + Ids.instanceSuffix() : b.instanceId, clock);
+                b.rotationObserver, b.instanceId == null ? "coffer-" + Ids.instanceSuffix() : b.instanceId, clock,
+                b.rotationClaimLease);
     }
 
     /** Starts a builder; every SPI is required, the clock defaults to the system UTC clock. */
@@ -158,6 +159,11 @@ public final class StandardSecretManager implements SecretManager {
     /** Whether this kernel was built with a rotation store. */
     public boolean rotates() {
         return rotation != null;
+    }
+
+    // When a secret is due for rotation: its rotation policy's next moment, else its legacy rotation period.
+    private Optional<Instant> rotationDueAt(Secret secret) {
+        return rotation == null ? secret.rotationDueAt() : rotation.dueAt(secret);
     }
 
     private StandardRotationManager requireRotation() {
@@ -775,8 +781,23 @@ public final class StandardSecretManager implements SecretManager {
         private Rotators rotators;
         private RotationObserver rotationObserver = RotationObserver.NONE;
         private String instanceId;
+        private Duration rotationClaimLease = Duration.ofMinutes(2);
 
         private Builder() {}
+
+        /**
+         * How long a claim on a secret's rotation work lasts unless renewed (default 2 minutes): the
+         * time after which another instance resumes the work of one that died. The engine renews it
+         * between steps, so it must exceed the longest single step (a rotator's timeout).
+         */
+        public Builder rotationClaimLease(Duration lease) {
+            Objects.requireNonNull(lease, "rotationClaimLease");
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("rotationClaimLease must be between 1s and 1h");
+            }
+            this.rotationClaimLease = lease;
+            return this;
+        }
 
         /**
          * Where rotation policies, runs and claims live; without one the kernel has no
