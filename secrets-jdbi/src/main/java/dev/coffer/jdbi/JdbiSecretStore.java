@@ -361,7 +361,8 @@ public final class JdbiSecretStore implements SecretStore {
 
     /*
      * Moves 'current' from 'old' to 'number': the old current (if any, and different) becomes
-     * 'previous' and the secret records the rotation time, all in the caller's transaction.
+     * 'previous', a 'next' on 'number' is removed (a promotion; the result says whether it was),
+     * and the secret records the rotation time, all in the caller's transaction.
      *
      * Both moves are compare-and-sets whose row counts are checked. The caller holds the secret's
      * row lock and read 'old' under it, and every alias change takes that lock, so a lost
@@ -372,8 +373,6 @@ public final class JdbiSecretStore implements SecretStore {
      * it fails the call, and the transaction rolls back, instead of recording a move that did not
      * start where it says.
      */
-    // Moves 'current' to number (old current becomes 'previous') and removes a 'next' on number:
-    // a promotion. Returns whether 'next' was removed.
     private static boolean pointCurrentAt(Handle h, Secret secret, OptionalInt old, int number, Instant now) {
         String tenant = secret.path().tenant();
         if (!SecretRows.compareAndSetAlias(h, tenant, secret.id(), Aliases.CURRENT, old, number)) {

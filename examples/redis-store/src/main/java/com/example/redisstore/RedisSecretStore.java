@@ -444,10 +444,9 @@ public final class RedisSecretStore implements SecretStore {
 
     /**
      * A move of {@code current} onto {@code number}: the old current (if any, and another) becomes
-     * {@code previous}, and the secret is stamped rotated at {@code now}.
+     * {@code previous}, a {@code next} on {@code number} is removed in the same {@code EXEC} (a
+     * promotion), and the secret is stamped rotated at {@code now}.
      */
-    // A move of 'current': the old current becomes 'previous', and a 'next' on the new current is
-    // promoted away (a promotion clears 'next' in the same EXEC).
     private record CurrentMove(AliasMove move, Secret rotated, OptionalInt previous) {
         static CurrentMove of(Aliases before, Secret stored, int number, Instant now) {
             OptionalInt old = before.get(Aliases.CURRENT);

@@ -294,8 +294,7 @@ public final class StandardSecretManager implements SecretManager {
     public Aliases removeAlias(AccessContext ctx, SecretRef ref, String alias, OptionalInt expectedVersion) {
         Objects.requireNonNull(expectedVersion, "expectedVersion");
         return attempt(ctx, AuditEventType.ALIAS_MOVE, a -> {
-            // A refused name is not echoed into the audit log: it is the caller's text, unbounded.
-            a.detail("alias=" + (alias != null && alias.matches("[a-z][a-z0-9-]{0,62}") ? alias : "(invalid)") + " removed");
+            a.detail("alias=" + auditableAlias(alias) + " removed");
             Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ROTATE);
             Aliases.requireName(alias);
             if (Aliases.CURRENT.equals(alias) || Aliases.PREVIOUS.equals(alias)) {
@@ -308,6 +307,15 @@ public final class StandardSecretManager implements SecretManager {
                             .detail("alias=" + removed.alias() + " from=" + removed.from() + " removed").allowed()));
             return removal.aliases();
         });
+    }
+
+    // A refused name is not echoed into the audit log: it is the caller's text, of any length.
+    private static String auditableAlias(String alias) {
+        try {
+            return Aliases.requireName(alias);
+        } catch (InvalidRequestException e) {
+            return "(invalid)";
+        }
     }
 
     /**
