@@ -160,6 +160,7 @@ class GeneratedRotatorTest {
             require=digit;exclude=0123456789 | param exclude removes every character of the required class digit, so no password can contain one
             require=symbol;symbols=ab       | param symbols must be printable ASCII characters other than letters, digits and space; the character at position 1 is not
             require=symbol;symbols=--       | param symbols must not repeat a character; the character at position 2 repeats an earlier one
+            require=lower;symbols=-_        | param symbols is given but param require leaves out symbol, so no symbol would be used
             bytes=15                        | param bytes must be between 16 and 4096, got 15
             bytes=4097                      | param bytes must be between 16 and 4096, got 4097
             bytes=32;encoding=base32        | param encoding must be base64, base64url or hex
