@@ -49,6 +49,15 @@ class StubRotationContextTest {
     }
 
     @Test
+    void asInRetireTheCurrentVersionMayBeKnownWithoutItsValue() {
+        try (StubRotationContext ctx = StubRotationContext.builder(POLICY).currentVersionOnly(1).state(RunState.FINISHED).build()) {
+            assertEquals(OptionalInt.of(1), ctx.currentVersion());
+            assertTrue(ctx.currentValue().isEmpty());
+            assertThrows(IllegalStateException.class, ctx::pendingValue);
+        }
+    }
+
+    @Test
     void aParamItWasNotGivenIsRefused() {
         try (StubRotationContext ctx = StubRotationContext.builder(POLICY).build()) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> ctx.referencedSecret("other"));
