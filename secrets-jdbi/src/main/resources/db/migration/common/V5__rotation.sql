@@ -71,8 +71,10 @@ CREATE TABLE rotation_runs (
     CONSTRAINT rotation_runs_pk PRIMARY KEY (tenant, id),
     CONSTRAINT rotation_runs_state_ck CHECK (state IN ('STARTED', 'CREATED', 'APPLIED', 'TESTED', 'CANARY', 'PROMOTED',
         'FINISHED', 'FAILED', 'ABANDONED', 'CANCELLED', 'DISCARDED')),
+    -- IS NOT NULL spelled out: a comparison with NULL is unknown, and a CHECK lets unknown pass.
     CONSTRAINT rotation_runs_open_ck CHECK (
-        (state IN ('STARTED', 'CREATED', 'APPLIED', 'TESTED', 'CANARY', 'PROMOTED') AND open_secret_id = secret_id)
+        (state IN ('STARTED', 'CREATED', 'APPLIED', 'TESTED', 'CANARY', 'PROMOTED') AND open_secret_id IS NOT NULL
+            AND open_secret_id = secret_id)
         OR (state IN ('FINISHED', 'FAILED', 'ABANDONED', 'CANCELLED', 'DISCARDED') AND open_secret_id IS NULL))
 );
 CREATE UNIQUE INDEX rotation_runs_open_uq ON rotation_runs (tenant, open_secret_id);

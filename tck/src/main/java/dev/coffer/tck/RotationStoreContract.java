@@ -330,6 +330,20 @@ public abstract class RotationStoreContract {
         }
 
         @Test
+        void createRunWithATakenRunIdFailsWithRotationInProgress() {
+            RotationRun first = store.createRun(newRun("sec_db", T0), null, BeforeCommit.none());
+            RotationRun ended = store.updateRun(first.toBuilder().state(RunState.CANCELLED).next(T0.plusSeconds(1)), null,
+                    BeforeCommit.none());
+            RotationRun sameId = RotationRun.started(first.id(), TENANT, "sec_db", "generated", ENGINE, T0.plusSeconds(2)).build();
+
+            Expect.thrown(ConflictException.class, ErrorCode.ROTATION_IN_PROGRESS,
+                    () -> store.createRun(sameId, null, BeforeCommit.none()),
+                    () -> "rule: createRun with the id of an existing run (" + first.id() + ") fails with ROTATION_IN_PROGRESS");
+            assertEquals(Optional.of(ended), store.findRun(TENANT, first.id()), "rule: a refused createRun leaves the run of that id");
+            assertTrue(store.openRun(TENANT, "sec_db").isEmpty(), "rule: a refused createRun opens no run");
+        }
+
+        @Test
         void concurrentCreateRunsOpenExactlyOne() {
             int threads = 8;
             List<RotationRun> runs = IntStream.range(0, threads).mapToObj(i -> newRun("sec_db", T0)).toList();
