@@ -618,6 +618,20 @@ public abstract class RotationStoreContract {
         }
 
         @Test
+        void aLeaseThatIsNotPositiveIsRefused() {
+            put("sec_db", T0);
+
+            for (Duration bad : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+                Expect.thrown(IllegalArgumentException.class, () -> store.claimDue(T0, "tck-instance-a", bad, 10),
+                        () -> "rule: claimDue refuses a lease that is not positive (" + bad + "): its claim would be expired"
+                                + " when made");
+            }
+            RotationClaim claim = single(store.claimDue(T0, "tck-instance-a", LEASE, 10), "claimDue after the refusals");
+            Expect.thrown(IllegalArgumentException.class, () -> store.renewClaim(claim, T0, Duration.ZERO),
+                    () -> "rule: renewClaim refuses a lease that is not positive (PT0S)");
+        }
+
+        @Test
         void claimDueCoversEveryTenant() {
             put("sec_a", T0.minusSeconds(2));
             store.putPolicy(OTHER_TENANT, "sec_b", fullPolicy(), T0.minusSeconds(1), T0, BeforeCommit.none());
