@@ -757,13 +757,15 @@ public abstract class RotationStoreContract {
 
             List<Concurrently.Outcome<List<RotationClaim>>> outcomes = Concurrently.run(threads, i -> {
                 List<RotationClaim> mine = new ArrayList<>();
-                while (true) {
+                // Bounded: a store that hands claimed secrets out again would never run dry.
+                while (mine.size() <= policies) {
                     List<RotationClaim> batch = store.claimDue(T0, "tck-instance-" + i, LEASE, 7);
                     if (batch.isEmpty()) {
-                        return mine;
+                        break;
                     }
                     mine.addAll(batch);
                 }
+                return mine;
             });
 
             List<String> claimed = new ArrayList<>();
