@@ -309,6 +309,12 @@ public final class JdbiRotationStore implements RotationStore {
      * {@code UPDATE} of each row picked that repeats the condition, so a row is claimed only if it is
      * still claimable under its lock.
      *
+     * <p>On PostgreSQL only the rows returned are locked, so concurrent claimers (threads or
+     * instances) each get their own share. H2 (2.3) accepts the same statement but locks every row
+     * the query reads, that is every due row, until the claim commits: a concurrent
+     * {@code claimDue} then skips them all and returns fewer claims or none, never a secret claimed
+     * twice. H2 is the embedded, single-process store, where one scheduler claims at a time anyway.
+     *
      * @throws IllegalArgumentException for a limit outside 1..{@value #MAX_CLAIMS}, a lease that is
      *         not positive or longer than {@link #MAX_LEASE}, an owner blank or longer than
      *         {@value #MAX_OWNER_LENGTH}
