@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The {@code webhook} rotator: each step is one signed {@code POST} of a JSON body to the policy's
@@ -56,6 +57,7 @@ public final class WebhookRotator implements Rotator {
 
     private static final char[] URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = Logger.getLogger(WebhookRotator.class.getName());
 
     private final HttpClient http;
     private final Clock clock;
@@ -208,7 +210,7 @@ public final class WebhookRotator implements Rotator {
         if (isBlank(answer)) {
             return generated();
         }
-        String where = "webhook step create of run " + ctx.run().id();
+        String where = "webhook step create of run " + ctx.run().id() + " at " + params(ctx).origin();
         JsonObject object;
         try (JsonReader reader = WebhookBody.JSON.createReader(new ByteArrayInputStream(answer))) {
             JsonValue v = reader.readValue();
@@ -267,6 +269,7 @@ public final class WebhookRotator implements Rotator {
     }
 
     private static RotationException badAnswer(String message) {
+        LOG.fine(message);
         return new RotationException("WEBHOOK_BAD_RESPONSE", false, message);
     }
 
