@@ -2,6 +2,8 @@ package dev.coffer.server.rotation;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -27,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A webhook receiver for tests, on the JDK's HTTP server at 127.0.0.1: it verifies every call's
@@ -84,11 +87,18 @@ final class TestWebhookServer implements AutoCloseable {
     private volatile String current;
     private volatile boolean supplyValues;
 
-    private TestWebhookServer(byte[] key, byte[] currentValue) throws IOException {
+    private TestWebhookServer(byte[] key, byte[] currentValue, SSLContext tls) throws IOException {
         this.verifier = new CofferWebhookVerifier(key);
         this.current = b64(currentValue);
         accepted.add(current);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -96,12 +106,18 @@ final class TestWebhookServer implements AutoCloseable {
 
     /** A started server whose downstream accepts {@code currentValue}, verifying with {@code key}. */
     static TestWebhookServer start(byte[] key, byte[] currentValue) throws IOException {
-        return new TestWebhookServer(key, currentValue);
+        return new TestWebhookServer(key, currentValue, null);
+    }
+
+    /** The same on HTTPS with the certificate {@code tls} holds. */
+    static TestWebhookServer startTls(byte[] key, byte[] currentValue, SSLContext tls) throws IOException {
+        return new TestWebhookServer(key, currentValue, tls);
     }
 
     /** The URL the rotator posts to. */
     URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/rotate");
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/rotate");
     }
 
     /** Fails {@code step} from now on in the way given; {@code null} heals it. */
