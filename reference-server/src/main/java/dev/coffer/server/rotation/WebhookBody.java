@@ -6,7 +6,9 @@ import dev.coffer.spi.rotation.RotationContext;
 import dev.coffer.spi.rotation.RotationRun;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -27,9 +29,10 @@ final class WebhookBody {
     /** Looked up beside this class, not through the thread's context class loader (which the engine's threads may lack). */
     static final JsonProvider JSON = ServiceLoader.load(JsonProvider.class, WebhookBody.class.getClassLoader())
             .findFirst().orElseGet(JsonProvider::provider);
+    private static final JsonGeneratorFactory GENERATORS = JSON.createGeneratorFactory(Map.of());
 
     private final WipingBuffer out = new WipingBuffer();
-    private final JsonGenerator json = JSON.createGeneratorFactory(Map.of()).createGenerator(out);
+    private final JsonGenerator json = GENERATORS.createGenerator(out, StandardCharsets.UTF_8);
 
     private WebhookBody() {}
 
