@@ -56,6 +56,8 @@ final class TestWebhookServer implements AutoCloseable {
         OVERSIZE_CHUNKED,
         /** 200 declaring a Content-Length of 200 KiB. */
         OVERSIZE_DECLARED,
+        /** 200, then a body of one byte every 100 ms that never ends (until the server closes). */
+        TRICKLE,
         /** 302 to another path of this server. */
         REDIRECT,
         /** 200 with {@code <html>}. */
@@ -280,6 +282,19 @@ final class TestWebhookServer implements AutoCloseable {
                     out.write(new byte[200 * 1024]);
                 } catch (IOException clientGaveUp) {
                     // expected
+                }
+            }
+            case TRICKLE -> {
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    while (!closing.await(100, TimeUnit.MILLISECONDS)) {
+                        out.write(' ');
+                        out.flush();
+                    }
+                } catch (IOException clientGaveUp) {
+                    // expected: the rotator gives up at its timeout
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
             case REDIRECT -> {

@@ -236,6 +236,7 @@ class WebhookRotatorTest {
                 Arguments.of(WebhookStep.APPLY, TestWebhookServer.Failure.PROBLEM_503, "DOWNSTREAM_DOWN", false),
                 Arguments.of(WebhookStep.APPLY, TestWebhookServer.Failure.REJECT_VALUE, "VALUE_REJECTED", true),
                 Arguments.of(WebhookStep.TEST, TestWebhookServer.Failure.HANG, "WEBHOOK_UNAVAILABLE", false),
+                Arguments.of(WebhookStep.APPLY, TestWebhookServer.Failure.TRICKLE, "WEBHOOK_UNAVAILABLE", false),
                 Arguments.of(WebhookStep.TEST, TestWebhookServer.Failure.OVERSIZE_CHUNKED, "WEBHOOK_RESPONSE_TOO_LARGE", false),
                 Arguments.of(WebhookStep.FINISH, TestWebhookServer.Failure.OVERSIZE_DECLARED, "WEBHOOK_RESPONSE_TOO_LARGE", false),
                 Arguments.of(WebhookStep.APPLY, TestWebhookServer.Failure.REDIRECT, "WEBHOOK_HTTP_302", false),
@@ -319,6 +320,26 @@ class WebhookRotatorTest {
             RotationException e = assertThrows(RotationException.class, () -> create(rotator, Map.of("url", receiver.url())));
             assertEquals("WEBHOOK_BAD_RESPONSE", e.reason());
             assertTrue(e.getMessage().contains("got neither field"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCreateAnswerWithAValueAbove64KiBIsABadResponse() throws Exception {
+        byte[] big = new byte[SecretValue.MAX_BYTES + 1];
+        try (var receiver = OneShotServer.answering(200, "{\"valueBase64\":\"" + Base64.getEncoder().encodeToString(big) + "\"}")) {
+            RotationException e = assertThrows(RotationException.class, () -> create(rotator, Map.of("url", receiver.url())));
+            assertEquals("WEBHOOK_BAD_RESPONSE", e.reason());
+            assertTrue(e.getMessage().contains("more than 65536 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCreateAnswerOfTheLargestValueInBase64FitsTheResponseBound() throws Exception {
+        byte[] largest = new byte[SecretValue.MAX_BYTES];
+        new java.util.Random(7).nextBytes(largest);
+        try (var receiver = OneShotServer.answering(200, "{\"valueBase64\":\"" + Base64.getEncoder().encodeToString(largest) + "\"}")) {
+            byte[] made = create(rotator, Map.of("url", receiver.url()));
+            assertEquals(SecretValue.MAX_BYTES, made.length);
         }
     }
 
