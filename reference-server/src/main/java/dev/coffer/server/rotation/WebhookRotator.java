@@ -6,6 +6,7 @@ import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.rotation.RotationContext;
 import dev.coffer.spi.rotation.RotationException;
 import dev.coffer.spi.rotation.Rotator;
+import dev.coffer.spi.rotation.generated.PasswordPolicy;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -52,10 +53,12 @@ import java.util.logging.Logger;
 public final class WebhookRotator implements Rotator {
     /** The name policies use. */
     public static final String NAME = "webhook";
-    /** The length of a value Coffer generates when {@code create} answers with an empty body. */
-    public static final int GENERATED_LENGTH = 32;
+    /**
+     * The value Coffer makes when {@code create} answers with an empty body: the {@code generated}
+     * rotator's default password (32 characters with lower, upper, digit and symbol).
+     */
+    public static final PasswordPolicy GENERATED = PasswordPolicy.defaults();
 
-    private static final char[] URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = Logger.getLogger(WebhookRotator.class.getName());
 
@@ -273,12 +276,9 @@ public final class WebhookRotator implements Rotator {
         return new RotationException("WEBHOOK_BAD_RESPONSE", false, message);
     }
 
-    /** {@value #GENERATED_LENGTH} characters of the URL-safe base64 alphabet, each chosen uniformly. */
+    /** A password of {@link #GENERATED}. */
     static SecretValue generated() {
-        char[] chars = new char[GENERATED_LENGTH];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = URL_SAFE[RANDOM.nextInt(URL_SAFE.length)];
-        }
+        char[] chars = GENERATED.generate(RANDOM);
         try {
             return SecretValue.ofUtf8(chars);
         } finally {
