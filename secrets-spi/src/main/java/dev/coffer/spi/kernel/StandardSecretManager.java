@@ -49,6 +49,7 @@ import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
@@ -183,11 +184,6 @@ public final class StandardSecretManager implements SecretManager {
     private boolean isEngine(AccessContext ctx, Action action) {
         return (action == Action.READ || action == Action.WRITE || action == Action.ROTATE)
                 && enginePrincipals.get(ctx.tenant()) == ctx.principal();
-    }
-
-    // TEMPORARY until the alias branch lands (SecretManager.removeAlias): a no-op.
-    Aliases removeAlias(AccessContext ctx, SecretRef ref, String alias, OptionalInt expected) {
-        return store.aliases(ctx.tenant(), ((SecretRef.ById) ref).secretId());
     }
 
     // ---- secrets -------------------------------------------------------------------------
@@ -356,10 +352,41 @@ public final class StandardSecretManager implements SecretManager {
         });
     }
 
-    /** The fixed-form detail of an alias move: {@code alias=current from=1 to=2} ({@code from=none} when unset). */
+    @Override
+    public Aliases removeAlias(AccessContext ctx, SecretRef ref, String alias, OptionalInt expectedVersion) {
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
+        return attempt(ctx, AuditEventType.ALIAS_MOVE, a -> {
+            a.detail("alias=" + auditableAlias(alias) + " removed");
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ROTATE);
+            Aliases.requireName(alias);
+            if (Aliases.CURRENT.equals(alias) || Aliases.PREVIOUS.equals(alias)) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "alias '" + alias
+                        + "' cannot be removed; only 'next' and named aliases can (move 'current' instead)");
+            }
+            requireNotPendingDeletion(secret);
+            AliasRemoval removal = store.removeAlias(ctx.tenant(), secret.id(), alias, expectedVersion,
+                    audited(a, store.auditOutbox(), removed -> a.version(removed.from())
+                            .detail("alias=" + removed.alias() + " from=" + removed.from() + " removed").allowed()));
+            return removal.aliases();
+        });
+    }
+
+    // A refused name is not echoed into the audit log: it is the caller's text, of any length.
+    private static String auditableAlias(String alias) {
+        try {
+            return Aliases.requireName(alias);
+        } catch (InvalidRequestException e) {
+            return "(invalid)";
+        }
+    }
+
+    /**
+     * The fixed-form detail of an alias move: {@code alias=current from=1 to=2} ({@code from=none}
+     * when unset), with {@code next=cleared} appended when the move promoted the version {@code next} named.
+     */
     private static String moveDetail(AliasMove move) {
         return "alias=" + move.alias() + " from=" + (move.from().isPresent() ? String.valueOf(move.from().getAsInt()) : "none")
-                + " to=" + move.to();
+                + " to=" + move.to() + (move.nextCleared() ? " next=cleared" : "");
     }
 
     @Override
