@@ -11,6 +11,7 @@ import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.kernel.StandardSecretManager;
 import dev.coffer.spi.memory.InMemoryAuditLog;
 import dev.coffer.spi.memory.InMemoryAuditOutbox;
@@ -212,16 +213,44 @@ class CanaryMappingTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("(prod/canary/db-password#next) is served alias next again")),
                 "the end of the fallback is logged: " + lines);
 
-        // Promotion after the canary period: current is the new value. Whether next is cleared (it
-        // is, once stores clear it on promotion) or still names the promoted version, both serve it.
+        // Promotion after the canary period: current is the new value and next is cleared, so the
+        // canary instance falls back to current, which is the value it already had.
         clock.advance(Duration.ofMinutes(11));
         kernel.rotationEngine().runDue(10);
         assertEquals(RunState.FINISHED, status(id).latest().orElseThrow().state(), "the run promoted and finished");
+        assertNextUnset("prod/canary/db-password");
         Await.until("the other instances serve the new value", () -> pending.equals(stable.getValue("db.password")));
+        Await.until("the canary instance falls back to current", () -> canary.stats().nextFallbacks() > fallbacksInCanary);
         refreshed(canary, 2);
         assertEquals(pending, canary.getValue("db.password"), "the canary instance keeps the new value after promotion");
         assertEquals(0, canary.stats().revocations(), "promotion revokes nothing on a canary instance");
         assertEquals(0, canary.stats().refreshFailures());
+    }
+
+    @Test
+    void anAbandonedCanaryPutsTheCanaryInstanceBackOnCurrent() {
+        String old = TestValues.text();
+        String id = rotatedSecret("abandoned/db-password", old);
+        CofferConfigSource canary = source("db.password", "prod/abandoned/db-password#next", app);
+        String pending = startCanary(id, "prod/abandoned/db-password");
+        Await.until("the canary instance serves the pending value", () -> pending.equals(canary.getValue("db.password")));
+
+        String manual = TestValues.text(); // someone rotates by hand during the canary: the run steps aside
+        try (SecretValue v = SecretValue.ofUtf8(manual)) {
+            kernel.addVersion(admin, id, NewVersion.current(v));
+        }
+        clock.advance(Duration.ofMinutes(11));
+        kernel.rotationEngine().runDue(10);
+        assertEquals(RunState.ABANDONED, status(id).latest().orElseThrow().state());
+        assertNextUnset("prod/abandoned/db-password");
+        Await.until("the canary instance serves the new current", () -> manual.equals(canary.getValue("db.password")));
+        assertEquals(0, canary.stats().revocations());
+    }
+
+    private void assertNextUnset(String qualified) {
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> kernel.read(admin, SecretPath.parse(TENANT, qualified), VersionSelector.alias(Aliases.NEXT)).close());
+        assertEquals(ErrorCode.ALIAS_NOT_FOUND, e.code(), "next is cleared");
     }
 
     @Test

@@ -31,11 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The cache's fallback from an unset {@code next} to {@code current}, where alias {@code next}
- * comes and goes at will: the transport here is a table of aliases answering with the kernel's
- * error codes (the kernel-backed run of the same story is {@code CanaryMappingTest}; it cannot
- * yet take {@code next} away, because stores do not clear it on promotion before the alias work
- * lands).
+ * The cache's fallback from an unset {@code next} to {@code current}, with alias {@code next}
+ * coming and going at will between refreshes, and every log switch counted: the transport here is
+ * a table of aliases answering with the kernel's error codes. The same story through the real
+ * kernel and its rotation engine is {@code CanaryMappingTest}.
  */
 @ExtendWith(NoValueLeaks.class)
 class NextFallbackTest {
