@@ -207,6 +207,20 @@ public abstract class RotationContract extends ManagerContractBase {
     }
 
     @Test
+    public void aPromotionFoundDoneIsRecordedNotAbandoned() {
+        // Stands for a crash after the engine moved current and before it recorded the promotion.
+        Secret secret = rotated("promoted-before-record", scripted());
+        rotator().during("test", ctx -> manager().promote(admin(), secret.id(), ctx.run().pendingVersion(),
+                java.util.OptionalInt.of(1)));
+        rotateNow(secret);
+        drive();
+        assertEquals(RunState.FINISHED, lastState(secret),
+                "rule: a run whose pending version is already current records the promotion and finishes (not ABANDONED)");
+        assertEquals(Map.of(1, VersionStatus.PREVIOUS, 2, VersionStatus.CURRENT), statuses(secret.id()),
+                "rule: a promotion found done promotes nothing twice");
+    }
+
+    @Test
     public void aFailedStepIsRetriedWithBackoffThenTheRunFailsWithItsCode() {
         MutableClock clock = clock();
         Secret secret = rotated("failing", scripted().maxAttempts(3));
