@@ -530,14 +530,7 @@ final class RunDriver {
     }
 
     private static String stepName(RotationRun run) {
-        return switch (run.state()) {
-            case STARTED -> "create";
-            case CREATED -> "apply";
-            case APPLIED -> "test";
-            case TESTED, CANARY -> run.testOnly() ? "discard" : "promote";
-            case PROMOTED -> "finish";
-            default -> run.state().name().toLowerCase(java.util.Locale.ROOT);
-        };
+        return run.step().orElse(run.state().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The stable code of a failure: the rotator's reason, the kernel's error code, or the exception's kind. */

@@ -82,6 +82,27 @@ public record RotationRun(
         return state.isOpen();
     }
 
+    /**
+     * The step the engine does next: {@code create}, {@code apply}, {@code test}, {@code promote}
+     * (after the canary, if any), {@code discard} (a test-only run, or a cancel being carried out),
+     * {@code finish}; {@code retire} for a finished run whose retirement is pending; empty for any
+     * other ended run.
+     */
+    public java.util.Optional<String> step() {
+        if (cancelRequested && state.isOpen()) {
+            return java.util.Optional.of("discard");
+        }
+        return java.util.Optional.ofNullable(switch (state) {
+            case STARTED -> "create";
+            case CREATED -> "apply";
+            case APPLIED -> "test";
+            case TESTED, CANARY -> testOnly ? "discard" : "promote";
+            case PROMOTED -> "finish";
+            case FINISHED -> retirementPending() ? "retire" : null;
+            default -> null;
+        });
+    }
+
     /** Whether the old version's retirement is still to do (a finished run inside or past its overlap). */
     public boolean retirementPending() {
         return state == RunState.FINISHED && retireAt != null && retiredAt == null;
