@@ -13,6 +13,8 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.RotationStore;
+import dev.coffer.spi.memory.InMemoryRotationStore;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tink.DerivedKeys;
 import dev.coffer.tink.TinkEnvelope;
@@ -47,6 +49,9 @@ public final class DurableBackend implements Backend {
     private final DerivedKeys derivedKeys;
     private final CheckpointFile checkpoints;
     private final String description;
+    // LEAD-WIRE (H1, secrets-jdbi JdbiRotationStore): replace this in-memory stand-in with the durable store on db,
+    // e.g. `new JdbiRotationStore(db...)`; until then policies and runs of a durable server vanish on restart.
+    private final RotationStore rotationStore = new InMemoryRotationStore();
 
     private DurableBackend(CofferDatabase db, TinkEnvelope envelope, DerivedKeys derivedKeys, CheckpointFile checkpoints,
             String description) {
@@ -140,6 +145,11 @@ public final class DurableBackend implements Backend {
     @Override
     public PolicyStore policyStore() {
         return db.policyStore();
+    }
+
+    @Override
+    public RotationStore rotationStore() {
+        return rotationStore;
     }
 
     @Override

@@ -47,8 +47,7 @@ final class RemoteErrors {
     /** The exception class the kernel uses for {@code code}. */
     static SecretsException exception(ErrorCode code, String message) {
         return switch (code) {
-            case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, INVALID_ROTATION_POLICY, VALUE_TOO_LARGE ->
-                    new InvalidRequestException(code, message);
+            case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, INVALID_ROTATION_POLICY, VALUE_TOO_LARGE -> new InvalidRequestException(code, message);
             case UNAUTHENTICATED, ACCESS_DENIED, ENVIRONMENT_PROTECTED -> new AccessDeniedException(code, message);
             case SECRET_NOT_FOUND, SECRET_PENDING_DELETION, VERSION_NOT_FOUND, ALIAS_NOT_FOUND, POLICY_NOT_FOUND,
                     TENANT_KEY_NOT_FOUND, ROTATION_NOT_CONFIGURED -> new NotFoundException(code, message);
@@ -58,8 +57,7 @@ final class RemoteErrors {
             case VERSION_DISABLED -> new VersionDisabledException(message);
             case VERSION_DESTROYED -> new VersionDestroyedException(message);
             case INTEGRITY_FAILURE -> new IntegrityException(code, message);
-            // A rotator's step failing downstream: retryable, like an outage (the rotator's reason code is the engine's, not the client's).
-            case ROTATION_STEP_FAILED, STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE -> new UnavailableException(code, message);
+            case STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE, ROTATION_STEP_FAILED -> new UnavailableException(code, message);
         };
     }
 
