@@ -34,6 +34,12 @@ public final class Kernel {
      * also hands to {@link AuditRelay}, then serves through {@link #measured}.
      */
     public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments) {
+        return standard(backend, metrics, protectedEnvironments, rotators());
+    }
+
+    /** As {@link #standard(Backend, Metrics, Collection)}, with these rotators (tests add scripted ones). */
+    public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments,
+            Rotators rotators) {
         StandardSecretManager.Builder builder = StandardSecretManager.builder()
                 .protectedEnvironments(protectedEnvironments)
                 .secretStore(backend.secretStore())
@@ -41,7 +47,7 @@ public final class Kernel {
                 .auditLog(new MeteredAuditLog(backend.auditLog(), metrics))
                 .policyStore(new MeteredPolicyStore(backend.policyStore(), metrics))
                 .rotationStore(backend.rotationStore())
-                .rotators(rotators())
+                .rotators(rotators)
                 .rotationObserver(metrics.rotation())
                 .instanceId(instanceId());
         backend.pageTokenKey().ifPresent(key -> {

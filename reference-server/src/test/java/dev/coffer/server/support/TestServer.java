@@ -16,6 +16,7 @@ import dev.coffer.spi.kernel.StandardSecretManager;
 import dev.coffer.spi.rotation.RotationEngine;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.ScriptedRotator;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,6 +46,7 @@ public final class TestServer implements AutoCloseable {
     private final InMemorySecrets parts = InMemorySecrets.create();
     private final Metrics metrics = new Metrics();
     private final StandardSecretManager kernel;
+    private final ScriptedRotator scripted = new ScriptedRotator();
     private final StandaloneServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -57,7 +59,7 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         dev.coffer.server.standalone.Backend backend = new dev.coffer.server.standalone.InMemoryBackend(parts);
-        kernel = Kernel.standard(backend, metrics, List.of(PROTECTED_ENVIRONMENT));
+        kernel = Kernel.standard(backend, metrics, List.of(PROTECTED_ENVIRONMENT), Kernel.rotators().with(scripted));
         SecretManager manager = Kernel.measured(kernel, metrics);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
         ResourceConfig app = StandaloneServer.application(manager, kernel.rotations(),
@@ -106,6 +108,11 @@ public final class TestServer implements AutoCloseable {
      */
     public RotationEngine rotationEngine() {
         return kernel.rotationEngine();
+    }
+
+    /** The rotator {@value ScriptedRotator#NAME}, beside the discovered ones: its steps fail when a test says so. */
+    public ScriptedRotator scriptedRotator() {
+        return scripted;
     }
 
     /** The server's metrics. */
