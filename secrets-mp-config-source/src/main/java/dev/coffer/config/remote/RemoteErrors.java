@@ -47,7 +47,8 @@ final class RemoteErrors {
     /** The exception class the kernel uses for {@code code}. */
     static SecretsException exception(ErrorCode code, String message) {
         return switch (code) {
-            case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, INVALID_ROTATION_POLICY, VALUE_TOO_LARGE -> new InvalidRequestException(code, message);
+            case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, INVALID_ROTATION_POLICY, VALUE_TOO_LARGE ->
+                    new InvalidRequestException(code, message);
             case UNAUTHENTICATED, ACCESS_DENIED, ENVIRONMENT_PROTECTED -> new AccessDeniedException(code, message);
             case SECRET_NOT_FOUND, SECRET_PENDING_DELETION, VERSION_NOT_FOUND, ALIAS_NOT_FOUND, POLICY_NOT_FOUND,
                     TENANT_KEY_NOT_FOUND, ROTATION_NOT_CONFIGURED -> new NotFoundException(code, message);
@@ -57,7 +58,9 @@ final class RemoteErrors {
             case VERSION_DISABLED -> new VersionDisabledException(message);
             case VERSION_DESTROYED -> new VersionDestroyedException(message);
             case INTEGRITY_FAILURE -> new IntegrityException(code, message);
-            case STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE, ROTATION_STEP_FAILED -> new UnavailableException(code, message);
+            // Recorded on rotation runs, never the answer to a call; kept generic if a server sends it.
+            case ROTATION_STEP_FAILED -> new SecretsException(code, message);
+            case STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE -> new UnavailableException(code, message);
         };
     }
 
