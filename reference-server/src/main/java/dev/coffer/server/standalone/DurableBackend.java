@@ -14,7 +14,6 @@ import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.RotationStore;
-import dev.coffer.spi.memory.InMemoryRotationStore;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tink.DerivedKeys;
 import dev.coffer.tink.TinkEnvelope;
@@ -49,9 +48,6 @@ public final class DurableBackend implements Backend {
     private final DerivedKeys derivedKeys;
     private final CheckpointFile checkpoints;
     private final String description;
-    // LEAD-WIRE (H1, secrets-jdbi JdbiRotationStore): replace this in-memory stand-in with the durable store on db,
-    // e.g. `new JdbiRotationStore(db...)`; until then policies and runs of a durable server vanish on restart.
-    private final RotationStore rotationStore = new InMemoryRotationStore();
 
     private DurableBackend(CofferDatabase db, TinkEnvelope envelope, DerivedKeys derivedKeys, CheckpointFile checkpoints,
             String description) {
@@ -149,7 +145,7 @@ public final class DurableBackend implements Backend {
 
     @Override
     public RotationStore rotationStore() {
-        return rotationStore;
+        return db.rotationStore();
     }
 
     @Override

@@ -106,6 +106,36 @@ class RotationSchedulingTest {
     }
 
     @Test
+    void aDurableServerKeepsItsPolicyAcrossARestartAndItsSchedulerRotatesOnTheDatabase() throws Exception {
+        Path data = temp.resolve("durable");
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, data, null, null, false, false, JwtSettings.defaults());
+        String id;
+        try (Coffer coffer = Coffer.start(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            String token = Files.readString(data.resolve(DataDir.ADMIN_TOKEN)).trim();
+            id = ok(call(coffer, token, "POST", "v1/secrets",
+                    "{\"environment\":\"prod\",\"path\":\"durable/db\",\"ownerTeam\":\"payments\"}"), 201).json().getString("id");
+            ok(call(coffer, token, "POST", "v1/secrets/" + id + "/versions", "{\"value\":\"" + TestValues.text() + "\"}"), 201);
+            ok(call(coffer, token, "PUT", "v1/secrets/" + id + "/rotation", "{\"rotator\":\"generated\",\"schedule\":\"7d\"}"), 200);
+        }
+        try (Coffer coffer = Coffer.start(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            String token = Files.readString(data.resolve(DataDir.ADMIN_TOKEN)).trim();
+            JsonObject status = ok(call(coffer, token, "GET", "v1/secrets/" + id + "/rotation", null), 200).json();
+            assertEquals("7d", status.getJsonObject("policy").getString("schedule"), "the policy outlived the restart");
+            String run = ok(call(coffer, token, "POST", "v1/secrets/" + id + "/rotation/run", null), 202).json().getString("id");
+            Await.until("the scheduler finished the run on the database", () -> {
+                try {
+                    JsonObject last = call(coffer, token, "GET", "v1/secrets/" + id + "/rotation", null).json().getJsonObject("lastRun");
+                    return last != null && last.getString("id").equals(run) && last.getString("state").equals("FINISHED");
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            TestValues.remember(ok(call(coffer, token, "GET", "v1/secrets/prod/durable/db", null), 200).json().getString("value"));
+            assertEquals(2, ok(call(coffer, token, "GET", "v1/secrets/" + id, null), 200).json().getJsonObject("aliases").getInt("current"));
+        }
+    }
+
+    @Test
     void withNoRotationNoSchedulerRuns() throws Exception {
         Path data = temp.resolve("manual");
         ServeOptions options = new ServeOptions("127.0.0.1", 0, data, null, null, true, false, JwtSettings.defaults())
