@@ -39,18 +39,6 @@ class RotationStorageTest {
     @ExtendWith(UseH2.class)
     class OnH2 {
         @Test
-        void aPolicyWithAFractionOfASecondIsRefusedNotRounded() {
-            RotationStore store = UseH2.database().reset().rotationStore();
-            RotationPolicy fractional = RotationPolicy.builder("generated", RotationSchedule.parse("30d"))
-                    .overlap(Duration.ofMillis(90_500)).build();
-
-            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ROTATION_POLICY,
-                    () -> store.putPolicy("acme", "sec_db", fractional, T0, T0, BeforeCommit.none()));
-
-            assertTrue(store.findPolicy("acme", "sec_db").isEmpty(), "nothing stored");
-        }
-
-        @Test
         void claimDueRefusesAnOwnerOrLeaseOutOfBounds() {
             RotationStore store = UseH2.database().reset().rotationStore();
 
