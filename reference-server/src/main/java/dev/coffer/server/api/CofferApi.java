@@ -6,6 +6,7 @@ import dev.coffer.server.api.problem.SecretsExceptionMapper;
 import dev.coffer.server.api.problem.UnexpectedExceptionMapper;
 import dev.coffer.server.api.problem.WebApplicationExceptionMapper;
 import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.rotation.RotationManager;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -17,17 +18,27 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * ResourceConfig config = new ResourceConfig();
- * CofferApi.resources(manager, checks, metrics::prometheusText).forEach(config::register);
+ * CofferApi.resources(manager, kernel.rotations(), checks, metrics::prometheusText).forEach(config::register);
  * CofferApi.providers().forEach(config::register);
  * }</pre>
  */
 public final class CofferApi {
     private CofferApi() {}
 
-    /** The resources. */
-    public static List<Object> resources(SecretManager manager, List<HealthCheck> checks, Supplier<String> metrics) {
+    /** The resources, rotation served by {@code rotations} (the kernel's {@code rotations()}). */
+    public static List<Object> resources(SecretManager manager, RotationManager rotations, List<HealthCheck> checks,
+            Supplier<String> metrics) {
         return List.of(new SecretsResource(manager), new MetadataResource(manager), new NamedSecretsResource(manager), new BreakGlassResource(manager), new AuditResource(manager),
-                new PoliciesResource(manager), new HealthResource(checks), new MetricsResource(manager, metrics), new OpenApiResource());
+                new PoliciesResource(manager), new RotationResource(rotations), new RotationsResource(rotations),
+                new HealthResource(checks), new MetricsResource(manager, metrics), new OpenApiResource());
+    }
+
+    /**
+     * The resources over a {@code manager} without a rotation engine (a decorator or a remote
+     * client): the rotation routes are there and answer 404 {@code ROTATION_NOT_CONFIGURED}.
+     */
+    public static List<Object> resources(SecretManager manager, List<HealthCheck> checks, Supplier<String> metrics) {
+        return resources(manager, NoRotations.INSTANCE, checks, metrics);
     }
 
     /** JSON reading and writing, problem mapping, the request-id filter and the query-parameter check. */

@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
- * {@code break-glass} and {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * {@code rotation}, {@code break-glass} and {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
@@ -176,6 +176,7 @@ public final class Coffer implements Callable<Integer> {
         commands.put("serve", ServeCommand.class);
         commands.put("secret", SecretCommand.class);
         commands.put("policy", PolicyCommand.class);
+        commands.put("rotation", RotationCommand.class);
         commands.put("audit", AuditCommand.class);
         commands.put("break-glass", BreakGlassCommand.class);
         commands.put("token", TokenCommand.class);

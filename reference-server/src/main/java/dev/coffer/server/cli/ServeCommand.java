@@ -63,6 +63,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Tolerated clock difference for exp, nbf and iat (default 30s, at most 10m)")
     String clockSkew;
 
+    @Option(names = "--rotation-workers", defaultValue = "4", paramLabel = "N",
+            description = "How many secret rotations run at once (default 4, at most 64); each may hold a database connection")
+    int rotationWorkers;
+
+    @Option(names = "--no-rotation", description = "Run no rotation scheduler in this process: policies can be set and runs "
+            + "opened, another instance on the same database (or none) drives them")
+    boolean noRotation;
+
     @Spec
     CommandSpec spec;
 
@@ -110,6 +118,9 @@ final class ServeCommand implements Callable<Integer> {
         /** The flags as options; a contradiction or a malformed value is a usage error naming the flag. */
         private static ServeOptions options(ServeCommand flags) {
             try {
+                if (!flags.noRotation && flags.rotationWorkers < 1) {
+                    throw new IllegalArgumentException("--rotation-workers must be at least 1; --no-rotation runs no scheduler");
+                }
                 TokenBounds bounds = new TokenBounds(Durations.parse("--max-token-lifetime", flags.maxTokenLifetime),
                         Durations.parse("--clock-skew", flags.clockSkew));
                 List<CidrBlock> proxies = new ArrayList<>();
@@ -118,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 return new ServeOptions(flags.bind, flags.port, flags.data, flags.db, flags.keyUri, flags.inMemory,
                         flags.trustForwardedFor, new JwtSettings(flags.issuer, flags.audience, bounds), proxies)
-                        .withProtectedEnvironments(flags.protectedEnvironments);
+                        .withProtectedEnvironments(flags.protectedEnvironments)
+                        .withRotationWorkers(flags.noRotation ? 0 : flags.rotationWorkers);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(flags.spec.commandLine(), e.getMessage());
             } catch (InvalidRequestException e) {

@@ -10,6 +10,9 @@ import dev.coffer.server.standalone.DurableBackend;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.rotation.RotationManager;
+import dev.coffer.server.jobs.OverdueSecrets;
+import dev.coffer.server.jobs.RotationScheduler;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,12 +32,16 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 public class CofferRuntime {
     private static final Logger LOG = Logger.getLogger(CofferRuntime.class.getName());
+    /** How many rotations this instance runs at once (MicroProfile Config; default 4, 0 runs no scheduler here). */
+    public static final String ROTATION_WORKERS = "coffer.rotation.workers";
 
     @Inject
     Config config;
 
     private DurableBackend backend;
     private AuditRelay relay;
+    private RotationScheduler scheduler;
+    private RotationManager rotations;
     private Metrics metrics;
     private SecretManager manager;
     private TokenBounds tokenBounds;
@@ -53,6 +60,7 @@ public class CofferRuntime {
         try {
             StandardSecretManager kernel = Kernel.standard(backend, metrics, settings.protectedEnvironments());
             manager = Kernel.measured(kernel, metrics);
+            rotations = kernel.rotations();
             tokenBounds = settings.tokenBounds();
             authenticationFailures = new AuthenticationFailures(metrics);
             if (settings.bootstrapPolicy() && AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord())) {
@@ -60,7 +68,15 @@ public class CofferRuntime {
                         + " every action in tenant default");
             }
             relay = AuditRelay.start(kernel, backend, metrics);
+            int workers = config.getOptionalValue(ROTATION_WORKERS, Integer.class).orElse(RotationScheduler.DEFAULT_WORKERS);
+            if (workers > 0) {
+                scheduler = RotationScheduler.start(kernel.rotationEngine(), workers, metrics.rotation(),
+                        new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)));
+            }
         } catch (RuntimeException e) {
+            if (relay != null) {
+                relay.close();
+            }
             backend.close();
             metrics.close();
             throw e;
@@ -75,6 +91,9 @@ public class CofferRuntime {
 
     @PreDestroy
     void close() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
         if (relay != null) {
             relay.close();
         }
@@ -89,6 +108,11 @@ public class CofferRuntime {
     /** The kernel, measured. */
     public SecretManager manager() {
         return manager;
+    }
+
+    /** The kernel's rotation API. */
+    public RotationManager rotations() {
+        return rotations;
     }
 
     /** The metrics {@code /metrics} reports. */

@@ -53,6 +53,8 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     // One bound for the environment tag of coffer_break_glass_total, whichever part counts the kind.
     private final BoundedTagValues breakGlassEnvironments = new BoundedTagValues(MeteredAuditLog.ENVIRONMENTS);
+    // One per registry: its overdue gauge is registered once, and the scheduler sets it.
+    private final RotationMetrics rotation;
 
     /** A registry with memory, GC, thread, class-loading, CPU, file-descriptor and uptime metrics bound. */
     public Metrics() {
@@ -71,6 +73,12 @@ public final class Metrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        rotation = new RotationMetrics(registry, java.time.Clock.systemUTC());
+    }
+
+    /** The rotation engine's observer on this registry ({@code coffer_rotation_*}). */
+    public RotationMetrics rotation() {
+        return rotation;
     }
 
     /** The registry, for binders (Jetty, HikariCP) and Coffer's own meters. */

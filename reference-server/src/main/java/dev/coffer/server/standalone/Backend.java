@@ -4,6 +4,7 @@ import dev.coffer.server.api.HealthCheck;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.crypto.Envelope;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.RotationStore;
 import dev.coffer.spi.store.SecretStore;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,9 @@ public interface Backend extends AutoCloseable {
 
     /** Policies and break-glass grants. */
     PolicyStore policyStore();
+
+    /** Rotation policies, runs and the scheduler's claims. */
+    RotationStore rotationStore();
 
     /** Whether (and where) this installation's one-time admin bootstrap is recorded. */
     BootstrapRecord bootstrapRecord();

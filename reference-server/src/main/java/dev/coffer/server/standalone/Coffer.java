@@ -2,10 +2,13 @@ package dev.coffer.server.standalone;
 
 import dev.coffer.server.auth.SmallRyeTokenVerifier;
 import dev.coffer.server.auth.TokenMinter;
+import dev.coffer.server.jobs.OverdueSecrets;
+import dev.coffer.server.jobs.RotationScheduler;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.kernel.StandardSecretManager;
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * A running standalone Coffer: data directory prepared, keys and admin token in place, backend
@@ -20,14 +23,17 @@ import java.io.PrintStream;
 public final class Coffer implements AutoCloseable {
     private final Backend backend;
     private final AuditRelay relay;
+    private final RotationScheduler scheduler;
     private final StandaloneServer server;
     private final DataDir data;
     private final DataDirLock lock;
     private final Metrics metrics;
 
-    private Coffer(Backend backend, AuditRelay relay, StandaloneServer server, DataDir data, DataDirLock lock, Metrics metrics) {
+    private Coffer(Backend backend, AuditRelay relay, RotationScheduler scheduler, StandaloneServer server, DataDir data,
+            DataDirLock lock, Metrics metrics) {
         this.backend = backend;
         this.relay = relay;
+        this.scheduler = scheduler;
         this.server = server;
         this.data = data;
         this.lock = lock;
@@ -67,6 +73,7 @@ public final class Coffer implements AutoCloseable {
         StandaloneServer server = null;
         Backend backend = null;
         AuditRelay relay = null;
+        RotationScheduler scheduler = null;
         Metrics metrics = new Metrics();
         try {
             server = StandaloneServer.listen(options.bind(), options.port(), HttpLimits.DEFAULTS);
@@ -81,13 +88,17 @@ public final class Coffer implements AutoCloseable {
             boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
             boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
             relay = AuditRelay.start(kernel, backend, metrics);
-            server.serve(StandaloneServer.application(manager, new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()),
-                    backend.healthChecks(), metrics, options.proxies()));
+            server.serve(StandaloneServer.application(manager, kernel.rotations(),
+                    new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics, options.proxies()));
+            if (options.rotationWorkers() > 0) {
+                scheduler = RotationScheduler.start(kernel.rotationEngine(), options.rotationWorkers(), metrics.rotation(),
+                        new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)));
+            }
             report(console, options, data, backend, server, tokenCreated, policyCreated);
-            return new Coffer(backend, relay, server, data, lock, metrics);
+            return new Coffer(backend, relay, scheduler, server, data, lock, metrics);
         } catch (RuntimeException e) {
             try {
-                closeAll(server, relay, backend);
+                closeAll(server, scheduler, relay, backend);
                 rollback.rollback();
             } finally {
                 lock.close();
@@ -108,6 +119,8 @@ public final class Coffer implements AutoCloseable {
             console.println("  admin token: none (issued once, on the first start; `coffer token mint --data "
                     + data.root() + " --subject admin --groups " + AdminBootstrap.ADMIN_GROUP + "` makes one)");
         }
+        console.println("  rotation:    " + (options.rotationWorkers() > 0 ? options.rotationWorkers() + " workers"
+                : "not run by this process (--no-rotation)"));
         if (options.proxies().any()) {
             console.println("  proxies:     X-Forwarded-For believed from " + options.proxies());
         }
@@ -118,20 +131,32 @@ public final class Coffer implements AutoCloseable {
         console.flush();
     }
 
-    private static void closeAll(StandaloneServer server, AuditRelay relay, Backend backend) {
+    private static void closeAll(StandaloneServer server, RotationScheduler scheduler, AuditRelay relay, Backend backend) {
         try {
             if (server != null) {
                 server.close();
             }
         } finally {
             try {
-                if (relay != null) {
-                    relay.close();
+                // After the API (no new rotate-now), before the relay and the backend the drives use.
+                if (scheduler != null) {
+                    scheduler.close();
                 }
             } finally {
-                if (backend != null) {
-                    backend.close();
-                }
+                closeRest(relay, backend);
+            }
+        }
+    }
+
+
+    private static void closeRest(AuditRelay relay, Backend backend) {
+        try {
+            if (relay != null) {
+                relay.close();
+            }
+        } finally {
+            if (backend != null) {
+                backend.close();
             }
         }
     }
@@ -151,11 +176,16 @@ public final class Coffer implements AutoCloseable {
         return relay;
     }
 
-    /** Stops the server, then the audit relay, then the backend, then lets go of the data directory. */
+    /** The rotation scheduler, or {@code null} with {@code --no-rotation}. */
+    RotationScheduler rotationScheduler() {
+        return scheduler;
+    }
+
+    /** Stops the server, then the rotation scheduler, the audit relay, the backend, then lets go of the data directory. */
     @Override
     public void close() {
         try {
-            closeAll(server, relay, backend);
+            closeAll(server, scheduler, relay, backend);
         } finally {
             lock.close();
             metrics.close();

@@ -13,6 +13,7 @@ import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.RotationStore;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.tink.DerivedKeys;
 import dev.coffer.tink.TinkEnvelope;
@@ -140,6 +141,11 @@ public final class DurableBackend implements Backend {
     @Override
     public PolicyStore policyStore() {
         return db.policyStore();
+    }
+
+    @Override
+    public RotationStore rotationStore() {
+        return db.rotationStore();
     }
 
     @Override

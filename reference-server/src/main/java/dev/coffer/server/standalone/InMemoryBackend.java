@@ -3,9 +3,12 @@ package dev.coffer.server.standalone;
 import dev.coffer.server.api.HealthCheck;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.crypto.Envelope;
+import dev.coffer.spi.memory.InMemoryAuditOutbox;
+import dev.coffer.spi.memory.InMemoryRotationStore;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.RotationStore;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InMemoryBackend implements Backend {
     private final InMemorySecrets parts;
     private final AuditLog auditLog;
+    private final RotationStore rotationStore;
     // Nothing outlives the process here, so neither does the record of the bootstrap.
     private final AtomicBoolean bootstrapped = new AtomicBoolean();
 
@@ -36,6 +40,9 @@ public final class InMemoryBackend implements Backend {
     public InMemoryBackend(InMemorySecrets parts, AuditLog auditLog) {
         this.parts = Objects.requireNonNull(parts, "parts");
         this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
+        // The rotation store commits its audit events into the secret store's outbox, so the one relay moves both.
+        this.rotationStore = parts.secretStore().auditOutbox() instanceof InMemoryAuditOutbox outbox
+                ? new InMemoryRotationStore(outbox) : new InMemoryRotationStore();
     }
 
     @Override
@@ -56,6 +63,11 @@ public final class InMemoryBackend implements Backend {
     @Override
     public PolicyStore policyStore() {
         return parts.policyStore();
+    }
+
+    @Override
+    public RotationStore rotationStore() {
+        return rotationStore;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.coffer.server.metrics.MeteredSecretManager;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.rotation.Rotators;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -33,17 +34,56 @@ public final class Kernel {
      * also hands to {@link AuditRelay}, then serves through {@link #measured}.
      */
     public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments) {
+        return standard(backend, metrics, protectedEnvironments, rotators());
+    }
+
+    /** As {@link #standard(Backend, Metrics, Collection)}, with these rotators (tests add scripted ones). */
+    public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments,
+            Rotators rotators) {
         StandardSecretManager.Builder builder = StandardSecretManager.builder()
                 .protectedEnvironments(protectedEnvironments)
                 .secretStore(backend.secretStore())
                 .envelope(new MeteredEnvelope(backend.envelope(), metrics))
                 .auditLog(new MeteredAuditLog(backend.auditLog(), metrics))
-                .policyStore(new MeteredPolicyStore(backend.policyStore(), metrics));
+                .policyStore(new MeteredPolicyStore(backend.policyStore(), metrics))
+                .rotationStore(backend.rotationStore())
+                .rotators(rotators)
+                .rotationObserver(metrics.rotation())
+                .instanceId(instanceId());
         backend.pageTokenKey().ifPresent(key -> {
             builder.pageTokenKey(key); // the builder keeps a copy
             Arrays.fill(key, (byte) 0);
         });
         return builder.build();
+    }
+
+    /**
+     * The rotators a server knows: those {@link java.util.ServiceLoader} finds on the server's class
+     * path ({@code generated} in secrets-spi, {@code postgresql} in secrets-jdbi, {@code webhook} in
+     * this module, and any a deployment adds), two of one name being a start-up error.
+     */
+    public static Rotators rotators() {
+        return Rotators.discover(Kernel.class.getClassLoader());
+    }
+
+    /**
+     * An id for this process's rotation claims, unique per process and readable in the rotation
+     * store ({@code coffer-<host>-<pid>-<random>}, at most 64 characters): a claim left by a dead
+     * instance names which one.
+     */
+    static String instanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "-");
+        } catch (java.io.IOException | SecurityException e) {
+            host = "host";
+        }
+        if (host.length() > 24) {
+            host = host.substring(0, 24);
+        }
+        byte[] random = new byte[4];
+        new java.security.SecureRandom().nextBytes(random);
+        return "coffer-" + host + "-" + ProcessHandle.current().pid() + "-" + java.util.HexFormat.of().formatHex(random);
     }
 
     /** {@code kernel} with its reads measured into {@code metrics}. */

@@ -1,6 +1,7 @@
 package dev.coffer.server.standalone;
 
 import dev.coffer.server.auth.JwtSettings;
+import dev.coffer.server.jobs.RotationScheduler;
 import dev.coffer.spi.access.CidrBlock;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +21,18 @@ import java.util.Objects;
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} is believed; required
  *        with {@code trustForwardedFor} and meaningless without it, so either alone is refused
  * @param protectedEnvironments environments where force delete is refused ({@code --protected-environment}, repeatable)
+ * @param rotationWorkers how many rotations the scheduler runs at once ({@code --rotation-workers}, default
+ *        {@value dev.coffer.server.jobs.RotationScheduler#DEFAULT_WORKERS}); 0 runs no scheduler ({@code --no-rotation}:
+ *        policies can still be set and runs opened, and another instance on the same database drives them)
  */
 public record ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
-        boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments) {
+        boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
+        int rotationWorkers) {
     public ServeOptions {
+        if (rotationWorkers < 0 || rotationWorkers > RotationScheduler.MAX_WORKERS) {
+            throw new IllegalArgumentException("--rotation-workers must be between 1 and " + RotationScheduler.MAX_WORKERS
+                    + " (or --no-rotation), got " + rotationWorkers);
+        }
         trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
         protectedEnvironments = environments(protectedEnvironments);
         if (trustForwardedFor && trustedProxies.isEmpty()) {
@@ -35,6 +44,13 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
         }
     }
 
+    /** Options with the default number of rotation workers. */
+    public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
+            boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments) {
+        this(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, protectedEnvironments,
+                RotationScheduler.DEFAULT_WORKERS);
+    }
+
     /** Options without protected environments. */
     public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
             boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies) {
@@ -43,7 +59,14 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
 
     /** These options with {@code environments} protected from force delete. */
     public ServeOptions withProtectedEnvironments(List<String> environments) {
-        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, environments);
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, environments,
+                rotationWorkers);
+    }
+
+    /** These options with {@code workers} rotation workers (0: no scheduler in this process). */
+    public ServeOptions withRotationWorkers(int workers) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
+                protectedEnvironments, workers);
     }
 
     private static List<String> environments(List<String> names) {

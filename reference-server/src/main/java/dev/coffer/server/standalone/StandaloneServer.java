@@ -8,6 +8,7 @@ import dev.coffer.server.auth.TokenVerifier;
 import dev.coffer.server.metrics.HttpServerMetrics;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
+import dev.coffer.spi.rotation.RotationManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -66,8 +67,22 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static ResourceConfig application(SecretManager manager, TokenVerifier verifier, List<HealthCheck> checks,
             Metrics metrics, TrustedProxies proxies) {
+        return application(CofferApi.resources(manager, checks, metrics::prometheusText), verifier, metrics, proxies);
+    }
+
+    /**
+     * The same, with the rotation routes served by {@code rotations} (the kernel's
+     * {@code rotations()}; {@link #application(SecretManager, TokenVerifier, List, Metrics, TrustedProxies)}
+     * answers them with 404 {@code ROTATION_NOT_CONFIGURED}).
+     */
+    public static ResourceConfig application(SecretManager manager, RotationManager rotations, TokenVerifier verifier,
+            List<HealthCheck> checks, Metrics metrics, TrustedProxies proxies) {
+        return application(CofferApi.resources(manager, rotations, checks, metrics::prometheusText), verifier, metrics, proxies);
+    }
+
+    private static ResourceConfig application(List<Object> resources, TokenVerifier verifier, Metrics metrics, TrustedProxies proxies) {
         ResourceConfig config = new ResourceConfig();
-        CofferApi.resources(manager, checks, metrics::prometheusText).forEach(config::register);
+        resources.forEach(config::register);
         CofferApi.providers().forEach(config::register);
         config.register(new SourceAddressFilter(proxies));
         config.register(new BearerTokenFilter(verifier, new AuthenticationFailures(metrics)));

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code serve} refuses contradictory or malformed trust and token flags before starting anything. */
+/** {@code serve} refuses contradictory or malformed trust, token and rotation flags before starting anything. */
 class ServeFlagsTest {
     @TempDir
     Path tmp;
@@ -39,6 +39,13 @@ class ServeFlagsTest {
     void tokenBoundsMustBeDurations() {
         assertTrue(refused("serve", "--max-token-lifetime", "forever").contains("--max-token-lifetime"));
         assertTrue(refused("serve", "--clock-skew", "1h").contains("clock skew"));
+    }
+
+    @Test
+    void rotationWorkersMustBeBetweenOneAndSixtyFour() {
+        assertTrue(refused("serve", "--rotation-workers", "0").contains("--rotation-workers must be at least 1; --no-rotation"));
+        assertTrue(refused("serve", "--rotation-workers", "65").contains("--rotation-workers must be between 1 and 64"));
+        assertTrue(refused("serve", "--rotation-workers", "many").contains("--rotation-workers"));
     }
 
     private String refused(String... args) {

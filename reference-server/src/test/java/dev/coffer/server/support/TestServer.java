@@ -12,8 +12,11 @@ import dev.coffer.server.standalone.TrustedProxies;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.kernel.StandardSecretManager;
+import dev.coffer.spi.rotation.RotationEngine;
 import dev.coffer.spi.memory.InMemorySecrets;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.ScriptedRotator;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +45,8 @@ public final class TestServer implements AutoCloseable {
     private final KeyPair keys;
     private final InMemorySecrets parts = InMemorySecrets.create();
     private final Metrics metrics = new Metrics();
+    private final StandardSecretManager kernel;
+    private final ScriptedRotator scripted = new ScriptedRotator();
     private final StandaloneServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -54,9 +59,10 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         dev.coffer.server.standalone.Backend backend = new dev.coffer.server.standalone.InMemoryBackend(parts);
-        SecretManager manager = Kernel.over(backend, metrics, List.of(PROTECTED_ENVIRONMENT));
+        kernel = Kernel.standard(backend, metrics, List.of(PROTECTED_ENVIRONMENT), Kernel.rotators().with(scripted));
+        SecretManager manager = Kernel.measured(kernel, metrics);
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
-        ResourceConfig app = StandaloneServer.application(manager,
+        ResourceConfig app = StandaloneServer.application(manager, kernel.rotations(),
                 new SmallRyeTokenVerifier(keys.getPublic(), jwt), backend.healthChecks(), metrics, proxies);
         customize.accept(app);
         server = StandaloneServer.start(app, "127.0.0.1", 0, limits);
@@ -94,6 +100,24 @@ public final class TestServer implements AutoCloseable {
     /** A server whose application {@code customize} may extend (e.g. with an extra resource). */
     public static TestServer start(Consumer<ResourceConfig> customize) {
         return new TestServer(customize, TrustedProxies.none(), JwtSettings.defaults(), HttpLimits.DEFAULTS);
+    }
+
+    /**
+     * The kernel's rotation engine. No scheduler runs in a test server: a test drives due work
+     * itself ({@code rotationEngine().runDue(n)}), so it decides when each step happens.
+     */
+    public RotationEngine rotationEngine() {
+        return kernel.rotationEngine();
+    }
+
+    /** The rotator {@value ScriptedRotator#NAME}, beside the discovered ones: its steps fail when a test says so. */
+    public ScriptedRotator scriptedRotator() {
+        return scripted;
+    }
+
+    /** The server's metrics. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The in-memory parts behind the server. */

@@ -469,6 +469,27 @@ public final class RemoteSecretManager implements SecretManager {
         call(ctx, "DELETE", "v1/policies/" + segment(name), null, o -> null);
     }
 
+    // ------------------------------------------------------------------ other routes
+
+    /**
+     * One call of a JSON route this client has no method for (the CLI's {@code coffer rotation}
+     * commands use it for {@code /v1/secrets/{id}/rotation} and {@code /v1/rotations}), with the
+     * same token, headers, timeouts and error mapping as every other call: a 2xx answer's JSON
+     * object ({@code null} for an empty one), any other answer the exception of its problem.
+     *
+     * <pre>{@code
+     * JsonObject status = remote.exchange(ctx, "GET", "v1/secrets/" + id + "/rotation", null);
+     * }</pre>
+     *
+     * @param route relative to the base URL, already percent-encoded, e.g. {@code v1/rotations?overdue=true}
+     * @param body the JSON body, or {@code null} for none
+     */
+    public JsonObject exchange(AccessContext ctx, String method, String route, JsonObject body) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(route, "route");
+        return call(ctx, method, route, body == null ? null : json(body), o -> o);
+    }
+
     // ------------------------------------------------------------------ transport
 
     /**

@@ -348,6 +348,25 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
         new RunDriver(this, claim).drive();
     }
 
+    @Override
+    public long countOverdue(String tenant) {
+        SecretPath.requireTenant(tenant);
+        Instant now = now();
+        long overdue = 0;
+        String token = null;
+        do {
+            Page<StoredRotationPolicy> page = runs.listPolicies(tenant, new PageRequest(token, PageRequest.MAX_LIMIT));
+            for (StoredRotationPolicy p : page.items()) {
+                Optional<Secret> secret = kernel.store.findSecret(tenant, p.secretId());
+                if (secret.isPresent() && statusOf(secret.get(), p, now).overdue()) {
+                    overdue++;
+                }
+            }
+            token = page.nextPageToken();
+        } while (token != null);
+        return overdue;
+    }
+
     // What the driver needs, kept in one place.
     StandardSecretManager kernel() {
         return kernel;

@@ -31,6 +31,18 @@ public interface RotationEngine {
      */
     void drive(RotationClaim claim);
 
+    /**
+     * How many secrets of {@code tenant} are overdue (their due moment plus window passed without a
+     * rotation), for the server's {@code coffer_rotation_overdue_secrets} gauge. Read from the rotation
+     * and secret stores as the engine sees them: not authorized, not audited, and no secret is named,
+     * only counted. A server counts every minute or so, so an implementation may be a full scan.
+     *
+     * @throws UnsupportedOperationException if this engine cannot count (the default)
+     */
+    default long countOverdue(String tenant) {
+        throw new UnsupportedOperationException("this rotation engine does not count overdue secrets");
+    }
+
     /** Claims and drives up to {@code limit} due secrets one after the other in this thread; returns how many. */
     default int runDue(int limit) {
         List<RotationClaim> claims = claimDue(limit);
