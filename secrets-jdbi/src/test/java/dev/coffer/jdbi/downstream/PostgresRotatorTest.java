@@ -212,8 +212,10 @@ class PostgresRotatorTest {
             inUsePassword = password(pending);
             expectedRole = inUseRole.equals(app) ? clone : app;
         }
-        // the older login of the role now rotated next is refused once its password changed
+        // after four rotations each role had its password changed twice: the first ones are refused
         assertLogsIn(inUseRole, inUsePassword);
+        assertEquals(app, inUseRole);
+        assertEquals("28P01", refusal(app, appPassword), "the original password of the base role no longer logs in");
     }
 
     @Test

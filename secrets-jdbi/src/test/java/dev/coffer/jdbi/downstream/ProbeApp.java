@@ -1,0 +1,121 @@
+package dev.coffer.jdbi.downstream;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.Credentials;
+import jakarta.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An application holding a HikariCP pool on the rotated credential: one thread runs a query on the
+ * table the role was granted, back to back, and evicts the pool every few queries so that new
+ * connections (new logins) are made all the time. {@link #credentialChanged} is what the
+ * application does when it learns of a new {@code current}: swap the pool's credentials
+ * atomically ({@link com.zaxxer.hikari.HikariConfigMXBean#setCredentials}, so that no connection is
+ * ever made with the new username and the old password) and evict the connections made with the
+ * old one as they are returned.
+ */
+final class ProbeApp implements AutoCloseable {
+    private static final int EVICT_EVERY = 5;
+
+    private final HikariDataSource pool;
+    private final Thread worker;
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Map<String, AtomicInteger> failuresByState = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+    private volatile String phase = "start";
+
+    ProbeApp(String jdbcUrl, String credentialJson, String table) {
+        JsonObject c = StepContext.parse(credentialJson);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("probe-app");
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(c.getString("username"));
+        config.setPassword(c.getString("password"));
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(250); // Hikari's minimum: a login that fails is counted soon
+        config.setValidationTimeout(250);
+        pool = new HikariDataSource(config);
+        worker = new Thread(() -> run(table), "probe-app-queries");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void run(String table) {
+        long n = 0;
+        while (!stopped) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                rs.next();
+                succeeded.incrementAndGet();
+            } catch (SQLException e) {
+                if (stopped) {
+                    return;
+                }
+                failed.incrementAndGet();
+                failuresByState.computeIfAbsent(phase + ":" + rootState(e), k -> new AtomicInteger()).incrementAndGet();
+            }
+            if (++n % EVICT_EVERY == 0) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
+    }
+
+    /** Names what the rotation is doing now; failures are counted by phase. */
+    void phase(String name) {
+        phase = name;
+    }
+
+    /** The application learned of a new current value. */
+    void credentialChanged(String credentialJson) {
+        JsonObject c = StepContext.parse(credentialJson);
+        pool.getHikariConfigMXBean().setCredentials(Credentials.of(c.getString("username"), c.getString("password")));
+        pool.getHikariPoolMXBean().softEvictConnections();
+    }
+
+    long succeeded() {
+        return succeeded.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    /** Failed queries by {@code phase:SQLState} (the SQLState at the root of their exception). */
+    Map<String, Integer> failuresByState() {
+        Map<String, Integer> out = new TreeMap<>();
+        failuresByState.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    private static String rootState(SQLException e) {
+        String state = e.getSQLState();
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                state = s.getSQLState();
+            }
+        }
+        return String.valueOf(state);
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        try {
+            worker.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+}
