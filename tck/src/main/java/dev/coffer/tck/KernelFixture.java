@@ -11,6 +11,11 @@ import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
 import dev.coffer.spi.store.SecretStore;
+import dev.coffer.spi.store.RotationStore;
+import dev.coffer.spi.rotation.RotationEngine;
+import dev.coffer.spi.rotation.RotationManager;
+import dev.coffer.spi.rotation.Rotators;
+import dev.coffer.tck.support.ScriptedRotator;
 import dev.coffer.tck.support.MutableClock;
 import dev.coffer.tck.support.RecordingEnvelope;
 import dev.coffer.tck.support.SwitchableAuditLog;
@@ -54,7 +59,10 @@ public final class KernelFixture implements ManagerFixture {
     private final PolicyStore policyStore;
     private final AutoCloseable onClose;
 
-    private KernelFixture(SecretStore store, Envelope envelope, AuditLog log, PolicyStore policies, AutoCloseable onClose) {
+    private final ScriptedRotator rotator = new ScriptedRotator();
+
+    private KernelFixture(SecretStore store, Envelope envelope, AuditLog log, PolicyStore policies, RotationStore rotations,
+            AutoCloseable onClose) {
         this.auditLog = new SwitchableAuditLog(Objects.requireNonNull(log, "auditLog"));
         this.envelope = new RecordingEnvelope(Objects.requireNonNull(envelope, "envelope"));
         this.onClose = onClose;
@@ -66,7 +74,12 @@ public final class KernelFixture implements ManagerFixture {
         // The contract's own tenant is not the operator tenant, so that both sides of the metrics rule show.
         policies.put(SecretManager.OPERATOR_TENANT, Policy.allow("tck-admin", List.of(ADMIN), List.of("secrets:*"), List.of("*")),
                 BeforeCommit.none());
-        this.manager = StandardSecretManager.builder()
+        StandardSecretManager.Builder builder = StandardSecretManager.builder();
+        if (rotations != null) {
+            builder.rotationStore(rotations)
+                    .rotators(Rotators.discover(KernelFixture.class.getClassLoader()).with(rotator));
+        }
+        this.manager = builder
                 .secretStore(store)
                 .envelope(this.envelope)
                 .auditLog(auditLog)
@@ -78,13 +91,46 @@ public final class KernelFixture implements ManagerFixture {
 
     /** The kernel over fresh, empty parts. */
     public static KernelFixture over(SecretStore store, Envelope envelope, AuditLog auditLog, PolicyStore policyStore) {
-        return new KernelFixture(store, envelope, auditLog, policyStore, () -> { });
+        return new KernelFixture(store, envelope, auditLog, policyStore, null, () -> { });
+    }
+
+    /**
+     * The kernel over fresh, empty parts including a rotation store, so that the rotation topic runs
+     * (with {@link ScriptedRotator} and the rotators {@link Rotators#discover ServiceLoader} finds).
+     */
+    public static KernelFixture over(SecretStore store, Envelope envelope, AuditLog auditLog, PolicyStore policyStore,
+            RotationStore rotationStore, AutoCloseable resources) {
+        return new KernelFixture(store, envelope, auditLog, policyStore, Objects.requireNonNull(rotationStore, "rotationStore"),
+                resources);
     }
 
     /** As {@link #over}, closing {@code resources} (a database, a pool) when the test ends. */
     public static KernelFixture over(SecretStore store, Envelope envelope, AuditLog auditLog, PolicyStore policyStore,
             AutoCloseable resources) {
-        return new KernelFixture(store, envelope, auditLog, policyStore, resources);
+        return new KernelFixture(store, envelope, auditLog, policyStore, null, resources);
+    }
+
+    @Override
+    public Optional<Rotation> rotation() {
+        if (!manager.rotates()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Rotation() {
+            @Override
+            public RotationManager rotations() {
+                return manager.rotations();
+            }
+
+            @Override
+            public RotationEngine engine() {
+                return manager.rotationEngine();
+            }
+
+            @Override
+            public ScriptedRotator rotator() {
+                return rotator;
+            }
+        });
     }
 
     @Override

@@ -105,6 +105,27 @@ public interface ManagerFixture extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The rotation API and engine of the manager, with the contract's {@link
+     * dev.coffer.tck.support.ScriptedRotator} installed; empty by default, and the rotation topic is
+     * skipped. {@link KernelFixture} provides it when given a rotation store.
+     */
+    default Optional<Rotation> rotation() {
+        return Optional.empty();
+    }
+
+    /** What the rotation topic drives. */
+    interface Rotation {
+        /** The rotation API. */
+        dev.coffer.spi.rotation.RotationManager rotations();
+
+        /** The engine, driven by the tests instead of a scheduler. */
+        dev.coffer.spi.rotation.RotationEngine engine();
+
+        /** The scripted rotator the manager knows as {@value dev.coffer.tck.support.ScriptedRotator#NAME}. */
+        dev.coffer.tck.support.ScriptedRotator rotator();
+    }
+
     @Override
     default void close() {}
 

@@ -17,6 +17,7 @@ import dev.coffer.tck.manager.ManagerContractBase;
 import dev.coffer.tck.manager.MetricsAccessContract;
 import dev.coffer.tck.manager.PolicyMatrixContract;
 import dev.coffer.tck.manager.PolicyRulesContract;
+import dev.coffer.tck.manager.RotationContract;
 import dev.coffer.tck.manager.ShreddingContract;
 import dev.coffer.tck.manager.TenancyContract;
 import dev.coffer.tck.manager.ValidationContract;
@@ -282,6 +283,15 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Crypto-shredding: each value's keys released once, after the change")
     class Shredding extends ShreddingContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Rotation engine: schedule, resume, single flight, backoff, abandon, overlap, rollback")
+    class Rotation extends RotationContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();

@@ -6,6 +6,7 @@ import dev.coffer.spi.access.Action;
 import dev.coffer.spi.access.BreakGlassGrant;
 import dev.coffer.spi.access.BreakGlassRequest;
 import dev.coffer.spi.access.Policy;
+import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.access.ResourcePattern;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
@@ -51,6 +52,11 @@ import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.RotationStore;
+import dev.coffer.spi.rotation.RotationEngine;
+import dev.coffer.spi.rotation.RotationManager;
+import dev.coffer.spi.rotation.RotationObserver;
+import dev.coffer.spi.rotation.Rotators;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,19 +97,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after decrypting and return the value only once the event is durable in the log.
  */
 public final class StandardSecretManager implements SecretManager {
-    private final SecretStore store;
+    final SecretStore store;
     private final Envelope envelope;
-    private final AuditLog auditLog;
+    final AuditLog auditLog;
     private final PolicyStore policyStore;
     private final Clock clock;
-    private final Authorizer authorizer;
+    final Authorizer authorizer;
     private final AuditSummarizer summarizer;
-    private final PageTokenSeal pageTokens;
+    final PageTokenSeal pageTokens;
     private final SecretListing listing;
     private final Set<String> protectedEnvironments;
-    private static final Consumer<SecretPath> NO_GATE = path -> { };
+    static final Consumer<SecretPath> NO_GATE = path -> { };
+    // The rotation engine's principal per tenant: only these instances pass isEngine (an id alone never does).
+    private final java.util.concurrent.ConcurrentHashMap<String, Principal> enginePrincipals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final StandardRotationManager rotation;
     // Whether the latest relay of a change's events failed: outages are logged once, not per write.
-    private final AtomicBoolean relayFailing = new AtomicBoolean();
+    final AtomicBoolean relayFailing = new AtomicBoolean();
 
     private StandardSecretManager(Builder b) {
         this.store = Objects.requireNonNull(b.store, "secretStore");
@@ -111,16 +120,68 @@ public final class StandardSecretManager implements SecretManager {
         this.auditLog = Objects.requireNonNull(b.auditLog, "auditLog");
         this.policyStore = Objects.requireNonNull(b.policyStore, "policyStore");
         this.clock = b.clock;
-        this.authorizer = new Authorizer(policyStore);
+        this.authorizer = new Authorizer(policyStore, this::isEngine);
         this.summarizer = new AuditSummarizer(auditLog, store);
         this.pageTokens = new PageTokenSeal(b.pageTokenKey == null ? PageTokenSeal.randomKey() : b.pageTokenKey);
         this.listing = new SecretListing(store, authorizer, pageTokens);
         this.protectedEnvironments = Set.copyOf(b.protectedEnvironments);
+        this.rotation = b.rotationStore == null ? null : new StandardRotationManager(this, b.rotationStore,
+                b.rotators == null ? Rotators.discover(StandardSecretManager.class.getClassLoader()) : b.rotators,
+                b.rotationObserver, b.instanceId == null ? "coffer-" + Ids.instanceSuffix() : b.instanceId, clock);
     }
 
     /** Starts a builder; every SPI is required, the clock defaults to the system UTC clock. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    // ---- rotation ------------------------------------------------------------------------
+
+    /**
+     * The rotation API of this kernel: policies, runs, rotate-now, cancel, rollback.
+     *
+     * @throws IllegalStateException if the kernel was built without a {@link Builder#rotationStore rotation store}
+     */
+    public RotationManager rotations() {
+        return requireRotation();
+    }
+
+    /**
+     * The rotation engine of this kernel, for a scheduler: claims due work and drives it.
+     *
+     * @throws IllegalStateException if the kernel was built without a {@link Builder#rotationStore rotation store}
+     */
+    public RotationEngine rotationEngine() {
+        return requireRotation();
+    }
+
+    /** Whether this kernel was built with a rotation store. */
+    public boolean rotates() {
+        return rotation != null;
+    }
+
+    private StandardRotationManager requireRotation() {
+        if (rotation == null) {
+            throw new IllegalStateException("this kernel was built without a rotation store (Builder.rotationStore)");
+        }
+        return rotation;
+    }
+
+    /** The context the rotation engine acts in within {@code tenant}, as {@value StandardRotationManager#ENGINE_ID}. */
+    AccessContext engineContext(String tenant, String requestId) {
+        Principal engine = enginePrincipals.computeIfAbsent(tenant, t -> Principal.of(StandardRotationManager.ENGINE_ID, t));
+        return AccessContext.of(engine).withRequestId(requestId);
+    }
+
+    // The engine may read, write and rotate the secrets it rotates; never administer, audit or delete.
+    private boolean isEngine(AccessContext ctx, Action action) {
+        return (action == Action.READ || action == Action.WRITE || action == Action.ROTATE)
+                && enginePrincipals.get(ctx.tenant()) == ctx.principal();
+    }
+
+    // TEMPORARY until the alias branch lands (SecretManager.removeAlias): a no-op.
+    Aliases removeAlias(AccessContext ctx, SecretRef ref, String alias, OptionalInt expected) {
+        return store.aliases(ctx.tenant(), ((SecretRef.ById) ref).secretId());
     }
 
     // ---- secrets -------------------------------------------------------------------------
@@ -546,7 +607,7 @@ public final class StandardSecretManager implements SecretManager {
     // ---- shared steps --------------------------------------------------------------------
 
     /** Runs {@code body} as one audited attempt: failures are audited and rethrown. */
-    private <T> T attempt(AccessContext ctx, AuditEventType type, Function<Attempt, T> body) {
+    <T> T attempt(AccessContext ctx, AuditEventType type, Function<Attempt, T> body) {
         Objects.requireNonNull(ctx, "ctx");
         Attempt a = new Attempt(auditLog, ctx, type, now(), relayFailing);
         T result;
@@ -560,7 +621,7 @@ public final class StandardSecretManager implements SecretManager {
     }
 
     // The hook of a change: the events 'describe' produces are committed by the store with the change.
-    private static <T> BeforeCommit<T> audited(Attempt a, AuditOutbox outbox, Consumer<T> describe) {
+    static <T> BeforeCommit<T> audited(Attempt a, AuditOutbox outbox, Consumer<T> describe) {
         return result -> a.prepare(outbox, () -> describe.accept(result));
     }
 
@@ -595,12 +656,12 @@ public final class StandardSecretManager implements SecretManager {
         }
     }
 
-    private Instant now() {
+    Instant now() {
         // Stores keep microseconds; the audit hash covers the instant, so never carry more.
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private Secret requireSecret(Attempt a, AccessContext ctx, String secretId) {
+    Secret requireSecret(Attempt a, AccessContext ctx, String secretId) {
         if (secretId == null || secretId.isBlank() || secretId.length() > 64) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "secret id is missing or malformed");
         }
@@ -616,7 +677,7 @@ public final class StandardSecretManager implements SecretManager {
      * {@link #describe(AccessContext, SecretPath)} does. {@code gate} runs after authorization,
      * before the lookup by path, and may refuse.
      */
-    private Secret resolve(Attempt a, AccessContext ctx, SecretRef ref, Consumer<SecretPath> gate, Action... actions) {
+    Secret resolve(Attempt a, AccessContext ctx, SecretRef ref, Consumer<SecretPath> gate, Action... actions) {
         Objects.requireNonNull(ref, "secret");
         if (ref instanceof SecretRef.ById byId) {
             Secret secret = requireSecret(a, ctx, byId.secretId());
@@ -641,7 +702,7 @@ public final class StandardSecretManager implements SecretManager {
         }
     }
 
-    private void authorize(Attempt a, AccessContext ctx, Action action, SecretPath path) {
+    void authorize(Attempt a, AccessContext ctx, Action action, SecretPath path) {
         requireTenant(a, ctx, path, action);
         Authorizer.Verdict verdict = authorizer.check(ctx, action, path);
         if (!verdict.allowed()) {
@@ -650,7 +711,7 @@ public final class StandardSecretManager implements SecretManager {
         a.action(action);
     }
 
-    private void authorizeMetadata(Attempt a, AccessContext ctx, SecretPath path) {
+    void authorizeMetadata(Attempt a, AccessContext ctx, SecretPath path) {
         requireTenant(a, ctx, path, Action.READ);
         if (!authorizer.anyAllowed(ctx, path, Action.READ, Action.WRITE, Action.ROTATE, Action.ADMIN)) {
             throw a.denied(Action.READ, "no policy allows reading the metadata of " + path.qualifiedName()
@@ -666,7 +727,7 @@ public final class StandardSecretManager implements SecretManager {
         a.action(action);
     }
 
-    private static void requireNotPendingDeletion(Secret secret) {
+    static void requireNotPendingDeletion(Secret secret) {
         if (secret.isPendingDeletion()) {
             throw new NotFoundException(ErrorCode.SECRET_PENDING_DELETION, secret.path().qualifiedName()
                     + " is scheduled for deletion at " + secret.deletionScheduledAt() + "; restore it first");
@@ -693,7 +754,7 @@ public final class StandardSecretManager implements SecretManager {
         return new VersionDestroyedException("version " + number + " of " + secret.path().qualifiedName() + " is destroyed");
     }
 
-    private static NotFoundException secretNotFound(String idOrPath) {
+    static NotFoundException secretNotFound(String idOrPath) {
         return new NotFoundException(ErrorCode.SECRET_NOT_FOUND, "no secret " + idOrPath);
     }
 
@@ -710,8 +771,46 @@ public final class StandardSecretManager implements SecretManager {
         private Clock clock = Clock.systemUTC();
         private byte[] pageTokenKey;
         private final Set<String> protectedEnvironments = new TreeSet<>();
+        private RotationStore rotationStore;
+        private Rotators rotators;
+        private RotationObserver rotationObserver = RotationObserver.NONE;
+        private String instanceId;
 
         private Builder() {}
+
+        /**
+         * Where rotation policies, runs and claims live; without one the kernel has no
+         * {@link StandardSecretManager#rotations() rotation API}. Share the secret store's storage
+         * (and outbox) so that runs and versions live and fail together.
+         */
+        public Builder rotationStore(RotationStore store) {
+            this.rotationStore = Objects.requireNonNull(store, "rotationStore");
+            return this;
+        }
+
+        /** The rotators policies may name; by default those {@link Rotators#discover ServiceLoader} finds. */
+        public Builder rotators(Rotators known) {
+            this.rotators = Objects.requireNonNull(known, "rotators");
+            return this;
+        }
+
+        /** Hears what the rotation engine does (metrics). */
+        public Builder rotationObserver(RotationObserver observer) {
+            this.rotationObserver = Objects.requireNonNull(observer, "rotationObserver");
+            return this;
+        }
+
+        /**
+         * The id this process claims rotation work under, unique among the instances sharing a
+         * database ({@code [A-Za-z0-9._:-]{1,64}}); a random one by default.
+         */
+        public Builder instanceId(String id) {
+            if (id == null || !id.matches("[A-Za-z0-9._:-]{1,64}")) {
+                throw new IllegalArgumentException("instanceId must match [A-Za-z0-9._:-]{1,64}");
+            }
+            this.instanceId = id;
+            return this;
+        }
 
         /**
          * Marks environments protected: {@link SecretManager#forceDelete force delete} is refused

@@ -1,6 +1,8 @@
 package dev.coffer.tck.memory;
 
 import dev.coffer.spi.memory.InMemoryAuditLog;
+import dev.coffer.spi.memory.InMemoryAuditOutbox;
+import dev.coffer.spi.memory.InMemoryRotationStore;
 import dev.coffer.spi.memory.InMemoryPolicyStore;
 import dev.coffer.spi.memory.InMemorySecretStore;
 import dev.coffer.spi.memory.InMemoryTenantKeyStore;
@@ -13,7 +15,9 @@ import dev.coffer.tck.SecretManagerContract;
 class InMemorySecretManagerTest extends SecretManagerContract {
     @Override
     protected ManagerFixture createFixture() {
-        return KernelFixture.over(new InMemorySecretStore(), new JdkEnvelope(new InMemoryTenantKeyStore()),
-                new InMemoryAuditLog(), new InMemoryPolicyStore());
+        // One outbox for every store, as one storage would have.
+        InMemoryAuditOutbox outbox = new InMemoryAuditOutbox();
+        return KernelFixture.over(new InMemorySecretStore(outbox), new JdkEnvelope(new InMemoryTenantKeyStore()),
+                new InMemoryAuditLog(), new InMemoryPolicyStore(outbox), new InMemoryRotationStore(outbox), () -> { });
     }
 }

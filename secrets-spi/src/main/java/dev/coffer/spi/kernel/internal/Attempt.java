@@ -133,6 +133,14 @@ public final class Attempt {
     }
 
     /**
+     * Audits this call's outcome as an error with a fixed reason code (a rotation step that failed
+     * downstream, where the code is the rotator's and not an {@link ErrorCode}), inside or outside a change.
+     */
+    public void erred(String reasonCode) {
+        append(draft(type, Decision.ERROR, reasonCode, null).build());
+    }
+
+    /**
      * Audits a failure unless this call's outcome is already recorded (a denial) or the audit log
      * itself is what failed, and returns the exception for the caller to rethrow.
      */

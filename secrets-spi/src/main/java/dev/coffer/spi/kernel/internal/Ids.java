@@ -19,6 +19,16 @@ public final class Ids {
         return "bg_" + random128();
     }
 
+    /** A rotation run id, {@code rot_} + 26 base32 characters. */
+    public static String runId() {
+        return "rot_" + random128();
+    }
+
+    /** A random suffix for an instance id (26 base32 characters). */
+    public static String instanceSuffix() {
+        return random128();
+    }
+
     private static String random128() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
