@@ -7,6 +7,7 @@ import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.rotation.RotationContext;
 import dev.coffer.spi.rotation.RotationException;
 import dev.coffer.spi.rotation.Rotator;
+import dev.coffer.spi.rotation.generated.PasswordPolicy;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,8 +83,11 @@ public final class PostgresRotator implements Rotator {
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
     private static final int LOGIN_TIMEOUT_SECONDS = 10;
     private static final int SOCKET_TIMEOUT_SECONDS = 30;
-    private static final int PASSWORD_LENGTH = 32;
-    private static final char[] URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+    // The generated rotator's policy: 32 characters of the URL-safe alphabet (about 190 bits) with
+    // every class present, so password-check hooks that want classes accept it, and no character
+    // that a connection string, shell or .pgpass needs to escape.
+    private static final PasswordPolicy PASSWORD = PasswordPolicy.of(32,
+            EnumSet.allOf(PasswordPolicy.CharClass.class), null, "-_");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
@@ -480,15 +485,8 @@ public final class PostgresRotator implements Rotator {
         return username.equals(base) ? base + CLONE_SUFFIX : base;
     }
 
-    // Until the generated rotator's password policy lands in dev.coffer.spi.rotation.generated:
-    // 32 characters of the URL-safe base64 alphabet, 192 bits, no character a connection string or
-    // shell needs to escape.
     private static char[] newPassword() {
-        char[] out = new char[PASSWORD_LENGTH];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = URL_SAFE[RANDOM.nextInt(URL_SAFE.length)];
-        }
-        return out;
+        return PASSWORD.generate(RANDOM);
     }
 
     private static InvalidRequestException invalidPolicy(String message) {
