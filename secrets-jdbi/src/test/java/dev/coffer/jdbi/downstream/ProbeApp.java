@@ -13,29 +13,34 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * An application holding a HikariCP pool on the rotated credential: one thread runs a query on the
  * table the role was granted, back to back, and evicts the pool every few queries so that new
- * connections (new logins) are made all the time. {@link #credentialChanged} is what the
- * application does when it learns of a new {@code current}: swap the pool's credentials
- * atomically ({@link com.zaxxer.hikari.HikariConfigMXBean#setCredentials}, so that no connection is
+ * connections (new logins) are made all the time. A second thread polls where the application
+ * gets its credential ({@code current}: a holder, or {@code SecretManager.read}) and, when it
+ * changed, swaps the pool's credentials atomically ({@link com.zaxxer.hikari.HikariConfigMXBean#setCredentials}, so that no connection is
  * ever made with the new username and the old password) and evict the connections made with the
  * old one as they are returned.
  */
 final class ProbeApp implements AutoCloseable {
     private static final int EVICT_EVERY = 5;
+    private static final int POLL_MILLIS = 10;
 
     private final HikariDataSource pool;
     private final Thread worker;
+    private final Thread watcher;
+    private final AtomicInteger swaps = new AtomicInteger();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final Map<String, AtomicInteger> failuresByState = new ConcurrentHashMap<>();
     private volatile boolean stopped;
     private volatile String phase = "start";
 
-    ProbeApp(String jdbcUrl, String credentialJson, String table) {
-        JsonObject c = StepContext.parse(credentialJson);
+    ProbeApp(String jdbcUrl, Supplier<String> current, String table) {
+        String first = current.get();
+        JsonObject c = StepContext.parse(first);
         HikariConfig config = new HikariConfig();
         config.setPoolName("probe-app");
         config.setJdbcUrl(jdbcUrl);
@@ -49,6 +54,26 @@ final class ProbeApp implements AutoCloseable {
         worker = new Thread(() -> run(table), "probe-app-queries");
         worker.setDaemon(true);
         worker.start();
+        watcher = new Thread(() -> watch(current, first), "probe-app-credentials");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void watch(Supplier<String> current, String first) {
+        String known = first;
+        while (!stopped) {
+            String now = current.get();
+            if (!now.equals(known)) {
+                credentialChanged(now);
+                known = now;
+                swaps.incrementAndGet();
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private void run(String table) {
@@ -76,8 +101,12 @@ final class ProbeApp implements AutoCloseable {
         phase = name;
     }
 
-    /** The application learned of a new current value. */
-    void credentialChanged(String credentialJson) {
+    /** How often the application has swapped its credentials. */
+    int swaps() {
+        return swaps.get();
+    }
+
+    private void credentialChanged(String credentialJson) {
         JsonObject c = StepContext.parse(credentialJson);
         pool.getHikariConfigMXBean().setCredentials(Credentials.of(c.getString("username"), c.getString("password")));
         pool.getHikariPoolMXBean().softEvictConnections();
@@ -113,6 +142,7 @@ final class ProbeApp implements AutoCloseable {
         stopped = true;
         try {
             worker.join(10_000);
+            watcher.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
