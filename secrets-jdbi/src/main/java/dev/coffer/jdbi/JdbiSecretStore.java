@@ -20,6 +20,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
@@ -260,15 +261,44 @@ public final class JdbiSecretStore implements SecretStore {
             StoreRules.requireAliasTarget(path, alias, target, SecretRows.version(h, tenant, secretId, target).orElse(null));
             OptionalInt from = SecretRows.aliases(h, tenant, secretId).get(alias);
             StoreRules.requireAliasAt(path, alias, from, expected);
+            boolean nextCleared = false;
             if (from.isEmpty() || from.getAsInt() != target) {
                 if (Aliases.CURRENT.equals(alias)) {
-                    pointCurrentAt(h, secret, from, target, now);
+                    nextCleared = pointCurrentAt(h, secret, from, target, now);
                 } else if (!SecretRows.compareAndSetAlias(h, tenant, secretId, alias, from, target)) {
                     throw StoreRules.aliasConflict(path, alias, SecretRows.aliases(h, tenant, secretId).get(alias), expected);
                 }
             }
-            return new AliasMove(alias, from, target, SecretRows.aliases(h, tenant, secretId));
+            return new AliasMove(alias, from, target, SecretRows.aliases(h, tenant, secretId), nextCleared);
         }, hook);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks run in this order: alias name, secret, alias set, then the compare-and-set, done
+     * as a conditional delete under the secret's row lock.
+     */
+    @Override
+    public AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+            BeforeCommit<AliasRemoval> hook) {
+        StoreRules.requireRemovableAlias(alias, expected, hook);
+        return db.write(h -> {
+            SecretPath path = lock(h, tenant, secretId).secret().path();
+            int from = StoreRules.requireRemovable(path, alias, SecretRows.aliases(h, tenant, secretId).get(alias), expected);
+            if (deleteAlias(h, tenant, secretId, alias, from) != 1) {
+                throw staleRead(path, alias);
+            }
+            return new AliasRemoval(alias, from, SecretRows.aliases(h, tenant, secretId));
+        }, hook);
+    }
+
+    // The compare-and-set of a removal: deletes the alias only while it still points at 'version'.
+    private static int deleteAlias(Handle h, String tenant, String secretId, String alias, int version) {
+        return h.createUpdate("DELETE FROM secret_aliases WHERE tenant = :tenant AND secret_id = :id AND alias = :alias"
+                        + " AND version = :version")
+                .bind("tenant", tenant).bind("id", secretId).bind("alias", alias).bind("version", version)
+                .execute();
     }
 
     /**
@@ -331,7 +361,8 @@ public final class JdbiSecretStore implements SecretStore {
 
     /*
      * Moves 'current' from 'old' to 'number': the old current (if any, and different) becomes
-     * 'previous' and the secret records the rotation time, all in the caller's transaction.
+     * 'previous', a 'next' on 'number' is removed (a promotion; the result says whether it was),
+     * and the secret records the rotation time, all in the caller's transaction.
      *
      * Both moves are compare-and-sets whose row counts are checked. The caller holds the secret's
      * row lock and read 'old' under it, and every alias change takes that lock, so a lost
@@ -342,7 +373,7 @@ public final class JdbiSecretStore implements SecretStore {
      * it fails the call, and the transaction rolls back, instead of recording a move that did not
      * start where it says.
      */
-    private static void pointCurrentAt(Handle h, Secret secret, OptionalInt old, int number, Instant now) {
+    private static boolean pointCurrentAt(Handle h, Secret secret, OptionalInt old, int number, Instant now) {
         String tenant = secret.path().tenant();
         if (!SecretRows.compareAndSetAlias(h, tenant, secret.id(), Aliases.CURRENT, old, number)) {
             throw staleRead(secret.path(), Aliases.CURRENT);
@@ -354,6 +385,7 @@ public final class JdbiSecretStore implements SecretStore {
             }
         }
         SecretRows.stampRotation(h, tenant, secret.id(), now);
+        return deleteAlias(h, tenant, secret.id(), Aliases.NEXT, number) == 1;
     }
 
     private static UnavailableException staleRead(SecretPath path, String alias) {

@@ -423,6 +423,12 @@ class PostgresClusterTest {
         }
 
         @Override
+        public dev.coffer.spi.store.AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+                BeforeCommit<dev.coffer.spi.store.AliasRemoval> hook) {
+            return delegate.removeAlias(tenant, secretId, alias, expected, hook);
+        }
+
+        @Override
         public VersionRecord transitionVersion(String tenant, String secretId, int number, dev.coffer.spi.model.VersionState from,
                 dev.coffer.spi.model.VersionState to, BeforeCommit<VersionRecord> hook) {
             return delegate.transitionVersion(tenant, secretId, number, from, to, hook);

@@ -147,7 +147,10 @@ public interface SecretManager {
 
     /**
      * Moves an alias by compare-and-set. Moving {@code current} sets {@code previous} to the old
-     * current atomically; {@code previous} itself cannot be moved.
+     * current atomically; {@code previous} itself cannot be moved. Moving {@code current} onto the
+     * version {@code next} points at promotes it: {@code next} is removed in the same atomic step
+     * (the {@code ALIAS_MOVE} event's detail ends with {@code next=cleared}); moving {@code current}
+     * elsewhere leaves {@code next} alone.
      *
      * @param expectedPreviousVersion where the alias must point now; empty means it must be unset
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
@@ -157,6 +160,31 @@ public interface SecretManager {
     /** {@link #moveAlias(AccessContext, SecretRef, String, int, OptionalInt)} by id. */
     default Aliases moveAlias(AccessContext ctx, String secretId, String alias, int version, OptionalInt expectedPreviousVersion) {
         return moveAlias(ctx, SecretRef.id(secretId), alias, version, expectedPreviousVersion);
+    }
+
+    /**
+     * Removes an alias by compare-and-set: {@code next} (a pending version that will not be
+     * promoted) or a named alias; the version it pointed at stays as it is. Needs
+     * {@code secrets:rotate}; audited as {@code ALIAS_MOVE} with the detail
+     * {@code alias=next from=4 removed}.
+     *
+     * <pre>{@code
+     * Aliases left = manager.removeAlias(ctx, SecretRef.id(id), "canary", OptionalInt.of(3));
+     * }</pre>
+     *
+     * @param expectedVersion where the alias must point now; empty removes it wherever it points
+     * @return the secret's aliases after the removal
+     * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_ARGUMENT} for an invalid
+     *         name, {@code current} or {@code previous}
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}, {@code SECRET_PENDING_DELETION},
+     *         {@code ALIAS_NOT_FOUND} when the alias is not set
+     * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
+     */
+    Aliases removeAlias(AccessContext ctx, SecretRef secret, String alias, OptionalInt expectedVersion);
+
+    /** {@link #removeAlias(AccessContext, SecretRef, String, OptionalInt)} by id. */
+    default Aliases removeAlias(AccessContext ctx, String secretId, String alias, OptionalInt expectedVersion) {
+        return removeAlias(ctx, SecretRef.id(secretId), alias, expectedVersion);
     }
 
     /** Moves {@code current} to {@code version}; shorthand for {@link #moveAlias} on {@code current}. */

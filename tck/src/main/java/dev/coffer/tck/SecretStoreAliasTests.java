@@ -2,8 +2,10 @@ package dev.coffer.tck;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
@@ -15,6 +17,7 @@ import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.tck.support.Hooks;
 import dev.coffer.tck.support.Expect;
@@ -304,6 +307,155 @@ abstract class SecretStoreAliasTests extends SecretStoreTestSupport {
         assertEquals(Map.of(Aliases.CURRENT, 3, Aliases.PREVIOUS, 1, "canary", 2),
                 store.aliases(TENANT, secret.id()).byName(), "rule: only the target of a move must be ENABLED;"
                         + " transitionVersion of the versions previous (1) and canary (2) point at leaves both aliases");
+    }
+
+    @Test
+    void promotingTheVersionNextPointsAtClearsNextInTheSameStep() {
+        Secret secret = create("prod", "payments/promote-next");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        move(secret, Aliases.NEXT, 2, OptionalInt.empty(), at(3));
+        AliasMove[] hookSaw = new AliasMove[1];
+
+        AliasMove promoted = store.moveAlias(TENANT, secret.id(), Aliases.CURRENT, 2, OptionalInt.of(1), at(4),
+                Hooks.seeing(result -> hookSaw[0] = result));
+
+        assertEquals(Map.of(Aliases.CURRENT, 2, Aliases.PREVIOUS, 1), promoted.aliases().byName(),
+                "rule: moveAlias of current onto the version next points at (1 -> 2, next=2) returns current=2,"
+                        + " previous=1 and no next (a promotion clears next)");
+        assertEquals(Map.of(Aliases.CURRENT, 2, Aliases.PREVIOUS, 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: moveAlias of current onto the version next points at stores current=2, previous=1 and no next,"
+                        + " in the same atomic step");
+        assertTrue(promoted.nextCleared(), "rule: a moveAlias of current that clears next reports nextCleared=true");
+        assertEquals(promoted, hookSaw[0], "rule: the hook of a promotion sees the move with nextCleared=true");
+        assertEquals(at(4), reload(secret).lastRotatedAt(), "rule: a promotion stamps lastRotatedAt like any move of current");
+    }
+
+    @Test
+    void movingCurrentElsewhereOrAddingACurrentVersionLeavesNext() {
+        Secret secret = create("prod", "payments/next-stays");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        addPending(secret, at(3));
+        move(secret, Aliases.NEXT, 2, OptionalInt.empty(), at(4));
+
+        AliasMove moved = move(secret, Aliases.CURRENT, 3, OptionalInt.of(1), at(5));
+        assertFalse(moved.nextCleared(), "rule: moveAlias of current onto 3 while next is on 2 reports nextCleared=false");
+        assertEquals(Map.of(Aliases.CURRENT, 3, Aliases.PREVIOUS, 1, Aliases.NEXT, 2), store.aliases(TENANT, secret.id()).byName(),
+                "rule: moveAlias of current onto a version next does not point at (3, next=2) leaves next on 2");
+
+        move(secret, "canary", 2, OptionalInt.empty(), at(6));
+        assertEquals(OptionalInt.of(2), store.aliases(TENANT, secret.id()).get(Aliases.NEXT),
+                "rule: moveAlias of a named alias onto the version next points at leaves next on 2");
+
+        addCurrent(secret, at(7));
+        assertEquals(Map.of(Aliases.CURRENT, 4, Aliases.PREVIOUS, 3, Aliases.NEXT, 2, "canary", 2),
+                store.aliases(TENANT, secret.id()).byName(),
+                "rule: addVersion(makeCurrent) leaves next where it is (on 2); only current and previous move");
+    }
+
+    @Test
+    void removeAliasRemovesNextOrANamedAliasByCompareAndSet() {
+        Secret secret = create("prod", "payments/remove-alias");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        move(secret, Aliases.NEXT, 2, OptionalInt.empty(), at(3));
+        move(secret, "canary", 2, OptionalInt.empty(), at(3));
+        AliasRemoval[] hookSaw = new AliasRemoval[1];
+
+        AliasRemoval removed = store.removeAlias(TENANT, secret.id(), Aliases.NEXT, OptionalInt.of(2),
+                Hooks.seeing(result -> hookSaw[0] = result));
+
+        assertEquals(Aliases.NEXT, removed.alias(), "rule: removeAlias(next) reports the alias next");
+        assertEquals(2, removed.from(), "rule: removeAlias(next) reports from=2, where next pointed");
+        assertEquals(Map.of(Aliases.CURRENT, 1, "canary", 2), removed.aliases().byName(),
+                "rule: removeAlias(next, expected 2) returns the aliases without next; current and canary stay");
+        assertEquals(Map.of(Aliases.CURRENT, 1, "canary", 2), store.aliases(TENANT, secret.id()).byName(),
+                "rule: removeAlias(next, expected 2) stores the aliases without next");
+        assertEquals(removed, hookSaw[0], "rule: the removeAlias hook sees the AliasRemoval removeAlias returns");
+        assertEquals(VersionState.ENABLED, store.findVersion(TENANT, secret.id(), 2).orElseThrow().state(),
+                "rule: removeAlias leaves the version the alias pointed at (2) as it was: ENABLED");
+        assertEquals(at(1), reload(secret).lastRotatedAt(), "rule: removeAlias stamps no lastRotatedAt (nothing rotated)");
+
+        AliasRemoval unconditional = store.removeAlias(TENANT, secret.id(), "canary", OptionalInt.empty(), BeforeCommit.none());
+        assertEquals(2, unconditional.from(), "rule: removeAlias(canary, expected empty) removes it wherever it points (2)");
+        assertEquals(Map.of(Aliases.CURRENT, 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: removeAlias of a named alias with expected empty removes it; only current stays");
+    }
+
+    @Test
+    void removeAliasWithStaleExpectedVersionFailsWithVersionConflictAndChangesNothing() {
+        Secret secret = create("prod", "payments/remove-stale");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        move(secret, Aliases.NEXT, 2, OptionalInt.empty(), at(3));
+
+        Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
+                () -> store.removeAlias(TENANT, secret.id(), Aliases.NEXT, OptionalInt.of(1), BeforeCommit.none()),
+                () -> "rule: removeAlias is compare-and-set; next is on 2, caller expected 1, must fail with VERSION_CONFLICT");
+
+        assertEquals(Map.of(Aliases.CURRENT, 1, Aliases.NEXT, 2), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a removeAlias that loses its compare-and-set changes no alias; next stays on 2");
+    }
+
+    @Test
+    void removeAliasOfAnUnsetAliasFailsWithAliasNotFoundBeforeTheCompareAndSet() {
+        Secret secret = create("prod", "payments/remove-unset");
+        addCurrent(secret, at(1));
+
+        for (OptionalInt expected : new OptionalInt[] {OptionalInt.empty(), OptionalInt.of(1)}) {
+            Expect.thrown(NotFoundException.class, ErrorCode.ALIAS_NOT_FOUND,
+                    () -> store.removeAlias(TENANT, secret.id(), Aliases.NEXT, expected, BeforeCommit.none()),
+                    () -> "rule: removeAlias of an alias that is not set fails with ALIAS_NOT_FOUND (checked before the"
+                            + " compare-and-set); next is unset, expected " + expected);
+        }
+        assertEquals(Map.of(Aliases.CURRENT, 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a refused removeAlias changes no alias");
+    }
+
+    @Test
+    void removingCurrentOrPreviousOrAnInvalidNameFailsAsInvalidArgumentBeforeTheSecretIsLookedAt() {
+        Secret secret = create("prod", "payments/remove-reserved");
+        addCurrent(secret, at(1));
+        addCurrent(secret, at(2));
+        String missing = newId();
+
+        for (String alias : new String[] {Aliases.CURRENT, Aliases.PREVIOUS, "Canary!"}) {
+            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                    () -> store.removeAlias(TENANT, secret.id(), alias, OptionalInt.empty(), BeforeCommit.none()),
+                    () -> "rule: removeAlias refuses alias '" + alias + "' with INVALID_ARGUMENT (current and previous"
+                            + " cannot be removed; names must be valid)");
+            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                    () -> store.removeAlias(TENANT, missing, alias, OptionalInt.empty(), BeforeCommit.none()),
+                    () -> "rule: removeAlias checks the alias name before the secret; alias '" + alias
+                            + "' on an id never created fails with INVALID_ARGUMENT, not SECRET_NOT_FOUND");
+        }
+        assertEquals(Map.of(Aliases.CURRENT, 2, Aliases.PREVIOUS, 1), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a refused removeAlias changes no alias; current 2, previous 1 stay");
+    }
+
+    @Test
+    void removeAliasOnAnUnknownSecretFailsWithSecretNotFound() {
+        Expect.thrown(NotFoundException.class, ErrorCode.SECRET_NOT_FOUND,
+                () -> store.removeAlias(TENANT, newId(), Aliases.NEXT, OptionalInt.of(1), BeforeCommit.none()),
+                () -> "rule: removeAlias on an id never created fails with SECRET_NOT_FOUND (before the alias is looked at)");
+    }
+
+    @Test
+    void removeAliasWhoseHookThrowsRemovesNothing() {
+        Secret secret = create("prod", "payments/remove-hook");
+        addCurrent(secret, at(1));
+        addPending(secret, at(2));
+        move(secret, Aliases.NEXT, 2, OptionalInt.empty(), at(3));
+        IllegalStateException failure = hookFailure();
+
+        IllegalStateException thrown = Expect.thrown(IllegalStateException.class,
+                () -> store.removeAlias(TENANT, secret.id(), Aliases.NEXT, OptionalInt.of(2), failing(failure)),
+                () -> "rule: removeAlias passes its hook's exception to the caller");
+
+        assertSame(failure, thrown, "rule: removeAlias rethrows its hook's exception");
+        assertEquals(Map.of(Aliases.CURRENT, 1, Aliases.NEXT, 2), store.aliases(TENANT, secret.id()).byName(),
+                "rule: a removeAlias whose hook throws removes nothing; next stays on 2");
     }
 
     // 'refused' names the refused call, for the failure message.

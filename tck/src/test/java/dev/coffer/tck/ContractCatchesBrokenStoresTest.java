@@ -139,6 +139,19 @@ class ContractCatchesBrokenStoresTest {
     }
 
     @Test
+    void promotionThatKeepsNextIsCaught() {
+        caught(aliases(PromotionKeepsNext::new), SecretStoreAliasTests::promotingTheVersionNextPointsAtClearsNextInTheSameStep,
+                "a promotion clears next");
+    }
+
+    @Test
+    void aliasRemovalWithoutCompareAndSetIsCaught() {
+        caught(aliases(RemovalWithoutCompareAndSet::new),
+                SecretStoreAliasTests::removeAliasWithStaleExpectedVersionFailsWithVersionConflictAndChangesNothing,
+                "removeAlias is compare-and-set");
+    }
+
+    @Test
     void moveThatDropsItsAuditEventsIsCaught() {
         caught(audit(DropsMoveEvents::new), SecretStoreAuditTests::everyKindOfChangeCommitsItsHookEventsOnceInOrder,
                 "moveAlias commits the events its BeforeCommit.prepare returned");
@@ -551,6 +564,37 @@ class ContractCatchesBrokenStoresTest {
                 Instant now, BeforeCommit<AliasMove> hook) {
             OptionalInt actual = "current".equals(alias) ? expected : delegate.aliases(tenant, secretId).get(alias);
             return delegate.moveAlias(tenant, secretId, alias, target, actual, now, hook);
+        }
+    }
+
+    /** Bug: promoting the version 'next' points at leaves 'next' on the new current. */
+    static final class PromotionKeepsNext extends DelegatingSecretStore {
+        PromotionKeepsNext(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected,
+                Instant now, BeforeCommit<AliasMove> hook) {
+            AliasMove move = delegate.moveAlias(tenant, secretId, alias, target, expected, now, hook);
+            if (!move.nextCleared()) {
+                return move;
+            }
+            AliasMove kept = delegate.moveAlias(tenant, secretId, "next", target, OptionalInt.empty(), now, BeforeCommit.none());
+            return new AliasMove(alias, move.from(), target, kept.aliases());
+        }
+    }
+
+    /** Bug: an alias is removed wherever it points, whatever the caller expected. */
+    static final class RemovalWithoutCompareAndSet extends DelegatingSecretStore {
+        RemovalWithoutCompareAndSet(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public dev.coffer.spi.store.AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+                BeforeCommit<dev.coffer.spi.store.AliasRemoval> hook) {
+            return delegate.removeAlias(tenant, secretId, alias, OptionalInt.empty(), hook);
         }
     }
 }

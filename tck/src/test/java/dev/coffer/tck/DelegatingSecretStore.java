@@ -105,6 +105,12 @@ class DelegatingSecretStore implements SecretStore {
     }
 
     @Override
+    public dev.coffer.spi.store.AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+            BeforeCommit<dev.coffer.spi.store.AliasRemoval> hook) {
+        return delegate.removeAlias(tenant, secretId, alias, expected, hook);
+    }
+
+    @Override
     public VersionRecord transitionVersion(String tenant, String secretId, int number, VersionState from, VersionState to,
             BeforeCommit<VersionRecord> hook) {
         return delegate.transitionVersion(tenant, secretId, number, from, to, hook);

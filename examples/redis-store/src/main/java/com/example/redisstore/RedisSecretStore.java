@@ -15,6 +15,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
@@ -365,6 +366,28 @@ public final class RedisSecretStore implements SecretStore {
     /**
      * {@inheritDoc}
      *
+     * <p>Checks run in the SPI's order: alias name, secret, alias set, then the compare-and-set
+     * (the {@code WATCH} on the aliases key makes it hold until {@code EXEC}).
+     */
+    @Override
+    public AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+            BeforeCommit<AliasRemoval> hook) {
+        Rules.requireRemovable(alias);
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(hook, "hook");
+        return redis.commit("removeAlias", hook, jedis -> {
+            Keys k = requireKeys(tenant, secretId);
+            Secret stored = requireSecret(jedis, tenant, secretId, k);
+            Aliases before = readAliases(jedis, k);
+            int from = Rules.requireSetAt(stored.path(), alias, before.get(alias), expected);
+            return Change.of(new AliasRemoval(alias, from, without(before, alias)),
+                    tx -> tx.hdel(k.aliases, RedisKeyspace.bytes(alias)));
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Checks run in the SPI's order: secret, version, stored state equals {@code from}, allowed
      * pair, not current. {@code DESTROYED} deletes the sealed value in the same {@code EXEC}.
      */
@@ -421,7 +444,8 @@ public final class RedisSecretStore implements SecretStore {
 
     /**
      * A move of {@code current} onto {@code number}: the old current (if any, and another) becomes
-     * {@code previous}, and the secret is stamped rotated at {@code now}.
+     * {@code previous}, a {@code next} on {@code number} is removed in the same {@code EXEC} (a
+     * promotion), and the secret is stamped rotated at {@code now}.
      */
     private record CurrentMove(AliasMove move, Secret rotated, OptionalInt previous) {
         static CurrentMove of(Aliases before, Secret stored, int number, Instant now) {
@@ -432,13 +456,21 @@ public final class RedisSecretStore implements SecretStore {
                 after = with(after, Aliases.PREVIOUS, old.getAsInt());
                 previous = old;
             }
-            return new CurrentMove(new AliasMove(Aliases.CURRENT, old, number, after), stored.withLastRotatedAt(now), previous);
+            boolean nextCleared = before.pointsAt(Aliases.NEXT, number);
+            if (nextCleared) {
+                after = without(after, Aliases.NEXT);
+            }
+            return new CurrentMove(new AliasMove(Aliases.CURRENT, old, number, after, nextCleared),
+                    stored.withLastRotatedAt(now), previous);
         }
 
         void queue(Transaction tx, Keys k) {
             tx.hset(k.aliases, RedisKeyspace.bytes(Aliases.CURRENT), field(move.to()));
             if (previous.isPresent()) {
                 tx.hset(k.aliases, RedisKeyspace.bytes(Aliases.PREVIOUS), field(previous.getAsInt()));
+            }
+            if (move.nextCleared()) {
+                tx.hdel(k.aliases, RedisKeyspace.bytes(Aliases.NEXT));
             }
             tx.set(k.secret, Encoding.secret(rotated));
         }
@@ -493,6 +525,12 @@ public final class RedisSecretStore implements SecretStore {
     private static Aliases with(Aliases aliases, String name, int number) {
         Map<String, Integer> byName = new TreeMap<>(aliases.byName());
         byName.put(name, number);
+        return new Aliases(byName);
+    }
+
+    private static Aliases without(Aliases aliases, String name) {
+        Map<String, Integer> byName = new TreeMap<>(aliases.byName());
+        byName.remove(name);
         return new Aliases(byName);
     }
 

@@ -42,6 +42,29 @@ final class Rules {
         }
     }
 
+    /** {@code removeAlias}'s first check: a valid alias name other than {@code current} and {@code previous}. */
+    static void requireRemovable(String alias) {
+        Aliases.requireName(alias);
+        if (Aliases.CURRENT.equals(alias) || Aliases.PREVIOUS.equals(alias)) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "alias '" + alias
+                    + "' cannot be removed; only 'next' and named aliases can (move 'current' instead)");
+        }
+    }
+
+    /**
+     * The checks of a removal once the secret is found: the alias is set, then it points where the
+     * caller expects (empty accepts wherever it points). Returns where it points.
+     */
+    static int requireSetAt(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
+        if (actual.isEmpty()) {
+            throw new NotFoundException(ErrorCode.ALIAS_NOT_FOUND, "alias '" + alias + "' is not set on " + path);
+        }
+        if (expected.isPresent()) {
+            requireAt(path, alias, actual, expected);
+        }
+        return actual.getAsInt();
+    }
+
     /** The target of a move exists and is ENABLED. */
     static void requireTarget(SecretPath path, String alias, int target, VersionRecord record) {
         if (record == null) {

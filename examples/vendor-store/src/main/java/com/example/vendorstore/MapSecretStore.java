@@ -16,6 +16,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
@@ -243,6 +244,20 @@ public final class MapSecretStore implements SecretStore {
     }
 
     @Override
+    public synchronized AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+            BeforeCommit<AliasRemoval> hook) {
+        StoreRules.requireRemovableAlias(alias, expected, hook);
+        SecretKey key = new SecretKey(tenant, secretId);
+        Secret stored = require(key);
+        Aliases before = aliases(tenant, secretId);
+        int from = StoreRules.requireRemovable(stored.path(), alias, before.get(alias), expected);
+        Aliases after = without(before, alias);
+        Undo undo = new Undo();
+        undo.put(aliases, key, after);
+        return undo.commit(new AliasRemoval(alias, from, after), hook, outbox);
+    }
+
+    @Override
     public synchronized VersionRecord transitionVersion(String tenant, String secretId, int number, VersionState from,
             VersionState to, BeforeCommit<VersionRecord> hook) {
         Objects.requireNonNull(from, "from");
@@ -286,7 +301,8 @@ public final class MapSecretStore implements SecretStore {
         return true;
     }
 
-    // Points 'current' at number: the old current becomes 'previous', and the secret is stamped rotated.
+    // Points 'current' at number: the old current becomes 'previous', a 'next' on number is
+    // promoted away, and the secret is stamped rotated.
     private AliasMove moveCurrent(Undo undo, SecretKey key, Secret stored, int number, Instant now) {
         Aliases before = aliases.getOrDefault(key, Aliases.none());
         OptionalInt old = before.get(Aliases.CURRENT);
@@ -294,14 +310,24 @@ public final class MapSecretStore implements SecretStore {
         if (old.isPresent() && old.getAsInt() != number) {
             after = with(after, Aliases.PREVIOUS, old.getAsInt());
         }
+        boolean nextCleared = before.pointsAt(Aliases.NEXT, number);
+        if (nextCleared) {
+            after = without(after, Aliases.NEXT);
+        }
         undo.put(aliases, key, after);
         undo.put(secrets, key, stored.withLastRotatedAt(now));
-        return new AliasMove(Aliases.CURRENT, old, number, after);
+        return new AliasMove(Aliases.CURRENT, old, number, after, nextCleared);
     }
 
     private static Aliases with(Aliases aliases, String name, int number) {
         Map<String, Integer> byName = new TreeMap<>(aliases.byName());
         byName.put(name, number);
+        return new Aliases(byName);
+    }
+
+    private static Aliases without(Aliases aliases, String name) {
+        Map<String, Integer> byName = new TreeMap<>(aliases.byName());
+        byName.remove(name);
         return new Aliases(byName);
     }
 

@@ -17,6 +17,7 @@ import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.SecretVersion;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -43,6 +44,7 @@ import java.util.Objects;
  * <pre>
  * POST /v1/versions/{environment}/{path}              add a version        GET: every version
  * POST /v1/aliases/{alias}/{environment}/{path}       move an alias by CAS
+ * DELETE /v1/aliases/{alias}/{environment}/{path}?expectedVersion=N   remove an alias by CAS
  * POST /v1/disable|enable|destroy/{environment}/{path}?version=N
  * POST /v1/restore/{environment}/{path}               POST /v1/purge/{environment}/{path}
  * </pre>
@@ -91,6 +93,16 @@ public class NamedSecretsResource {
         SecretRef secret = new SecretRef.ByPath(NamedPaths.after(uri, ctx.tenant(), "v1/aliases", 1));
         requireBody(body);
         return AliasesBody.from(manager.moveAlias(ctx, secret, alias, body.target(), body.expected()));
+    }
+
+    /** Removes an alias by compare-and-set on {@code expectedVersion}, as {@code DELETE /v1/secrets/{id}/aliases/{alias}}. */
+    @DELETE
+    @Path("aliases/{alias: [^/]+}/" + NAME)
+    public AliasesBody removeAlias(@Context SecurityContext security, @Context UriInfo uri, @PathParam("alias") String alias,
+            @QueryParam("expectedVersion") String expectedVersion) {
+        AccessContext ctx = Callers.context(security);
+        SecretRef secret = new SecretRef.ByPath(NamedPaths.after(uri, ctx.tenant(), "v1/aliases", 1));
+        return AliasesBody.from(manager.removeAlias(ctx, secret, alias, QueryParams.optionalInt("expectedVersion", expectedVersion)));
     }
 
     /** Disables version {@code version}. */

@@ -23,6 +23,12 @@ final class QueryParams {
         }
     }
 
+    /** An optional integer: empty when absent or blank. */
+    static java.util.OptionalInt optionalInt(String name, String value) {
+        Integer parsed = integer(name, value);
+        return parsed == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(parsed);
+    }
+
     static PageRequest page(String pageToken, String limit) {
         Integer size = integer("limit", limit);
         return new PageRequest(pageToken == null || pageToken.isEmpty() ? null : pageToken,

@@ -197,6 +197,20 @@ public class SecretsResource {
     }
 
     /**
+     * Removes an alias ({@code next} or a named one) by compare-and-set on {@code expectedVersion}
+     * (absent: wherever it points): 200 with the aliases left; 409 {@code VERSION_CONFLICT} when it
+     * points elsewhere, 404 {@code ALIAS_NOT_FOUND} when it is not set, 400 {@code INVALID_ARGUMENT}
+     * for {@code current} and {@code previous}.
+     */
+    @DELETE
+    @Path(ID + "/aliases/{alias}")
+    public AliasesBody removeAlias(@Context SecurityContext security, @PathParam("id") String id,
+            @PathParam("alias") String alias, @QueryParam("expectedVersion") String expectedVersion) {
+        return AliasesBody.from(manager.removeAlias(Callers.context(security), id, alias, QueryParams.optionalInt(
+                "expectedVersion", expectedVersion)));
+    }
+
+    /**
      * Reads a value by alias ({@code current} by default) or version number. The route takes any
      * {@code <first>/<rest>} (ids have no slash, and id routes with more literal text win), so a
      * name that breaks the path rules is a 400 {@code INVALID_PATH}, not a routing 404.

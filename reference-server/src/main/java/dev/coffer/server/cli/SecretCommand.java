@@ -190,6 +190,26 @@ final class SecretCommand implements Callable<Integer> {
         return moveAlias(options, options.session(), ref, alias, version, expect);
     }
 
+    @Command(name = "unalias", description = {"Remove an alias (next or a named one), by compare-and-set when --expected is given.",
+        "The version it pointed at stays as it is; current and previous cannot be removed."},
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer secret unalias prod/db/password next --expected 4",
+                "  coffer secret unalias prod/db/password blue"})
+    int unalias(@Mixin ClientOptions options,
+            @Parameters(index = "0", paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name,
+            @Parameters(index = "1", paramLabel = "<alias>", description = "The alias name, e.g. next or blue") String alias,
+            @Option(names = "--expected", paramLabel = "<n>",
+                    description = "The version the alias points at now; a mismatch fails with VERSION_CONFLICT (without it, removed wherever it points)")
+                    Integer expected) {
+        SecretArg ref = SecretArg.parse(name);
+        Aliases.requireName(alias); // before any request, by the rule the server applies
+        OptionalInt expect = expected == null ? OptionalInt.empty() : OptionalInt.of(expected);
+        Session s = options.session();
+        SecretRef id = ref.ref(s);
+        Aliases aliases = s.call((api, ctx) -> api.removeAlias(ctx, id, alias, expect));
+        options.out().print(JsonViews.aliasesBody(aliases), "removed " + alias + " from " + name + "  (" + SecretText.aliases(aliases) + ")");
+        return ExitCodes.OK;
+    }
+
     @Command(name = "disable", description = "Disable a version: it refuses reads until enabled.",
             footerHeading = Coffer.EXAMPLE, footer = "  coffer secret disable prod/db/password 2")
     int disable(@Mixin ClientOptions options, @Parameters(index = "0", paramLabel = NAME_LABEL, description = NAME_DESCRIPTION) String name,

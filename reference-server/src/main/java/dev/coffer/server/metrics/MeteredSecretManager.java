@@ -131,6 +131,11 @@ public final class MeteredSecretManager implements SecretManager {
     }
 
     @Override
+    public Aliases removeAlias(AccessContext ctx, SecretRef secret, String alias, OptionalInt expectedVersion) {
+        return delegate.removeAlias(ctx, secret, alias, expectedVersion);
+    }
+
+    @Override
     public SecretVersion disable(AccessContext ctx, SecretRef secret, int version) {
         return delegate.disable(ctx, secret, version);
     }

@@ -47,15 +47,19 @@ final class RemoteErrors {
     /** The exception class the kernel uses for {@code code}. */
     static SecretsException exception(ErrorCode code, String message) {
         return switch (code) {
-            case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, VALUE_TOO_LARGE -> new InvalidRequestException(code, message);
+            case INVALID_ARGUMENT, INVALID_PATH, INVALID_POLICY, INVALID_ROTATION_POLICY, VALUE_TOO_LARGE ->
+                    new InvalidRequestException(code, message);
             case UNAUTHENTICATED, ACCESS_DENIED, ENVIRONMENT_PROTECTED -> new AccessDeniedException(code, message);
             case SECRET_NOT_FOUND, SECRET_PENDING_DELETION, VERSION_NOT_FOUND, ALIAS_NOT_FOUND, POLICY_NOT_FOUND,
-                    TENANT_KEY_NOT_FOUND -> new NotFoundException(code, message);
+                    TENANT_KEY_NOT_FOUND, ROTATION_NOT_CONFIGURED -> new NotFoundException(code, message);
             case SECRET_EXISTS, VERSION_CONFLICT, VERSION_IS_CURRENT, STATE_CONFLICT, SECRET_NOT_PENDING_DELETION,
-                    RECOVERY_WINDOW_OPEN -> new ConflictException(code, message);
+                    RECOVERY_WINDOW_OPEN, ROTATION_IN_PROGRESS, ROTATION_NOT_RUNNING, ROTATION_NOT_AUTOMATIC,
+                    ROLLBACK_UNAVAILABLE -> new ConflictException(code, message);
             case VERSION_DISABLED -> new VersionDisabledException(message);
             case VERSION_DESTROYED -> new VersionDestroyedException(message);
             case INTEGRITY_FAILURE -> new IntegrityException(code, message);
+            // Recorded on rotation runs, never the answer to a call; kept generic if a server sends it.
+            case ROTATION_STEP_FAILED -> new SecretsException(code, message);
             case STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE -> new UnavailableException(code, message);
         };
     }

@@ -319,6 +319,16 @@ public final class RemoteSecretManager implements SecretManager {
     }
 
     @Override
+    public Aliases removeAlias(AccessContext ctx, SecretRef secret, String alias, OptionalInt expectedVersion) {
+        Objects.requireNonNull(alias, "alias");
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
+        Query query = new Query();
+        expectedVersion.ifPresent(v -> query.add("expectedVersion", Integer.toString(v)));
+        return call(ctx, "DELETE", route(ctx, secret, "/aliases/" + segment(alias), "aliases/" + segment(alias)) + query, null,
+                o -> Bodies.aliases(o.getJsonObject("aliases")));
+    }
+
+    @Override
     public SecretVersion disable(AccessContext ctx, SecretRef secret, int version) {
         return versionAction(ctx, secret, version, "disable");
     }

@@ -50,6 +50,42 @@ public final class StoreRules {
         }
     }
 
+    /**
+     * The arguments of a {@code removeAlias} before any lookup: a valid alias name other than
+     * {@code current} (a secret with versions always has one) and {@code previous} (which only
+     * follows {@code current}), and the required arguments present.
+     */
+    public static void requireRemovableAlias(String alias, OptionalInt expected, Object hook) {
+        Aliases.requireName(alias);
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(hook, "hook");
+        if (Aliases.CURRENT.equals(alias) || Aliases.PREVIOUS.equals(alias)) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "alias '" + alias
+                    + "' cannot be removed; only 'next' and named aliases can (move 'current' instead)");
+        }
+    }
+
+    /**
+     * The checks of a removal once the secret is found: the alias is set ({@code ALIAS_NOT_FOUND}),
+     * then the compare-and-set on {@code expected} (empty accepts wherever it points).
+     *
+     * @return the version the alias points at
+     */
+    public static int requireRemovable(SecretPath path, String alias, OptionalInt actual, OptionalInt expected) {
+        if (actual.isEmpty()) {
+            throw aliasNotFound(path, alias);
+        }
+        if (expected.isPresent() && expected.getAsInt() != actual.getAsInt()) {
+            throw aliasConflict(path, alias, actual, expected);
+        }
+        return actual.getAsInt();
+    }
+
+    /** The error for an alias that is not set. */
+    public static NotFoundException aliasNotFound(SecretPath path, String alias) {
+        return new NotFoundException(ErrorCode.ALIAS_NOT_FOUND, "alias '" + alias + "' is not set on " + path);
+    }
+
     /** An alias may only point at an existing, enabled version. */
     public static void requireAliasTarget(SecretPath path, String alias, int target, VersionRecord record) {
         if (record == null) {

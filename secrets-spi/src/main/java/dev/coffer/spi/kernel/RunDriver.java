@@ -143,7 +143,7 @@ final class RunDriver {
     }
 
     private boolean renew() {
-        Optional<RotationClaim> renewed = runs.renewClaim(claim, rotation.now(), StandardRotationManager.CLAIM_LEASE);
+        Optional<RotationClaim> renewed = runs.renewClaim(claim, rotation.now(), rotation.claimLease());
         if (renewed.isEmpty()) {
             // Another instance holds the secret now; it resumes from what was recorded.
             claimHeld = false;

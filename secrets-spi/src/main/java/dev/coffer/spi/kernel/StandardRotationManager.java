@@ -51,8 +51,6 @@ import java.util.OptionalInt;
 final class StandardRotationManager implements RotationManager, RotationEngine {
     /** The principal the engine acts as. */
     static final String ENGINE_ID = "service:coffer:rotation";
-    /** How long a claim lasts unless renewed; the engine renews it between steps. */
-    static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
     private final StandardSecretManager kernel;
     private final RotationStore runs;
@@ -60,9 +58,11 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
     private final RotationObserver observer;
     private final String instanceId;
     private final Clock clock;
+    private final Duration claimLease;
 
     StandardRotationManager(StandardSecretManager kernel, RotationStore runs, Rotators rotators,
-            RotationObserver observer, String instanceId, Clock clock) {
+            RotationObserver observer, String instanceId, Clock clock, Duration claimLease) {
+        this.claimLease = claimLease;
         this.kernel = kernel;
         this.runs = Objects.requireNonNull(runs, "rotationStore");
         this.rotators = Objects.requireNonNull(rotators, "rotators");
@@ -297,6 +297,19 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
         return new RotationStatus(secret.id(), secret.path(), policy, secret.lastRotatedAt(), next, overdue, open, last);
     }
 
+    /** When {@code secret} is next due: its policy's next rotation, or (without a policy) its legacy rotation period. */
+    Optional<Instant> dueAt(Secret secret) {
+        Optional<StoredRotationPolicy> stored = runs.findPolicy(secret.path().tenant(), secret.id());
+        if (stored.isEmpty()) {
+            return secret.rotationDueAt();
+        }
+        if (!stored.get().policy().enabled()) {
+            return Optional.empty();
+        }
+        List<RotationRun> recent = runs.recentRuns(secret.path().tenant(), secret.id(), 1);
+        return nextRotationAt(secret, stored.get().policy(), recent.isEmpty() ? null : recent.get(0));
+    }
+
     /**
      * When the next rotation is due: the schedule's next moment after the last rotation (or the
      * secret's creation), and after a failed or cancelled run not before the next window (the
@@ -327,7 +340,7 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
 
     @Override
     public List<RotationClaim> claimDue(int limit) {
-        return runs.claimDue(now(), instanceId, CLAIM_LEASE, limit);
+        return runs.claimDue(now(), instanceId, claimLease, limit);
     }
 
     @Override
@@ -338,6 +351,10 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
     // What the driver needs, kept in one place.
     StandardSecretManager kernel() {
         return kernel;
+    }
+
+    Duration claimLease() {
+        return claimLease;
     }
 
     RotationStore runs() {

@@ -49,6 +49,7 @@ import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.model.VersionStatus;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
@@ -121,13 +122,14 @@ public final class StandardSecretManager implements SecretManager {
         this.policyStore = Objects.requireNonNull(b.policyStore, "policyStore");
         this.clock = b.clock;
         this.authorizer = new Authorizer(policyStore, this::isEngine);
-        this.summarizer = new AuditSummarizer(auditLog, store);
+        this.summarizer = new AuditSummarizer(auditLog, store, this::rotationDueAt);
         this.pageTokens = new PageTokenSeal(b.pageTokenKey == null ? PageTokenSeal.randomKey() : b.pageTokenKey);
         this.listing = new SecretListing(store, authorizer, pageTokens);
         this.protectedEnvironments = Set.copyOf(b.protectedEnvironments);
         this.rotation = b.rotationStore == null ? null : new StandardRotationManager(this, b.rotationStore,
                 b.rotators == null ? Rotators.discover(StandardSecretManager.class.getClassLoader()) : b.rotators,
-                b.rotationObserver, b.instanceId == null ? "coffer-" + Ids.instanceSuffix() : b.instanceId, clock);
+                b.rotationObserver, b.instanceId == null ? "coffer-" + Ids.instanceSuffix() : b.instanceId, clock,
+                b.rotationClaimLease);
     }
 
     /** Starts a builder; every SPI is required, the clock defaults to the system UTC clock. */
@@ -160,6 +162,11 @@ public final class StandardSecretManager implements SecretManager {
         return rotation != null;
     }
 
+    // When a secret is due for rotation: its rotation policy's next moment, else its legacy rotation period.
+    private Optional<Instant> rotationDueAt(Secret secret) {
+        return rotation == null ? secret.rotationDueAt() : rotation.dueAt(secret);
+    }
+
     private StandardRotationManager requireRotation() {
         if (rotation == null) {
             throw new IllegalStateException("this kernel was built without a rotation store (Builder.rotationStore)");
@@ -177,11 +184,6 @@ public final class StandardSecretManager implements SecretManager {
     private boolean isEngine(AccessContext ctx, Action action) {
         return (action == Action.READ || action == Action.WRITE || action == Action.ROTATE)
                 && enginePrincipals.get(ctx.tenant()) == ctx.principal();
-    }
-
-    // TEMPORARY until the alias branch lands (SecretManager.removeAlias): a no-op.
-    Aliases removeAlias(AccessContext ctx, SecretRef ref, String alias, OptionalInt expected) {
-        return store.aliases(ctx.tenant(), ((SecretRef.ById) ref).secretId());
     }
 
     // ---- secrets -------------------------------------------------------------------------
@@ -350,10 +352,41 @@ public final class StandardSecretManager implements SecretManager {
         });
     }
 
-    /** The fixed-form detail of an alias move: {@code alias=current from=1 to=2} ({@code from=none} when unset). */
+    @Override
+    public Aliases removeAlias(AccessContext ctx, SecretRef ref, String alias, OptionalInt expectedVersion) {
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
+        return attempt(ctx, AuditEventType.ALIAS_MOVE, a -> {
+            a.detail("alias=" + auditableAlias(alias) + " removed");
+            Secret secret = resolve(a, ctx, ref, NO_GATE, Action.ROTATE);
+            Aliases.requireName(alias);
+            if (Aliases.CURRENT.equals(alias) || Aliases.PREVIOUS.equals(alias)) {
+                throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "alias '" + alias
+                        + "' cannot be removed; only 'next' and named aliases can (move 'current' instead)");
+            }
+            requireNotPendingDeletion(secret);
+            AliasRemoval removal = store.removeAlias(ctx.tenant(), secret.id(), alias, expectedVersion,
+                    audited(a, store.auditOutbox(), removed -> a.version(removed.from())
+                            .detail("alias=" + removed.alias() + " from=" + removed.from() + " removed").allowed()));
+            return removal.aliases();
+        });
+    }
+
+    // A refused name is not echoed into the audit log: it is the caller's text, of any length.
+    private static String auditableAlias(String alias) {
+        try {
+            return Aliases.requireName(alias);
+        } catch (InvalidRequestException e) {
+            return "(invalid)";
+        }
+    }
+
+    /**
+     * The fixed-form detail of an alias move: {@code alias=current from=1 to=2} ({@code from=none}
+     * when unset), with {@code next=cleared} appended when the move promoted the version {@code next} named.
+     */
     private static String moveDetail(AliasMove move) {
         return "alias=" + move.alias() + " from=" + (move.from().isPresent() ? String.valueOf(move.from().getAsInt()) : "none")
-                + " to=" + move.to();
+                + " to=" + move.to() + (move.nextCleared() ? " next=cleared" : "");
     }
 
     @Override
@@ -775,8 +808,23 @@ public final class StandardSecretManager implements SecretManager {
         private Rotators rotators;
         private RotationObserver rotationObserver = RotationObserver.NONE;
         private String instanceId;
+        private Duration rotationClaimLease = Duration.ofMinutes(2);
 
         private Builder() {}
+
+        /**
+         * How long a claim on a secret's rotation work lasts unless renewed (default 2 minutes): the
+         * time after which another instance resumes the work of one that died. The engine renews it
+         * between steps, so it must exceed the longest single step (a rotator's timeout).
+         */
+        public Builder rotationClaimLease(Duration lease) {
+            Objects.requireNonNull(lease, "rotationClaimLease");
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("rotationClaimLease must be between 1s and 1h");
+            }
+            this.rotationClaimLease = lease;
+            return this;
+        }
 
         /**
          * Where rotation policies, runs and claims live; without one the kernel has no

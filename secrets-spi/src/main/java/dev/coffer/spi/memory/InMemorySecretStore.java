@@ -17,6 +17,7 @@ import dev.coffer.spi.model.VersionRecord;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
+import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.SecretStore;
@@ -232,8 +233,27 @@ public final class InMemorySecretStore implements SecretStore {
             } else {
                 after = before.withAliases(SecretEntry.set(before.aliases(), alias, target), before.secret());
             }
-            AliasMove move = new AliasMove(alias, from, target, after.aliases());
+            boolean nextCleared = before.aliases().get(Aliases.NEXT).isPresent() && after.aliases().get(Aliases.NEXT).isEmpty();
+            AliasMove move = new AliasMove(alias, from, target, after.aliases(), nextCleared);
             return commit(tenants.get(tenant), secretId, path, before, after, move, hook);
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks run in this order: alias name, secret, alias set, then the compare-and-set.
+     */
+    @Override
+    public AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+            BeforeCommit<AliasRemoval> hook) {
+        StoreRules.requireRemovableAlias(alias, expected, hook);
+        return locked(() -> {
+            SecretEntry before = require(tenant, secretId);
+            SecretPath path = before.secret().path();
+            int from = StoreRules.requireRemovable(path, alias, before.aliases().get(alias), expected);
+            SecretEntry after = before.withAliases(SecretEntry.without(before.aliases(), alias), before.secret());
+            return commit(tenants.get(tenant), secretId, path, before, after, new AliasRemoval(alias, from, after.aliases()), hook);
         });
     }
 
@@ -283,13 +303,16 @@ public final class InMemorySecretStore implements SecretStore {
         });
     }
 
-    // Moves 'current' to number: the old current (if any, and different) becomes 'previous', and
-    // the secret records the rotation time, all in one snapshot.
+    // Moves 'current' to number: the old current (if any, and different) becomes 'previous', a
+    // 'next' on number is promoted away, and the secret records the rotation time, all in one snapshot.
     private static SecretEntry pointCurrentAt(SecretEntry entry, int number, Instant now) {
         OptionalInt old = entry.aliases().get(Aliases.CURRENT);
         Aliases aliases = SecretEntry.set(entry.aliases(), Aliases.CURRENT, number);
         if (old.isPresent() && old.getAsInt() != number) {
             aliases = SecretEntry.set(aliases, Aliases.PREVIOUS, old.getAsInt());
+        }
+        if (aliases.pointsAt(Aliases.NEXT, number)) {
+            aliases = SecretEntry.without(aliases, Aliases.NEXT);
         }
         return entry.withAliases(aliases, entry.secret().withLastRotatedAt(now));
     }

@@ -80,4 +80,10 @@ record SecretEntry(Secret secret, NavigableMap<Integer, VersionRecord> versions,
         byName.put(name, number);
         return new Aliases(byName);
     }
+
+    static Aliases without(Aliases aliases, String name) {
+        Map<String, Integer> byName = new TreeMap<>(aliases.byName());
+        byName.remove(name);
+        return new Aliases(byName);
+    }
 }

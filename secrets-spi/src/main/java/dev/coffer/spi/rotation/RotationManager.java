@@ -23,7 +23,8 @@ import dev.coffer.spi.model.SecretRef;
  */
 public interface RotationManager {
     /**
-     * Sets or replaces a secret's rotation policy. An open run keeps the policy it opened with.
+     * Sets or replaces a secret's rotation policy. An open run keeps its rotator; the new window,
+     * attempts, overlap and canary apply from its next step. The engine looks at the secret soon after.
      *
      * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_ROTATION_POLICY} for an unknown rotator or params it refuses
      */

@@ -29,7 +29,10 @@ import java.util.OptionalInt;
  *       concurrency, and never reused (not even after destroy, by another server instance, or by a
  *       secret created again with the id of a deleted one, see {@link #createSecret});</li>
  *   <li>alias moves are compare-and-set; moving {@code current} sets {@code previous} to the old
- *       current and stamps the secret's {@code lastRotatedAt} in the same step;</li>
+ *       current and stamps the secret's {@code lastRotatedAt} in the same step, and moving it onto
+ *       the version {@code next} points at (a promotion) also removes {@code next};</li>
+ *   <li>alias removals are compare-and-set too; {@code current} and {@code previous} are never
+ *       removed;</li>
  *   <li>the target of an alias move must be {@code ENABLED}, and the version {@code current}
  *       points at may not leave {@code ENABLED}; other aliases ({@code previous} and named ones)
  *       stay where they are when their version is later disabled or destroyed;</li>
@@ -149,6 +152,9 @@ public interface SecretStore {
      * number, stores record and sealed value, and if {@code makeCurrent} moves {@code current} to
      * it (unconditionally; old current becomes previous, {@code lastRotatedAt} = {@code now}). The
      * hook sees the record and, when made current, the alias move with the old current as {@code from}.
+     * {@code next} stays where it is: a fresh version is never the one {@code next} points at, so
+     * adding it as current promotes nothing (a rotation engine that sees {@code current} move
+     * away under its pending version abandons its run and clears {@code next} itself).
      *
      * @param createdBy principal id
      * @param now creation time
@@ -186,6 +192,12 @@ public interface SecretStore {
      * version), {@code lastRotatedAt} is not stamped (nothing rotated), and the hook still runs with
      * a move whose {@code from} and {@code to} are that version, so the kernel records the attempt.
      *
+     * <p>Moving {@code current} onto the version {@code next} points at is a promotion: {@code next}
+     * is removed in the same atomic step (so {@code previous} = old current, {@code current} = the
+     * pending version, {@code next} unset) and the move reports {@link AliasMove#nextCleared()}.
+     * Moving {@code current} anywhere else, and moving any other alias, leaves {@code next} alone;
+     * so does the no-op move above.
+     *
      * @param expected the version the alias must point at now; empty means it must be unset
      * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points elsewhere
      * @throws dev.coffer.spi.error.NotFoundException {@code VERSION_NOT_FOUND} when {@code target} does not exist
@@ -195,6 +207,33 @@ public interface SecretStore {
      */
     AliasMove moveAlias(String tenant, String secretId, String alias, int target, OptionalInt expected, Instant now,
             BeforeCommit<AliasMove> hook);
+
+    /**
+     * Removes an alias by compare-and-set: {@code next} (a pending version that will not be
+     * promoted) or a named one. The version it pointed at is not touched.
+     *
+     * <p>Checks run in this order, and the first that fails decides the error: the alias name (a
+     * valid name other than {@code current}, which a secret with versions always has, and
+     * {@code previous}, which follows {@code current}: {@code INVALID_ARGUMENT}), the secret
+     * ({@code SECRET_NOT_FOUND}), the alias is set ({@code ALIAS_NOT_FOUND}), and only then the
+     * compare-and-set on {@code expected} ({@code VERSION_CONFLICT}). A refused removal changes
+     * nothing and does not run the hook.
+     *
+     * <pre>{@code
+     * // abandon a rotation: the pending version 4 stays, 'next' goes unless someone moved it meanwhile
+     * store.removeAlias(tenant, id, Aliases.NEXT, OptionalInt.of(4), hook);
+     * }</pre>
+     *
+     * @param expected the version the alias must point at now; empty removes it wherever it points
+     * @throws dev.coffer.spi.error.InvalidRequestException {@code INVALID_ARGUMENT} for an invalid
+     *         name, {@code current} or {@code previous}
+     * @throws dev.coffer.spi.error.NotFoundException {@code SECRET_NOT_FOUND}; {@code ALIAS_NOT_FOUND}
+     *         when the alias is not set
+     * @throws dev.coffer.spi.error.ConflictException {@code VERSION_CONFLICT} when the alias points
+     *         elsewhere than {@code expected}
+     */
+    AliasRemoval removeAlias(String tenant, String secretId, String alias, OptionalInt expected,
+            BeforeCommit<AliasRemoval> hook);
 
     /**
      * Changes a version's state by compare-and-set on {@code from}. Moving to

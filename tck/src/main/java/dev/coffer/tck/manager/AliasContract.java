@@ -8,9 +8,12 @@ import static dev.coffer.spi.model.VersionStatus.PREVIOUS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coffer.spi.access.AccessContext;
+import dev.coffer.spi.access.Action;
+import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
 import dev.coffer.spi.audit.Decision;
+import dev.coffer.spi.error.AccessDeniedException;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
@@ -25,11 +28,13 @@ import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.TestValues;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * Aliases and their compare-and-set moves: stale expectations change nothing, {@code previous}
- * follows {@code current} atomically, custom aliases. Part of
+ * follows {@code current} atomically, promoting the version {@code next} names clears {@code next},
+ * custom aliases, and compare-and-set removal of {@code next} and custom aliases. Part of
  * {@link dev.coffer.tck.SecretManagerContract}.
  */
 public abstract class AliasContract extends ManagerContractBase {
@@ -260,5 +265,124 @@ public abstract class AliasContract extends ManagerContractBase {
                 () -> "rule: refused alias moves change no derived status (1 CURRENT, 2 DISABLED, 3 DESTROYED; " + path
                         + ")",
                 1, CURRENT, 2, DISABLED, 3, DESTROYED);
+    }
+
+    /** current=1, 2 pending under next. */
+    private Secret pendingUnderNext(String name) {
+        Secret secret = createSecret("prod/aliases/" + name);
+        addCurrent(secret.id(), TestValues.text());
+        addPending(secret.id(), TestValues.text());
+        manager().moveAlias(admin(), secret.id(), Aliases.NEXT, 2, OptionalInt.empty());
+        return secret;
+    }
+
+    @Test
+    void promotingTheVersionNextPointsAtClearsNextAndSaysSoInTheAudit() {
+        Secret secret = pendingUnderNext("promote-next");
+        AccessContext ctx = admin().withRequestId(requestId("promote-next"));
+        String call = "SecretManager.promote(" + secret.path() + ", to 2, expected current 1; next is 2)";
+
+        Aliases after = manager().promote(ctx, secret.id(), 2, OptionalInt.of(1));
+
+        assertEquals(Map.of("current", 2, "previous", 1), after.byName(),
+                () -> "rule: promoting the version next points at clears next in the same step (current 2, previous 1,"
+                        + " no next): " + call);
+        assertAliases(secret.id(), () -> "rule: after a promotion of next, describe shows no next: " + call,
+                "current", 2, "previous", 1);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a promotion is audited once: " + call);
+        assertEquals("alias=current from=1 to=2 next=cleared", event.detail(),
+                () -> "rule: the ALIAS_MOVE detail of a promotion that cleared next ends with next=cleared: " + call);
+    }
+
+    @Test
+    void promotingAnotherVersionOrAddingACurrentLeavesNext() {
+        Secret secret = pendingUnderNext("next-stays");
+        addPending(secret.id(), TestValues.text());
+        String call = "SecretManager.promote(" + secret.path() + ", to 3, expected current 1; next is 2)";
+
+        manager().promote(admin(), secret.id(), 3, OptionalInt.of(1));
+        assertAliases(secret.id(), () -> "rule: promoting a version next does not point at leaves next on 2: " + call,
+                "current", 3, "previous", 1, "next", 2);
+
+        addCurrent(secret.id(), TestValues.text());
+        assertAliases(secret.id(), () -> "rule: addVersion(CURRENT) leaves next on 2 (" + secret.path() + ")",
+                "current", 4, "previous", 3, "next", 2);
+    }
+
+    @Test
+    void removeAliasRemovesNextByCompareAndSetAndIsAuditedAsAliasMove() {
+        Secret secret = pendingUnderNext("remove-next");
+        AccessContext ctx = admin().withRequestId(requestId("remove-next"));
+        String call = "SecretManager.removeAlias(" + secret.path() + ", next, expected 2)";
+
+        Aliases after = manager().removeAlias(ctx, secret.id(), Aliases.NEXT, OptionalInt.of(2));
+
+        assertEquals(Map.of("current", 1), after.byName(), () -> "rule: removeAlias returns the aliases left: " + call);
+        assertAliases(secret.id(), () -> "rule: after removeAlias(next), describe shows no next: " + call, "current", 1);
+        assertStatuses(secret.id(), () -> "rule: removeAlias leaves the version it pointed at (2 stays PENDING): " + call,
+                1, CURRENT, 2, PENDING);
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a removeAlias is audited once: " + call);
+        assertEquals(AuditEventType.ALIAS_MOVE, event.eventType(), () -> "rule: removeAlias is audited as ALIAS_MOVE: " + call);
+        assertEquals(Decision.ALLOW, event.decision(), () -> "rule: a successful removeAlias is audited with ALLOW: " + call);
+        assertEquals(2, event.version(), () -> "rule: the ALIAS_MOVE event of a removal names the version the alias left: " + call);
+        assertEquals("alias=next from=2 removed", event.detail(),
+                () -> "rule: the ALIAS_MOVE detail of a removal names the alias, where it pointed, and 'removed': " + call);
+        Expect.thrown(NotFoundException.class, ErrorCode.ALIAS_NOT_FOUND,
+                () -> manager().read(admin(), secret.path(), VersionSelector.alias(Aliases.NEXT)),
+                () -> "rule: after removeAlias(next), SecretManager.read(alias next) fails with ALIAS_NOT_FOUND: " + call);
+    }
+
+    @Test
+    void removeAliasWithAStaleExpectationOrOnAnUnsetAliasFailsAndChangesNothing() {
+        Secret secret = pendingUnderNext("remove-refused");
+        SecretPath path = secret.path();
+        AccessContext ctx = admin().withRequestId(requestId("remove-stale"));
+
+        Expect.thrown(ConflictException.class, ErrorCode.VERSION_CONFLICT,
+                () -> manager().removeAlias(ctx, secret.id(), Aliases.NEXT, OptionalInt.of(1)),
+                () -> "rule: removeAlias is compare-and-set; next is on 2, expected 1 fails with VERSION_CONFLICT:"
+                        + " SecretManager.removeAlias(" + path + ", next, expected 1)");
+        AuditEvent event = onlyAuditEventOf(ctx.requestId(), () -> "rule: a failed removeAlias is audited once (" + path + ")");
+        assertEquals(Decision.ERROR, event.decision(), () -> "rule: a removeAlias refused for a stale expectation is audited"
+                + " with decision ERROR (" + path + ")");
+        assertEquals(ErrorCode.VERSION_CONFLICT.name(), event.reason(),
+                () -> "rule: the audit event of a failed removeAlias gives the error code as its reason (" + path + ")");
+        Expect.thrown(NotFoundException.class, ErrorCode.ALIAS_NOT_FOUND,
+                () -> manager().removeAlias(admin(), secret.id(), "canary", OptionalInt.empty()),
+                () -> "rule: removeAlias of an alias that is not set fails with ALIAS_NOT_FOUND: SecretManager.removeAlias("
+                        + path + ", canary)");
+        for (String alias : new String[] {Aliases.CURRENT, Aliases.PREVIOUS, "Canary!"}) {
+            Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ARGUMENT,
+                    () -> manager().removeAlias(admin(), secret.id(), alias, OptionalInt.empty()),
+                    () -> "rule: removeAlias refuses alias '" + alias + "' with INVALID_ARGUMENT (current and previous"
+                            + " cannot be removed): SecretManager.removeAlias(" + path + ", " + alias + ")");
+        }
+        assertAliases(secret.id(), () -> "rule: refused removeAlias calls change no alias (current 1, next 2; " + path + ")",
+                "current", 1, "next", 2);
+    }
+
+    @Test
+    void removeAliasNeedsTheRotateAction() {
+        Secret secret = pendingUnderNext("remove-rotate");
+        Principal writer = Principal.of("user:tck-alias-writer-"
+                + UUID.randomUUID(), tenant());
+        grant(writer, allActionsExcept(Action.ROTATE), "prod/aliases/remove-rotate");
+        AccessContext ctx = as(writer, "remove-denied");
+        String call = "SecretManager.removeAlias(" + secret.path() + ", next, expected 2) by " + writer.id()
+                + ", allowed everything but secrets:rotate";
+
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
+                () -> manager().removeAlias(ctx, secret.id(), Aliases.NEXT, OptionalInt.of(2)),
+                () -> "rule: removeAlias needs secrets:rotate; without it ACCESS_DENIED: " + call);
+        assertAliases(secret.id(), () -> "rule: a denied removeAlias removes nothing (next stays on 2): " + call,
+                "current", 1, "next", 2);
+        AuditEvent event = auditEventOf(ctx.requestId(), AuditEventType.ACCESS_DENIED,
+                () -> "rule: a denied removeAlias is audited as ACCESS_DENIED: " + call);
+        assertEquals(Action.ROTATE.wireName(), event.action(),
+                () -> "rule: the ACCESS_DENIED event of a removeAlias names the action secrets:rotate: " + call);
+
+        grant(writer, Action.ROTATE, "prod/aliases/remove-rotate");
+        assertEquals(Map.of("current", 1), manager().removeAlias(as(writer), secret.id(), Aliases.NEXT, OptionalInt.of(2)).byName(),
+                () -> "rule: with secrets:rotate granted, the same removeAlias succeeds: " + call);
     }
 }

@@ -100,6 +100,9 @@ public abstract class ByNameContract extends ManagerContractBase {
         // Listing versions is a metadata read: its own event is the one describe.
         assertOnlyEvent(versionsCtx, "versions", AuditEventType.SECRET_DESCRIBE, path);
 
+        ctx = step("remove-next");
+        manager().removeAlias(ctx, ref, Aliases.NEXT, OptionalInt.of(2));
+        assertOnlyEvent(ctx, "removeAlias(next, expected 2)", AuditEventType.ALIAS_MOVE, path);
         ctx = step("promote-2");
         manager().promote(ctx, ref, 2, OptionalInt.of(1));
         assertOnlyEvent(ctx, "promote(to 2, expected 1)", AuditEventType.ALIAS_MOVE, path);
@@ -195,7 +198,7 @@ public abstract class ByNameContract extends ManagerContractBase {
 
     /** The {@code SecretManager} method of each entry of {@link #operations}, in the same order. */
     private static final List<String> OPERATION_NAMES = List.of("update", "addVersion", "versions", "promote",
-            "moveAlias(next)", "disable", "enable", "destroy", "scheduleDeletion", "restore", "purge", "forceDelete");
+            "moveAlias(next)", "removeAlias(next)", "disable", "enable", "destroy", "scheduleDeletion", "restore", "purge", "forceDelete");
 
     /** Every operation by name, as {@code ctx}, on {@code ref}. */
     private List<Consumer<AccessContext>> operations(SecretRef ref) {
@@ -205,6 +208,7 @@ public abstract class ByNameContract extends ManagerContractBase {
         ops.add(c -> manager().versions(c, ref));
         ops.add(c -> manager().promote(c, ref, 1, OptionalInt.empty()));
         ops.add(c -> manager().moveAlias(c, ref, Aliases.NEXT, 1, OptionalInt.empty()));
+        ops.add(c -> manager().removeAlias(c, ref, Aliases.NEXT, OptionalInt.empty()));
         ops.add(c -> manager().disable(c, ref, 1));
         ops.add(c -> manager().enable(c, ref, 1));
         ops.add(c -> manager().destroy(c, ref, 1));

@@ -65,6 +65,7 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
         READ(Action.READ, true),
         PROMOTE(Action.ROTATE, true),
         MOVE_CUSTOM_ALIAS(Action.ROTATE, true),
+        REMOVE_ALIAS(Action.ROTATE, true),
         DISABLE(Action.ROTATE, true),
         ENABLE(Action.ROTATE, true),
         DESTROY(Action.ADMIN, true),
@@ -262,6 +263,7 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
         addPending(secret.id(), TestValues.text());
         switch (op) {
             case ENABLE -> manager().disable(admin(), secret.id(), 2);
+            case REMOVE_ALIAS -> manager().moveAlias(admin(), secret.id(), "next", 2, OptionalInt.empty());
             case RESTORE -> manager().scheduleDeletion(admin(), secret.id());
             case PURGE -> {
                 manager().scheduleDeletion(admin(), secret.id(), 7);
@@ -285,6 +287,7 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
                     () -> "rule: READ with secrets:read returns the current value (version 1)");
             case PROMOTE -> manager().promote(ctx, t.id(), 2, OptionalInt.of(1));
             case MOVE_CUSTOM_ALIAS -> manager().moveAlias(ctx, t.id(), "canary", 2, OptionalInt.empty());
+            case REMOVE_ALIAS -> manager().removeAlias(ctx, t.id(), "next", OptionalInt.of(2));
             case DISABLE -> manager().disable(ctx, t.id(), 2);
             case ENABLE -> manager().enable(ctx, t.id(), 2);
             case DESTROY -> manager().destroy(ctx, t.id(), 2);
@@ -327,6 +330,8 @@ public abstract class PolicyMatrixContract extends ManagerContractBase {
                     + " moved current onto 2 of " + t.path(), "current", 2, "previous", 1);
             case MOVE_CUSTOM_ALIAS -> assertAliases(t.id(), () -> rule.get() + ": SecretManager.moveAlias of canary onto"
                     + " version 2 of " + t.path() + " set it", "canary", 2, "current", 1);
+            case REMOVE_ALIAS -> assertAliases(t.id(), () -> rule.get() + ": SecretManager.removeAlias of next (expected 2)"
+                    + " removed it from " + t.path(), "current", 1);
             case DISABLE -> assertEquals(VersionState.DISABLED, manager().versions(admin(), t.id()).get(1).state(),
                     () -> rule.get() + ": SecretManager.disable of version 2 of " + t.path() + " made it DISABLED");
             case ENABLE -> assertEquals(VersionState.ENABLED, manager().versions(admin(), t.id()).get(1).state(),

@@ -151,6 +151,22 @@ public abstract class RotationContract extends ManagerContractBase {
                 "rule: RotationManager.list(overdue) lists it");
     }
 
+    @Test
+    public void theAuditSummaryListsSecretsPastTheirPolicysNextRotation() {
+        MutableClock clock = clock();
+        Secret secret = createSecret("prod/rotation/summary");
+        addCurrent(secret.id(), TestValues.text());
+        rotation().rotations().setPolicy(admin(), SecretRef.id(secret.id()),
+                RotationPolicy.builder(RotationPolicy.MANUAL_OVERLAP, RotationSchedule.parse("7d")).build());
+        clock.advance(Duration.ofDays(6));
+        assertTrue(manager().summarizeAudit(admin(), clock.instant().minus(Duration.ofDays(30))).pastRotationPeriod().stream()
+                .noneMatch(o -> o.secretId().equals(secret.id())), "rule: not past its rotation before nextRotationAt");
+        clock.advance(Duration.ofDays(2));
+        assertTrue(manager().summarizeAudit(admin(), clock.instant().minus(Duration.ofDays(30))).pastRotationPeriod().stream()
+                .anyMatch(o -> o.secretId().equals(secret.id())),
+                "rule: SecretManager.summarizeAudit lists a secret past its policy's nextRotationAt (7d schedule, 8 days on)");
+    }
+
     // ------------------------------------------------------------------ the steps
 
     @Test

@@ -66,8 +66,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The contract drives the rotator with {@link StubRotationContext}s the way the engine does: the
  * current value and, from {@code apply} on, the pending value that {@code create} returned, with the
- * run's state naming the last step done; {@code retire(old)} gets the new value as current and no
- * pending value. Values the rotator makes are registered with {@link TestValues#remember} (through
+ * run's state naming the last step done; {@code retire(ctx, 1, old)} gets the old value only as its
+ * argument, as from the engine after the overlap: the context's {@code currentVersion()} is 1 but
+ * {@code currentValue()} is empty (that version is disabled) and {@code pendingValue()} throws. Values the rotator makes are registered with {@link TestValues#remember} (through
  * {@link RotatorFixture#secretParts}) so {@link NoValueLeaks} scans every log line, console line and
  * exception for them.
  *
@@ -169,8 +170,8 @@ public abstract class RotatorContract {
         void retireTwiceKeepsTheNewValueAccepted() {
             Rotator r = fixture.newRotator();
             byte[] pending = rotateUpToFinish(r);
-            retire(r, pending, "the first retire");
-            retire(r, pending, "a second retire");
+            retire(r, "the first retire");
+            retire(r, "a second retire");
 
             assertAccepts(pending, "rule: retire(old) leaves the new value working; after two retires the downstream"
                     + " refuses the new value");
@@ -218,7 +219,7 @@ public abstract class RotatorContract {
                     + " value; it refuses it");
             assertOldValueAsDeclared(fixture.keepsOldValueAfterApply(), "after a rotation resumed " + resumed);
 
-            retire(fixture.newRotator(), pending, "retire on yet another instance");
+            retire(fixture.newRotator(), "retire on yet another instance");
             assertAccepts(pending, "rule: retire(old) on another instance leaves the new value working; the downstream"
                     + " refuses it");
             assertOldValueAsDeclared(fixture.keepsOldValueAfterRetire(), "after retire on another instance");
@@ -430,10 +431,11 @@ public abstract class RotatorContract {
         step(lastDone, pending, what, r::discard);
     }
 
-    private void retire(Rotator r, byte[] newValue, String what) {
-        // after the overlap: the new value is current, the old version (disabled) is handed over, nothing is pending
+    private void retire(Rotator r, String what) {
+        // as the engine does after the overlap: the run is finished, the version it rotated from is disabled (its
+        // number is known, its value is only the argument), and pendingValue() is not available (Rotator#retire)
         try (StubRotationContext ctx = fixture.prepare(StubRotationContext.builder(policy))
-                .current(StubRotationContext.PENDING_VERSION, SecretValue.of(newValue))
+                .currentVersionOnly(StubRotationContext.CURRENT_VERSION)
                 .state(RunState.FINISHED)
                 .build();
                 SecretValue old = SecretValue.of(current)) {

@@ -71,7 +71,7 @@ public final class StubRotationContext implements RotationContext, AutoCloseable
         this.secret = b.secret != null ? b.secret
                 : new Secret("sec_tckrotated", SecretPath.of(TENANT, "prod", "tck/rotated"), "tck-team", "",
                         policy.rotator(), null, Map.of(), now, now, null, null);
-        this.currentVersion = b.current == null ? null : b.currentVersion;
+        this.currentVersion = b.current != null || b.currentUnreadable ? b.currentVersion : null;
         // copies, so that closing this context leaves the builder usable for the next one
         this.current = clone(b.current);
         this.previous = clone(b.previous);
@@ -201,6 +201,7 @@ public final class StubRotationContext implements RotationContext, AutoCloseable
         private RotationRun run;
         private RunState state = RunState.STARTED;
         private int currentVersion = CURRENT_VERSION;
+        private boolean currentUnreadable;
         private int pendingVersion = PENDING_VERSION;
         private byte[] current;
         private byte[] previous;
@@ -238,7 +239,20 @@ public final class StubRotationContext implements RotationContext, AutoCloseable
         /** The current value and its version number. */
         public Builder current(int version, SecretValue v) {
             this.currentVersion = version;
+            this.currentUnreadable = false;
             this.current = v == null ? null : copy(v);
+            return this;
+        }
+
+        /**
+         * Only the number of the version {@code current} pointed at when the run opened, its value no
+         * longer readable: what the engine's context holds in {@code retire}, after the overlap disabled
+         * that version ({@link RotationContext#currentValue()} is empty there).
+         */
+        public Builder currentVersionOnly(int version) {
+            this.currentVersion = version;
+            this.current = null;
+            this.currentUnreadable = true;
             return this;
         }
 

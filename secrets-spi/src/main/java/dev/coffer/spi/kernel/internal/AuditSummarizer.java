@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Builds an {@link AuditSummary} by walking a tenant's audit events and secrets. */
 public final class AuditSummarizer {
@@ -28,10 +30,17 @@ public final class AuditSummarizer {
 
     private final AuditLog log;
     private final SecretStore store;
+    private final Function<Secret, Optional<Instant>> dueAt;
 
     public AuditSummarizer(AuditLog log, SecretStore store) {
+        this(log, store, Secret::rotationDueAt);
+    }
+
+    /** As above; {@code dueAt} says when a secret's next rotation is due (its rotation policy's nextRotationAt). */
+    public AuditSummarizer(AuditLog log, SecretStore store, Function<Secret, Optional<Instant>> dueAt) {
         this.log = log;
         this.store = store;
+        this.dueAt = dueAt;
     }
 
     /** Summarizes {@code tenant}'s events in {@code [since, until]} and its overdue secrets at {@code until}. */
@@ -81,7 +90,7 @@ public final class AuditSummarizer {
             Page<Secret> secrets = store.listSecrets(tenant, SecretFilter.all(), page);
             for (Secret s : secrets.items()) {
                 if (!s.isPendingDeletion()) {
-                    s.rotationDueAt().filter(due -> due.isBefore(now)).ifPresent(due -> overdue.add(
+                    dueAt.apply(s).filter(due -> due.isBefore(now)).ifPresent(due -> overdue.add(
                             new AuditSummary.OverdueRotation(s.id(), s.path().qualifiedName(), s.ownerTeam(), due)));
                 }
             }

@@ -182,6 +182,9 @@ public final class GeneratedRotator implements Rotator {
         Set<PasswordPolicy.CharClass> required = p.containsKey(REQUIRE)
                 ? classes(p.get(REQUIRE))
                 : EnumSet.allOf(PasswordPolicy.CharClass.class);
+        if (p.containsKey(SYMBOLS) && !required.contains(PasswordPolicy.CharClass.SYMBOL)) {
+            throw invalid("param symbols is given but param require leaves out symbol, so no symbol would be used");
+        }
         String exclude = p.get(EXCLUDE);
         if (exclude != null && exclude.length() > PasswordPolicy.MAX_EXCLUDE) {
             throw invalid("param exclude lists at most " + PasswordPolicy.MAX_EXCLUDE + " characters, got " + exclude.length());
