@@ -79,6 +79,7 @@ final class ProbeApp implements AutoCloseable {
     private void run(String table) {
         long n = 0;
         while (!stopped) {
+            String startedIn = phase; // a failure counts in the phase its query began in
             try (Connection c = pool.getConnection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
                 rs.next();
@@ -88,7 +89,7 @@ final class ProbeApp implements AutoCloseable {
                     return;
                 }
                 failed.incrementAndGet();
-                failuresByState.computeIfAbsent(phase + ":" + rootState(e), k -> new AtomicInteger()).incrementAndGet();
+                failuresByState.computeIfAbsent(startedIn + ":" + rootState(e), k -> new AtomicInteger()).incrementAndGet();
             }
             if (++n % EVICT_EVERY == 0) {
                 pool.getHikariPoolMXBean().softEvictConnections();
