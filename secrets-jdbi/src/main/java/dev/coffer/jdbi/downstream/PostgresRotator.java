@@ -38,7 +38,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       {@code <user>} and {@code <user>_clone} (created on the first rotation as a member of
  *       {@code <user>} with {@code INHERIT}, so with the same privileges), and each rotation sets a
  *       new password on the one the current value does <em>not</em> name: the current login keeps
- *       working throughout, which is what makes the rotation free of downtime.</li>
+ *       working throughout, which is what makes the rotation free of downtime. When the overlap
+ *       ends, {@code retire} gives the old role a random password nobody knows.</li>
  *   <li>{@code adminSecret}: {@code environment/path} of the Coffer secret holding the JSON
  *       {@code {"username","password"}} of a role with {@code CREATEROLE}. Required for
  *       {@code alternating-users}; for {@code single-user} the last resort when neither the
@@ -230,6 +231,33 @@ public final class PostgresRotator implements Rotator {
                 + " logs in with neither the current, the pending nor the previous password, and the policy names no adminSecret");
     }
 
+    /**
+     * alternating-users: once the overlap has ended, the role the old value names gets a random
+     * password nobody knows, so that the old credential stops working as the overlap promised (the
+     * engine retires only a version that is no longer current, and the new value names the other
+     * role). Done already when the old password no longer logs in. single-user: nothing to do, apply
+     * replaced that password.
+     */
+    @Override
+    public void retire(RotationContext ctx, int version, SecretValue old) {
+        Settings settings = settings(ctx);
+        if (!settings.alternating()) {
+            return;
+        }
+        PgCredential retired = PgCredential.parse(old, "retired");
+        if (!loginWorks(settings, retired, retired)) {
+            return;
+        }
+        char[] unknown = newPassword();
+        try (Connection admin = adminLogin(ctx, settings, retired)) {
+            setPassword(admin, retired.username(), unknown);
+        } catch (SQLException e) {
+            throw closeFailed(e);
+        } finally {
+            Arrays.fill(unknown, '\0');
+        }
+    }
+
     // ---- strategies
 
     private void applyAsAdmin(RotationContext ctx, Settings settings, PgCredential pending, String base) {
@@ -355,16 +383,20 @@ public final class PostgresRotator implements Rotator {
     }
 
     private static void setPassword(Connection c, PgCredential target) {
-        char[] password = target.password(); // alterUserPassword wipes it
+        setPassword(c, target.username(), target.password());
+    }
+
+    /** Sets {@code role}'s password as a SCRAM verifier computed here; wipes {@code password}. */
+    private static void setPassword(Connection c, String role, char[] password) {
         try {
-            c.unwrap(PGConnection.class).alterUserPassword(target.username(), password, "scram-sha-256");
+            c.unwrap(PGConnection.class).alterUserPassword(role, password.clone(), "scram-sha-256");
         } catch (SQLException e) {
             String state = String.valueOf(e.getSQLState());
             // Class 22 (data exception) is how password-check hooks refuse a password: the next
             // attempt needs a fresh value.
             boolean rejected = state.startsWith("22");
             throw new RotationException(rejected ? "PASSWORD_REJECTED" : "ALTER_ROLE_FAILED", rejected,
-                    "setting the password of role " + target.username() + " failed (SQLState " + state + ")");
+                    "setting the password of role " + role + " failed (SQLState " + state + ")");
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -79,6 +79,11 @@ final class PostgresRotatorFixture implements RotatorFixture {
     }
 
     @Override
+    public boolean keepsOldValueAfterRetire() {
+        return false; // alternating-users locks the old role out when the overlap ends
+    }
+
+    @Override
     public boolean failDownstream() {
         // Nobody but the superuser may connect to the database any more: every login the rotator
         // makes (its own, the admin's) is refused with a permission error.

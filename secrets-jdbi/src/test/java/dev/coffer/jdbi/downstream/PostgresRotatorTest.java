@@ -248,6 +248,44 @@ class PostgresRotatorTest {
     }
 
     @Test
+    void alternatingUsersRetireLocksTheOldRoleOutAndLeavesTheNewOneWorking() throws SQLException {
+        StepContext ctx = alternating();
+        String pending = ctx.create(fresh());
+        fresh().apply(ctx);
+        fresh().test(ctx);
+        ctx.promote();
+        String verifierBefore = sandbox.storedPassword(app);
+        try (var old = dev.coffer.spi.model.SecretValue.ofUtf8(json(app, appPassword))) {
+            fresh().retire(ctx, 1, old);
+            fresh().retire(ctx, 1, old);
+        }
+        assertEquals("28P01", refusal(app, appPassword), "the retired credential is refused");
+        assertNotEquals(verifierBefore, sandbox.storedPassword(app));
+        assertTrue(sandbox.storedPassword(app).startsWith("SCRAM-SHA-256$"));
+        assertLogsIn(app + "_clone", password(pending));
+
+        // the next rotation gives the base role a password again
+        String next = ctx.create(fresh());
+        fresh().apply(ctx);
+        fresh().test(ctx);
+        assertLogsIn(app, password(next));
+    }
+
+    @Test
+    void singleUserRetireChangesNothing() throws SQLException {
+        StepContext ctx = singleUser();
+        String pending = ctx.create(fresh());
+        fresh().apply(ctx);
+        ctx.promote();
+        String verifier = sandbox.storedPassword(app);
+        try (var old = dev.coffer.spi.model.SecretValue.ofUtf8(json(app, appPassword))) {
+            fresh().retire(ctx, 1, old);
+        }
+        assertEquals(verifier, sandbox.storedPassword(app));
+        assertLogsIn(app, password(pending));
+    }
+
+    @Test
     void alternatingUsersDiscardLeavesTheCurrentLoginWorking() throws SQLException {
         StepContext ctx = alternating();
         ctx.create(fresh());
