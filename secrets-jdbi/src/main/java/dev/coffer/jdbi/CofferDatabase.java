@@ -13,8 +13,8 @@ import javax.sql.DataSource;
 
 /**
  * Coffer's durable storage on one database: opens the connection pools, migrates the schema
- * (unless told not to) and hands out the four SPI implementations, which share the database. The
- * secret and policy stores write the audit events of each change (what the kernel's
+ * (unless told not to) and hands out the SPI implementations, which share the database. The
+ * secret, policy and rotation stores write the audit events of each change (what the kernel's
  * {@link dev.coffer.spi.store.BeforeCommit} hook returns) into the audit log's chain inside the
  * change's own transaction, so their {@link dev.coffer.spi.store.AuditOutbox} is
  * {@link dev.coffer.spi.store.AuditOutbox#none()}: nothing waits to be relayed. The audit log is
@@ -43,6 +43,7 @@ public final class CofferDatabase implements AutoCloseable {
     private final JdbiTenantKeyStore tenantKeyStore;
     private final JdbiAuditLog auditLog;
     private final JdbiPolicyStore policyStore;
+    private final JdbiRotationStore rotationStore;
     private final JdbiInstallation installation;
 
     private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool,
@@ -58,6 +59,7 @@ public final class CofferDatabase implements AutoCloseable {
         Database audited = db.withChain(auditLog.inTransaction());
         this.secretStore = new JdbiSecretStore(audited);
         this.policyStore = new JdbiPolicyStore(audited);
+        this.rotationStore = new JdbiRotationStore(audited);
         this.installation = new JdbiInstallation(audited);
     }
 
@@ -147,6 +149,14 @@ public final class CofferDatabase implements AutoCloseable {
     /** Policies and break-glass grants. */
     public JdbiPolicyStore policyStore() {
         return policyStore;
+    }
+
+    /**
+     * The rotation engine's policies, runs and claims; its changes' audit events go into this
+     * database's audit chain in the same transaction, like the other stores'.
+     */
+    public JdbiRotationStore rotationStore() {
+        return rotationStore;
     }
 
     /** What was done once for this database (e.g. a server's first-start bootstrap). */

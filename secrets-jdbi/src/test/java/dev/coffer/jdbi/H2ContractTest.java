@@ -6,11 +6,13 @@ import dev.coffer.jdbi.testing.UseH2;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditLog;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.RotationStore;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.spi.store.TenantKeyStore;
 import dev.coffer.tck.AuditLogContract;
 import dev.coffer.tck.ManagerFixture;
 import dev.coffer.tck.PolicyStoreContract;
+import dev.coffer.tck.RotationStoreContract;
 import dev.coffer.tck.SecretManagerContract;
 import dev.coffer.tck.SecretStoreContract;
 import dev.coffer.tck.TenantKeyStoreContract;
@@ -74,6 +76,19 @@ class H2ContractTest {
 
         @Override
         protected List<AuditEvent> committedAuditEvents(PolicyStore store) {
+            return UseH2.database().auditEvents();
+        }
+    }
+
+    @Nested
+    class Rotations extends RotationStoreContract {
+        @Override
+        protected RotationStore newRotationStore() {
+            return UseH2.database().reset().rotationStore();
+        }
+
+        @Override
+        protected List<AuditEvent> committedAuditEvents(RotationStore store) {
             return UseH2.database().auditEvents();
         }
     }

@@ -45,6 +45,14 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  *       property and for one whose cached value outlived {@code coffer.cache.max-stale}; SmallRye
  *       Config passes that exception to the caller (tested) rather than falling back to a lower
  *       source.</li>
+ *   <li>Canary instances map {@code #next} ({@code coffer.map.db.password=prod/payments/db-password#next}):
+ *       while a rotation waits in its canary period they get the pending value; while alias
+ *       {@code next} is not set (before any rotation, and from the moment a rotation promotes) they
+ *       get {@code current}, so promotion does not break them. The fallback is only for an unset
+ *       {@code next}: a disabled or destroyed {@code next} version, a deleted secret or withdrawn
+ *       access fail closed as for every mapping. The next refresh after {@code next} appears or
+ *       disappears serves the change; {@link CofferStats#nextFallbacks()} counts the fallbacks.
+ *       See {@link dev.coffer.config.settings.SecretMapping}.</li>
  *   <li>Without {@code coffer.url} the source is inert: no properties, no threads.</li>
  *   <li>Built during a framework's build (Quarkus augmentation, see {@link BuildPhase}) the source is
  *       inert too, so no secret can be recorded into the build output; it serves at runtime.</li>

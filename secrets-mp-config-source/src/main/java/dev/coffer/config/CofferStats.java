@@ -15,14 +15,18 @@ package dev.coffer.config;
  * @param staleServes values served past their freshness because refreshes failed
  * @param revocations entries that stopped serving because their version was disabled or destroyed,
  *     the secret deleted, or access revoked
+ * @param nextFallbacks fetches of a {@code #next} mapping (a canary instance) answered with
+ *     {@code current} because alias {@code next} was not set (no rotation waiting in its canary)
  */
-public record CofferStats(long hits, long misses, long refreshes, long refreshFailures, long staleServes, long revocations) {
+public record CofferStats(long hits, long misses, long refreshes, long refreshFailures, long staleServes, long revocations,
+        long nextFallbacks) {
     /** All zero. */
-    public static final CofferStats ZERO = new CofferStats(0, 0, 0, 0, 0, 0);
+    public static final CofferStats ZERO = new CofferStats(0, 0, 0, 0, 0, 0, 0);
 
     /** The sum of this and {@code other}. */
     public CofferStats plus(CofferStats other) {
         return new CofferStats(hits + other.hits, misses + other.misses, refreshes + other.refreshes,
-                refreshFailures + other.refreshFailures, staleServes + other.staleServes, revocations + other.revocations);
+                refreshFailures + other.refreshFailures, staleServes + other.staleServes, revocations + other.revocations,
+                nextFallbacks + other.nextFallbacks);
     }
 }

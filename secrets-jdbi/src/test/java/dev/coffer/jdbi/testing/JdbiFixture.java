@@ -5,8 +5,8 @@ import dev.coffer.spi.memory.JdkEnvelope;
 import dev.coffer.tck.KernelFixture;
 
 /**
- * The kernel over the JDBI parts of one (emptied) database; the JDK envelope keeps its tenant
- * keys in the database too.
+ * The kernel over the JDBI parts of one (emptied) database, rotation store included, so the
+ * rotation topic of the contract runs too; the JDK envelope keeps its tenant keys in the database too.
  */
 public final class JdbiFixture {
     /** The tenant the TCK acts in. */
@@ -16,6 +16,7 @@ public final class JdbiFixture {
 
     /** A fixture over {@code db}'s parts. */
     public static KernelFixture over(CofferDatabase db) {
-        return KernelFixture.over(db.secretStore(), new JdkEnvelope(db.tenantKeyStore()), db.auditLog(), db.policyStore());
+        return KernelFixture.over(db.secretStore(), new JdkEnvelope(db.tenantKeyStore()), db.auditLog(), db.policyStore(),
+                db.rotationStore(), () -> { });
     }
 }

@@ -28,7 +28,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class TestDatabase implements AutoCloseable {
     // Child tables first, so that foreign keys never object.
-    private static final String[] TABLES = {"audit_events", "secret_aliases", "secret_versions", "secrets", "retired_secrets",
+    private static final String[] TABLES = {"rotation_params", "rotation_policies", "rotation_runs", "audit_events", "secret_aliases", "secret_versions", "secrets", "retired_secrets",
         "break_glass_grants", "policies", "tenant_keys", "tenants", "installation_steps"};
     // The PostgreSQL driver logs every protocol message at FINEST through java.util.logging, which
     // the leak scanner turns all the way up; keep the strong reference so the level sticks.

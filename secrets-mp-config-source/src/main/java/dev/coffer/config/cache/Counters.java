@@ -11,9 +11,10 @@ final class Counters {
     final LongAdder refreshFailures = new LongAdder();
     final LongAdder staleServes = new LongAdder();
     final LongAdder revocations = new LongAdder();
+    final LongAdder nextFallbacks = new LongAdder();
 
     CofferStats snapshot() {
         return new CofferStats(hits.sum(), misses.sum(), refreshes.sum(), refreshFailures.sum(), staleServes.sum(),
-                revocations.sum());
+                revocations.sum(), nextFallbacks.sum());
     }
 }

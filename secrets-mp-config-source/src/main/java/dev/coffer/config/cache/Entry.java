@@ -46,6 +46,12 @@ final class Entry {
     /** Counts successful fetches; a deadline set for one fetch is void once a later one succeeds. */
     long generation;
     int failures;
+    /**
+     * For a {@code #next} mapping: whether the last successful fetch served {@code current} because
+     * {@code next} was not set; {@code null} before the first (or after a revocation), so that each
+     * switch is logged once.
+     */
+    Boolean fallingBack;
     ScheduledFuture<?> task;
     /** The pending stale and expiry deadlines of the last successful fetch; cancelled by the next one. */
     ScheduledFuture<?> staleDeadline;

@@ -9,6 +9,9 @@ import java.util.Set;
  * the version was disabled or destroyed, the secret deleted (or scheduled for deletion), the
  * version or alias is gone, or access was revoked (including a 401 that a re-read token did not
  * cure). Everything else (unreachable server, timeout, 5xx, audit outage) is transient.
+ *
+ * <p>An unset alias {@code next} on a {@code #next} mapping never gets here: {@link SecretCache}
+ * serves {@code current} for it instead (canary instances), and only for that code on that alias.
  */
 final class Revocation {
     private static final Set<ErrorCode> CODES = Set.of(ErrorCode.VERSION_DISABLED, ErrorCode.VERSION_DESTROYED,

@@ -47,6 +47,11 @@ import java.util.logging.Logger;
  *       when its freshness ends and to expired when max-stale has passed without a successful
  *       refresh, even while a refresh hangs on an unresponsive server. So a read never looks at a
  *       clock: it is one map lookup, one volatile read and one counter increment.</li>
+ *   <li>A {@code #next} mapping (a canary instance) whose alias {@code next} is not set is served
+ *       {@code current} instead (see {@link #fetch}); each such fetch counts in
+ *       {@link CofferStats#nextFallbacks()}, and the switch between {@code next} and the fallback is
+ *       logged once each way. Every other error on {@code next}, and a missing alias of any other
+ *       name, is handled as above: a disabled {@code next} version is a revocation.</li>
  *   <li>State changes are logged once each (property, path, code and counters; never a value).</li>
  * </ul>
  */
@@ -170,10 +175,10 @@ public final class SecretCache implements AutoCloseable {
                 return value(e.property);
             }
             try {
-                String v = fetcher.read(e.mapping);
+                Fetched f = fetch(e);
                 counters.misses.increment();
-                succeeded(e, v);
-                return v;
+                succeeded(e, f);
+                return f.value();
             } catch (RuntimeException ex) {
                 if (Revocation.is(ex)) {
                     revoked(e, ex);
@@ -190,9 +195,9 @@ public final class SecretCache implements AutoCloseable {
         if (closed || e.removed) {
             return;
         }
-        String v;
+        Fetched v;
         try {
-            v = fetcher.read(e.mapping);
+            v = fetch(e);
         } catch (RuntimeException ex) {
             synchronized (e) {
                 failed(e, ex);
@@ -205,8 +210,49 @@ public final class SecretCache implements AutoCloseable {
         }
     }
 
+    /** What one fetch of an entry got, and whether that is {@code current} standing in for an unset {@code next}. */
+    private record Fetched(String value, boolean fellBack) {
+        @Override
+        public String toString() {
+            return "Fetched[" + (fellBack ? "current for next" : "as mapped") + ", value redacted]";
+        }
+    }
+
+    /**
+     * The one place every read of a mapped value goes through (startup, lazy load, refresh; either
+     * transport). A {@code #next} mapping whose alias is not set reads {@code current} instead: canary
+     * instances map {@code #next}, and {@code next} is unset before any rotation and again once a
+     * rotation promotes, so failing closed there would break every canary instance at every
+     * promotion. Only {@code ALIAS_NOT_FOUND} falls back, and the kernel answers it only after it has
+     * authorized the read and found the secret live (not deleted, not pending deletion), so a
+     * revocation is never hidden: a disabled or destroyed {@code next} version is
+     * {@code VERSION_DISABLED}/{@code VERSION_DESTROYED} and fails closed. The fallback read's own
+     * errors are handled like any read of {@code current}.
+     */
+    private Fetched fetch(Entry e) {
+        try {
+            return new Fetched(fetcher.read(e.mapping), false);
+        } catch (SecretsException ex) {
+            if (ex.code() != ErrorCode.ALIAS_NOT_FOUND || !e.mapping.fallsBackToCurrent()) {
+                throw ex;
+            }
+        }
+        String current = fetcher.read(e.mapping.atCurrent());
+        counters.nextFallbacks.increment();
+        return new Fetched(current, true);
+    }
+
     /** Called under the entry's lock (or before it is published). */
-    private void succeeded(Entry e, String v) {
+    private void succeeded(Entry e, Fetched fetched) {
+        Boolean wasFallingBack = e.fallingBack;
+        e.fallingBack = fetched.fellBack();
+        if (e.mapping.fallsBackToCurrent() && !Boolean.valueOf(fetched.fellBack()).equals(wasFallingBack)) {
+            LOG.info(() -> "Coffer ConfigSource: " + e.describe() + (fetched.fellBack()
+                    ? " is served alias current: alias next is not set (no rotation is in its canary period)"
+                    : wasFallingBack == null ? " is served alias next" : " is served alias next again: a rotation is in its canary period")
+                    + " " + counterText());
+        }
+        String v = fetched.value();
         State before = e.served.state();
         long now = System.nanoTime();
         long life = ttl + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
@@ -268,6 +314,7 @@ public final class SecretCache implements AutoCloseable {
 
     private void revoked(Entry e, RuntimeException ex) {
         ErrorCode code = Revocation.codeOf(ex);
+        e.fallingBack = null; // a recovery logs which alias it serves
         if (e.served.state() != State.REVOKED) {
             e.served = new Served(null, State.REVOKED, code);
             counters.revocations.increment();
@@ -411,7 +458,7 @@ public final class SecretCache implements AutoCloseable {
             List<String> what = new ArrayList<>();
             for (Entry e : required) {
                 results.add(pool.submit(() -> withRetries(deadline, () -> {
-                    String v = fetcher.read(e.mapping);
+                    Fetched v = fetch(e);
                     synchronized (e) {
                         counters.misses.increment();
                         succeeded(e, v);

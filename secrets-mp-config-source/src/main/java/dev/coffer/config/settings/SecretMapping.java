@@ -2,6 +2,7 @@ package dev.coffer.config.settings;
 
 import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.internal.Messages;
+import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionSelector;
 import java.util.Objects;
@@ -15,6 +16,16 @@ import java.util.Objects;
  * SecretMapping.parse("db.password", "prod/payments/db-password#next"); // alias next
  * SecretMapping.parse("db.password", "prod/payments/db-password@3");    // version 3
  * }</pre>
+ *
+ * <p><strong>{@code #next} is for canary instances.</strong> While a rotation with a canary period
+ * waits in state {@code CANARY}, alias {@code next} points at the pending version, so instances
+ * mapping {@code #next} try the new value before everyone else. While {@code next} is not set
+ * (before the first rotation, between rotations, and from the moment a rotation promotes and
+ * clears it) such a mapping {@linkplain #fallsBackToCurrent() falls back} to {@code current}, so a
+ * canary instance always has the value the others will have next. Only the answer "alias
+ * {@code next} is not set" ({@code ALIAS_NOT_FOUND} on {@code next}) does that: a {@code next}
+ * version that is disabled or destroyed, a deleted secret and withdrawn access fail closed exactly
+ * as for any other mapping, and every other alias fails closed when it is not set.
  *
  * @param property the configuration property, e.g. {@code db.password}
  * @param environment the secret's environment
@@ -73,6 +84,20 @@ public record SecretMapping(String property, String environment, String path, Ve
                     + "' after @ is not a number; write e.g. @3");
         }
         return Integer.parseInt(digits);
+    }
+
+    /**
+     * Whether this mapping reads alias {@code next} and so is served {@code current} while
+     * {@code next} is not set (see the class comment). Every other mapping fails closed when its
+     * alias is missing.
+     */
+    public boolean fallsBackToCurrent() {
+        return selector instanceof VersionSelector.ByAlias a && Aliases.NEXT.equals(a.name());
+    }
+
+    /** The same property and secret read at alias {@code current}: what a {@code #next} mapping falls back to. */
+    public SecretMapping atCurrent() {
+        return new SecretMapping(property, environment, path, VersionSelector.current());
     }
 
     /** The secret's path in {@code tenant}. */

@@ -24,6 +24,16 @@ class SecretMappingTest {
     }
 
     @Test
+    void onlyAliasNextFallsBackToCurrent() {
+        assertEquals(true, SecretMapping.parse("p", "prod/a#next").fallsBackToCurrent());
+        assertEquals(false, SecretMapping.parse("p", "prod/a").fallsBackToCurrent());
+        assertEquals(false, SecretMapping.parse("p", "prod/a#previous").fallsBackToCurrent());
+        assertEquals(false, SecretMapping.parse("p", "prod/a#next-blue").fallsBackToCurrent());
+        assertEquals(false, SecretMapping.parse("p", "prod/a@2").fallsBackToCurrent());
+        assertEquals(SecretMapping.parse("p", "prod/a"), SecretMapping.parse("p", "prod/a#next").atCurrent());
+    }
+
+    @Test
     void missingPathIsRefusedWithThePropertyAndText() {
         assertEquals("coffer.map.db='prod': a secret path has no path after the environment; write <environment>/<path>"
                         + "; write <environment>/<path>[#alias|@version]",

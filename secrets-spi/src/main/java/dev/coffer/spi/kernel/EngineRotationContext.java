@@ -34,10 +34,18 @@ final class EngineRotationContext implements RotationContext, AutoCloseable {
     private final RotationRun run;
     private final Rotator rotator;
     private final Instant now;
+    private final boolean retiring;
     private final List<SecretContent> opened = new ArrayList<>();
 
     EngineRotationContext(StandardSecretManager kernel, AccessContext engine, Secret secret, RotationPolicy policy,
             RotationRun run, Rotator rotator, Instant now) {
+        this(kernel, engine, secret, policy, run, rotator, now, false);
+    }
+
+    /** As above; {@code retiring}: the context of {@code retire}, which has no pending value. */
+    EngineRotationContext(StandardSecretManager kernel, AccessContext engine, Secret secret, RotationPolicy policy,
+            RotationRun run, Rotator rotator, Instant now, boolean retiring) {
+        this.retiring = retiring;
         this.kernel = kernel;
         this.engine = engine;
         this.secret = secret;
@@ -80,6 +88,9 @@ final class EngineRotationContext implements RotationContext, AutoCloseable {
 
     @Override
     public SecretValue pendingValue() {
+        if (retiring) {
+            throw new IllegalStateException("retire has no pending value: rotation run " + run.id() + " finished");
+        }
         if (run.pendingVersion() == null) {
             throw new IllegalStateException("rotation run " + run.id() + " has no pending value yet");
         }

@@ -403,7 +403,7 @@ final class RunDriver {
         Integer old = run.fromVersion();
         Rotator rotator = rotation.rotators().find(run.rotator()).orElse(null);
         AccessContext engine = engineContext(run);
-        try (EngineRotationContext ctx = new EngineRotationContext(kernel, engine, secret, policy, run, rotator, now)) {
+        try (EngineRotationContext ctx = new EngineRotationContext(kernel, engine, secret, policy, run, rotator, now, true)) {
             OptionalInt current = kernel.store.aliases(run.tenant(), run.secretId()).get(Aliases.CURRENT);
             Optional<VersionRecord> record = kernel.store.findVersion(run.tenant(), run.secretId(), old);
             String detail = "step=retire version=" + old;

@@ -250,6 +250,7 @@ public final class InMemoryRotationStore implements RotationStore {
     public List<RotationClaim> claimDue(Instant now, String owner, Duration lease, int limit) {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(owner, "owner");
+        requirePositive(lease);
         if (limit < 1 || limit > MAX_CLAIMS) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_CLAIMS);
         }
@@ -277,6 +278,9 @@ public final class InMemoryRotationStore implements RotationStore {
 
     @Override
     public Optional<RotationClaim> renewClaim(RotationClaim claim, Instant now, Duration lease) {
+        Objects.requireNonNull(claim, "claim");
+        Objects.requireNonNull(now, "now");
+        requirePositive(lease);
         return locked(() -> {
             Row row = row(claim.tenant(), claim.secretId());
             if (row == null || !claim.token().equals(row.claimToken) || !row.claimLive(now)) {
@@ -324,6 +328,14 @@ public final class InMemoryRotationStore implements RotationStore {
             throw new NotFoundException(ErrorCode.ROTATION_NOT_CONFIGURED, "secret " + secretId + " has no rotation policy");
         }
         return row;
+    }
+
+    // A lease of zero or less would hand out claims that are expired when made: two claimers at once.
+    private static void requirePositive(Duration lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, got " + lease);
+        }
     }
 
     private static byte[] randomBytes() {

@@ -115,6 +115,9 @@ public record RotationPolicy(
     }
 
     private static Duration bounded(String field, Duration d, Duration min, Duration max) {
+        if (d.getNano() != 0) {
+            throw invalid(field + " must be whole seconds, got " + d);
+        }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw invalid(field + " must be between " + min + " and " + max + ", got " + d);
         }

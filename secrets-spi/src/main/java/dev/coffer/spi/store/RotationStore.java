@@ -93,10 +93,17 @@ public interface RotationStore {
      * Claims up to {@code limit} ({@value #MAX_CLAIMS}) policies, of any tenant, whose {@code dueAt}
      * is not after {@code now} and that no live claim holds, earliest {@code dueAt} first, each for
      * {@code lease}. Policies claimed by a concurrent call are skipped, not waited for.
+     *
+     * @throws IllegalArgumentException for a limit outside 1..{@value #MAX_CLAIMS} or a lease that
+     *         is not positive (its claims would be expired when made)
      */
     List<RotationClaim> claimDue(Instant now, String owner, Duration lease, int limit);
 
-    /** Extends a claim still held (same token, not expired); empty if it was lost. */
+    /**
+     * Extends a claim still held (same token, not expired); empty if it was lost.
+     *
+     * @throws IllegalArgumentException for a lease that is not positive
+     */
     Optional<RotationClaim> renewClaim(RotationClaim claim, Instant now, Duration lease);
 
     /**

@@ -46,6 +46,14 @@ class RotationPolicyTest {
     }
 
     @Test
+    void aDurationWithAFractionOfASecondIsRefusedNotRounded() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> RotationPolicy.builder("generated", RotationSchedule.parse("30d")).overlap(Duration.ofMillis(90_500)).build());
+        assertEquals(ErrorCode.INVALID_ROTATION_POLICY, e.code());
+        assertTrue(e.getMessage().startsWith("overlap must be whole seconds"), e.getMessage());
+    }
+
+    @Test
     void paramsAreSortedAndCannotBeChanged() {
         RotationPolicy p = RotationPolicy.builder("generated", MONTHLY).param("require", "lower").param("length", "20").build();
 

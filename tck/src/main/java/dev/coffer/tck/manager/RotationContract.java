@@ -211,7 +211,7 @@ public abstract class RotationContract extends ManagerContractBase {
         MutableClock clock = clock();
         Secret secret = rotated("failing", scripted().maxAttempts(3));
         rotator().failNext("apply", 100, "DOWNSTREAM_UNAVAILABLE", false);
-        rotateNow(secret);
+        clock.advance(Duration.ofDays(31)); // due: the schedule opens the run
         drive();
         RotationRun first = status(secret).openRun();
         assertNotNull(first, "rule: a failed attempt keeps the run open for a retry");
@@ -248,7 +248,7 @@ public abstract class RotationContract extends ManagerContractBase {
         clock.advance(Duration.ofDays(1));
         rotator().failNext("apply", 0, "DOWNSTREAM_UNAVAILABLE", false);
         drive();
-        assertEquals(RunState.FINISHED, lastState(secret), "rule: the next window (a day later for a period schedule) rotates again");
+        assertEquals(RunState.FINISHED, lastState(secret), "rule: the next window of an overdue secret (a day after the failure for a period schedule) rotates again");
     }
 
     @Test
