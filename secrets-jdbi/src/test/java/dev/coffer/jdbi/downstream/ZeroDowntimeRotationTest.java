@@ -79,11 +79,13 @@ class ZeroDowntimeRotationTest {
                     + " queries succeeded, " + probe.failed() + " failed " + probe.failuresByState()
                     + " (logins with the replaced password, between apply and the application's swap)");
             // Whatever failed, failed because the password had been replaced under the pool: a login
-            // begun after apply and before the application swapped its credentials (or in flight
-            // during the swap, as Hikari retries a failed login for up to its connection timeout).
-            // Nothing failed before apply, and nothing failed for another reason.
-            assertTrue(Set.of("apply-to-swap:28P01", "swap-to-recovery:28P01").containsAll(probe.failuresByState().keySet()),
-                    () -> "failures: " + probe.failuresByState());
+            // begun after apply and before the application swapped its credentials, or a query that
+            // waited on a login Hikari's adder thread began with the old credentials before the swap
+            // and keeps retrying for up to its connection timeout (such a query may have begun after
+            // the swap, even in the next rotation's first phase). Nothing failed before the first
+            // apply, and nothing failed for another reason than a refused password.
+            assertTrue(Set.of("apply-to-swap:28P01", "swap-to-recovery:28P01", "before-apply:28P01")
+                    .containsAll(probe.failuresByState().keySet()), () -> "failures: " + probe.failuresByState());
         }
     }
 
@@ -94,7 +96,8 @@ class ZeroDowntimeRotationTest {
     private static void rotateUnderLoad(StepContext ctx, ProbeApp probe) {
         awaitSuccesses(probe);
         for (int i = 0; i < ROTATIONS; i++) {
-            probe.phase("before-apply");
+            // The first phase has nothing to blame a failure on; later ones may see logins in flight from the last swap.
+            probe.phase(i == 0 ? "before-any-apply" : "before-apply");
             ctx.create(rotator());
             awaitAttempts(probe);
             probe.phase("apply-to-swap");
