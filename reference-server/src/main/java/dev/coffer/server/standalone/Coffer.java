@@ -83,7 +83,8 @@ public final class Coffer implements AutoCloseable {
             boolean freshDataDir = AdminBootstrap.beginDataDir(data);
             SigningKeys keys = SigningKeys.loadOrCreate(data);
             backend = Backends.open(options, data, metrics);
-            StandardSecretManager kernel = Kernel.standard(backend, metrics, options.protectedEnvironments());
+            StandardSecretManager kernel = Kernel.standard(backend, metrics, options.protectedEnvironments(), Kernel.rotators(),
+                    options.rotationClaimLease());
             SecretManager manager = Kernel.measured(kernel, metrics);
             boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
             boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
