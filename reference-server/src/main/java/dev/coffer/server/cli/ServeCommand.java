@@ -73,6 +73,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "keep it above the longest rotator step (e.g. a webhook timeout)")
     String rotationClaimLease;
 
+    @Option(names = "--rotation-interval", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often this instance claims due rotation work (default 5s, 1s to 5m)")
+    String rotationInterval;
+
     @Option(names = "--no-rotation", description = "Run no rotation scheduler in this process: policies can be set and runs "
             + "opened, another instance on the same database (or none) drives them")
     boolean noRotation;
@@ -137,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
                         flags.trustForwardedFor, new JwtSettings(flags.issuer, flags.audience, bounds), proxies)
                         .withProtectedEnvironments(flags.protectedEnvironments)
                         .withRotationWorkers(flags.noRotation ? 0 : flags.rotationWorkers)
-                        .withRotationClaimLease(Durations.parse("--rotation-claim-lease", flags.rotationClaimLease));
+                        .withRotationClaimLease(Durations.parse("--rotation-claim-lease", flags.rotationClaimLease))
+                        .withRotationInterval(Durations.parse("--rotation-interval", flags.rotationInterval));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(flags.spec.commandLine(), e.getMessage());
             } catch (InvalidRequestException e) {

@@ -93,7 +93,8 @@ public final class Coffer implements AutoCloseable {
                     new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics, options.proxies()));
             if (options.rotationWorkers() > 0) {
                 scheduler = RotationScheduler.start(kernel.rotationEngine(), options.rotationWorkers(), metrics.rotation(),
-                        new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)));
+                        new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)),
+                        options.rotationInterval(), RotationScheduler.OVERDUE_PERIOD);
             }
             report(console, options, data, backend, server, tokenCreated, policyCreated);
             return new Coffer(backend, relay, scheduler, server, data, lock, metrics);

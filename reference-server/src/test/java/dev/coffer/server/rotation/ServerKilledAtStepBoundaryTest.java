@@ -2,6 +2,7 @@ package dev.coffer.server.rotation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.rotation.TestWebhookServer.Received;
@@ -14,6 +15,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -95,7 +100,7 @@ class ServerKilledAtStepBoundaryTest {
 
     private ServeProcess start() throws IOException {
         return ServeProcess.start(data, ServerPostgres.url(database), keyset, logs,
-                "--rotation-claim-lease", "3s", "--rotation-workers", "2");
+                "--rotation-claim-lease", "3s", "--rotation-interval", "1s", "--rotation-workers", "2");
     }
 
     static Stream<Arguments> boundaries() {
@@ -118,27 +123,58 @@ class ServerKilledAtStepBoundaryTest {
             assertFalse(server.isAlive());
             server = start();
 
-            JsonObject last = awaitLastRun(id, run, "FINISHED");
-            assertEquals(0, last.getInt("attempt"), "a crash is not a failed attempt: " + last);
-            JsonObject secret = server.ok(200, "GET", "v1/secrets/" + id, null);
-            assertEquals(2, secret.getJsonObject("aliases").getInt("current"), secret.toString());
-            assertEquals(1, secret.getJsonObject("aliases").getInt("previous"), secret.toString());
-            assertEquals(List.of(1, 2), versions(id), "one new version only");
-
-            String currentB64 = currentValueBase64(path);
-            List<String> applied = pendingValues(receiver, run, "apply");
-            assertFalse(applied.isEmpty(), "apply ran");
-            assertTrue(applied.stream().allMatch(currentB64::equals),
-                    "every apply, before and after the kill, carried the value that became current");
+            assertRotatedOnceWithTheAppliedValue(id, path, run, receiver);
             assertTrue(calls(receiver, run, step) >= 2, "the step the server died in ran again after the restart");
-            assertTrue(receiver.accepts(Base64.getDecoder().decode(currentB64)), "the downstream accepts the current value");
-            assertTrue(receiver.isCurrent(Base64.getDecoder().decode(currentB64)), "the downstream's finish saw it");
-            assertTrue(receiver.received().stream().allMatch(Received::signatureValid), "every call was signed");
-            assertEquals(1, receiver.received().stream().map(Received::runIdHeader).distinct().count(), "one run, resumed");
-
             assertAuditIntact();
             assertNoValueInServerOutput();
         }
+    }
+
+    @Test
+    void aServerKilledWhileNoStepRunsDuringTheCanaryPromotesAfterRestartWithTheSameValue() throws Exception {
+        String path = "crash/during-canary";
+        String first = TestValues.text();
+        TestValues.remember(b64(first));
+        try (TestWebhookServer receiver = TestWebhookServer.start(signingKey, first.getBytes(StandardCharsets.UTF_8))) {
+            String id = secretWithWebhookPolicy(path, first, receiver, ",\"canary\":\"6s\"");
+            String run = server.ok(202, "POST", "v1/secrets/" + id + "/rotation/run", null).getString("id");
+            // Tested and waiting for promotion: no step runs and no claim is held, only the run's row says where it is.
+            awaitLastRun(id, run, "CANARY");
+            JsonObject aliases = server.ok(200, "GET", "v1/secrets/" + id, null).getJsonObject("aliases");
+            assertEquals(2, aliases.getInt("next"), "the pending version is readable as next: " + aliases);
+            assertEquals(1, aliases.getInt("current"), aliases.toString());
+            assertNull(claimOwner(id), "no instance holds the secret while the canary runs");
+            server.kill();
+            server = start();
+
+            assertRotatedOnceWithTheAppliedValue(id, path, run, receiver);
+            assertEquals(1, pendingValues(receiver, run, "apply").size(), "apply ran once: the restart resumed after it");
+            assertAuditIntact();
+            assertNoValueInServerOutput();
+        }
+    }
+
+    /**
+     * Run {@code run} of {@code id} finishes with one new version (1 and 2, 2 current), whose value
+     * every {@code apply} carried and the downstream accepts as its current credential.
+     */
+    private void assertRotatedOnceWithTheAppliedValue(String id, String path, String run, TestWebhookServer receiver) {
+        JsonObject last = awaitLastRun(id, run, "FINISHED");
+        assertEquals(0, last.getInt("attempt"), "a crash is not a failed attempt: " + last);
+        JsonObject secret = server.ok(200, "GET", "v1/secrets/" + id, null);
+        assertEquals(2, secret.getJsonObject("aliases").getInt("current"), secret.toString());
+        assertEquals(1, secret.getJsonObject("aliases").getInt("previous"), secret.toString());
+        assertEquals(List.of(1, 2), versions(id), "one new version only");
+
+        String currentB64 = currentValueBase64(path);
+        List<String> applied = pendingValues(receiver, run, "apply");
+        assertFalse(applied.isEmpty(), "apply ran");
+        assertTrue(applied.stream().allMatch(currentB64::equals),
+                "every apply, before and after the kill, carried the value that became current");
+        assertTrue(receiver.accepts(Base64.getDecoder().decode(currentB64)), "the downstream accepts the current value");
+        assertTrue(receiver.isCurrent(Base64.getDecoder().decode(currentB64)), "the downstream's finish saw it");
+        assertTrue(receiver.received().stream().allMatch(Received::signatureValid), "every call was signed");
+        assertEquals(1, receiver.received().stream().map(Received::runIdHeader).distinct().count(), "one run, resumed");
     }
 
     @Test
@@ -172,10 +208,15 @@ class ServerKilledAtStepBoundaryTest {
 
     /** A secret at {@code prod/<path>} with {@code value} current and a webhook policy to {@code receiver}. */
     private String secretWithWebhookPolicy(String path, String value, TestWebhookServer receiver) {
+        return secretWithWebhookPolicy(path, value, receiver, "");
+    }
+
+    /** As above, with {@code more} policy fields (a leading comma and JSON members). */
+    private String secretWithWebhookPolicy(String path, String value, TestWebhookServer receiver, String more) {
         String id = server.ok(201, "POST", "v1/secrets",
                 "{\"environment\":\"prod\",\"path\":\"" + path + "\",\"ownerTeam\":\"payments\"}").getString("id");
         server.ok(201, "POST", "v1/secrets/" + id + "/versions", "{\"value\":\"" + value + "\"}");
-        server.ok(200, "PUT", "v1/secrets/" + id + "/rotation", "{\"rotator\":\"webhook\",\"schedule\":\"30d\",\"overlap\":\"1h\","
+        server.ok(200, "PUT", "v1/secrets/" + id + "/rotation", "{\"rotator\":\"webhook\",\"schedule\":\"30d\",\"overlap\":\"1h\"" + more + ","
                 + "\"params\":{\"url\":\"" + receiver.url() + "\",\"signingKeySecret\":\"" + KEY_SECRET + "\",\"timeout\":\"2s\"}}");
         return id;
     }
@@ -218,6 +259,17 @@ class ServerKilledAtStepBoundaryTest {
             return last[0] != null && last[0].getString("id").equals(run) && last[0].getString("state").equals(state);
         });
         return last[0];
+    }
+
+    private String claimOwner(String id) throws SQLException {
+        try (Connection c = ServerPostgres.connect(database);
+                PreparedStatement s = c.prepareStatement("SELECT claim_owner FROM rotation_policies WHERE secret_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rows = s.executeQuery()) {
+                assertTrue(rows.next(), "a policy row");
+                return rows.getString(1);
+            }
+        }
     }
 
     private List<Integer> versions(String id) {
