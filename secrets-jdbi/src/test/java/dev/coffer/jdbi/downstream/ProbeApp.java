@@ -79,7 +79,6 @@ final class ProbeApp implements AutoCloseable {
     private void run(String table) {
         long n = 0;
         while (!stopped) {
-            String startedIn = phase; // a failure counts in the phase its query began in
             try (Connection c = pool.getConnection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
                 rs.next();
@@ -89,7 +88,9 @@ final class ProbeApp implements AutoCloseable {
                     return;
                 }
                 failed.incrementAndGet();
-                failuresByState.computeIfAbsent(startedIn + ":" + rootState(e), k -> new AtomicInteger()).incrementAndGet();
+                // Counted in the phase the failure is seen in: a query begun just before apply may log in
+                // (and fail) just after it, but no failure can be seen before the first apply.
+                failuresByState.computeIfAbsent(phase + ":" + rootState(e), k -> new AtomicInteger()).incrementAndGet();
             }
             if (++n % EVICT_EVERY == 0) {
                 pool.getHikariPoolMXBean().softEvictConnections();

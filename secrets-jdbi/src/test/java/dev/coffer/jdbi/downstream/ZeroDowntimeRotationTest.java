@@ -79,11 +79,11 @@ class ZeroDowntimeRotationTest {
                     + " queries succeeded, " + probe.failed() + " failed " + probe.failuresByState()
                     + " (logins with the replaced password, between apply and the application's swap)");
             // Whatever failed, failed because the password had been replaced under the pool: a login
-            // begun after apply and before the application swapped its credentials, or a query that
-            // waited on a login Hikari's adder thread began with the old credentials before the swap
-            // and keeps retrying for up to its connection timeout (such a query may have begun after
-            // the swap, even in the next rotation's first phase). Nothing failed before the first
-            // apply, and nothing failed for another reason than a refused password.
+            // after apply and before the application swapped its credentials, or a query that waited
+            // on a login Hikari's adder thread began with the old credentials before the swap and
+            // retries for up to its connection timeout (seen after the swap, even in the next
+            // rotation's first phase). No failure is seen before the first apply, and none for
+            // another reason than a refused password.
             assertTrue(Set.of("apply-to-swap:28P01", "swap-to-recovery:28P01", "before-apply:28P01")
                     .containsAll(probe.failuresByState().keySet()), () -> "failures: " + probe.failuresByState());
         }
