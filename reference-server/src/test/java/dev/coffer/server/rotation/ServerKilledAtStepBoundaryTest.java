@@ -44,8 +44,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The receiver ({@link TestWebhookServer} in this JVM) kills the server from inside a step's
  * call, so the boundary is exact: {@link When#ON_ARRIVAL} before the downstream is touched (the
  * previous step is recorded, this one has not begun), {@link When#AFTER_WORK} after the downstream
- * did the step's work but before the answer (the work is done, Coffer does not know it). The claim
- * lease is 3 s so the restarted instance does not wait two minutes for the dead one's claim.
+ * did the step's work but before the answer (the work is done, Coffer does not know it). One more
+ * kill comes while no step runs at all (waiting out a canary). The claim lease is 5 s (above the
+ * webhook timeout of 2 s), so the restarted instance does not wait two minutes for the dead one's claim.
  */
 @ExtendWith({ServerPostgres.class, NoValueLeaks.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -100,7 +101,7 @@ class ServerKilledAtStepBoundaryTest {
 
     private ServeProcess start() throws IOException {
         return ServeProcess.start(data, ServerPostgres.url(database), keyset, logs,
-                "--rotation-claim-lease", "3s", "--rotation-interval", "1s", "--rotation-workers", "2");
+                "--rotation-claim-lease", "5s", "--rotation-interval", "1s", "--rotation-workers", "2");
     }
 
     static Stream<Arguments> boundaries() {
