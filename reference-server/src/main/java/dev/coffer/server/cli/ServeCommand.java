@@ -67,6 +67,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "How many secret rotations run at once (default 4, at most 64); each may hold a database connection")
     int rotationWorkers;
 
+    @Option(names = "--rotation-claim-lease", defaultValue = "2m", paramLabel = "DURATION",
+            description = "How long this instance's claim on a secret's rotation lasts unless renewed (default 2m, 1s to 1h): "
+                    + "how soon another instance on the same database resumes the rotations of one that died; "
+                    + "keep it above the longest rotator step (e.g. a webhook timeout)")
+    String rotationClaimLease;
+
+    @Option(names = "--rotation-interval", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often this instance claims due rotation work (default 5s, 1s to 5m)")
+    String rotationInterval;
+
     @Option(names = "--no-rotation", description = "Run no rotation scheduler in this process: policies can be set and runs "
             + "opened, another instance on the same database (or none) drives them")
     boolean noRotation;
@@ -130,7 +140,9 @@ final class ServeCommand implements Callable<Integer> {
                 return new ServeOptions(flags.bind, flags.port, flags.data, flags.db, flags.keyUri, flags.inMemory,
                         flags.trustForwardedFor, new JwtSettings(flags.issuer, flags.audience, bounds), proxies)
                         .withProtectedEnvironments(flags.protectedEnvironments)
-                        .withRotationWorkers(flags.noRotation ? 0 : flags.rotationWorkers);
+                        .withRotationWorkers(flags.noRotation ? 0 : flags.rotationWorkers)
+                        .withRotationClaimLease(Durations.parse("--rotation-claim-lease", flags.rotationClaimLease))
+                        .withRotationInterval(Durations.parse("--rotation-interval", flags.rotationInterval));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(flags.spec.commandLine(), e.getMessage());
             } catch (InvalidRequestException e) {

@@ -21,8 +21,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Drives the rotation engine: at start and then every {@link #PERIOD}, claims the secrets whose
- * rotation work is due ({@link RotationEngine#claimDue}) and drives each claim on a pool of
+ * Drives the rotation engine: at start and then every {@link #PERIOD} (or {@code --rotation-interval}),
+ * claims the secrets whose rotation work is due ({@link RotationEngine#claimDue}) and drives each claim on a pool of
  * {@code workers} threads (default {@value #DEFAULT_WORKERS}, {@code --rotation-workers}).
  *
  * <p>It never claims more than it has free workers: a claim is a lease, and one waiting in a queue
@@ -61,6 +61,7 @@ public final class RotationScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RotationScheduler.class.getName());
 
     private final RotationEngine engine;
+    private final Duration period;
     private final int workers;
     private final Semaphore free;
     private final RotationMetrics metrics;
@@ -74,8 +75,10 @@ public final class RotationScheduler implements AutoCloseable {
     private boolean claimFailing;
     private boolean countFailing;
 
-    private RotationScheduler(RotationEngine engine, int workers, RotationMetrics metrics, LongSupplier overdueCount) {
+    private RotationScheduler(RotationEngine engine, int workers, RotationMetrics metrics, LongSupplier overdueCount,
+            Duration period) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.period = positive(period);
         if (workers < 1 || workers > MAX_WORKERS) {
             throw new IllegalArgumentException("--rotation-workers must be between 1 and " + MAX_WORKERS + ", got " + workers);
         }
@@ -103,8 +106,8 @@ public final class RotationScheduler implements AutoCloseable {
     /** As {@link #start(RotationEngine, int, RotationMetrics, LongSupplier)}, with other periods (tests). */
     public static RotationScheduler start(RotationEngine engine, int workers, RotationMetrics metrics, LongSupplier overdueCount,
             Duration period, Duration overduePeriod) {
-        RotationScheduler scheduler = new RotationScheduler(engine, workers, metrics, overdueCount);
-        scheduler.timer.scheduleWithFixedDelay(scheduler::tick, 0, positive(period).toMillis(), TimeUnit.MILLISECONDS);
+        RotationScheduler scheduler = new RotationScheduler(engine, workers, metrics, overdueCount, period);
+        scheduler.timer.scheduleWithFixedDelay(scheduler::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.timer.scheduleWithFixedDelay(scheduler::countOverdue, 0, positive(overduePeriod).toMillis(), TimeUnit.MILLISECONDS);
         return scheduler;
     }
@@ -136,7 +139,7 @@ public final class RotationScheduler implements AutoCloseable {
             if (!claimFailing) {
                 claimFailing = true;
                 LOG.warning("Coffer: due rotations cannot be claimed (" + describe(e) + "); retried every "
-                        + PERIOD.toSeconds() + " s");
+                        + (period.toMillis() % 1000 == 0 ? period.toSeconds() + " s" : period.toMillis() + " ms"));
             }
             return;
         }

@@ -83,7 +83,8 @@ public final class Coffer implements AutoCloseable {
             boolean freshDataDir = AdminBootstrap.beginDataDir(data);
             SigningKeys keys = SigningKeys.loadOrCreate(data);
             backend = Backends.open(options, data, metrics);
-            StandardSecretManager kernel = Kernel.standard(backend, metrics, options.protectedEnvironments());
+            StandardSecretManager kernel = Kernel.standard(backend, metrics, options.protectedEnvironments(), Kernel.rotators(),
+                    options.rotationClaimLease());
             SecretManager manager = Kernel.measured(kernel, metrics);
             boolean policyCreated = AdminBootstrap.ensurePolicy(backend.policyStore(), backend.auditLog(), backend.bootstrapRecord());
             boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
@@ -92,7 +93,8 @@ public final class Coffer implements AutoCloseable {
                     new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics, options.proxies()));
             if (options.rotationWorkers() > 0) {
                 scheduler = RotationScheduler.start(kernel.rotationEngine(), options.rotationWorkers(), metrics.rotation(),
-                        new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)));
+                        new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)),
+                        options.rotationInterval(), RotationScheduler.OVERDUE_PERIOD);
             }
             report(console, options, data, backend, server, tokenCreated, policyCreated);
             return new Coffer(backend, relay, scheduler, server, data, lock, metrics);

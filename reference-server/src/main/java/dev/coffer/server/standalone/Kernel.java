@@ -8,6 +8,7 @@ import dev.coffer.server.metrics.Metrics;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.kernel.StandardSecretManager;
 import dev.coffer.spi.rotation.Rotators;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -40,6 +41,15 @@ public final class Kernel {
     /** As {@link #standard(Backend, Metrics, Collection)}, with these rotators (tests add scripted ones). */
     public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments,
             Rotators rotators) {
+        return standard(backend, metrics, protectedEnvironments, rotators, ServeOptions.DEFAULT_ROTATION_CLAIM_LEASE);
+    }
+
+    /**
+     * As {@link #standard(Backend, Metrics, Collection, Rotators)}, with this instance's claims on
+     * rotation work leased for {@code rotationClaimLease} ({@code --rotation-claim-lease}).
+     */
+    public static StandardSecretManager standard(Backend backend, Metrics metrics, Collection<String> protectedEnvironments,
+            Rotators rotators, Duration rotationClaimLease) {
         StandardSecretManager.Builder builder = StandardSecretManager.builder()
                 .protectedEnvironments(protectedEnvironments)
                 .secretStore(backend.secretStore())
@@ -49,7 +59,8 @@ public final class Kernel {
                 .rotationStore(backend.rotationStore())
                 .rotators(rotators)
                 .rotationObserver(metrics.rotation())
-                .instanceId(instanceId());
+                .instanceId(instanceId())
+                .rotationClaimLease(rotationClaimLease);
         backend.pageTokenKey().ifPresent(key -> {
             builder.pageTokenKey(key); // the builder keeps a copy
             Arrays.fill(key, (byte) 0);

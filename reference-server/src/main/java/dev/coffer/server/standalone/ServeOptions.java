@@ -4,6 +4,7 @@ import dev.coffer.server.auth.JwtSettings;
 import dev.coffer.server.jobs.RotationScheduler;
 import dev.coffer.spi.access.CidrBlock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,11 +25,36 @@ import java.util.Objects;
  * @param rotationWorkers how many rotations the scheduler runs at once ({@code --rotation-workers}, default
  *        {@value dev.coffer.server.jobs.RotationScheduler#DEFAULT_WORKERS}); 0 runs no scheduler ({@code --no-rotation}:
  *        policies can still be set and runs opened, and another instance on the same database drives them)
+ * @param rotationClaimLease how long this instance's claim on a secret's rotation work lasts unless renewed
+ *        ({@code --rotation-claim-lease}, default {@link #DEFAULT_ROTATION_CLAIM_LEASE}, 1s to 1h): how soon
+ *        another instance on the same database resumes the work of one that died
+ * @param rotationInterval how often the scheduler claims due rotation work ({@code --rotation-interval}, default
+ *        {@link RotationScheduler#PERIOD}, 1s to 5m)
  */
 public record ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
         boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
-        int rotationWorkers) {
+        int rotationWorkers, Duration rotationClaimLease, Duration rotationInterval) {
+    /** The claim lease unless {@code --rotation-claim-lease} says otherwise (the kernel builder's default). */
+    public static final Duration DEFAULT_ROTATION_CLAIM_LEASE = Duration.ofMinutes(2);
+    /** The shortest claim lease: renewing it between steps must not be most of the work. */
+    public static final Duration MIN_ROTATION_CLAIM_LEASE = Duration.ofSeconds(1);
+    /** The longest claim lease: a dead instance's rotations wait at most this long for another. */
+    public static final Duration MAX_ROTATION_CLAIM_LEASE = Duration.ofHours(1);
+
+    /** The shortest scheduler interval: each tick is a query on the shared database. */
+    public static final Duration MIN_ROTATION_INTERVAL = Duration.ofSeconds(1);
+    /** The longest scheduler interval: due work waits at most this long to be claimed. */
+    public static final Duration MAX_ROTATION_INTERVAL = Duration.ofMinutes(5);
+
     public ServeOptions {
+        Objects.requireNonNull(rotationInterval, "rotationInterval");
+        if (rotationInterval.compareTo(MIN_ROTATION_INTERVAL) < 0 || rotationInterval.compareTo(MAX_ROTATION_INTERVAL) > 0) {
+            throw new IllegalArgumentException("--rotation-interval must be between 1s and 5m, got " + text(rotationInterval));
+        }
+        Objects.requireNonNull(rotationClaimLease, "rotationClaimLease");
+        if (rotationClaimLease.compareTo(MIN_ROTATION_CLAIM_LEASE) < 0 || rotationClaimLease.compareTo(MAX_ROTATION_CLAIM_LEASE) > 0) {
+            throw new IllegalArgumentException("--rotation-claim-lease must be between 1s and 1h, got " + text(rotationClaimLease));
+        }
         if (rotationWorkers < 0 || rotationWorkers > RotationScheduler.MAX_WORKERS) {
             throw new IllegalArgumentException("--rotation-workers must be between 1 and " + RotationScheduler.MAX_WORKERS
                     + " (or --no-rotation), got " + rotationWorkers);
@@ -42,6 +68,14 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
         if (!trustForwardedFor && !trustedProxies.isEmpty()) {
             throw new IllegalArgumentException("--trusted-proxy has no effect without --trust-forwarded-for; add it or drop --trusted-proxy");
         }
+    }
+
+    /** Options with the default claim lease. */
+    public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
+            boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
+            int rotationWorkers) {
+        this(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, protectedEnvironments,
+                rotationWorkers, DEFAULT_ROTATION_CLAIM_LEASE, RotationScheduler.PERIOD);
     }
 
     /** Options with the default number of rotation workers. */
@@ -60,13 +94,29 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
     /** These options with {@code environments} protected from force delete. */
     public ServeOptions withProtectedEnvironments(List<String> environments) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, environments,
-                rotationWorkers);
+                rotationWorkers, rotationClaimLease, rotationInterval);
     }
 
     /** These options with {@code workers} rotation workers (0: no scheduler in this process). */
     public ServeOptions withRotationWorkers(int workers) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, workers);
+                protectedEnvironments, workers, rotationClaimLease, rotationInterval);
+    }
+
+    /** These options with claims on rotation work leased for {@code lease} ({@code --rotation-claim-lease}). */
+    public ServeOptions withRotationClaimLease(Duration lease) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
+                protectedEnvironments, rotationWorkers, lease, rotationInterval);
+    }
+
+    /** These options with the scheduler claiming due rotation work every {@code interval} ({@code --rotation-interval}). */
+    public ServeOptions withRotationInterval(Duration interval) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
+                protectedEnvironments, rotationWorkers, rotationClaimLease, interval);
+    }
+
+    private static String text(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static List<String> environments(List<String> names) {

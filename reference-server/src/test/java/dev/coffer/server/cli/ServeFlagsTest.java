@@ -48,6 +48,20 @@ class ServeFlagsTest {
         assertTrue(refused("serve", "--rotation-workers", "many").contains("--rotation-workers"));
     }
 
+    @Test
+    void rotationClaimLeaseMustBeBetweenOneSecondAndOneHour() {
+        assertTrue(refused("serve", "--rotation-claim-lease", "500ms").contains("--rotation-claim-lease must be between 1s and 1h, got 0.5s"));
+        assertTrue(refused("serve", "--rotation-claim-lease", "2h").contains("--rotation-claim-lease must be between 1s and 1h, got 2h"));
+        assertTrue(refused("serve", "--rotation-claim-lease", "30").contains("--rotation-claim-lease"));
+    }
+
+    @Test
+    void rotationIntervalMustBeBetweenOneSecondAndFiveMinutes() {
+        assertTrue(refused("serve", "--rotation-interval", "100ms").contains("--rotation-interval must be between 1s and 5m, got 0.1s"));
+        assertTrue(refused("serve", "--rotation-interval", "10m").contains("--rotation-interval must be between 1s and 5m, got 10m"));
+        assertTrue(refused("serve", "--rotation-interval", "often").contains("--rotation-interval"));
+    }
+
     private String refused(String... args) {
         Path data = tmp.resolve("data");
         String[] all = new String[args.length + 2];

@@ -68,6 +68,30 @@ final class TestWebhookServer implements AutoCloseable {
         BAD_BASE64,
     }
 
+    /** What an {@link Interceptor} lets happen to a call. */
+    enum Then {
+        /** Go on as usual. */
+        GO_ON,
+        /** Close the exchange unanswered (the Coffer side sees the connection end, or is dead by then). */
+        DROP,
+    }
+
+    /**
+     * Looks at each well-signed call around the downstream's work, e.g. to kill the calling server
+     * at a step boundary. Runs on the receiver's handler thread, so it may block (a hang).
+     */
+    interface Interceptor {
+        /** Before the downstream acts; {@link Then#DROP} leaves the downstream untouched. */
+        default Then beforeWork(String step, JsonObject body) {
+            return Then.GO_ON;
+        }
+
+        /** After the downstream acted, before the answer is sent; {@link Then#DROP} keeps the work done. */
+        default Then afterWork(String step, JsonObject body) {
+            return Then.GO_ON;
+        }
+    }
+
     /** One call as received. */
     record Received(String path, String step, String runIdHeader, String userAgent, String contentType,
             boolean signatureValid, JsonObject body) {
@@ -88,6 +112,7 @@ final class TestWebhookServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile String current;
     private volatile boolean supplyValues;
+    private volatile Interceptor interceptor = new Interceptor() { };
 
     private TestWebhookServer(byte[] key, byte[] currentValue, SSLContext tls) throws IOException {
         this.verifier = new CofferWebhookVerifier(key);
@@ -129,6 +154,11 @@ final class TestWebhookServer implements AutoCloseable {
         } else {
             failures.put(step.wireName(), how);
         }
+    }
+
+    /** Looks at every call from now on through {@code interceptor} ({@code null}: none). */
+    void intercept(Interceptor interceptor) {
+        this.interceptor = interceptor == null ? new Interceptor() { } : interceptor;
     }
 
     /** Whether {@code create} answers a value of its own instead of 204. */
@@ -193,62 +223,78 @@ final class TestWebhookServer implements AutoCloseable {
                 fail(ex, failure);
                 return;
             }
-            answer(ex, step, body);
+            Interceptor around = interceptor;
+            if (around.beforeWork(step, body) == Then.DROP) {
+                return;
+            }
+            answer(ex, step, body, around);
         }
     }
 
-    private void answer(HttpExchange ex, String step, JsonObject body) throws IOException {
+    private void answer(HttpExchange ex, String step, JsonObject body, Interceptor around) throws IOException {
+        // The downstream's work happens in work(); its answer only goes out if the interceptor allows.
+        Reply reply = work(step, body);
+        if (around.afterWork(step, body) == Then.DROP) {
+            return;
+        }
+        send(ex, reply.status(), reply.json());
+    }
+
+    private record Reply(int status, String json) {
+    }
+
+    private Reply work(String step, JsonObject body) {
         switch (step) {
             case "create" -> {
                 if (!supplyValues) {
-                    send(ex, 204, null);
-                    return;
+                    return new Reply(204, null);
                 }
                 // the same value for a repeated (runId, attempt): the receiver's dedupe the contract describes
                 String value = supplied.computeIfAbsent(body.getString("runId") + "/" + body.getInt("attempt"),
                         k -> "supplied-" + java.util.UUID.randomUUID());
-                send(ex, 200, Json.createObjectBuilder().add("value", value).build().toString());
+                return new Reply(200, Json.createObjectBuilder().add("value", value).build().toString());
             }
             case "apply" -> {
                 if (accepted.add(body.getString("pendingValueBase64"))) {
                     changes.incrementAndGet();
                 }
-                send(ex, 204, null);
+                return new Reply(204, null);
             }
             case "test" -> {
                 if (accepted.contains(body.getString("pendingValueBase64"))) {
-                    send(ex, 204, null);
+                    return new Reply(204, null);
                 } else {
-                    send(ex, 409, "{\"code\":\"LOGIN_REFUSED\",\"detail\":\"the downstream refuses this credential\"}");
+                    return new Reply(409, "{\"code\":\"LOGIN_REFUSED\",\"detail\":\"the downstream refuses this credential\"}");
                 }
             }
             case "finish" -> {
                 String pending = body.getString("pendingValueBase64");
                 if (!accepted.contains(pending)) {
-                    send(ex, 409, "{\"code\":\"NOT_APPLIED\"}");
-                    return;
+                    return new Reply(409, "{\"code\":\"NOT_APPLIED\"}");
                 }
                 if (!pending.equals(current)) {
                     current = pending;
                     changes.incrementAndGet();
                 }
-                send(ex, 204, null);
+                return new Reply(204, null);
             }
             case "retire" -> {
                 String retired = body.getString("retiredValueBase64");
                 if (!retired.equals(current) && accepted.remove(retired)) {
                     changes.incrementAndGet();
                 }
-                send(ex, 204, null);
+                return new Reply(204, null);
             }
             case "discard" -> {
                 String pending = body.getString("pendingValueBase64");
                 if (!pending.equals(current) && accepted.remove(pending)) {
                     changes.incrementAndGet();
                 }
-                send(ex, 204, null);
+                return new Reply(204, null);
             }
-            default -> send(ex, 400, "{\"code\":\"UNKNOWN_STEP\"}");
+            default -> {
+                return new Reply(400, "{\"code\":\"UNKNOWN_STEP\"}");
+            }
         }
     }
 
