@@ -38,6 +38,8 @@ public final class ClaimMapping {
     public static final String TENANT_CLAIM = "tenant";
 
     private static final Pattern KIND_PREFIX = Pattern.compile("[a-z][a-z0-9-]*:.+");
+    /** Principal ids Coffer's own services act under ({@code service:coffer:rotation}); no token may claim one. */
+    public static final String RESERVED_PREFIX = "service:coffer:";
 
     private ClaimMapping() {}
 
@@ -89,6 +91,11 @@ public final class ClaimMapping {
         if (KIND_PREFIX.matcher(name).matches()) {
             if (name.startsWith("group:")) {
                 throw new TokenRejectedException(Reason.BAD_PRINCIPAL, "token subject may not be a group");
+            }
+            if (name.startsWith(RESERVED_PREFIX)) {
+                // The kernel's own services (the rotation engine) act under these ids; a token may not.
+                throw new TokenRejectedException(Reason.BAD_PRINCIPAL, "token subject may not be one of Coffer's own services ("
+                        + RESERVED_PREFIX + "...)");
             }
             return name;
         }

@@ -135,7 +135,8 @@ public final class RotationScheduler implements AutoCloseable {
         List<RotationClaim> claims;
         try {
             claims = engine.claimDue(asked);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: one that escapes a periodic task cancels it for good, and rotation would stop silently.
             if (!claimFailing) {
                 claimFailing = true;
                 LOG.warning("Coffer: due rotations cannot be claimed (" + describe(e) + "); retried every "
@@ -188,7 +189,7 @@ public final class RotationScheduler implements AutoCloseable {
         try {
             metrics.overdue(overdueCount.getAsLong());
             countFailing = false;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             metrics.overdue(-1);
             if (!countFailing) {
                 countFailing = true;

@@ -71,6 +71,15 @@ class ClaimMappingTest {
     }
 
     @Test
+    void aSubjectNamingOneOfCoffersOwnServicesIsRefused() {
+        // The rotation engine acts as service:coffer:rotation; a signed token may not pass for it.
+        TokenRejectedException refused = assertThrows(TokenRejectedException.class,
+                () -> principal(TokenMinter.TokenRequest.subject("service:coffer:rotation")));
+        assertTrue(refused.getMessage().contains("Coffer's own services"), refused.getMessage());
+        assertThrows(TokenRejectedException.class, () -> principal(TokenMinter.TokenRequest.subject("service:coffer:anything")));
+    }
+
+    @Test
     void onlyAnAbsentTenantClaimMeansTheDefaultTenant() throws Exception {
         String token = SignedClaims.sign(pair.getPrivate(), claims -> { });
         assertEquals(ClaimMapping.DEFAULT_TENANT, ClaimMapping.principal(verifier.verify(token)).tenant());

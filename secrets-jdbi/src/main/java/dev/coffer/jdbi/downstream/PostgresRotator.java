@@ -76,7 +76,8 @@ public final class PostgresRotator implements Rotator {
     static final String STRATEGY = "strategy";
     static final String ADMIN_SECRET = "adminSecret";
     static final String SSLMODE = "sslmode";
-    private static final Set<String> PARAMS = Set.of(STRATEGY, ADMIN_SECRET, SSLMODE);
+    private static final String ROLE = "role";
+    private static final Set<String> PARAMS = Set.of(STRATEGY, ADMIN_SECRET, ROLE, SSLMODE);
     private static final Set<String> SSLMODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Pattern SECRET_REF = Pattern.compile("[^/\\s]{1,128}/[^\\s]{1,512}");
     // The base role must leave room for the suffix within PostgreSQL's 63-byte names.
@@ -101,7 +102,7 @@ public final class PostgresRotator implements Rotator {
         for (String name : params.keySet()) {
             if (!PARAMS.contains(name)) {
                 throw invalidPolicy("param '" + Messages.printable(name) + "' is not known to the postgresql rotator;"
-                        + " it takes strategy, adminSecret and sslmode");
+                        + " it takes strategy, adminSecret, role and sslmode");
             }
         }
         String strategy = params.get(STRATEGY);
@@ -117,6 +118,14 @@ public final class PostgresRotator implements Rotator {
         }
         if (admin == null && ALTERNATING_USERS.equals(strategy)) {
             throw invalidPolicy("param adminSecret is required by alternating-users: the clone role is created and its password set as that admin");
+        }
+        String role = params.get(ROLE);
+        if (admin != null && role == null) {
+            throw invalidPolicy("param role is required with adminSecret: the base role the admin may change, so that a"
+                    + " value naming another role or host is refused rather than acted on as the admin");
+        }
+        if (role != null && (!PgCredential.PLAIN_IDENTIFIER.matcher(role).matches() || role.length() > MAX_BASE_ROLE)) {
+            throw invalidPolicy("param role must be a plain PostgreSQL identifier of at most " + MAX_BASE_ROLE + " characters");
         }
         String sslmode = params.get(SSLMODE);
         if (sslmode != null && !SSLMODES.contains(sslmode)) {
@@ -148,6 +157,7 @@ public final class PostgresRotator implements Rotator {
         Settings settings = settings(ctx);
         PgCredential current = current(ctx);
         PgCredential pending = pending(ctx, current, settings);
+        requirePinned(ctx, settings, current, pending);
         // Already applied (an earlier attempt got this far, or a crash came after the change)?
         if (loginWorks(settings, pending, pending)) {
             return;
@@ -161,7 +171,7 @@ public final class PostgresRotator implements Rotator {
         // password downstream but was never promoted), else as the admin if there is one.
         List<PgCredential> logins = new ArrayList<>();
         logins.add(current);
-        previous(ctx).filter(p -> p.username().equals(current.username())).ifPresent(logins::add);
+        previous(ctx).filter(p -> sameLogin(p, current)).ifPresent(logins::add);
         if (changePasswordWithFirstLogin(settings, pending, logins, pending)) {
             return;
         }
@@ -182,6 +192,7 @@ public final class PostgresRotator implements Rotator {
         Settings settings = settings(ctx);
         PgCredential current = current(ctx);
         PgCredential pending = pending(ctx, current, settings);
+        requirePinned(ctx, settings, current, pending);
         try (Connection c = login(settings, pending, pending)) {
             if (c == null) {
                 throw new RotationException("LOGIN_REFUSED", false, "role " + pending.username() + " cannot log in with the pending password");
@@ -210,12 +221,13 @@ public final class PostgresRotator implements Rotator {
             return;
         }
         PgCredential current = current(ctx);
+        requirePinned(ctx, settings, current);
         if (loginWorks(settings, current, current)) {
             return;
         }
         List<PgCredential> logins = new ArrayList<>();
-        pendingIfAny(ctx).filter(p -> p.username().equals(current.username())).ifPresent(logins::add);
-        previous(ctx).filter(p -> p.username().equals(current.username())).ifPresent(logins::add);
+        pendingIfAny(ctx).filter(p -> sameLogin(p, current)).ifPresent(logins::add);
+        previous(ctx).filter(p -> sameLogin(p, current)).ifPresent(logins::add);
         if (changePasswordWithFirstLogin(settings, current, logins, current)) {
             return;
         }
@@ -245,6 +257,7 @@ public final class PostgresRotator implements Rotator {
             return;
         }
         PgCredential retired = PgCredential.parse(old, "retired");
+        requirePinned(ctx, settings, retired);
         if (!loginWorks(settings, retired, retired)) {
             return;
         }
@@ -373,13 +386,52 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    private Connection adminLogin(RotationContext ctx, Settings settings, PgCredential address) {
-        PgCredential admin = PgCredential.parse(ctx.referencedSecret(ADMIN_SECRET), "admin");
-        Connection c = login(settings, address, admin);
+    /**
+     * Logs in as the admin at the admin secret's own host, port (and database, if it names one),
+     * once {@code target} is shown to be the pinned target: the same host and port, and a base role
+     * equal to the policy's {@code role}. A value is written by whoever may write the rotated secret,
+     * the admin secret and the policy only by those the policy setter trusted: without the pin, a
+     * writer could point the admin's login at another host or the admin's power at another role.
+     */
+    private Connection adminLogin(RotationContext ctx, Settings settings, PgCredential target) {
+        PgCredential admin = pinned(ctx, settings, target);
+        Connection c = login(settings, admin.database() == null ? target : admin, admin);
         if (c == null) {
             throw new RotationException("ADMIN_LOGIN_REFUSED", false, "the admin role " + admin.username() + " cannot log in");
         }
         return c;
+    }
+
+    /**
+     * With an admin secret, every value a step uses must name the pinned target: the admin secret's
+     * host and port (and database, if it names one) and a base role equal to the policy's
+     * {@code role}; else {@code TARGET_MISMATCH} before any login. Returns the admin credential.
+     */
+    private static PgCredential pinned(RotationContext ctx, Settings settings, PgCredential target) {
+        PgCredential admin = PgCredential.parse(ctx.referencedSecret(ADMIN_SECRET), "admin");
+        if (admin.host() == null) {
+            throw new RotationException("INVALID_CREDENTIAL_JSON", false,
+                    "the admin secret names no host: the admin logs in only where its own secret says");
+        }
+        String base = baseRole(target.username());
+        boolean sameServer = admin.host().equalsIgnoreCase(String.valueOf(target.host())) && admin.port() == target.port()
+                && (admin.database() == null || admin.database().equals(target.database()));
+        if (!sameServer || !base.equals(settings.role())) {
+            throw new RotationException("TARGET_MISMATCH", false, "a value names role " + target.username() + " at "
+                    + target.host() + ":" + target.port() + ", but the policy rotates only role " + settings.role()
+                    + " (and its clone) at the admin secret's " + admin.host() + ":" + admin.port() + "; nothing was done");
+        }
+        return admin;
+    }
+
+    // Called first by every step that logs in: no password goes anywhere before the pin holds.
+    private static void requirePinned(RotationContext ctx, Settings settings, PgCredential... values) {
+        if (settings.adminSecret() == null) {
+            return;
+        }
+        for (PgCredential v : values) {
+            pinned(ctx, settings, v);
+        }
     }
 
     private static void setPassword(Connection c, PgCredential target) {
@@ -456,12 +508,13 @@ public final class PostgresRotator implements Rotator {
 
     // ---- values
 
-    private record Settings(boolean alternating, String adminSecret, String sslmode) {}
+    private record Settings(boolean alternating, String adminSecret, String role, String sslmode) {}
 
     private Settings settings(RotationContext ctx) {
         Map<String, String> params = ctx.policy().params();
         validate(params);
-        return new Settings(ALTERNATING_USERS.equals(params.get(STRATEGY)), params.get(ADMIN_SECRET), params.get(SSLMODE));
+        return new Settings(ALTERNATING_USERS.equals(params.get(STRATEGY)), params.get(ADMIN_SECRET), params.get(ROLE),
+                params.get(SSLMODE));
     }
 
     private static PgCredential current(RotationContext ctx) {
@@ -491,6 +544,13 @@ public final class PostgresRotator implements Rotator {
     }
 
     // The previous value only helps to recover; one that does not parse is no reason to fail.
+    // An older value's password is tried only against the server and role the current value names:
+    // a value pointing elsewhere must not make the engine send an older password there.
+    private static boolean sameLogin(PgCredential older, PgCredential current) {
+        return older.username().equals(current.username()) && java.util.Objects.equals(older.host(), current.host())
+                && older.port() == current.port() && java.util.Objects.equals(older.database(), current.database());
+    }
+
     private static Optional<PgCredential> previous(RotationContext ctx) {
         try {
             return ctx.previousValue().map(v -> PgCredential.parse(v, "previous"));

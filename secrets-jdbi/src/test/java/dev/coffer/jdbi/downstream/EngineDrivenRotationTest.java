@@ -117,7 +117,7 @@ class EngineDrivenRotationTest {
         RotationEngine engine = rotation.engine();
         SecretRef ref = SecretRef.id(credential.id());
         rotations.setPolicy(admin, ref, RotationPolicy.builder(PostgresRotator.NAME, RotationSchedule.parse("30d"))
-                .param("strategy", strategy).param("adminSecret", "prod/db/admin").build());
+                .param("strategy", strategy).param("adminSecret", "prod/db/admin").param("role", app).build());
         awaitSuccesses(probe);
         for (int n = 0; n < ROTATIONS; n++) {
             int i = n;

@@ -45,7 +45,7 @@ final class PostgresRotatorFixture implements RotatorFixture {
 
     @Override
     public Map<String, String> params() {
-        return Map.of("strategy", alternating ? "alternating-users" : "single-user", "adminSecret", "prod/db-admin");
+        return Map.of("strategy", alternating ? "alternating-users" : "single-user", "adminSecret", "prod/db-admin", "role", app);
     }
 
     @Override

@@ -66,7 +66,7 @@ class PostgresRotatorTest {
     }
 
     private StepContext alternating() {
-        return new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin"), json(app, appPassword))
+        return new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin", "role", app), json(app, appPassword))
                 .referencing("adminSecret", adminJson);
     }
 
@@ -132,7 +132,7 @@ class PostgresRotatorTest {
 
     @Test
     void singleUserApplyFallsBackToTheAdminWhenNoOwnPasswordLogsIn() throws SQLException {
-        StepContext ctx = new StepContext(Map.of("strategy", "single-user", "adminSecret", "prod/db-admin"),
+        StepContext ctx = new StepContext(Map.of("strategy", "single-user", "adminSecret", "prod/db-admin", "role", app),
                 json(app, TestValues.text())).referencing("adminSecret", adminJson);
         String pending = ctx.create(fresh());
         fresh().apply(ctx);
@@ -240,7 +240,7 @@ class PostgresRotatorTest {
 
     @Test
     void alternatingUsersWithARefusedAdminFailsWithAdminLoginRefused() {
-        StepContext ctx = new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin"), json(app, appPassword))
+        StepContext ctx = new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin", "role", app), json(app, appPassword))
                 .referencing("adminSecret", json(admin, TestValues.text()));
         ctx.create(fresh());
         assertEquals("ADMIN_LOGIN_REFUSED", expectRotation(() -> fresh().apply(ctx)).reason());
@@ -360,19 +360,39 @@ class PostgresRotatorTest {
     void validateRefusesUnknownParamsAndStrategiesAndAlternatingWithoutAdmin() {
         Rotator r = fresh();
         r.validate(Map.of("strategy", "single-user"));
-        r.validate(Map.of("strategy", "single-user", "adminSecret", "prod/db/admin", "sslmode", "require"));
-        r.validate(Map.of("strategy", "alternating-users", "adminSecret", "prod/db/admin"));
+        r.validate(Map.of("strategy", "single-user", "adminSecret", "prod/db/admin", "role", "app", "sslmode", "require"));
+        r.validate(Map.of("strategy", "alternating-users", "adminSecret", "prod/db/admin", "role", "app"));
         for (Map<String, String> bad : java.util.List.<Map<String, String>>of(
                 Map.of(),
                 Map.of("strategy", "both-users"),
                 Map.of("strategy", "single-user", "password", "x"),
                 Map.of("strategy", "alternating-users"),
-                Map.of("strategy", "single-user", "adminSecret", "no-slash"),
+                Map.of("strategy", "single-user", "adminSecret", "no-slash", "role", "app"),
+                Map.of("strategy", "alternating-users", "adminSecret", "prod/db/admin"),
+                Map.of("strategy", "single-user", "adminSecret", "prod/db/admin", "role", "Robert'); DROP"),
                 Map.of("strategy", "single-user", "sslmode", "sometimes"))) {
             Expect.thrown(InvalidRequestException.class, ErrorCode.INVALID_ROTATION_POLICY, () -> r.validate(bad));
         }
         assertEquals(java.util.Set.of("adminSecret"), r.secretParams(Map.of("strategy", "alternating-users", "adminSecret", "a/b")));
         assertEquals(java.util.Set.of(), r.secretParams(Map.of("strategy", "single-user")));
+    }
+
+    @Test
+    void aValueNamingAnotherRoleOrHostIsRefusedBeforeTheAdminActs() {
+        // Whoever may write the rotated secret writes its value; the admin's power stays on the policy's role and server.
+        String billingPassword = TestValues.text();
+        StepContext otherRole = new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin", "role", app),
+                json("billing", billingPassword)).referencing("adminSecret", adminJson);
+        otherRole.create(fresh());
+        RotationException refused = Expect.thrown(RotationException.class, () -> fresh().apply(otherRole));
+        assertEquals("TARGET_MISMATCH", refused.reason());
+        String elsewherePassword = TestValues.text();
+        StepContext otherHost = new StepContext(Map.of("strategy", "single-user", "adminSecret", "prod/db-admin", "role", app),
+                StepContext.json(app, elsewherePassword, "198.51.100.7", 5432, sandbox.database())).referencing("adminSecret", adminJson);
+        otherHost.create(fresh());
+        assertEquals("TARGET_MISMATCH", Expect.thrown(RotationException.class, () -> fresh().apply(otherHost)).reason());
+        assertEquals("TARGET_MISMATCH", Expect.thrown(RotationException.class, () -> fresh().discard(otherHost)).reason());
+        assertTrue(sandbox.storedPassword(app).startsWith("SCRAM-SHA-256$"), "the app role is untouched");
     }
 
     @Test

@@ -60,7 +60,7 @@ class ZeroDowntimeRotationTest {
 
     @Test
     void alternatingUsersRotatesUnderLoadWithoutASingleFailedQuery() {
-        StepContext ctx = new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin"), json(app, appPassword))
+        StepContext ctx = new StepContext(Map.of("strategy", "alternating-users", "adminSecret", "prod/db-admin", "role", app), json(app, appPassword))
                 .referencing("adminSecret", adminJson);
         try (ProbeApp probe = new ProbeApp(jdbcUrl(), ctx::current, "orders")) {
             rotateUnderLoad(ctx, probe);

@@ -106,6 +106,16 @@ final class RunDriver {
             RotationPolicy policy = stored.get().policy();
             Instant now = rotation.now();
             Optional<RotationRun> open = runs.openRun(tenant, secretId);
+            Optional<RotationRun> retiring = rotation.pendingRetirement(tenant, secretId);
+            if (retiring.isPresent() && (!retiring.get().retireAt().isAfter(now)
+                    || open.isPresent() && !open.get().testOnly())) {
+                // A new rotation pushes the old version out of previous anyway: retire it first.
+                Instant retryAt = retire(secret, policy, retiring.get(), now);
+                if (retryAt != null) {
+                    return retryAt;
+                }
+                continue;
+            }
             if (open.isPresent()) {
                 Instant waitUntil = advance(secret, policy, open.get(), now);
                 if (waitUntil != null) {
@@ -118,9 +128,8 @@ final class RunDriver {
             Optional<Instant> rotationDue = policy.isAutomatic() && !secret.isPendingDeletion()
                     ? StandardRotationManager.nextRotationAt(secret, policy, last) : Optional.empty();
             boolean rotateNow = rotationDue.isPresent() && !rotationDue.get().isAfter(now);
-            if (last != null && last.retirementPending() && (rotateNow || !last.retireAt().isAfter(now))) {
-                // A new rotation pushes the old version out of previous anyway: retire it first.
-                Instant retryAt = retire(secret, policy, last, now);
+            if (retiring.isPresent() && rotateNow) {
+                Instant retryAt = retire(secret, policy, retiring.get(), now);
                 if (retryAt != null) {
                     return retryAt;
                 }
@@ -134,8 +143,8 @@ final class RunDriver {
             if (rotationDue.isPresent() && rotationDue.get().isBefore(next)) {
                 next = rotationDue.get();
             }
-            if (last != null && last.retirementPending() && last.retireAt().isBefore(next)) {
-                next = last.retireAt();
+            if (retiring.isPresent() && retiring.get().retireAt().isBefore(next)) {
+                next = retiring.get().retireAt();
             }
             return next;
         }
@@ -176,21 +185,31 @@ final class RunDriver {
         Rotator rotator = rotation.rotators().find(run.rotator()).orElse(null);
         AccessContext engine = engineContext(run);
         try (EngineRotationContext ctx = new EngineRotationContext(kernel, engine, secret, policy, run, rotator, now)) {
+            OptionalInt current = kernel.store.aliases(run.tenant(), run.secretId()).get(Aliases.CURRENT);
+            if (run.state() != RunState.PROMOTED && isPending(run, current)) {
+                if (run.state() == RunState.TESTED || run.state() == RunState.CANARY) {
+                    // Promoted before the run could record it (a crash right after the move): record it now,
+                    // whatever a cancel asked meanwhile: a promoted value is never discarded downstream.
+                    record(run, run.toBuilder().state(RunState.PROMOTED).cancelRequested(false), AuditEventType.ROTATION_STEP,
+                            "step=promote version=" + run.pendingVersion() + " found-done", now, now);
+                } else {
+                    // Someone promoted a value that was never applied and tested: not this run's to finish.
+                    abandon(secret, run, current, now);
+                }
+                return null;
+            }
+            if (secret.isPendingDeletion()) {
+                // Scheduled for deletion: nothing about it may change any more, so the run ends here.
+                endPendingDeletion(secret, run, rotator, ctx, now);
+                return null;
+            }
             if (run.cancelRequested()) {
                 return cancel(secret, policy, run, rotator, ctx, now);
             }
-            OptionalInt current = kernel.store.aliases(run.tenant(), run.secretId()).get(Aliases.CURRENT);
-            if (run.state() != RunState.PROMOTED) {
-                if (run.pendingVersion() != null && current.isPresent() && current.getAsInt() == run.pendingVersion()) {
-                    // Promoted before the run could record it (a crash right after the move): record it now.
-                    record(run, run.toBuilder().state(RunState.PROMOTED), AuditEventType.ROTATION_STEP,
-                            "step=promote version=" + run.pendingVersion() + " found-done", now, now);
-                    return null;
-                }
-                if (!Objects.equals(current.isPresent() ? current.getAsInt() : null, run.fromVersion())) {
-                    abandon(secret, run, current, now);
-                    return null;
-                }
+            if (run.state() != RunState.PROMOTED
+                    && !Objects.equals(current.isPresent() ? current.getAsInt() : null, run.fromVersion())) {
+                abandon(secret, run, current, now);
+                return null;
             }
             if (run.nextAttemptAt() != null && run.nextAttemptAt().isAfter(now)) {
                 return run.nextAttemptAt();
@@ -211,6 +230,25 @@ final class RunDriver {
                 return failed(secret, policy, run, rotator, ctx, failure, now);
             }
         }
+    }
+
+    private static boolean isPending(RotationRun run, OptionalInt current) {
+        return run.pendingVersion() != null && current.isPresent() && current.getAsInt() == run.pendingVersion();
+    }
+
+    /** A run of a secret scheduled for deletion: undone downstream if it can be, then FAILED; its versions stay as they are. */
+    private void endPendingDeletion(Secret secret, RotationRun run, Rotator rotator, EngineRotationContext ctx, Instant now) {
+        if (run.pendingVersion() != null && rotator != null && run.state() != RunState.PROMOTED) {
+            try {
+                timed(rotator, "discard", () -> rotator.discard(ctx));
+            } catch (RuntimeException discardFailed) {
+                LOG.log(Level.WARNING, "rotation run {0}: undoing it downstream failed: {1}", run.id(), reasonOf(discardFailed));
+            }
+        }
+        String code = ErrorCode.SECRET_PENDING_DELETION.name();
+        recordFailure(run, ended(run, RunState.FAILED, now).lastErrorCode(code), code,
+                "run=" + run.id() + " ended: the secret is scheduled for deletion", now, now);
+        rotation.observer().runEnded(run.rotator(), RunState.FAILED);
     }
 
     private void step(Secret secret, RotationPolicy policy, RotationRun run, Rotator rotator,
@@ -329,6 +367,9 @@ final class RunDriver {
             EngineRotationContext ctx, Instant now) {
         String discardError = null;
         if (run.pendingVersion() != null && rotator != null) {
+            if (!renew()) {
+                return null; // another instance holds the secret now and carries the cancel out
+            }
             try {
                 timed(rotator, "discard", () -> rotator.discard(ctx));
             } catch (RuntimeException failure) {
@@ -354,6 +395,11 @@ final class RunDriver {
     private Instant failed(Secret secret, RotationPolicy policy, RotationRun run, Rotator rotator,
             EngineRotationContext ctx, RuntimeException failure, Instant now) {
         String code = reasonOf(failure);
+        if (run.state() != RunState.PROMOTED
+                && isPending(run, kernel.store.aliases(run.tenant(), run.secretId()).get(Aliases.CURRENT))) {
+            // The promotion went through and only its record failed: the next pass records it; never undo it.
+            return now;
+        }
         int failures = run.attempt() + 1;
         Duration delay = RetryBackoff.delay(failures);
         boolean last = failures >= policy.maxAttempts() || now.plus(delay).isAfter(run.windowEndsAt());
@@ -366,6 +412,9 @@ final class RunDriver {
             }
         } else if (last) {
             if (run.pendingVersion() != null && rotator != null) {
+                if (!renew()) {
+                    return null; // the step outlasted the claim: another instance has the run now
+                }
                 try {
                     timed(rotator, "discard", () -> rotator.discard(ctx));
                 } catch (RuntimeException discardFailed) {
@@ -385,7 +434,16 @@ final class RunDriver {
         RotationRun.Builder retry = run.toBuilder().attempt(failures).lastErrorCode(code).nextAttemptAt(retryAt);
         boolean rejected = failure instanceof RotationException re && re.valueRejected();
         if (rejected && (run.state() == RunState.CREATED || run.state() == RunState.APPLIED)) {
-            // The downstream refused this value: the next attempt starts over with a fresh one.
+            // The downstream refused this value: the next attempt starts over with a fresh one. Refused
+            // at test, it was applied: undo that first, so that no system keeps a value Coffer dropped.
+            if (run.state() == RunState.APPLIED && rotator != null) {
+                try {
+                    timed(rotator, "discard", () -> rotator.discard(ctx));
+                } catch (RuntimeException discardFailed) {
+                    LOG.log(Level.WARNING, "rotation run {0}: undoing a refused value downstream failed: {1}",
+                            run.id(), reasonOf(discardFailed));
+                }
+            }
             setAside(run, now);
             retry.state(RunState.STARTED).pendingVersion(null);
         }

@@ -81,6 +81,12 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
             StandardSecretManager.requireNotPendingDeletion(secret);
             a.detail("rotator=" + policy.rotator() + " schedule=" + policy.schedule() + " enabled=" + policy.enabled());
             if (!RotationPolicy.MANUAL_OVERLAP.equals(policy.rotator())) {
+                // The engine will read, write and rotate this secret on the setter's behalf: the setter must
+                // be allowed all three (a webhook policy would otherwise hand the value to an admin without read).
+                kernel.authorize(a, ctx, Action.READ, secret.path());
+                kernel.authorize(a, ctx, Action.WRITE, secret.path());
+                kernel.authorize(a, ctx, Action.ROTATE, secret.path());
+                a.action(Action.ADMIN);
                 Rotator rotator = rotators.require(policy.rotator());
                 rotator.validate(policy.params());
                 for (String param : rotator.secretParams(policy.params())) {
@@ -226,7 +232,7 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
                     }));
             a.relay();
             // The version rolled back to must not be retired when its overlap ends.
-            for (RotationRun run : runs.recentRuns(tenant, secret.id(), 1)) {
+            for (RotationRun run : runs.recentRuns(tenant, secret.id(), RETIREMENT_LOOKBACK)) {
                 if (run.retirementPending() && Objects.equals(run.fromVersion(), to)) {
                     runs.updateRun(run.toBuilder().retireAt(null).next(a.at()), null,
                             dev.coffer.spi.store.BeforeCommit.none());
@@ -331,6 +337,14 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
                 .map(p -> ended.plus(p.compareTo(Duration.ofDays(1)) < 0 ? p : Duration.ofDays(1)))
                 .or(() -> policy.schedule().nextAfter(ended));
         return nextWindow.map(w -> w.isAfter(due.get()) ? w : due.get());
+    }
+
+    // How many recent runs are searched for a retirement still to do (test-only or failed runs may follow a finished one).
+    static final int RETIREMENT_LOOKBACK = 20;
+
+    /** The newest finished run whose old version's retirement is still to do, among the recent runs. */
+    Optional<RotationRun> pendingRetirement(String tenant, String secretId) {
+        return runs.recentRuns(tenant, secretId, RETIREMENT_LOOKBACK).stream().filter(RotationRun::retirementPending).findFirst();
     }
 
     // ---- the engine ----------------------------------------------------------------------

@@ -431,6 +431,70 @@ public abstract class RotationContract extends ManagerContractBase {
     }
 
     @Test
+    public void anAdministratorWhoMayNotReadCannotSetAnAutomaticPolicy() {
+        // The engine would read the value on the setter's behalf (a webhook receives it): admin alone is not enough.
+        Secret secret = createSecret("prod/rotation/admin-only");
+        addCurrent(secret.id(), TestValues.text());
+        Principal adminOnly = user("rotation-admin-only");
+        grant(adminOnly, Action.ADMIN);
+        Expect.thrown(AccessDeniedException.class, ErrorCode.ACCESS_DENIED,
+                () -> rotation().rotations().setPolicy(as(adminOnly), SecretRef.id(secret.id()), scripted().build()),
+                () -> "rule: setting an automatic rotation policy needs secrets:read, write and rotate on the secret too");
+        assertNotNull(rotation().rotations().setPolicy(as(adminOnly), SecretRef.id(secret.id()),
+                RotationPolicy.builder(RotationPolicy.MANUAL_OVERLAP, RotationSchedule.parse("30d")).build()),
+                "rule: a manual-overlap policy (the engine never runs it) needs secrets:admin only");
+    }
+
+    @Test
+    public void aRunPromotedAndCancelledMeanwhileIsFinishedNotUndone() {
+        // Stands for: the engine moved current, then a cancel came in before it recorded the promotion.
+        Secret secret = rotated("promoted-then-cancelled", scripted().canary(Duration.ofMinutes(10)));
+        rotator().singleUser();
+        rotateNow(secret);
+        drive();
+        RotationRun waiting = status(secret).openRun();
+        assertEquals(RunState.CANARY, waiting.state(), "rule: the run waits in CANARY");
+        manager().promote(admin(), secret.id(), waiting.pendingVersion(), java.util.OptionalInt.of(1));
+        rotation().rotations().cancel(admin(), SecretRef.id(secret.id()));
+        drive();
+        assertEquals(RunState.FINISHED, lastState(secret), "rule: a tested run whose value is current is finished even if a cancel came in");
+        assertEquals(0, rotator().calls("discard"), "rule: a promoted value is never discarded downstream");
+        assertTrue(rotator().accepts(readCurrent(secret.path())), "rule: the downstream accepts the current value");
+    }
+
+    @Test
+    public void aValuePromotedByHandBeforeItWasTestedAbandonsTheRun() {
+        Secret secret = rotated("promoted-untested", scripted());
+        rotator().failNext("apply", 1, "DOWNSTREAM_UNAVAILABLE", false);
+        rotateNow(secret);
+        drive();
+        RotationRun waiting = status(secret).openRun();
+        assertEquals(RunState.CREATED, waiting.state(), "rule: the run waits to retry apply");
+        manager().promote(admin(), secret.id(), waiting.pendingVersion(), java.util.OptionalInt.of(1));
+        clock().advance(Duration.ofSeconds(11));
+        drive();
+        assertEquals(RunState.ABANDONED, lastState(secret),
+                "rule: a value promoted by someone else before it was applied and tested is not this run's to finish");
+        assertEquals(java.util.Set.of(), rotator().retiredVersions(), "rule: nothing is retired for an abandoned run");
+    }
+
+    @Test
+    public void aTestOnlyRunDuringTheOverlapDoesNotLoseTheOldVersionsRetirement() {
+        MutableClock clock = clock();
+        Secret secret = rotated("retire-after-test-only", scripted().overlap(Duration.ofHours(1)));
+        rotateNow(secret);
+        drive();
+        clock.advance(Duration.ofMinutes(1)); // runs are ordered by when they started
+        rotation().rotations().rotateNow(admin(), SecretRef.id(secret.id()), true);
+        drive();
+        assertEquals(RunState.DISCARDED, lastState(secret), "rule: the test-only run ends DISCARDED");
+        clock.advance(Duration.ofMinutes(60));
+        drive();
+        assertEquals(VersionStatus.DISABLED, statuses(secret.id()).get(1),
+                "rule: the first run's old version is retired after its overlap although a test-only run came after it");
+    }
+
+    @Test
     public void aCallerNamedLikeTheEngineGetsNoneOfItsRights() {
         Secret secret = rotated("forged-engine", scripted());
         AccessContext forged = AccessContext.of(Principal.of(ENGINE, tenant()));
