@@ -10,7 +10,9 @@ import dev.coffer.spi.model.SecretRef;
  * The rotation API: set a secret's policy, watch its runs, ask for a rotation now, cancel one,
  * roll back the last. Authorized and audited by the kernel like every {@link
  * dev.coffer.spi.SecretManager} call: setting or removing a policy needs {@code secrets:admin} on
- * the secret (and {@code secrets:read} on every secret its params name); running, cancelling and
+ * the secret; setting one for any rotator but {@code manual-overlap} also needs {@code secrets:read},
+ * {@code secrets:write} and {@code secrets:rotate} on it (the engine does all three on the setter's
+ * behalf) and {@code secrets:read} on every secret its params name; running, cancelling and
  * rolling back need {@code secrets:rotate}; reading a status needs any of read, write, rotate or
  * admin. The engine itself acts as {@code service:coffer:rotation}.
  *
