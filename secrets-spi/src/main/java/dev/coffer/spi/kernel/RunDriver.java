@@ -204,6 +204,13 @@ final class RunDriver {
                 return null;
             }
             if (run.cancelRequested()) {
+                Integer orphan = run.pendingVersion() == null ? adoptable(secret, run) : null;
+                if (orphan != null) {
+                    // Cancelled while create ran: record the version it made, so the cancel sets it aside.
+                    record(run, run.toBuilder().state(RunState.CREATED).pendingVersion(orphan), AuditEventType.ROTATION_STEP,
+                            "step=create version=" + orphan + " found-done", now, now);
+                    return null;
+                }
                 return cancel(secret, policy, run, rotator, ctx, now);
             }
             if (run.state() != RunState.PROMOTED
@@ -228,6 +235,11 @@ final class RunDriver {
                 return failed(secret, policy, run, rotator, ctx, changed, now);
             } catch (RuntimeException failure) {
                 return failed(secret, policy, run, rotator, ctx, failure, now);
+            } catch (LinkageError broken) {
+                // A rotator installed without what it needs (NoClassDefFoundError): a failure like any
+                // other, retried and ended, not an escape that would re-claim the secret every tick.
+                return failed(secret, policy, run, rotator, ctx, new RotationException("ROTATOR_BROKEN", false,
+                        "rotator " + run.rotator() + " cannot run: " + broken.getClass().getName()), now);
             }
         }
     }

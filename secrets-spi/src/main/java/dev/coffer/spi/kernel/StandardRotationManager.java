@@ -185,20 +185,13 @@ final class StandardRotationManager implements RotationManager, RotationEngine {
                 throw new ConflictException(ErrorCode.ROTATION_NOT_RUNNING, "rotation run " + open.id()
                         + " already promoted its version; roll back instead");
             }
+            // The engine carries the cancel out, even for a run that has created nothing yet: it may be
+            // inside create right now, and only the engine can set aside what that leaves.
             RotationRun.Builder change = open.toBuilder().cancelRequested(true).nextAttemptAt(a.at());
-            if (open.state() == RunState.STARTED) {
-                // Nothing was created or applied: the run ends here.
-                change.state(RunState.CANCELLED).finishedAt(a.at()).nextAttemptAt(null);
-                a.detail("run=" + open.id() + " cancelled");
-            } else {
-                a.detail("run=" + open.id() + " cancel requested");
-            }
+            a.detail("run=" + open.id() + " cancel requested");
             RotationRun changed = runs.updateRun(change.next(a.at()), a.at(),
                     StandardSecretManager.audited(a, runs.auditOutbox(), r -> a.allowed()));
             a.relay();
-            if (changed.state() == RunState.CANCELLED) {
-                observer.runEnded(changed.rotator(), RunState.CANCELLED);
-            }
             return changed;
         });
     }

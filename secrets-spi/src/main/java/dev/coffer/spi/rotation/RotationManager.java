@@ -57,7 +57,8 @@ public interface RotationManager {
 
     /**
      * Asks the engine to cancel the open run: it undoes what the rotator applied, clears {@code next}
-     * and ends the run {@code CANCELLED}. A run not yet past {@code STARTED} ends at once.
+     * and ends the run {@code CANCELLED} (also a run that has created nothing yet: the engine may be
+     * creating its value at that moment, and sets aside what it made).
      *
      * @throws dev.coffer.spi.error.ConflictException {@code ROTATION_NOT_RUNNING} if no run is open or it is already promoted
      */

@@ -360,6 +360,18 @@ public abstract class RotationContract extends ManagerContractBase {
     }
 
     @Test
+    public void aCancelThatArrivesWhileCreateRunsSetsAsideWhatCreateMade() {
+        Secret secret = rotated("cancel-during-create", scripted());
+        rotator().during("create", ctx -> rotation().rotations().cancel(admin(), SecretRef.id(secret.id())));
+        rotateNow(secret);
+        drive();
+        assertEquals(RunState.CANCELLED, lastState(secret), "rule: a cancel during create ends the run CANCELLED");
+        assertEquals(Map.of(1, VersionStatus.CURRENT, 2, VersionStatus.DISABLED), statuses(secret.id()),
+                "rule: the version create made is set aside (disabled), not left pending");
+        assertNull(aliases(secret.id()).get(Aliases.NEXT), "rule: next does not point at a cancelled run's value");
+    }
+
+    @Test
     public void theOldVersionStaysPreviousForTheOverlapThenIsDisabledAndRetired() {
         MutableClock clock = clock();
         Secret secret = rotated("overlap", scripted().overlap(Duration.ofHours(2)));
