@@ -4,7 +4,6 @@ import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.Sql;
 import dev.coffer.spi.error.ConflictException;
 import dev.coffer.spi.error.ErrorCode;
-import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
 import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.internal.PageTokens;
@@ -57,8 +56,8 @@ import org.jdbi.v3.core.statement.Update;
  * for (RotationClaim claim : rotations.claimDue(clock.instant(), "instance-1", Duration.ofMinutes(5), 50)) { ... }
  * }</pre>
  *
- * <p>Durations of a policy (window, overlap, canary) are kept in whole seconds; a policy with a
- * fraction of a second is refused ({@code INVALID_ROTATION_POLICY}) rather than silently rounded.
+ * <p>Durations of a policy (window, overlap, canary) are kept in whole seconds, which is all a
+ * {@link RotationPolicy} can hold (it refuses fractions of a second).
  */
 public final class JdbiRotationStore implements RotationStore {
     /** The longest claim owner (an instance name) accepted. */
@@ -97,9 +96,9 @@ public final class JdbiRotationStore implements RotationStore {
         Objects.requireNonNull(dueAt, "dueAt");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(hook, "hook");
-        long window = wholeSeconds("window", policy.window());
-        long overlap = wholeSeconds("overlap", policy.overlap());
-        long canary = wholeSeconds("canary", policy.canary());
+        long window = policy.window().getSeconds();
+        long overlap = policy.overlap().getSeconds();
+        long canary = policy.canary().getSeconds();
         return db.write(h -> {
             Sql.ensureTenant(h, tenant);
             // Insert if new (a racing insert of the same secret waits, then does nothing), else replace.
@@ -496,13 +495,6 @@ public final class JdbiRotationStore implements RotationStore {
                 Sql.instant(rs, "next_attempt_at"), Sql.instant(rs, "window_ends_at"), Sql.instant(rs, "canary_until"),
                 rs.getString("last_error_code"), Sql.instant(rs, "finished_at"), Sql.instant(rs, "retire_at"),
                 Sql.instant(rs, "retired_at"), rs.getLong("revision"));
-    }
-
-    private static long wholeSeconds(String field, Duration d) {
-        if (d.getNano() != 0) {
-            throw new InvalidRequestException(ErrorCode.INVALID_ROTATION_POLICY, field + " must be a whole number of seconds, got " + d);
-        }
-        return d.getSeconds();
     }
 
     private static void requireOwner(String owner) {

@@ -54,6 +54,8 @@ final class RunDriver {
     private final RotationStore runs;
     private RotationClaim claim;
     private boolean claimHeld = true;
+    // The claimed secret's path (it never changes), for the engine's audit events.
+    private dev.coffer.spi.model.SecretPath path;
 
     RunDriver(StandardRotationManager rotation, RotationClaim claim) {
         this.rotation = rotation;
@@ -98,6 +100,7 @@ final class RunDriver {
                 return null;
             }
             Secret secret = found.get();
+            path = secret.path();
             Optional<StoredRotationPolicy> stored = runs.findPolicy(tenant, secretId);
             if (stored.isEmpty()) {
                 claimHeld = false;
@@ -350,7 +353,7 @@ final class RunDriver {
                 return;
             }
         }
-        clearNext(run);
+        // The store cleared next in the same step as the move (SecretStore.moveAlias).
         record(run, run.toBuilder().state(RunState.PROMOTED), AuditEventType.ROTATION_STEP,
                 "step=promote version=" + pending + " from=" + (run.fromVersion() == null ? "none" : run.fromVersion()), now, now);
     }
@@ -573,7 +576,9 @@ final class RunDriver {
 
     private Attempt engineAttempt(RotationRun run, AuditEventType type, Instant now) {
         Attempt a = new Attempt(kernel.auditLog, engineContext(run), type, now, kernel.relayFailing);
-        kernel.store.findSecret(run.tenant(), run.secretId()).ifPresent(s -> a.on(s.path()));
+        if (path != null) {
+            a.on(path);
+        }
         return a;
     }
 
