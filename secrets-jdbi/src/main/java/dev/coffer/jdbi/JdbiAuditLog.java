@@ -347,4 +347,14 @@ public final class JdbiAuditLog implements AuditLog {
             }
         };
     }
+
+    @Override
+    public List<AuditEvent> after(long afterSeq, int limit) {
+        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: after is being built");
+    }
+
+    @Override
+    public long head() {
+        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: head is being built");
+    }
 }

@@ -23,6 +23,8 @@ import dev.coffer.spi.model.SecretRef;
 import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.WatchRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -342,4 +344,21 @@ public interface SecretManager {
      * @throws dev.coffer.spi.error.NotFoundException {@code POLICY_NOT_FOUND}
      */
     void deletePolicy(AccessContext ctx, String name);
+
+    /**
+     * Opens a change stream: metadata of changes to secrets in {@code request}'s scope that the
+     * caller may describe (any of read, write, rotate or admin on the path, as for {@link #list}),
+     * plus every {@link dev.coffer.spi.watch.ChangeKind#ACCESS_CHANGED} of the caller's tenant.
+     * Never a value. Audited once, as {@code SECRET_WATCH}, when it opens; a caller who may see
+     * nothing in scope still subscribes (its access may change) and sees only access changes.
+     *
+     * <pre>{@code
+     * try (ChangeSubscription changes = manager.watch(ctx, WatchRequest.of("prod", "payments/"))) {
+     *     ChangeBatch batch = changes.poll(100, Duration.ofSeconds(15));
+     * }
+     * }</pre>
+     *
+     * @throws dev.coffer.spi.error.UnavailableException {@code AUDIT_UNAVAILABLE} when the log cannot be read
+     */
+    ChangeSubscription watch(AccessContext ctx, WatchRequest request);
 }

@@ -214,4 +214,9 @@ public final class MeteredSecretManager implements SecretManager {
     public void deletePolicy(AccessContext ctx, String name) {
         delegate.deletePolicy(ctx, name);
     }
+
+    @Override
+    public dev.coffer.spi.watch.ChangeSubscription watch(AccessContext ctx, dev.coffer.spi.watch.WatchRequest request) {
+        return delegate.watch(ctx, request);
+    }
 }

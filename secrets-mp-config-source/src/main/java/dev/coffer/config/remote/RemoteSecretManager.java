@@ -752,4 +752,9 @@ public final class RemoteSecretManager implements SecretManager {
             return d;
         }
     }
+
+    @Override
+    public dev.coffer.spi.watch.ChangeSubscription watch(AccessContext ctx, dev.coffer.spi.watch.WatchRequest request) {
+        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: watch is being built");
+    }
 }

@@ -6,6 +6,8 @@ public enum AuditEventType {
     SECRET_UPDATE,
     SECRET_DESCRIBE,
     SECRET_LIST,
+    /** A change stream was opened ({@link dev.coffer.spi.SecretManager#watch}); once per subscription, not per change. */
+    SECRET_WATCH,
     VERSION_ADD,
     SECRET_READ,
     ALIAS_MOVE,

@@ -1,5 +1,7 @@
 package dev.coffer.spi.audit;
 
+import java.util.List;
+
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
 
@@ -25,6 +27,13 @@ import dev.coffer.spi.model.PageRequest;
  *   <li>{@link #checkpoint} (and the log by itself, periodically and when it closes) records the
  *       head in an {@link AuditAnchor} outside the log's storage;</li>
  *   <li>{@link #query} returns events in {@code seq} order;</li>
+ *   <li>{@link #after} returns committed events of every tenant after a seq, in seq order and
+ *       gap-free: an event is never returned after one with a higher seq was (appends commit in seq
+ *       order), so a reader that resumes after the last seq it saw misses none; this is what the
+ *       change stream ({@link dev.coffer.spi.watch}) reads;</li>
+ *   <li>{@link #awaitAppend} returns early when an event may have been appended after a seq, also
+ *       by another process sharing the storage where the storage can signal it (PostgreSQL
+ *       {@code LISTEN/NOTIFY}); otherwise it waits out its timeout and the reader polls;</li>
  *   <li>{@link #verify} walks the chain ({@link AuditChainWalk}) and names the first event that
  *       fails: an altered one, the first after a gap, or the first missing behind a checkpoint.</li>
  * </ul>
@@ -41,6 +50,42 @@ public interface AuditLog {
 
     /** Events matching {@code query}, oldest first. */
     Page<AuditEvent> query(AuditQuery query, PageRequest page);
+
+    /**
+     * Committed events with {@code seq > afterSeq}, of every tenant, oldest first; at most
+     * {@code limit}. Only the kernel's change stream calls this; it filters by tenant and rights.
+     *
+     * @param afterSeq 0 or more
+     * @param limit 1 to {@value #MAX_AFTER}
+     * @throws dev.coffer.spi.error.UnavailableException {@code AUDIT_UNAVAILABLE} when the log cannot be read
+     */
+    List<AuditEvent> after(long afterSeq, int limit);
+
+    /** The most events one {@link #after} returns. */
+    int MAX_AFTER = 1000;
+
+    /**
+     * The seq of the newest committed event, 0 for an empty log.
+     *
+     * @throws dev.coffer.spi.error.UnavailableException {@code AUDIT_UNAVAILABLE} when the log cannot be read
+     */
+    long head();
+
+    /**
+     * Waits until an event after {@code afterSeq} may have been committed, or {@code timeout}
+     * passed. May return early without one (a reader checks with {@link #after}). A log whose
+     * storage cannot signal appends by other processes waits out the timeout unless an append of
+     * this process comes first; the default waits out the timeout.
+     *
+     * @return {@code true} when woken by an append (or its signal), {@code false} on timeout
+     */
+    default boolean awaitAppend(long afterSeq, java.time.Duration timeout) throws InterruptedException {
+        long millis = timeout.toMillis();
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+        return false;
+    }
 
     /**
      * Verifies the whole chain and its checkpoints; the figures count only {@code tenant}'s events.

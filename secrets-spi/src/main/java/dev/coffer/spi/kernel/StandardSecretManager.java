@@ -927,4 +927,9 @@ public final class StandardSecretManager implements SecretManager {
             return new StandardSecretManager(this);
         }
     }
+
+    @Override
+    public dev.coffer.spi.watch.ChangeSubscription watch(AccessContext ctx, dev.coffer.spi.watch.WatchRequest request) {
+        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: watch is being built");
+    }
 }

@@ -79,7 +79,45 @@ public final class InMemoryAuditLog implements AuditLog {
         if (headSeq % CHECKPOINT_EVERY == 0) {
             checkpoint();
         }
+        notifyAll(); // wakes awaitAppend
         return chained;
+    }
+
+    @Override
+    public synchronized List<AuditEvent> after(long afterSeq, int limit) {
+        if (afterSeq < 0 || limit < 1 || limit > MAX_AFTER) {
+            throw new IllegalArgumentException("after needs afterSeq >= 0 and limit 1.." + MAX_AFTER);
+        }
+        // events is in seq order; the first one after afterSeq by binary search.
+        int lo = 0;
+        int hi = events.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events.get(mid).seq() <= afterSeq) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return List.copyOf(events.subList(lo, Math.min(events.size(), lo + limit)));
+    }
+
+    @Override
+    public synchronized long head() {
+        return headSeq;
+    }
+
+    @Override
+    public synchronized boolean awaitAppend(long afterSeq, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (headSeq <= afterSeq) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /**

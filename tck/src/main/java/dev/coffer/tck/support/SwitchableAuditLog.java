@@ -84,4 +84,19 @@ public final class SwitchableAuditLog implements AuditLog, ManagerFixture.AuditO
     public void checkpoint() {
         delegate.checkpoint();
     }
+
+    @Override
+    public java.util.List<AuditEvent> after(long afterSeq, int limit) {
+        return delegate.after(afterSeq, limit);
+    }
+
+    @Override
+    public long head() {
+        return delegate.head();
+    }
+
+    @Override
+    public boolean awaitAppend(long afterSeq, java.time.Duration timeout) throws InterruptedException {
+        return delegate.awaitAppend(afterSeq, timeout);
+    }
 }
