@@ -60,7 +60,9 @@ final class RemoteErrors {
             case INTEGRITY_FAILURE -> new IntegrityException(code, message);
             // Recorded on rotation runs, never the answer to a call; kept generic if a server sends it.
             case ROTATION_STEP_FAILED -> new SecretsException(code, message);
-            case STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE -> new UnavailableException(code, message);
+            // A stream refused for capacity is retried later like an outage.
+            case STORE_UNAVAILABLE, AUDIT_UNAVAILABLE, KEY_UNAVAILABLE, TOO_MANY_WATCHES, WATCH_CAPACITY_REACHED ->
+                    new UnavailableException(code, message);
         };
     }
 

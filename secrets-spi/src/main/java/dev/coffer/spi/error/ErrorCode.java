@@ -80,6 +80,10 @@ public enum ErrorCode {
      * webhook answered 500). Recorded on the run with the rotator's own reason code; the engine retries.
      */
     ROTATION_STEP_FAILED(502),
+    /** The caller already holds the most change streams ({@code GET /v1/watch}) one caller may open. */
+    TOO_MANY_WATCHES(429),
+    /** The server holds the most change streams it serves; retry later (Retry-After says when). */
+    WATCH_CAPACITY_REACHED(503),
     /** The store cannot be reached or failed mid-operation. */
     STORE_UNAVAILABLE(503),
     /** The audit log cannot be written; the operation was refused. */
