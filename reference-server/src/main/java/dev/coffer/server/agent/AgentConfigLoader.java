@@ -264,7 +264,7 @@ public final class AgentConfigLoader {
     private Set<PosixFilePermission> permissions(Node node) {
         Object raw = node.value;
         if (!(raw instanceof String text) || !OCTAL.matcher(text).matches()) {
-            throw error(node.key, "must be a quoted octal mode like \"0640\" (unquoted, YAML 1.2 reads 0640 as the number 640)");
+            throw error(node.key, "must be a quoted octal mode like \"0640\" (a YAML number such as 640 is not read as octal)");
         }
         int mode = Integer.parseInt(text, 8);
         if ((mode & 0007) != 0) {
