@@ -45,6 +45,11 @@ public record AgentConfig(String server, Path tokenFile, String tenant, CachePol
         return b.build();
     }
 
+    /** The same configuration with another ttl (and so another safety re-render period). */
+    AgentConfig withTtl(Duration ttl) {
+        return new AgentConfig(server, tokenFile, tenant, new CachePolicy(ttl, cache.jitter(), cache.maxStale()), listen, templates);
+    }
+
     /** The cache property a template's secret is read under (see {@link #settings}). */
     public static String property(SecretMapping mapping) {
         return mapping.target();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.config.internal.Transports;
+import dev.coffer.config.settings.Settings;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.support.TestServer;
 import dev.coffer.spi.SecretManager;
@@ -165,6 +167,26 @@ class AgentServerTest {
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".coffer-tmp")), "no temp file left");
         }
+    }
+
+    @Test
+    void aChangeTheCacheReportsIsRenderedWithoutWaitingForTheSafetyReRender() throws Exception {
+        String v1 = TestValues.text();
+        String v2 = TestValues.text();
+        String id = create("prod/db", v1);
+        Path out = dir.resolve("raw");
+        // The agent's safety re-render runs every hour; only the cache's listener can explain a prompt change.
+        AgentConfig config = config(tokenFile("agent"), "  - destination: " + out + "\n    format: raw\n    secret: prod/db\n"
+                + counterCommand("runs")).withTtl(Duration.ofHours(1));
+        Settings hourly = config.settings(Duration.ofSeconds(10));
+        Settings quick = new Settings(hourly.url(), hourly.tokenFile(), hourly.tenant(), hourly.environment(), hourly.prefix(),
+                hourly.mappings(), Duration.ofMillis(300), Duration.ZERO, hourly.maxStale(), hourly.ordinal(), hourly.startupTimeout());
+        agent = Agent.start(config, quick, Transports.remote(quick));
+        endpoints = AgentRun.start(agent);
+        assertEquals(v1, read(out));
+        rotate(id, v2);
+        Await.until("the rotated value in the file", () -> v2.equals(read(out)));
+        Await.until("the command ran", () -> uncheckedLines("runs").size() == 2);
     }
 
     private List<String> uncheckedLines(String name) {
