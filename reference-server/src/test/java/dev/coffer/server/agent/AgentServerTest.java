@@ -189,6 +189,30 @@ class AgentServerTest {
         Await.until("the command ran", () -> uncheckedLines("runs").size() == 2);
     }
 
+    @Test
+    void aSignalGoesToThePidInThePidFileWhenTheContentChanged() throws Exception {
+        String id = create("prod/db", TestValues.text());
+        Path hups = dir.resolve("hups");
+        Process app = new ProcessBuilder("sh", "-c", "trap 'echo hup >> " + hups + "' HUP; touch " + dir.resolve("trapped")
+                + "; while true; do sleep 0.05; done").start();
+        try {
+            Await.until("the trap is set", () -> Files.exists(dir.resolve("trapped")));
+            Path pidFile = dir.resolve("app.pid");
+            Files.writeString(pidFile, app.pid() + "\n");
+            Path out = dir.resolve("raw");
+            run(config(tokenFile("agent"), "  - destination: " + out + "\n    format: raw\n    secret: prod/db\n"
+                    + "    signal: {pid-file: " + pidFile + ", name: HUP}\n"));
+            Await.until("the first HUP", () -> uncheckedLines("hups").size() == 1);
+            String next = TestValues.text();
+            rotate(id, next);
+            Await.until("the second HUP", () -> uncheckedLines("hups").size() == 2);
+            assertEquals(next, read(out));
+            assertTrue(app.isAlive(), "HUP was handled, not fatal");
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
     private List<String> uncheckedLines(String name) {
         try {
             return lines(name);
