@@ -180,7 +180,7 @@ class AgentServerTest {
                 + counterCommand("runs")).withTtl(Duration.ofHours(1));
         Settings hourly = config.settings(Duration.ofSeconds(10));
         Settings quick = new Settings(hourly.url(), hourly.tokenFile(), hourly.tenant(), hourly.environment(), hourly.prefix(),
-                hourly.mappings(), Duration.ofMillis(300), Duration.ZERO, hourly.maxStale(), hourly.ordinal(), hourly.startupTimeout());
+                hourly.mappings(), Duration.ofMillis(300), Duration.ZERO, hourly.maxStale(), hourly.ordinal(), hourly.startupTimeout(), hourly.watch());
         agent = Agent.start(config, quick, Transports.remote(quick));
         endpoints = AgentRun.start(agent);
         assertEquals(v1, read(out));
@@ -336,6 +336,8 @@ class AgentServerTest {
         assertTrue(metrics.body().contains("coffer_agent_command_failures_total 0.0"), metrics.body());
         assertTrue(metrics.body().contains("coffer_agent_templates{state=\"rendered\"} 1.0"), metrics.body());
         assertTrue(metrics.body().contains("coffer_agent_cache_misses_total 1.0"), metrics.body());
+        assertTrue(metrics.body().contains("coffer_agent_cache_change_events_total"), metrics.body());
+        assertTrue(metrics.body().contains("coffer_agent_cache_stream_reconnects_total"), metrics.body());
         assertEquals(405, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port()
                 + "/health")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertNull(NoValueLeaks.firstIssuedValueIn(health.body() + metrics.body()));
