@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
- * {@code rotation}, {@code break-glass} and {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * {@code rotation}, {@code break-glass}, {@code token} and {@code agent}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
@@ -181,6 +181,7 @@ public final class Coffer implements Callable<Integer> {
         commands.put("audit", AuditCommand.class);
         commands.put("break-glass", BreakGlassCommand.class);
         commands.put("token", TokenCommand.class);
+        commands.put("agent", AgentCommand.class);
         commands.put("help", HelpCommand.class);
         return Collections.unmodifiableMap(commands);
     }
