@@ -366,12 +366,18 @@ public final class JdbiAuditLog implements AuditLog {
     }
 
     private AuditRows.Appended appendOnce(Handle h, List<AuditEvent> drafts) {
-        return AuditRows.appendOnce(h, drafts, keys.chain(), notifies());
+        AuditRows.Appended appended = AuditRows.appendOnce(h, drafts, keys.chain());
+        if (appended.inserted() > 0) {
+            notifyOthers(h, newest(appended.events()));
+        }
+        return appended;
     }
 
-    // On PostgreSQL each transaction that appends NOTIFYs once (not per event), delivered when it commits.
-    private boolean notifies() {
-        return listener != null;
+    // One NOTIFY per transaction (not per event), delivered when it commits; PostgreSQL only.
+    private void notifyOthers(Handle h, long lastSeq) {
+        if (listener != null) {
+            AuditListener.notify(h, lastSeq);
+        }
     }
 
     private static long newest(List<AuditEvent> events) {
@@ -391,7 +397,11 @@ public final class JdbiAuditLog implements AuditLog {
         return new ChainAppender() {
             @Override
             public List<AuditEvent> appendInTransaction(Handle transaction, List<AuditEvent> drafts) {
-                return AuditRows.append(transaction, drafts, keys.chain(), notifies());
+                List<AuditEvent> chained = AuditRows.append(transaction, drafts, keys.chain());
+                if (!chained.isEmpty()) {
+                    notifyOthers(transaction, newest(chained));
+                }
+                return chained;
             }
 
             @Override

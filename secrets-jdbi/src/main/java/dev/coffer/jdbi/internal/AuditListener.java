@@ -16,7 +16,7 @@ import org.postgresql.PGNotification;
  * starves the stores) in {@code LISTEN coffer_audit} and hands every notification's seq to the
  * log's {@link AppendSignal}: appends committed by any instance on the database wake this
  * instance's readers at once. Appends notify in their own transaction
- * ({@link AuditRows#append}), so a notification arrives only after its
+ * ({@link #notify(org.jdbi.v3.core.Handle, long)}), so a notification arrives only after its
  * events committed.
  *
  * <p>When the connection breaks (the backend was terminated, the network dropped) the thread
@@ -35,7 +35,7 @@ import org.postgresql.PGNotification;
  */
 public final class AuditListener implements AutoCloseable {
     /** The notification channel appends notify on. */
-    public static final String CHANNEL = AuditRows.NOTIFY_CHANNEL;
+    public static final String CHANNEL = "coffer_audit";
     /** The application_name of the listening connection (pg_stat_activity shows it). */
     public static final String APPLICATION_NAME = "coffer-audit-listen";
     /** The first wait before reconnecting. */
@@ -80,6 +80,16 @@ public final class AuditListener implements AutoCloseable {
     /** Starts the listening thread. */
     public void start() {
         thread.start();
+    }
+
+    /**
+     * Makes the append of {@code h}'s transaction notify the listeners of every instance when it
+     * commits (nothing is delivered on a rollback). One per transaction: the payload is its last
+     * seq, which covers the events before it.
+     */
+    public static void notify(org.jdbi.v3.core.Handle h, long lastSeq) {
+        // A long rendered by us, not caller text: NOTIFY takes no bind parameters.
+        h.execute("NOTIFY " + CHANNEL + ", '" + lastSeq + "'");
     }
 
     /** Whether LISTEN is in place now. */
