@@ -222,7 +222,7 @@ abstract class StorageBehaviourTests {
         AuditChain chain = database().protection().keys(db.tenantKeyStore()).chain();
 
         AuditRows.Appended appended = database().sql().inTransaction(h ->
-                AuditRows.appendOnce(h, List.of(twice, asDraft(stored), twice, other), chain, false));
+                AuditRows.appendOnce(h, List.of(twice, asDraft(stored), twice, other), chain));
 
         assertEquals(2, appended.inserted());
         List<AuditEvent> events = appended.events();

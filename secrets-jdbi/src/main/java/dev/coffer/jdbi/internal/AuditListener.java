@@ -15,9 +15,8 @@ import org.postgresql.PGNotification;
  * One thread that holds a dedicated PostgreSQL connection (not one of the pool's, so it never
  * starves the stores) in {@code LISTEN coffer_audit} and hands every notification's seq to the
  * log's {@link AppendSignal}: appends committed by any instance on the database wake this
- * instance's readers at once. Appends notify in their own transaction
- * ({@link AuditRows#append}), so a notification arrives only after its
- * events committed.
+ * instance's readers at once. Instances notify after their commits ({@link AuditNotifier}), with
+ * the committed head as payload.
  *
  * <p>When the connection breaks (the backend was terminated, the network dropped) the thread
  * reconnects with a backoff from {@link #FIRST_BACKOFF} up to {@link #MAX_BACKOFF}; meanwhile
@@ -35,7 +34,7 @@ import org.postgresql.PGNotification;
  */
 public final class AuditListener implements AutoCloseable {
     /** The notification channel appends notify on. */
-    public static final String CHANNEL = AuditRows.NOTIFY_CHANNEL;
+    public static final String CHANNEL = "coffer_audit";
     /** The application_name of the listening connection (pg_stat_activity shows it). */
     public static final String APPLICATION_NAME = "coffer-audit-listen";
     /** The first wait before reconnecting. */

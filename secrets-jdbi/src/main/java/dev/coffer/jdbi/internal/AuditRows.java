@@ -33,9 +33,6 @@ public final class AuditRows {
     public static final String COLUMNS = "seq, event_id, event_type, tenant, environment, path, version, principal, action,"
             + " detail, source_ip, request_id, decision, reason, ticket, created_at, prev_hash, hash";
 
-    /** The channel appends NOTIFY on PostgreSQL, with the transaction's last seq as payload. */
-    public static final String NOTIFY_CHANNEL = "coffer_audit";
-
     // Ids looked up per statement; a group-commit batch holds at most 512 drafts.
     private static final int IDS_PER_QUERY = 500;
 
@@ -61,7 +58,7 @@ public final class AuditRows {
      * @throws IllegalArgumentException if an id of {@code drafts} is already in the chain (a
      *         change's events are new; one that claims a stored event's id is refused, not merged)
      */
-    public static List<AuditEvent> append(Handle h, List<AuditEvent> drafts, AuditChain chain, boolean notify) {
+    public static List<AuditEvent> append(Handle h, List<AuditEvent> drafts, AuditChain chain) {
         Head head = lockHead(h);
         Map<String, AuditEvent> stored = storedById(h, ids(drafts));
         if (!stored.isEmpty()) {
@@ -69,7 +66,7 @@ public final class AuditRows {
             throw new IllegalArgumentException("audit event " + known.id() + " is already in the chain (event " + known.seq()
                     + "); the events of a change must be new");
         }
-        return insert(h, head, drafts, chain, notify);
+        return insert(h, head, drafts, chain);
     }
 
     /**
@@ -78,7 +75,7 @@ public final class AuditRows {
      * the others, each id once (the first draft with it). Returns, for each draft, the event
      * stored under its id: the one found, or the one inserted.
      */
-    public static Appended appendOnce(Handle h, List<AuditEvent> drafts, AuditChain chain, boolean notify) {
+    public static Appended appendOnce(Handle h, List<AuditEvent> drafts, AuditChain chain) {
         Head head = lockHead(h);
         Map<String, AuditEvent> byId = new HashMap<>(storedById(h, ids(drafts)));
         List<AuditEvent> fresh = new ArrayList<>(drafts.size());
@@ -88,7 +85,7 @@ public final class AuditRows {
                 fresh.add(draft);
             }
         }
-        for (AuditEvent inserted : insert(h, head, fresh, chain, notify)) {
+        for (AuditEvent inserted : insert(h, head, fresh, chain)) {
             byId.put(inserted.id(), inserted);
         }
         List<AuditEvent> events = new ArrayList<>(drafts.size());
@@ -124,9 +121,8 @@ public final class AuditRows {
                 .findOne().orElseThrow(() -> new IllegalStateException("the audit_head row is missing"));
     }
 
-    // Chains 'drafts' after 'head' (locked by the caller), inserts them in one batch, moves the head;
-    // with 'notify' (PostgreSQL) also NOTIFYs the new head's seq, delivered when the transaction commits.
-    private static List<AuditEvent> insert(Handle h, Head head, List<AuditEvent> drafts, AuditChain chain, boolean notify) {
+    // Chains 'drafts' after 'head' (locked by the caller), inserts them in one batch, moves the head.
+    private static List<AuditEvent> insert(Handle h, Head head, List<AuditEvent> drafts, AuditChain chain) {
         if (drafts.isEmpty()) {
             return List.of();
         }
@@ -151,11 +147,8 @@ public final class AuditRows {
                     .add();
         }
         batch.execute();
-        // The NOTIFY rides in the head update's round trip (pgjdbc sends both statements at once), so
-        // notifying costs no extra wait per transaction. It takes no bind parameters; seq is our long.
-        String moveHead = "UPDATE audit_head SET last_seq = :seq, last_hash = :hash WHERE id = 1"
-                + (notify ? "; NOTIFY " + NOTIFY_CHANNEL + ", '" + seq + "'" : "");
-        h.createUpdate(moveHead).bind("seq", seq).bind("hash", prev).execute();
+        h.createUpdate("UPDATE audit_head SET last_seq = :seq, last_hash = :hash WHERE id = 1")
+                .bind("seq", seq).bind("hash", prev).execute();
         return chained;
     }
 
