@@ -180,6 +180,7 @@ public final class Coffer implements Callable<Integer> {
         commands.put("audit", AuditCommand.class);
         commands.put("break-glass", BreakGlassCommand.class);
         commands.put("token", TokenCommand.class);
+        commands.put("agent", AgentCommand.class);
         commands.put("help", HelpCommand.class);
         return Collections.unmodifiableMap(commands);
     }
