@@ -119,7 +119,7 @@ public final class SecretCache implements AutoCloseable {
      */
     public String value(String property) {
         Entry e = entries.get(property);
-        if (e == null) {
+        if (e == null || e.reference) {
             return null;
         }
         Served s = e.served;
@@ -128,6 +128,60 @@ public final class SecretCache implements AutoCloseable {
             return s.value();
         }
         return slowPath(e, s);
+    }
+
+    // ---- on-demand references (${coffer::...} expressions; helper F) ----
+
+    /** How many distinct references one cache registers at most: the expressions of a configuration are few. */
+    public static final int MAX_REFERENCES = 1024;
+    /** Keys of reference entries: no property of {@link #names()} and never answered by {@link #value}. */
+    private static final String REFERENCE_KEY = "${coffer::";
+
+    private int referenceCount; // guarded by this
+
+    /**
+     * The value of a secret named by reference rather than by a mapped property (a
+     * {@code ${coffer::prod/payments/db-password}} expression). The first call registers an entry
+     * for it and fetches it; from then on it is an entry like any mapped property: refreshed in the
+     * background, served stale within max-stale, dropped at once on a revocation. It is not a
+     * property: {@link #names()} and {@link #value(String)} do not know it.
+     *
+     * <pre>{@code
+     * String password = cache.valueOf(SecretMapping.reference("db", "expression", "prod/payments/db-password"));
+     * }</pre>
+     *
+     * @throws CofferConfigException naming the reference and its path (never a value) when it is
+     *     revoked, expired, cannot be fetched, or when {@link #MAX_REFERENCES} distinct references
+     *     are registered already
+     */
+    public String valueOf(SecretMapping reference) {
+        String key = REFERENCE_KEY + reference.target() + "}";
+        Entry e = entries.get(key);
+        if (e == null) {
+            e = registerReference(key, reference);
+        }
+        Served s = e.served;
+        if (s.state() == State.FRESH) {
+            counters.hits.increment();
+            return s.value();
+        }
+        return slowPath(e, s);
+    }
+
+    private synchronized Entry registerReference(String key, SecretMapping reference) {
+        Entry existing = entries.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        if (referenceCount >= MAX_REFERENCES) {
+            throw new CofferConfigException(ErrorCode.INVALID_ARGUMENT, "secret reference ${coffer::" + reference.target()
+                    + "} is refused: this cache holds " + MAX_REFERENCES + " distinct references already");
+        }
+        Entry e = new Entry(key, new SecretMapping(key, reference.environment(), reference.path(), reference.selector()),
+                false, true);
+        entries.put(key, e);
+        referenceCount++;
+        return e;
     }
 
     /** Every property name this cache serves; reads no value. */
@@ -172,7 +226,12 @@ public final class SecretCache implements AutoCloseable {
     private String loadLazily(Entry e) {
         synchronized (e) {
             if (e.served.state() != State.UNLOADED) {
-                return value(e.property);
+                Served s = e.served; // loaded meanwhile (by another reader); not value(): a reference is no property
+                if (s.state() == State.FRESH) {
+                    counters.hits.increment();
+                    return s.value();
+                }
+                return slowPath(e, s);
             }
             try {
                 Fetched f = fetch(e);
