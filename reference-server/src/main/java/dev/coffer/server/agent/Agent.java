@@ -49,6 +49,7 @@ public final class Agent implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     /** One template and where it stands; touched by the loop thread (and the caller of --once) only. */
@@ -157,6 +158,12 @@ public final class Agent implements AutoCloseable {
                 fail(s, "unexpected " + e.getClass().getSimpleName());
             }
         }
+        passes.incrementAndGet();
+    }
+
+    /** How many render passes have finished (tests wait on it instead of sleeping). */
+    long passes() {
+        return passes.get();
     }
 
     /**
