@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -86,12 +87,25 @@ class PropagationTest {
         // One after the other: the first creates the keyset and migrates the database. A on a fixed
         // port, so that the consumers find it again when it is restarted.
         a = ServeProcess.start(temp.resolve("data-a"), ServerPostgres.url(database), keyset, logs, portA);
+        assumeTheServerHasTheChangeStream();
         b = ServeProcess.start(temp.resolve("data-b"), ServerPostgres.url(database), keyset, logs);
         secretId = b.ok(201, "POST", "v1/secrets",
                 "{\"environment\":\"prod\",\"path\":\"" + PATH + "\",\"ownerTeam\":\"payments\"}").getString("id");
         rotate();
         tokenFile = temp.resolve("token");
         Files.writeString(tokenFile, a.token());
+    }
+
+    /**
+     * Until the server has the change stream there is nothing to prove: skip with the reason
+     * (a malformed environment is refused before a stream would open, so the probe never hangs).
+     */
+    private void assumeTheServerHasTheChangeStream() {
+        int status = a.call("GET", "v1/watch?environment=not%20an%20environment", null).status();
+        if (status == 404) {
+            System.out.println("[reference-server] skipping PropagationTest: GET /v1/watch answers 404 (no change stream in this build)");
+        }
+        Assumptions.assumeFalse(status == 404, "GET /v1/watch answers 404: this build has no change stream");
     }
 
     @AfterAll
