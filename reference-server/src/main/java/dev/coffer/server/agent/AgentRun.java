@@ -2,7 +2,6 @@ package dev.coffer.server.agent;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Logger;
 
 /**
  * The long-running agent: renders now, then on every cache change and every ttl, serves
@@ -10,8 +9,6 @@ import java.util.logging.Logger;
  * (a shutdown hook closes the endpoints, the loop and the cache; files stay).
  */
 public final class AgentRun {
-    private static final Logger LOG = Logger.getLogger("dev.coffer.agent");
-
     private AgentRun() {}
 
     /**
@@ -25,6 +22,8 @@ public final class AgentRun {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop(agent, endpoints);
+            // Not through java.util.logging: its own shutdown hook may have closed the handlers already.
+            System.err.println("coffer agent: stopped");
             stopped.countDown();
         }, "coffer-agent-shutdown"));
         stopped.await();
@@ -57,6 +56,5 @@ public final class AgentRun {
             endpoints.close();
         }
         agent.close();
-        LOG.info("coffer agent stopped");
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
- * {@code rotation}, {@code break-glass}, {@code token} and {@code run}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * {@code rotation}, {@code break-glass}, {@code token}, {@code agent} and {@code run}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
