@@ -22,8 +22,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The Kubernetes manifests of {@code docs/examples/kubernetes} (docs/delivery.md shows them): every
- * file is well-formed YAML of Kubernetes objects, the agent configurations the ConfigMap holds are
- * accepted by the agent's own loader, and the Deployment's mounts, volumes, ConfigMap keys and agent
+ * file is well-formed YAML of Kubernetes objects, the agent configurations the ConfigMap holds (and
+ * those the docs show in {@code yaml} blocks) are accepted by the agent's own loader, and the Deployment's mounts, volumes, ConfigMap keys and agent
  * invocations agree with each other.
  */
 class KubernetesExamplesTest {
@@ -63,6 +63,17 @@ class KubernetesExamplesTest {
         for (Map.Entry<String, Object> e : data.entrySet()) {
             AgentConfig config = AgentConfigLoader.parse(e.getKey(), (String) e.getValue(), DIR);
             assertFalse(config.templates().isEmpty(), e.getKey());
+        }
+    }
+
+    @Test
+    void everyAgentConfigurationShownInTheDocsIsAcceptedByTheAgent() {
+        List<DocBlock> configs = DocBlocks.of("yaml").stream()
+                .filter(b -> b.text().contains("token-file:") && b.text().contains("templates:")).toList();
+        assertFalse(configs.isEmpty(), "the docs show an agent configuration");
+        for (DocBlock b : configs) {
+            AgentConfig config = AgentConfigLoader.parse(b.where(), b.text(), DIR);
+            assertFalse(config.templates().isEmpty(), b.where());
         }
     }
 
