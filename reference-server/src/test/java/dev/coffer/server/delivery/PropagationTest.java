@@ -13,7 +13,10 @@ import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,7 @@ class PropagationTest {
     private static final String PATH = "delivery/db-password";
     private static final String PROPERTY = "db.password";
     private static final String GONE = "\u0000gone";
+    private static final String WATCH_QUERY = "environment=prod&prefix=delivery/";
 
     @TempDir
     static Path temp;
@@ -185,6 +189,12 @@ class PropagationTest {
         Consumers follow = consumers("resume", Duration.ofHours(1), Duration.ofMinutes(30));
         String before = currentValue();
         Object statsBefore = follow.source().stats();
+        // Where a watcher of A stands before the outage: the cursor of its ready event.
+        String cursor;
+        try (RawSse watch = RawSse.open(a.url(), a.token(), WATCH_QUERY, null)) {
+            assertEquals(200, watch.status());
+            cursor = watch.until(e -> e.event().equals("ready"), PER_CHANGE).get(0).id();
+        }
 
         a.close();
         long down = System.nanoTime();
@@ -202,6 +212,16 @@ class PropagationTest {
         Arrival resumed = follow.await("the change made while A was down", meanwhile, back, Duration.ofSeconds(60));
         follow.awaitRuns(List.of("rendered", "rendered"));
         brief.await("the short-lived consumers serving again", meanwhile, back, Duration.ofSeconds(60));
+        // On the wire: resumed from the cursor, without a reset, the missed version replayed.
+        try (RawSse watch = RawSse.open(a.url(), a.token(), WATCH_QUERY, cursor)) {
+            assertEquals(200, watch.status());
+            List<RawSse.Event> seen = watch.until(e -> e.event().equals("version-added") && e.data() != null
+                    && json(e.data()).getInt("version", -1) == lastVersion, PER_CHANGE);
+            assertEquals("ready", seen.get(0).event(), "ready first: " + seen);
+            assertTrue(json(seen.get(0).data()).getBoolean("resumed"), "resumed from Last-Event-ID " + cursor + ": " + seen);
+            assertTrue(seen.stream().noneMatch(e -> e.event().equals("reset")), "no reset: " + seen);
+            assertTrue(Long.parseLong(seen.get(seen.size() - 1).id()) > Long.parseLong(cursor), "replayed after the cursor");
+        }
         String report = "outage: short-lived consumers (TTL 3 s, max-stale 10 s) stopped serving "
                 + millis(failedAfter) + " ms after A stopped\n"
                 + "resume: the change made while A was down reached the one-hour consumers "
@@ -348,6 +368,10 @@ class PropagationTest {
 
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
     }
 
     private static int freePort() throws IOException {
