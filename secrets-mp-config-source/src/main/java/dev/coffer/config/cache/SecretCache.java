@@ -15,9 +15,13 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +75,11 @@ public final class SecretCache implements AutoCloseable {
     private final long maxStale;
     private volatile Set<String> names = Set.of();
     private volatile boolean closed;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor listenerThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.NANOSECONDS,
+            new LinkedBlockingQueue<>(), daemon("coffer-config-listeners"));
+    /** Properties whose change is not told yet; guarded by itself. At most one name per entry: bounded. */
+    private final Set<String> pendingChanges = new LinkedHashSet<>();
 
     private SecretCache(Settings settings, Fetcher fetcher) {
         this.settings = settings;
@@ -200,6 +209,7 @@ public final class SecretCache implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         deadlines.shutdownNow();
+        listenerThread.shutdownNow();
         fetcher.close();
     }
 
@@ -244,6 +254,111 @@ public final class SecretCache implements AutoCloseable {
                     return slowPath(e, e.served);
                 }
                 throw new CofferConfigException(Revocation.codeOf(ex), e.describe() + " cannot be fetched: " + reason(ex));
+            }
+        }
+    }
+
+    // ---- listeners (helper D) ----
+
+    /**
+     * Told that what {@link SecretCache#value(String)} returns for a property has changed: a new
+     * value, a value no longer served (revoked, expired past max-stale), served again after that,
+     * or a prefix name that appeared or went away. Not told when a refresh brings the same value
+     * back, nor when a value merely turns stale (it is still served, unchanged).
+     *
+     * <p>Calls come on one daemon thread of the cache, {@code coffer-config-listeners}, one at a
+     * time, after the entry's state changed; so a listener reads the new state with
+     * {@code value(property)} (which may be newer still). Changes told while the listener is busy
+     * are coalesced per property: a call means "look again", not one call per transition. A slow
+     * listener delays other listeners, never a refresh or a read. An exception thrown by a
+     * listener is logged (its type only) and the next change is told as usual.
+     *
+     * <pre>{@code
+     * cache.addListener(property -> {
+     *     if (property.equals("db.password")) {
+     *         reconnect(); // reads cache.value("db.password") again; it may throw when revoked
+     *     }
+     * });
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code property}'s served value or state changed; never passed the value. */
+        void changed(String property);
+    }
+
+    /**
+     * Registers {@code listener} for every later change (see {@link Listener}); changes before the
+     * call are not replayed, so read the values you start from after registering.
+     */
+    public void addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops telling {@code listener}; a call in progress completes. */
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Tells listeners about {@code e} if what a read returns differs from {@code before}. Under the entry's lock. */
+    private void tellIfChanged(Entry e, Served before) {
+        Served after = e.served;
+        // From UNLOADED: a first load (startup, or a reader's lazy load) changes no answer of value().
+        if (before.state() != State.UNLOADED && readsDiffer(before, after)) {
+            tell(e.property);
+        }
+    }
+
+    /** Whether a read sees a different outcome: a different value, served or not, or another error code. */
+    private static boolean readsDiffer(Served a, Served b) {
+        boolean aServed = a.state() == State.FRESH || a.state() == State.STALE;
+        boolean bServed = b.state() == State.FRESH || b.state() == State.STALE;
+        if (aServed != bServed) {
+            return true;
+        }
+        if (aServed) {
+            return !Objects.equals(a.value(), b.value());
+        }
+        return a.state() != b.state() || a.code() != b.code();
+    }
+
+    private void tell(String property) {
+        if (closed || listeners.isEmpty()) {
+            return;
+        }
+        boolean start;
+        synchronized (pendingChanges) {
+            start = pendingChanges.isEmpty();
+            pendingChanges.add(property);
+        }
+        if (start) {
+            try {
+                listenerThread.execute(this::drainChanges);
+            } catch (RejectedExecutionException ignored) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Tells every pending change; one such task runs (or is queued) while changes are pending. */
+    private void drainChanges() {
+        while (!closed) {
+            String property;
+            synchronized (pendingChanges) {
+                var it = pendingChanges.iterator();
+                if (!it.hasNext()) {
+                    return;
+                }
+                property = it.next();
+                it.remove();
+            }
+            for (Listener l : listeners) {
+                try {
+                    l.changed(property);
+                } catch (RuntimeException ex) {
+                    LOG.warning(() -> "Coffer ConfigSource: a cache listener (" + l.getClass().getName()
+                            + ") failed on a change of property '" + property + "': " + ex.getClass().getSimpleName());
+                }
             }
         }
     }
@@ -312,7 +427,8 @@ public final class SecretCache implements AutoCloseable {
                     + " " + counterText());
         }
         String v = fetched.value();
-        State before = e.served.state();
+        Served was = e.served;
+        State before = was.state();
         long now = System.nanoTime();
         long life = ttl + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
         e.staleAtNanos = now + life;
@@ -329,6 +445,7 @@ public final class SecretCache implements AutoCloseable {
         cancel(e.expiryDeadline);
         e.staleDeadline = deadline(e, generation, State.STALE, life);
         e.expiryDeadline = maxStale < Long.MAX_VALUE / 8 ? deadline(e, generation, State.EXPIRED, saturatedAdd(life, maxStale)) : null;
+        tellIfChanged(e, was);
     }
 
     /**
@@ -357,6 +474,7 @@ public final class SecretCache implements AutoCloseable {
                         LOG.severe(() -> "Coffer ConfigSource: " + e.describe() + " expired: no refresh succeeded (" + code
                                 + ") within " + Settings.MAX_STALE + "=" + settings.maxStale() + " past freshness; reads fail "
                                 + counterText());
+                        tellIfChanged(e, s);
                     }
                 }
             }, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
@@ -374,12 +492,14 @@ public final class SecretCache implements AutoCloseable {
     private void revoked(Entry e, RuntimeException ex) {
         ErrorCode code = Revocation.codeOf(ex);
         e.fallingBack = null; // a recovery logs which alias it serves
+        Served was = e.served;
         if (e.served.state() != State.REVOKED) {
             e.served = new Served(null, State.REVOKED, code);
             counters.revocations.increment();
             LOG.warning(() -> "Coffer ConfigSource: " + e.describe() + " is revoked (" + code
                     + "); its value is dropped and reads fail " + counterText());
         }
+        tellIfChanged(e, was);
         schedule(e, ttl);
     }
 
@@ -401,6 +521,7 @@ public final class SecretCache implements AutoCloseable {
         if (now - e.expiredAtNanos >= 0) {
             if (s.state() != State.EXPIRED) {
                 e.served = new Served(null, State.EXPIRED, code);
+                tellIfChanged(e, s);
                 LOG.severe(() -> "Coffer ConfigSource: " + e.describe() + " expired: refreshes failed (" + code
                         + ") for " + Settings.MAX_STALE + "=" + settings.maxStale() + " past freshness; reads fail "
                         + counterText());
@@ -486,6 +607,7 @@ public final class SecretCache implements AutoCloseable {
             if (existing == null) {
                 SecretMapping m = new SecretMapping(name, settings.environment(), path, VersionSelector.current());
                 entries.put(name, new Entry(name, m, true));
+                tell(name); // value(name) no longer answers null
             }
         });
         for (Entry e : new ArrayList<>(entries.values())) {
@@ -495,6 +617,7 @@ public final class SecretCache implements AutoCloseable {
                     e.task.cancel(false);
                 }
                 entries.remove(e.property, e);
+                tell(e.property); // value(name) answers null now
             }
         }
         names = Collections.unmodifiableSet(new LinkedHashSet<>(entries.keySet()));
