@@ -23,6 +23,7 @@ import dev.coffer.tck.manager.TenancyContract;
 import dev.coffer.tck.manager.ValidationContract;
 import dev.coffer.tck.manager.VersionContract;
 import dev.coffer.tck.manager.VersionStateContract;
+import dev.coffer.tck.manager.WatchContract;
 import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.util.Objects;
@@ -292,6 +293,15 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Rotation engine: schedule, resume, single flight, backoff, abandon, overlap, rollback")
     class Rotation extends RotationContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Change stream: kinds, visibility, resume, reset, audit once, no values")
+    class Watch extends WatchContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();
