@@ -4,11 +4,19 @@ import dev.coffer.config.CofferConfigException;
 import dev.coffer.config.CofferStats;
 import dev.coffer.config.cache.Entry.Served;
 import dev.coffer.config.cache.Entry.State;
+import dev.coffer.config.remote.RemoteChangeStream;
 import dev.coffer.config.settings.SecretMapping;
 import dev.coffer.config.settings.Settings;
+import dev.coffer.spi.error.AccessDeniedException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.model.VersionSelector;
+import dev.coffer.spi.watch.ChangeBatch;
+import dev.coffer.spi.watch.ChangeKind;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.SecretChange;
+import dev.coffer.spi.watch.WatchRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,21 +24,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -116,6 +125,9 @@ public final class SecretCache implements AutoCloseable {
         LOG.info(() -> "Coffer ConfigSource serves " + cache.settings.mappings().size() + " mapped and "
                 + cache.prefixCount() + " prefix properties from " + fetcher.describe() + " (ttl " + settings.ttl()
                 + " + up to " + settings.jitter() + ", max-stale " + settings.maxStale() + ")");
+        if (settings.watch()) {
+            cache.startWatching();
+        }
         return cache;
     }
 
@@ -210,6 +222,7 @@ public final class SecretCache implements AutoCloseable {
         scheduler.shutdownNow();
         deadlines.shutdownNow();
         listenerThread.shutdownNow();
+        stopWatching();
         fetcher.close();
     }
 
@@ -360,6 +373,167 @@ public final class SecretCache implements AutoCloseable {
                             + ") failed on a change of property '" + property + "': " + ex.getClass().getSimpleName());
                 }
             }
+        }
+    }
+
+    // ---- change stream (helper D) ----
+
+    private static final Duration WATCH_POLL = Duration.ofSeconds(5);
+    private static final long MAX_WATCH_BACKOFF = TimeUnit.SECONDS.toNanos(30);
+    private Thread watcher;
+    private volatile ChangeSubscription subscription;
+
+    /**
+     * Starts {@code coffer-config-watch}: it subscribes to the transport's change stream (every
+     * change the caller may describe: the cache matches changes to its entries by environment and
+     * path, so references and prefix names registered later are covered too) and refreshes an
+     * entry as soon as its secret changed, through {@link #refresh} like a TTL refresh, so every
+     * rule (stale, revocation, {@code #next} fallback) holds. TTL polling goes on as before: the
+     * stream only makes refreshes earlier, and while it is down nothing else changes.
+     */
+    private void startWatching() {
+        watcher = daemon("coffer-config-watch").newThread(this::watchLoop);
+        watcher.start();
+    }
+
+    private void stopWatching() {
+        ChangeSubscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+    }
+
+    private void watchLoop() {
+        long after = -1; // the cursor to resume after; -1 before the first stream opened
+        int failures = 0;
+        try {
+            while (!closed) {
+                ChangeSubscription s;
+                try {
+                    WatchRequest request = after < 0 ? WatchRequest.of(null, null) : WatchRequest.of(null, null).resumingAfter(after);
+                    Optional<ChangeSubscription> opened = fetcher.watch(request);
+                    if (opened.isEmpty()) {
+                        return; // this transport has no change stream: TTL only
+                    }
+                    s = opened.get();
+                } catch (UnsupportedOperationException e) {
+                    LOG.info(() -> "Coffer ConfigSource: " + fetcher.describe() + " has no change stream; TTL polling only");
+                    return;
+                } catch (RuntimeException e) {
+                    failures++;
+                    if (failures == 1) {
+                        LOG.info(() -> "Coffer ConfigSource: the change stream of " + fetcher.describe() + " cannot be opened ("
+                                + Revocation.codeOf(e) + "); TTL polling goes on, retrying the stream with backoff");
+                    }
+                    long pause = Math.min(FIRST_BACKOFF << Math.min(failures + 2, 20), MAX_WATCH_BACKOFF);
+                    TimeUnit.NANOSECONDS.sleep(pause - ThreadLocalRandom.current().nextLong(pause / 4 + 1));
+                    continue;
+                }
+                if (after >= 0 || failures > 0) {
+                    counters.streamReconnects.increment();
+                }
+                if (failures > 0) {
+                    LOG.info(() -> "Coffer ConfigSource: the change stream of " + fetcher.describe() + " is open " + counterText());
+                }
+                failures = 0;
+                subscription = s;
+                if (closed) {
+                    s.close();
+                    return;
+                }
+                if (after < 0) {
+                    refreshAll(); // what changed between the first fetch and the stream being live
+                }
+                after = follow(s, after);
+            }
+        } catch (InterruptedException e) {
+            // closed
+        } finally {
+            ChangeSubscription s = subscription;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /** Polls {@code s} until it ends; returns the cursor to resume after. */
+    private long follow(ChangeSubscription s, long after) throws InterruptedException {
+        long reconnectsSeen = 0;
+        try {
+            while (!closed) {
+                ChangeBatch batch;
+                try {
+                    batch = s.poll(ChangeSubscription.MAX_BATCH, WATCH_POLL);
+                } catch (UnavailableException | AccessDeniedException e) {
+                    // The stream is retrying (remote) or the log is briefly unreadable (embedded): TTL meanwhile.
+                    LOG.fine(() -> "Coffer ConfigSource: the change stream reports " + e.code() + "; TTL polling goes on");
+                    TimeUnit.SECONDS.sleep(1);
+                    continue;
+                }
+                after = Math.max(after, batch.cursor());
+                if (s instanceof RemoteChangeStream r) {
+                    long n = r.reconnects();
+                    counters.streamReconnects.add(n - reconnectsSeen);
+                    reconnectsSeen = n;
+                }
+                if (batch.reset()) {
+                    counters.changeEvents.increment();
+                    LOG.info(() -> "Coffer ConfigSource: the change stream could not replay what was missed; refreshing everything");
+                    refreshAll();
+                    continue;
+                }
+                Set<Entry> due = new LinkedHashSet<>();
+                boolean all = false;
+                for (SecretChange c : batch.changes()) {
+                    counters.changeEvents.increment();
+                    if (c.kind() == ChangeKind.ACCESS_CHANGED) {
+                        all = true;
+                    } else {
+                        for (Entry e : entries.values()) {
+                            if (c.environment().equals(e.mapping.environment()) && c.path().equals(e.mapping.path())) {
+                                due.add(e);
+                            }
+                        }
+                    }
+                }
+                if (all) {
+                    refreshAll();
+                } else {
+                    due.forEach(this::refreshNow);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Ended (closed, or refused for good): opened again, resuming after the cursor.
+            LOG.fine(() -> "Coffer ConfigSource: the change stream ended (" + Revocation.codeOf(e) + "); opening it again");
+            TimeUnit.NANOSECONDS.sleep(FIRST_BACKOFF * 4);
+        } finally {
+            s.close();
+            subscription = null;
+        }
+        return after;
+    }
+
+    /** Refreshes every loaded entry now (a reset, an access change, or the stream just opened). */
+    private void refreshAll() {
+        for (Entry e : entries.values()) {
+            if (e.served.state() != State.UNLOADED) {
+                refreshNow(e);
+            }
+        }
+    }
+
+    /**
+     * Refreshes {@code e} at once on the refresh thread, which runs one refresh at a time: the
+     * planned refresh is replaced (see {@link #schedule}), so there is still one chain per entry.
+     */
+    private void refreshNow(Entry e) {
+        try {
+            scheduler.execute(() -> refresh(e));
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
         }
     }
 
@@ -553,6 +727,8 @@ public final class SecretCache implements AutoCloseable {
             return;
         }
         try {
+            // One pending refresh per entry: an early refresh (a change event) replaces the planned one.
+            cancel(e.task);
             e.task = scheduler.schedule(() -> refresh(e), Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException ignored) {
             // closed meanwhile
