@@ -167,10 +167,15 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Renders again in the background: {@link #requestRender()} (cache changes) and every ttl, the
-     * safety net when a change notice is lost.
+     * Renders again in the background: on every change the cache reports
+     * ({@link SecretCache#addListener}, debounced by {@link #requestRender()}) and every ttl, the
+     * safety net should a notice be lost.
      */
     public void runInBackground() {
+        // The cache tells of every change of what value() answers (a refresh, the change stream, an
+        // expiry); one pass after registering covers a change between the first render and now.
+        cache.addListener(property -> requestRender());
+        requestRender();
         long period = config.cache().ttl().toMillis();
         loop.scheduleWithFixedDelay(this::renderAll, period, period, TimeUnit.MILLISECONDS);
     }

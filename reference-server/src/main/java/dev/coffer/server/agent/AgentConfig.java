@@ -36,13 +36,18 @@ public record AgentConfig(String server, Path tokenFile, String tenant, CachePol
      */
     public Settings settings(Duration startupTimeout) {
         Settings.Builder b = Settings.builder().url(server).tokenFile(tokenFile).tenant(tenant)
-                .ttl(cache.ttl()).jitter(cache.jitter()).maxStale(cache.maxStale()).startupTimeout(startupTimeout);
+                .ttl(cache.ttl()).jitter(cache.jitter()).maxStale(cache.maxStale()).watch(cache.watch()).startupTimeout(startupTimeout);
         for (TemplateSpec t : templates) {
             for (SecretMapping m : t.secrets().values()) {
                 b.map(m.target(), m.target());
             }
         }
         return b.build();
+    }
+
+    /** The same configuration with another ttl (and so another safety re-render period). */
+    AgentConfig withTtl(Duration ttl) {
+        return new AgentConfig(server, tokenFile, tenant, new CachePolicy(ttl, cache.jitter(), cache.maxStale(), cache.watch()), listen, templates);
     }
 
     /** The cache property a template's secret is read under (see {@link #settings}). */

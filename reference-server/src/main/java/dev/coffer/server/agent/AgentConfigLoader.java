@@ -134,14 +134,15 @@ public final class AgentConfigLoader {
         }
         Node node = top.child(map, "cache");
         Map<String, Object> c = node.map();
-        node.allow(c, "ttl", "jitter", "max-stale");
+        node.allow(c, "ttl", "jitter", "max-stale", "watch");
         Duration ttl = c.containsKey("ttl") ? node.child(c, "ttl").duration() : CachePolicy.DEFAULTS.ttl();
         Duration jitter = c.containsKey("jitter") ? node.child(c, "jitter").duration() : CachePolicy.DEFAULTS.jitter();
         Duration maxStale = c.containsKey("max-stale") ? node.child(c, "max-stale").duration() : CachePolicy.DEFAULTS.maxStale();
+        boolean watch = !c.containsKey("watch") || node.child(c, "watch").bool();
         if (ttl.isZero()) {
             throw error("cache.ttl", "must be positive");
         }
-        return new CachePolicy(ttl, jitter, maxStale);
+        return new CachePolicy(ttl, jitter, maxStale, watch);
     }
 
     private Listen listen(Node node) {
@@ -373,6 +374,13 @@ public final class AgentConfigLoader {
                 throw loader.error(key, "must not be empty");
             }
             return s;
+        }
+
+        boolean bool() {
+            if (!(value instanceof Boolean b)) {
+                throw loader.error(key, "must be true or false");
+            }
+            return b;
         }
 
         Duration duration() {

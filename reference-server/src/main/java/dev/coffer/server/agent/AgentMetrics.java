@@ -46,6 +46,8 @@ public final class AgentMetrics {
         cacheCounter(cache, "refresh.failures", "Refreshes that failed for a transient reason", CofferStats::refreshFailures);
         cacheCounter(cache, "stale.serves", "Values served past their freshness", CofferStats::staleServes);
         cacheCounter(cache, "revocations", "Entries that stopped serving", CofferStats::revocations);
+        cacheCounter(cache, "change.events", "Change-stream events received", CofferStats::changeEvents);
+        cacheCounter(cache, "stream.reconnects", "Change-stream reconnects", CofferStats::streamReconnects);
     }
 
     private void cacheCounter(SecretCache cache, String name, String description, ToLongFunction<CofferStats> field) {

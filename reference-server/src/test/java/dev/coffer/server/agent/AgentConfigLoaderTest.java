@@ -1,6 +1,7 @@
 package dev.coffer.server.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,7 @@ class AgentConfigLoaderTest {
     void theExampleOfTheBriefLoadsWithEveryKey() {
         AgentConfig c = parse(HEAD + """
                 tenant: acme
-                cache: {ttl: 30s, jitter: 5s, max-stale: 15m}
+                cache: {ttl: 30s, jitter: 5s, max-stale: 15m, watch: false}
                 listen: 127.0.0.1:8787
                 templates:
                   - destination: /etc/app/db.properties
@@ -58,7 +59,7 @@ class AgentConfigLoaderTest {
         assertEquals("https://coffer.internal:8443", c.server());
         assertEquals(Path.of("/var/run/secrets/tokens/coffer"), c.tokenFile());
         assertEquals("acme", c.tenant());
-        assertEquals(new CachePolicy(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(15)), c.cache());
+        assertEquals(new CachePolicy(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(15), false), c.cache());
         assertEquals(new Listen("127.0.0.1", 8787), c.listen());
         TemplateSpec db = c.templates().get(0);
         assertEquals(PosixFilePermissions.fromString("rw-r-----"), db.permissions());
@@ -71,6 +72,7 @@ class AgentConfigLoaderTest {
         assertEquals("password: {{db_password}}\n", yaml.template());
         assertEquals(VersionSelector.number(3), yaml.secrets().get("db_password").selector());
         assertEquals(new SignalSpec(Path.of("/run/app.pid"), "HUP"), yaml.signal());
+        assertFalse(c.settings(Duration.ofSeconds(5)).watch());
         assertEquals(3, c.settings(Duration.ofSeconds(5)).mappings().size(), "one cache entry per distinct reference");
     }
 
@@ -134,6 +136,7 @@ class AgentConfigLoaderTest {
         assertTrue(error(HEAD + "templates: []\n").contains("templates: lists no template"));
         assertTrue(error(HEAD + "cache: {ttl: 0}\ntemplates: []\n").contains("cache.ttl: must be positive"));
         assertTrue(error(HEAD + "cache: {tll: 5s}\n").contains("cache.tll: is not a known key"));
+        assertTrue(error(HEAD + "cache: {watch: maybe}\n").contains("cache.watch: must be true or false"));
         assertTrue(error(HEAD + "listen: 8787\n").contains("listen: '8787' is not host:port"));
         assertTrue(error(HEAD + "templates: [\n").contains("agent.yaml: is not valid YAML"));
         assertTrue(error("server: a\nserver: b\n").contains("is not valid YAML"), "duplicate keys are refused");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.config.internal.Transports;
+import dev.coffer.config.settings.Settings;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.support.TestServer;
 import dev.coffer.spi.SecretManager;
@@ -167,6 +169,50 @@ class AgentServerTest {
         }
     }
 
+    @Test
+    void aChangeTheCacheReportsIsRenderedWithoutWaitingForTheSafetyReRender() throws Exception {
+        String v1 = TestValues.text();
+        String v2 = TestValues.text();
+        String id = create("prod/db", v1);
+        Path out = dir.resolve("raw");
+        // The agent's safety re-render runs every hour; only the cache's listener can explain a prompt change.
+        AgentConfig config = config(tokenFile("agent"), "  - destination: " + out + "\n    format: raw\n    secret: prod/db\n"
+                + counterCommand("runs")).withTtl(Duration.ofHours(1));
+        Settings hourly = config.settings(Duration.ofSeconds(10));
+        Settings quick = new Settings(hourly.url(), hourly.tokenFile(), hourly.tenant(), hourly.environment(), hourly.prefix(),
+                hourly.mappings(), Duration.ofMillis(300), Duration.ZERO, hourly.maxStale(), hourly.ordinal(), hourly.startupTimeout(), hourly.watch());
+        agent = Agent.start(config, quick, Transports.remote(quick));
+        endpoints = AgentRun.start(agent);
+        assertEquals(v1, read(out));
+        rotate(id, v2);
+        Await.until("the rotated value in the file", () -> v2.equals(read(out)));
+        Await.until("the command ran", () -> uncheckedLines("runs").size() == 2);
+    }
+
+    @Test
+    void aSignalGoesToThePidInThePidFileWhenTheContentChanged() throws Exception {
+        String id = create("prod/db", TestValues.text());
+        Path hups = dir.resolve("hups");
+        Process app = new ProcessBuilder("sh", "-c", "trap 'echo hup >> " + hups + "' HUP; touch " + dir.resolve("trapped")
+                + "; while true; do sleep 0.05; done").start();
+        try {
+            Await.until("the trap is set", () -> Files.exists(dir.resolve("trapped")));
+            Path pidFile = dir.resolve("app.pid");
+            Files.writeString(pidFile, app.pid() + "\n");
+            Path out = dir.resolve("raw");
+            run(config(tokenFile("agent"), "  - destination: " + out + "\n    format: raw\n    secret: prod/db\n"
+                    + "    signal: {pid-file: " + pidFile + ", name: HUP}\n"));
+            Await.until("the first HUP", () -> uncheckedLines("hups").size() == 1);
+            String next = TestValues.text();
+            rotate(id, next);
+            Await.until("the second HUP", () -> uncheckedLines("hups").size() == 2);
+            assertEquals(next, read(out));
+            assertTrue(app.isAlive(), "HUP was handled, not fatal");
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
     private List<String> uncheckedLines(String name) {
         try {
             return lines(name);
@@ -290,6 +336,8 @@ class AgentServerTest {
         assertTrue(metrics.body().contains("coffer_agent_command_failures_total 0.0"), metrics.body());
         assertTrue(metrics.body().contains("coffer_agent_templates{state=\"rendered\"} 1.0"), metrics.body());
         assertTrue(metrics.body().contains("coffer_agent_cache_misses_total 1.0"), metrics.body());
+        assertTrue(metrics.body().contains("coffer_agent_cache_change_events_total"), metrics.body());
+        assertTrue(metrics.body().contains("coffer_agent_cache_stream_reconnects_total"), metrics.body());
         assertEquals(405, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port()
                 + "/health")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertNull(NoValueLeaks.firstIssuedValueIn(health.body() + metrics.body()));
