@@ -112,6 +112,11 @@ public final class Coffer implements Callable<Integer> {
 
     private static int run(Function<String, String> env, Map<String, String> environment, String... args) {
         CommandLine cli = forArguments(env, environment, args);
+        CommandLine run = cli.getSubcommands().get("run");
+        if (run != null) {
+            // 'coffer run ls -l': everything from the command on is the command's, '--' or not.
+            run.setStopAtPositional(true);
+        }
         cli.setExecutionExceptionHandler(Coffer::onError);
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);

@@ -206,6 +206,12 @@ class RunCommandTest {
     }
 
     @Test
+    void withoutTheSeparatorTheCommandsOwnOptionsStayTheCommands() {
+        Run run = run(env("DB_PASSWORD", "coffer://prod/run/db"), "run", "sh", "-c", "exit 5");
+        assertEquals(5, run.exit(), run.toString());
+    }
+
+    @Test
     void withoutReferencesNoTokenIsNeeded() {
         Map<String, String> env = env();
         env.remove(ClientOptions.ENV_TOKEN_FILE);

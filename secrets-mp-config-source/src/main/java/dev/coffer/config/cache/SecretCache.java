@@ -65,6 +65,8 @@ import java.util.logging.Logger;
  *       {@link CofferStats#nextFallbacks()}, and the switch between {@code next} and the fallback is
  *       logged once each way. Every other error on {@code next}, and a missing alias of any other
  *       name, is handled as above: a disabled {@code next} version is a revocation.</li>
+ *   <li>A secret named by reference ({@code ${coffer::...}} expressions, {@link #valueOf}) is
+ *       registered as an entry at its first read and follows the same rules; it is no property.</li>
  *   <li>State changes are logged once each (property, path, code and counters; never a value).</li>
  * </ul>
  */

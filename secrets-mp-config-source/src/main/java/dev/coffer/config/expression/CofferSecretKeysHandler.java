@@ -12,6 +12,7 @@ import dev.coffer.spi.error.ErrorCode;
 import io.smallrye.config.SecretKeysHandler;
 import java.lang.ref.Cleaner;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -34,12 +35,12 @@ final class CofferSecretKeysHandler implements SecretKeysHandler {
         return t;
     });
 
-    private final Settings settings;
+    private final Supplier<Settings> settingsReader;
     private final EmbeddedSecrets embedded;
     private volatile SecretCache cache; // acquired by the first evaluation
 
-    CofferSecretKeysHandler(Settings settings, EmbeddedSecrets embedded) {
-        this.settings = settings;
+    CofferSecretKeysHandler(Supplier<Settings> settings, EmbeddedSecrets embedded) {
+        this.settingsReader = settings;
         this.embedded = embedded;
     }
 
@@ -69,6 +70,7 @@ final class CofferSecretKeysHandler implements SecretKeysHandler {
     }
 
     private SecretCache acquire(String where) {
+        Settings settings = settingsReader.get();
         Optional<String> build = BuildPhase.current();
         if (build.isPresent()) {
             // As the ConfigSource: whatever a build reads may be recorded into its output.

@@ -30,8 +30,8 @@ import java.util.Map;
  * <p>The {@code coffer.*} settings are read from the configuration being built (its
  * {@link ConfigSourceContext}), so with the usual sources (system properties, environment,
  * {@code microprofile-config.properties}) they equal the {@link dev.coffer.config.CofferConfigSource}'s
- * and both use one cache (see {@link dev.coffer.config.cache.CacheRegistry}). Nothing is fetched
- * and no thread starts until an expression is first evaluated.
+ * and both use one cache (see {@link dev.coffer.config.cache.CacheRegistry}). Nothing is read,
+ * fetched or started until an expression is first evaluated.
  */
 public final class CofferSecretKeysHandlerFactory implements SecretKeysHandlerFactory {
     /** The handler's name: the part before {@code ::}. */
@@ -56,7 +56,9 @@ public final class CofferSecretKeysHandlerFactory implements SecretKeysHandlerFa
 
     @Override
     public SecretKeysHandler getSecretKeysHandler(ConfigSourceContext context) {
-        return new CofferSecretKeysHandler(settings(context), embedded);
+        // Read at the first evaluation, not now: a configuration that uses no expression pays nothing
+        // and cannot fail here (SmallRye calls discovered factories while it builds every configuration).
+        return new CofferSecretKeysHandler(() -> settings(context), embedded);
     }
 
     @Override

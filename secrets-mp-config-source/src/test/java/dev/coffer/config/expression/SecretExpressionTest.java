@@ -134,6 +134,16 @@ class SecretExpressionTest {
     }
 
     @Test
+    void aConfigurationWithoutExpressionsNeitherReadsTheSettingsNorFails() {
+        SmallRyeConfig config = config(Map.of("coffer.url", "embedded", "coffer.cache.ttl", "soon", "plain", "x"));
+        assertEquals("x", config.getValue("plain", String.class));
+        assertEquals(0, CacheRegistry.size(), "no cache was started");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("coffer.url", "embedded", "coffer.cache.ttl", "soon", "p", "${coffer::prod/db}")).getValue("p", String.class));
+        assertTrue(e.getMessage().contains("coffer.cache.ttl"), e.getMessage());
+    }
+
+    @Test
     void withoutCofferUrlAnExpressionFailsSayingSo() {
         SmallRyeConfig config = config(Map.of("db.password", "${coffer::prod/db}"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config.getValue("db.password", String.class));
