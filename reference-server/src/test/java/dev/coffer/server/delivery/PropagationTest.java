@@ -136,6 +136,7 @@ class PropagationTest {
                     server.close();
                 }
             }
+            keepLogs();
         } finally {
             if (database != null) {
                 ServerPostgres.dropDatabase(database);
@@ -372,6 +373,21 @@ class PropagationTest {
 
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    /** The servers' and agents' output, kept in target/propagation-logs to read a failure (no values: scanned). */
+    private void keepLogs() {
+        if (logs == null || !Files.isDirectory(logs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(logs)) {
+            Path kept = Files.createDirectories(Path.of("target", "propagation-logs"));
+            for (Path file : files.toList()) {
+                Files.copy(file, kept.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.out.println("PropagationTest: could not keep the logs: " + e);
+        }
     }
 
     private static JsonObject json(String text) {
