@@ -382,6 +382,11 @@ class PropagationTest {
         }
         try (Stream<Path> files = Files.list(logs)) {
             Path kept = Files.createDirectories(Path.of("target", "propagation-logs"));
+            try (Stream<Path> old = Files.list(kept)) {
+                for (Path file : old.toList()) {
+                    Files.delete(file); // only this run's output
+                }
+            }
             for (Path file : files.toList()) {
                 Files.copy(file, kept.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
