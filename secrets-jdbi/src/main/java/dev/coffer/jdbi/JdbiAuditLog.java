@@ -3,6 +3,7 @@ package dev.coffer.jdbi;
 import dev.coffer.spi.internal.PageTokens;
 import dev.coffer.jdbi.internal.AppendSignal;
 import dev.coffer.jdbi.internal.AuditListener;
+import dev.coffer.jdbi.internal.AuditNotifier;
 import dev.coffer.jdbi.internal.AuditRows;
 import dev.coffer.jdbi.internal.AuditVerifier;
 import dev.coffer.jdbi.internal.ChainAppender;
@@ -98,6 +99,7 @@ public final class JdbiAuditLog implements AuditLog {
     private final AppendSignal signal = new AppendSignal();
     // Null on H2: there only this process's appends wake readers.
     private final AuditListener listener;
+    private final AuditNotifier notifier;
 
     /**
      * @param listenConnector opens the dedicated connection that LISTENs for other instances'
@@ -123,9 +125,11 @@ public final class JdbiAuditLog implements AuditLog {
         long period = CHECKPOINT_INTERVAL.toMillis();
         checkpointer.scheduleWithFixedDelay(this::checkpointInBackground, period, period, TimeUnit.MILLISECONDS);
         if (listenConnector != null) {
+            this.notifier = new AuditNotifier(db);
             this.listener = new AuditListener(listenConnector, signal::signal, this::caughtUp);
             listener.start();
         } else {
+            this.notifier = null;
             this.listener = null;
         }
     }
@@ -334,6 +338,7 @@ public final class JdbiAuditLog implements AuditLog {
         } finally {
             try {
                 if (listener != null) {
+                    notifier.close();
                     listener.close();
                 }
             } finally {
@@ -360,23 +365,20 @@ public final class JdbiAuditLog implements AuditLog {
         }
         appended(appended.inserted());
         if (appended.inserted() > 0) {
-            signal.signal(newest(appended.events()));
+            committedUpTo(newest(appended.events()));
         }
         return appended.events();
     }
 
     private AuditRows.Appended appendOnce(Handle h, List<AuditEvent> drafts) {
-        AuditRows.Appended appended = AuditRows.appendOnce(h, drafts, keys.chain());
-        if (appended.inserted() > 0) {
-            notifyOthers(h, newest(appended.events()));
-        }
-        return appended;
+        return AuditRows.appendOnce(h, drafts, keys.chain());
     }
 
-    // One NOTIFY per transaction (not per event), delivered when it commits; PostgreSQL only.
-    private void notifyOthers(Handle h, long lastSeq) {
-        if (listener != null) {
-            AuditListener.notify(h, lastSeq);
+    // Events up to seq committed: wakes this process's readers now, and tells the other instances (PostgreSQL).
+    private void committedUpTo(long seq) {
+        signal.signal(seq);
+        if (notifier != null) {
+            notifier.request();
         }
     }
 
@@ -397,18 +399,14 @@ public final class JdbiAuditLog implements AuditLog {
         return new ChainAppender() {
             @Override
             public List<AuditEvent> appendInTransaction(Handle transaction, List<AuditEvent> drafts) {
-                List<AuditEvent> chained = AuditRows.append(transaction, drafts, keys.chain());
-                if (!chained.isEmpty()) {
-                    notifyOthers(transaction, newest(chained));
-                }
-                return chained;
+                return AuditRows.append(transaction, drafts, keys.chain());
             }
 
             @Override
             public void committed(List<AuditEvent> events) {
                 appended(events.size());
                 // After the commit: a reader woken now finds the events.
-                signal.signal(newest(events));
+                committedUpTo(newest(events));
             }
         };
     }
@@ -452,8 +450,9 @@ public final class JdbiAuditLog implements AuditLog {
      *
      * <p>Registers the wait, then checks the committed head (so an append committed just before
      * the call is not missed), then waits. Appends of this process wake it right after they
-     * commit (events a store change writes inside its own transaction too). On PostgreSQL every
-     * append also notifies {@code coffer_audit} in its transaction, and a listener thread of this
+     * commit (events a store change writes inside its own transaction too). On PostgreSQL each
+     * instance, after its commits, sends {@code pg_notify('coffer_audit', head)} (coalesced, at most
+     * every {@link AuditNotifier#MIN_GAP}; see {@link AuditNotifier}), and a listener thread of this
      * log on a dedicated connection wakes the waiters when another instance's append commits;
      * while that connection is down (it reconnects with a backoff) the wait runs to its timeout,
      * so readers poll. On H2 only this process's appends wake it: one process per H2 database.

@@ -15,9 +15,8 @@ import org.postgresql.PGNotification;
  * One thread that holds a dedicated PostgreSQL connection (not one of the pool's, so it never
  * starves the stores) in {@code LISTEN coffer_audit} and hands every notification's seq to the
  * log's {@link AppendSignal}: appends committed by any instance on the database wake this
- * instance's readers at once. Appends notify in their own transaction
- * ({@link #notify(org.jdbi.v3.core.Handle, long)}), so a notification arrives only after its
- * events committed.
+ * instance's readers at once. Instances notify after their commits ({@link AuditNotifier}), with
+ * the committed head as payload.
  *
  * <p>When the connection breaks (the backend was terminated, the network dropped) the thread
  * reconnects with a backoff from {@link #FIRST_BACKOFF} up to {@link #MAX_BACKOFF}; meanwhile
@@ -80,16 +79,6 @@ public final class AuditListener implements AutoCloseable {
     /** Starts the listening thread. */
     public void start() {
         thread.start();
-    }
-
-    /**
-     * Makes the append of {@code h}'s transaction notify the listeners of every instance when it
-     * commits (nothing is delivered on a rollback). One per transaction: the payload is its last
-     * seq, which covers the events before it.
-     */
-    public static void notify(org.jdbi.v3.core.Handle h, long lastSeq) {
-        // A long rendered by us, not caller text: NOTIFY takes no bind parameters.
-        h.execute("NOTIFY " + CHANNEL + ", '" + lastSeq + "'");
     }
 
     /** Whether LISTEN is in place now. */
