@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The end-to-end semantics of a {@link dev.coffer.spi.SecretManager}: lifecycle, versions and
  * derived statuses, compare-and-set aliases, disable/enable/destroy, the deletion window, the
  * policy matrix and conditions, what hidden secrets disclose (nothing), audit, fail-closed behaviour, break-glass, input validation,
- * concurrency and tenancy. The kernel ({@code StandardSecretManager}) passes it over any
+ * concurrency, tenancy and the change stream ({@code watch}; skipped while a manager has none). The kernel ({@code StandardSecretManager}) passes it over any
  * conforming SPI parts; a remote implementation (the reference server behind a client) passes it
  * over the wire.
  *

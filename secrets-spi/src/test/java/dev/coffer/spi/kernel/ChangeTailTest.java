@@ -2,12 +2,21 @@ package dev.coffer.spi.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Policy;
 import dev.coffer.spi.access.Principal;
+import dev.coffer.spi.audit.AuditEvent;
+import dev.coffer.spi.audit.AuditLog;
+import dev.coffer.spi.audit.AuditQuery;
+import dev.coffer.spi.audit.AuditVerification;
+import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.memory.InMemoryAuditLog;
+import dev.coffer.spi.model.Page;
+import dev.coffer.spi.model.PageRequest;
 import dev.coffer.spi.memory.InMemoryPolicyStore;
 import dev.coffer.spi.memory.InMemorySecretStore;
 import dev.coffer.spi.memory.InMemoryTenantKeyStore;
@@ -89,6 +98,84 @@ class ChangeTailTest {
         second.close();
         assertFalse(manager.changes.running());
         assertEquals(0, manager.changes.subscribers());
+    }
+
+    @Test
+    void aLogThatCannotBeReadFailsPollsWithAuditUnavailableUntilItCanAgain() throws Exception {
+        FlakyLog flaky = new FlakyLog(new InMemoryAuditLog());
+        StandardSecretManager kernel = StandardSecretManager.builder()
+                .secretStore(new InMemorySecretStore())
+                .envelope(new JdkEnvelope(new InMemoryTenantKeyStore()))
+                .auditLog(flaky)
+                .policyStore(policies)
+                .changePollInterval(Duration.ofMillis(20))
+                .build();
+        try (ChangeSubscription changes = kernel.watch(admin, WatchRequest.of(null, null))) {
+            flaky.failReads = true;
+            kernel.create(admin, NewSecret.builder(SecretPath.parse(TENANT, "prod/app/flaky"), "team").build());
+            UnavailableException down = assertThrows(UnavailableException.class, () -> changes.poll(10, Duration.ofSeconds(20)));
+            assertEquals(ErrorCode.AUDIT_UNAVAILABLE, down.code());
+            flaky.failReads = false;
+            List<SecretChange> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    seen.addAll(changes.poll(10, Duration.ofMillis(200)).changes());
+                } catch (UnavailableException stillDown) {
+                    Thread.sleep(20); // the tail backs off before it reads again
+                }
+            }
+            assertEquals(1, seen.size(), "the change made while the log could not be read arrives once it can: " + seen);
+            assertEquals(ChangeKind.SECRET_CREATED, seen.get(0).kind());
+        }
+    }
+
+    /** The in-memory log whose reads can be made to fail, as a database that is down. */
+    private static final class FlakyLog implements AuditLog {
+        private final InMemoryAuditLog delegate;
+        volatile boolean failReads;
+
+        FlakyLog(InMemoryAuditLog delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public AuditEvent append(AuditEvent draft) {
+            return delegate.append(draft);
+        }
+
+        @Override
+        public Page<AuditEvent> query(AuditQuery query, PageRequest page) {
+            return delegate.query(query, page);
+        }
+
+        @Override
+        public List<AuditEvent> after(long afterSeq, int limit) {
+            if (failReads) {
+                throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit log down (test)");
+            }
+            return delegate.after(afterSeq, limit);
+        }
+
+        @Override
+        public long head() {
+            return delegate.head();
+        }
+
+        @Override
+        public boolean awaitAppend(long afterSeq, Duration timeout) throws InterruptedException {
+            return delegate.awaitAppend(afterSeq, timeout);
+        }
+
+        @Override
+        public AuditVerification verify(String tenant) {
+            return delegate.verify(tenant);
+        }
+
+        @Override
+        public void checkpoint() {
+            delegate.checkpoint();
+        }
     }
 
     private void awaitTail(long seq) throws InterruptedException {

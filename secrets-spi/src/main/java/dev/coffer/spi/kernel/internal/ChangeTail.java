@@ -57,6 +57,9 @@ public final class ChangeTail {
     private long tailCursor;
     private int subscribers;
     private Thread runner;
+    // Whether the runner waits in awaitAppend: only then is it interrupted to stop, never while it
+    // reads (an interrupt inside a database driver's I/O can close the connection or the file).
+    private boolean awaiting;
     private volatile boolean failing;
 
     /** A change with the tenant of its event: subscriptions see only their own tenant's. */
@@ -131,8 +134,10 @@ public final class ChangeTail {
     synchronized void release() {
         subscribers--;
         if (subscribers == 0 && runner != null) {
-            runner.interrupt();
-            runner = null;
+            if (awaiting) {
+                runner.interrupt();
+            }
+            runner = null; // a reading runner sees this after its read and stops
         }
         notifyAll();
     }
@@ -257,7 +262,14 @@ public final class ChangeTail {
                     }
                     continue;
                 }
-                log.awaitAppend(tailCursor(), pollInterval);
+                if (!startAwaiting(self)) {
+                    return;
+                }
+                try {
+                    log.awaitAppend(tailCursor(), pollInterval);
+                } finally {
+                    stopAwaiting(self);
+                }
             } catch (InterruptedException e) {
                 return; // released: the last subscription closed
             } catch (RuntimeException e) {
@@ -266,12 +278,31 @@ public final class ChangeTail {
                 if (failures == 1) {
                     LOG.log(Level.WARNING, "the change stream cannot read the audit log; retrying: {0}", e.getClass().getName());
                 }
+                if (!startAwaiting(self)) {
+                    return;
+                }
                 try {
                     Thread.sleep(backoff(failures).toMillis());
                 } catch (InterruptedException stop) {
                     return;
+                } finally {
+                    stopAwaiting(self);
                 }
             }
+        }
+    }
+
+    private synchronized boolean startAwaiting(Thread self) {
+        if (runner != self) {
+            return false; // released or replaced: never touch a successor's flag
+        }
+        awaiting = true;
+        return true;
+    }
+
+    private synchronized void stopAwaiting(Thread self) {
+        if (runner == self || runner == null) {
+            awaiting = false; // not a successor's flag
         }
     }
 

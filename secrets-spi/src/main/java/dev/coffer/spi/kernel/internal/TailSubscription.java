@@ -170,8 +170,9 @@ final class TailSubscription implements ChangeSubscription {
 
     @Override
     public String toString() {
-        return "ChangeSubscription[" + ctx.principal().id() + " environment=" + request.environment() + " prefix="
-                + request.prefix() + " cursor=" + cursor + (closed ? " closed" : "") + "]";
+        // No principal: a subscription's text may reach logs next to its stream.
+        return "ChangeSubscription[environment=" + request.environment() + " prefix=" + request.prefix() + " cursor=" + cursor
+                + (closed ? " closed" : "") + "]";
     }
 
     /** What the caller may see, with the tenant's policies read once per poll, when first needed. */
