@@ -198,6 +198,7 @@ public final class Coffer implements Callable<Integer> {
         commands.put("secret", SecretCommand.class);
         commands.put("policy", PolicyCommand.class);
         commands.put("rotation", RotationCommand.class);
+        commands.put("watch", WatchCommand.class);
         commands.put("audit", AuditCommand.class);
         commands.put("break-glass", BreakGlassCommand.class);
         commands.put("token", TokenCommand.class);

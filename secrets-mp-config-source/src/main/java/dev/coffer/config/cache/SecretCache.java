@@ -384,6 +384,7 @@ public final class SecretCache implements AutoCloseable {
     private static final long MAX_WATCH_BACKOFF = TimeUnit.SECONDS.toNanos(30);
     private Thread watcher;
     private volatile ChangeSubscription subscription;
+    private volatile ScheduledFuture<?> listingTask;
 
     /**
      * Starts {@code coffer-config-watch}: it subscribes to the transport's change stream (every
@@ -489,11 +490,15 @@ public final class SecretCache implements AutoCloseable {
                 }
                 Set<Entry> due = new LinkedHashSet<>();
                 boolean all = false;
+                boolean relist = false;
                 for (SecretChange c : batch.changes()) {
                     counters.changeEvents.increment();
                     if (c.kind() == ChangeKind.ACCESS_CHANGED) {
                         all = true;
                     } else {
+                        relist |= settings.prefix() != null && c.environment().equals(settings.environment())
+                                && (c.kind() == ChangeKind.SECRET_CREATED || c.kind() == ChangeKind.PURGED
+                                        || c.kind() == ChangeKind.DELETION_SCHEDULED || c.kind() == ChangeKind.RESTORED);
                         for (Entry e : entries.values()) {
                             if (c.environment().equals(e.mapping.environment()) && c.path().equals(e.mapping.path())) {
                                 due.add(e);
@@ -505,6 +510,9 @@ public final class SecretCache implements AutoCloseable {
                     refreshAll();
                 } else {
                     due.forEach(this::refreshNow);
+                }
+                if (relist) {
+                    relistNow(); // a prefix name may have come or gone
                 }
             }
         } catch (RuntimeException e) {
@@ -518,12 +526,23 @@ public final class SecretCache implements AutoCloseable {
         return after;
     }
 
-    /** Refreshes every loaded entry now (a reset, an access change, or the stream just opened). */
+    private void relistNow() {
+        try {
+            scheduler.execute(this::relist);
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    /** Refreshes every loaded entry (and the prefix listing) now: a reset, an access change, or the stream just opened. */
     private void refreshAll() {
         for (Entry e : entries.values()) {
             if (e.served.state() != State.UNLOADED) {
                 refreshNow(e);
             }
+        }
+        if (settings.prefix() != null) {
+            relistNow();
         }
     }
 
@@ -762,7 +781,8 @@ public final class SecretCache implements AutoCloseable {
     private void scheduleListing(long delay) {
         try {
             if (!closed) {
-                scheduler.schedule(this::relist, delay, TimeUnit.NANOSECONDS);
+                cancel(listingTask); // one planned listing: an early one (a change event) replaces it
+                listingTask = scheduler.schedule(this::relist, delay, TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException ignored) {
             // closed meanwhile

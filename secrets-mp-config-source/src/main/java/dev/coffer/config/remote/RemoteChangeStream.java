@@ -130,12 +130,18 @@ public final class RemoteChangeStream implements ChangeSubscription {
         this.where = where;
         this.lastId = request.after().isPresent() ? request.after().getAsLong() : null;
         this.cursor = request.after().orElse(0);
-        openUntilReady(); // on the caller's thread: errors before the stream opens are the caller's
+        Watchdog.watch(this); // also bounds the wait for the ready event
+        try {
+            openUntilReady(); // on the caller's thread: errors before the stream opens are the caller's
+        } catch (RuntimeException e) {
+            closed = true;
+            Watchdog.unwatch(this);
+            throw e;
+        }
         this.reader = new Thread(this::run, "coffer-watch-reader");
         reader.setDaemon(true);
         reader.setContextClassLoader(null);
         reader.start();
-        Watchdog.watch(this);
     }
 
     /** Change events received (changes and resets), over every connection. */

@@ -47,6 +47,12 @@ class WatchingCacheTest {
         final AtomicLong seq = new AtomicLong(100);
         volatile boolean down;
         volatile Runnable onOpen = () -> {};
+        final List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public List<String> list(String environment) {
+            return List.copyOf(paths);
+        }
 
         @Override
         public Optional<ChangeSubscription> watch(WatchRequest request) {
@@ -166,6 +172,19 @@ class WatchingCacheTest {
         table.down = false;
         Await.until("the stream opens once it is back", () -> table.opened.get() == 1);
         Await.until("the opening after failures is counted as a reconnect", () -> cache.stats().streamReconnects() == 1);
+    }
+
+    @Test
+    void aSecretCreatedUnderThePrefixBecomesAPropertyLongBeforeTheTtl() {
+        table.values.put("current", TestValues.text());
+        table.paths.add("db");
+        cache = SecretCache.start(Settings.builder().url(Settings.EMBEDDED).environment("prod").prefix("app.")
+                .ttl(Duration.ofHours(1)).jitter(Duration.ZERO).startupTimeout(Duration.ofMillis(500)).build(), table);
+        assertEquals(java.util.Set.of("app.db"), cache.names());
+        Await.until("the stream is open", () -> table.opened.get() == 1);
+        table.paths.add("payments/api");
+        table.publish(ChangeKind.SECRET_CREATED, "prod", "payments/api");
+        Await.until("the new name is listed", () -> cache.names().contains("app.payments.api"));
     }
 
     @Test
