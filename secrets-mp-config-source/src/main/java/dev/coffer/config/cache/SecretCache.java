@@ -319,7 +319,8 @@ public final class SecretCache implements AutoCloseable {
     private void tellIfChanged(Entry e, Served before) {
         Served after = e.served;
         // From UNLOADED: a first load (startup, or a reader's lazy load) changes no answer of value().
-        if (before.state() != State.UNLOADED && readsDiffer(before, after)) {
+        // A ${coffer::} reference is no property (value() does not answer for it): listeners are not told.
+        if (!e.reference && before.state() != State.UNLOADED && readsDiffer(before, after)) {
             tell(e.property);
         }
     }
