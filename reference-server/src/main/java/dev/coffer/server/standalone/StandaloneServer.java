@@ -104,6 +104,8 @@ public final class StandaloneServer implements AutoCloseable {
         CofferApi.providers().forEach(config::register);
         config.register(new SourceAddressFilter(proxies));
         config.register(new BearerTokenFilter(verifier, new AuthenticationFailures(metrics)));
+        // META-INF/services lookup is off, so Jersey's SSE support (SseEventSink for /v1/watch) is registered by hand.
+        config.register(org.glassfish.jersey.media.sse.SseFeature.class);
         config.property(METRICS_PROPERTY, metrics);
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
