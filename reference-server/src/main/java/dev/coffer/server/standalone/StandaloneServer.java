@@ -106,6 +106,14 @@ public final class StandaloneServer implements AutoCloseable {
         config.register(new BearerTokenFilter(verifier, new AuthenticationFailures(metrics)));
         // META-INF/services lookup is off, so Jersey's SSE support (SseEventSink for /v1/watch) is registered by hand.
         config.register(org.glassfish.jersey.media.sse.SseFeature.class);
+        // Servlet 3 async (found through META-INF/services otherwise): a stream suspends its request.
+        config.register(new org.glassfish.jersey.internal.inject.AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(new org.glassfish.jersey.servlet.async.AsyncContextDelegateProviderImpl())
+                        .to(org.glassfish.jersey.servlet.spi.AsyncContextDelegateProvider.class);
+            }
+        });
         config.property(METRICS_PROPERTY, metrics);
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
@@ -183,7 +191,9 @@ public final class StandaloneServer implements AutoCloseable {
         }
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder("coffer", new ServletContainer(application)), "/*");
+        ServletHolder jersey = new ServletHolder("coffer", new ServletContainer(application));
+        jersey.setAsyncSupported(true); // a change stream (/v1/watch) suspends its request
+        context.addServlet(jersey, "/*");
         // Jersey reads the raw request URI and decodes each path parameter once; the servlet paths
         // are not used for routing, so an encoded '/' in them is harmless.
         context.getServletHandler().setDecodeAmbiguousURIs(true);

@@ -142,7 +142,9 @@ final class WatchStream implements Runnable {
     }
 
     private OutboundSseEvent heartbeat(long cursor) {
-        return sse.newEventBuilder().comment("heartbeat").id(Long.toString(cursor)).build();
+        // An empty data line: Jersey writes id: only with data, and a client dispatches no event for
+        // empty data but still takes the id as its Last-Event-ID.
+        return sse.newEventBuilder().comment("heartbeat").id(Long.toString(cursor)).data(String.class, "").build();
     }
 
     private void send(OutboundSseEvent event) throws InterruptedException {

@@ -23,7 +23,7 @@ public final class SseStream implements AutoCloseable {
     /** One block of the stream. Fields the block did not have are {@code null}. */
     public record Event(String name, String id, String data, String comment, String retry) {
         public boolean heartbeat() {
-            return "heartbeat".equals(comment) && name == null && data == null;
+            return "heartbeat".equals(comment) && name == null && (data == null || data.isEmpty());
         }
     }
 

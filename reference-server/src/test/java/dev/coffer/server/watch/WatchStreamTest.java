@@ -55,7 +55,7 @@ class WatchStreamTest {
             server.create("dev", "payments/other"); // another environment: not in scope
             String id = server.create("prod", "payments/db");
             String value = TestValues.text();
-            assertEquals(201, server.put(id, value, "current").status());
+            assertEquals(201, server.put(id, value, "CURRENT").status());
 
             Event created = stream.nextChange(WAIT);
             assertEquals("secret-created", created.name());
