@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +61,6 @@ class WatchConfigSourceServerTest {
     // Enable once branch server is merged and serves /v1/watch on the standalone server: at server
     // 31c6d8e it answers 500 ("Asynchronous processing not supported on Servlet 2.x container": the
     // Jersey ServletHolder in StandaloneServer is not async-supported).
-    @Disabled("needs GET /v1/watch of branch server (READY-server); passes the ConfigSource side only with it")
     @Test
     void aPromotionAndARevocationReachTheConfigSourceWithinTheTtl() throws Exception {
         server.allow(Policy.allow("read-app", List.of("user:app"), List.of("secrets:read"), List.of("*")));
