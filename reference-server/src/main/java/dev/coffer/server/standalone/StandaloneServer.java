@@ -75,7 +75,8 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static ResourceConfig application(SecretManager manager, TokenVerifier verifier, List<HealthCheck> checks,
             Metrics metrics, TrustedProxies proxies) {
-        return application(CofferApi.resources(manager, checks, metrics::prometheusText), verifier, metrics, proxies);
+        // Every application serves the change stream; only the rotation routes answer ROTATION_NOT_CONFIGURED.
+        return application(manager, dev.coffer.server.api.NoRotations.INSTANCE, verifier, checks, metrics, proxies);
     }
 
     /**
