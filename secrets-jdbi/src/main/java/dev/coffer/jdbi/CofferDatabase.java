@@ -2,13 +2,17 @@ package dev.coffer.jdbi;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.coffer.jdbi.internal.AuditListener;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.Migrations;
 import dev.coffer.jdbi.internal.OpenFailures;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.error.UnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -54,7 +58,8 @@ public final class CofferDatabase implements AutoCloseable {
         Database db = new Database(mainPool, keyPool);
         this.tenantKeyStore = new JdbiTenantKeyStore(db);
         // The keys may be derived from a keyset in the tenant key store, so the log opens second.
-        this.auditLog = new JdbiAuditLog(db, config.groupCommit(), protection.keys(tenantKeyStore), protection.anchor());
+        this.auditLog = new JdbiAuditLog(db, config.groupCommit(), protection.keys(tenantKeyStore), protection.anchor(),
+                config.isPostgres() ? listenConnector(config) : null);
         // The stores write their changes' audit events into the log's chain in their own transactions.
         Database audited = db.withChain(auditLog.inTransaction());
         this.secretStore = new JdbiSecretStore(audited);
@@ -113,6 +118,32 @@ public final class CofferDatabase implements AutoCloseable {
         }
         config.metricsTrackerFactory().ifPresent(hikari::setMetricsTrackerFactory);
         return new HikariDataSource(hikari);
+    }
+
+    /**
+     * The audit log's LISTEN connection: one per log, outside the pools (it is held for good and
+     * must never take a connection the stores need), with the pools' URL and credentials, named
+     * {@value AuditListener#APPLICATION_NAME} in {@code pg_stat_activity} unless the URL names
+     * the application itself. The driver is called directly, as the pools load it, not through
+     * {@code DriverManager}.
+     */
+    private static AuditListener.Connector listenConnector(DatabaseConfig config) {
+        return () -> {
+            Properties props = new Properties();
+            if (config.user() != null) {
+                props.setProperty("user", config.user());
+            }
+            if (config.password() != null) {
+                props.setProperty("password", config.password());
+            }
+            props.setProperty("ApplicationName", AuditListener.APPLICATION_NAME);
+            props.setProperty("connectTimeout", "10");
+            Connection c = new org.postgresql.Driver().connect(config.jdbcUrl(), props);
+            if (c == null) {
+                throw new SQLException("the PostgreSQL driver does not accept the URL " + config.safeUrl());
+            }
+            return c;
+        };
     }
 
     /**

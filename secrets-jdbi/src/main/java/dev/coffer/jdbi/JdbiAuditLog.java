@@ -1,6 +1,9 @@
 package dev.coffer.jdbi;
 
 import dev.coffer.spi.internal.PageTokens;
+import dev.coffer.jdbi.internal.AppendSignal;
+import dev.coffer.jdbi.internal.AuditListener;
+import dev.coffer.jdbi.internal.AuditNotifier;
 import dev.coffer.jdbi.internal.AuditRows;
 import dev.coffer.jdbi.internal.AuditVerifier;
 import dev.coffer.jdbi.internal.ChainAppender;
@@ -93,8 +96,16 @@ public final class JdbiAuditLog implements AuditLog {
     private final AtomicLong sinceCheckpoint = new AtomicLong();
     private final ScheduledExecutorService checkpointer;
     private AuditRows.Head checkpointed; // guarded by this
+    private final AppendSignal signal = new AppendSignal();
+    // Null on H2: there only this process's appends wake readers.
+    private final AuditListener listener;
+    private final AuditNotifier notifier;
 
-    JdbiAuditLog(Database db, boolean groupCommit, AuditKeys keys, AuditAnchor anchor) {
+    /**
+     * @param listenConnector opens the dedicated connection that LISTENs for other instances'
+     *        appends (PostgreSQL), or {@code null} (H2: one process per database)
+     */
+    JdbiAuditLog(Database db, boolean groupCommit, AuditKeys keys, AuditAnchor anchor, AuditListener.Connector listenConnector) {
         this.db = db;
         this.keys = Objects.requireNonNull(keys, "keys");
         this.anchor = Objects.requireNonNull(anchor, "anchor");
@@ -113,6 +124,24 @@ public final class JdbiAuditLog implements AuditLog {
         });
         long period = CHECKPOINT_INTERVAL.toMillis();
         checkpointer.scheduleWithFixedDelay(this::checkpointInBackground, period, period, TimeUnit.MILLISECONDS);
+        if (listenConnector != null) {
+            this.notifier = new AuditNotifier(db);
+            this.listener = new AuditListener(listenConnector, signal::signal, this::caughtUp);
+            listener.start();
+        } else {
+            this.notifier = null;
+            this.listener = null;
+        }
+    }
+
+    // LISTEN is (again) in place: notifications sent while it was not are lost, so readers waiting
+    // for what committed meanwhile are woken by the committed head.
+    private void caughtUp() {
+        try {
+            signal.signal(head());
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "reading the audit head after LISTEN failed ({0}); readers poll", e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -307,8 +336,17 @@ public final class JdbiAuditLog implements AuditLog {
                 committer.close();
             }
         } finally {
-            checkpointer.shutdownNow();
-            checkpointInBackground();
+            try {
+                if (listener != null) {
+                    notifier.close();
+                    listener.close();
+                }
+            } finally {
+                // Readers blocked in awaitAppend return now instead of at their timeouts.
+                signal.wakeAll();
+                checkpointer.shutdownNow();
+                checkpointInBackground();
+            }
         }
     }
 
@@ -316,17 +354,40 @@ public final class JdbiAuditLog implements AuditLog {
     private List<AuditEvent> commitBatch(List<AuditEvent> drafts) {
         AuditRows.Appended appended;
         try {
-            appended = db.transact(h -> AuditRows.appendOnce(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+            appended = db.transact(h -> appendOnce(h, drafts), ErrorCode.AUDIT_UNAVAILABLE);
         } catch (UnavailableException e) {
             if (!Sql.isUniqueViolation(e.getCause())) {
                 throw e;
             }
             // The unique index refused an id the look-up did not see; it is there now, so once more finds it.
             LOG.log(Level.DEBUG, "audit batch of {0} events met a stored id; appending it again", drafts.size());
-            appended = db.transact(h -> AuditRows.appendOnce(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+            appended = db.transact(h -> appendOnce(h, drafts), ErrorCode.AUDIT_UNAVAILABLE);
         }
         appended(appended.inserted());
+        if (appended.inserted() > 0) {
+            committedUpTo(newest(appended.events()));
+        }
         return appended.events();
+    }
+
+    private AuditRows.Appended appendOnce(Handle h, List<AuditEvent> drafts) {
+        return AuditRows.appendOnce(h, drafts, keys.chain());
+    }
+
+    // Events up to seq committed: wakes this process's readers now, and tells the other instances (PostgreSQL).
+    private void committedUpTo(long seq) {
+        signal.signal(seq);
+        if (notifier != null) {
+            notifier.request();
+        }
+    }
+
+    private static long newest(List<AuditEvent> events) {
+        long newest = 0;
+        for (AuditEvent e : events) {
+            newest = Math.max(newest, e.seq());
+        }
+        return newest;
     }
 
     /**
@@ -342,19 +403,100 @@ public final class JdbiAuditLog implements AuditLog {
             }
 
             @Override
-            public void committed(int events) {
-                appended(events);
+            public void committed(List<AuditEvent> events) {
+                appended(events.size());
+                // After the commit: a reader woken now finds the events.
+                committedUpTo(newest(events));
             }
         };
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One indexed range read of {@code audit_events} (its primary key is the seq). Appends
+     * hold the head lock until they commit, so they commit in seq order and a read never sees an
+     * event without every one before it.
+     *
+     * @throws IllegalArgumentException if {@code afterSeq} is negative or {@code limit} is not 1 to {@value #MAX_AFTER}
+     */
     @Override
     public List<AuditEvent> after(long afterSeq, int limit) {
-        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: after is being built");
+        if (afterSeq < 0 || limit < 1 || limit > MAX_AFTER) {
+            throw new IllegalArgumentException("after needs afterSeq >= 0 and limit 1.." + MAX_AFTER);
+        }
+        try {
+            return db.read(h -> h.createQuery("SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE seq > :after"
+                    + " ORDER BY seq LIMIT :limit")
+                    .bind("after", afterSeq).bind("limit", limit)
+                    .map(AuditRows::event).list());
+        } catch (UnavailableException e) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "the audit log cannot be read", e);
+        }
     }
 
+    /** {@inheritDoc} Read from {@code audit_head}, which moves in the transaction of each append. */
     @Override
     public long head() {
-        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: head is being built");
+        try {
+            return db.read(AuditRows::head).seq();
+        } catch (UnavailableException | IllegalStateException e) {
+            throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "the audit head cannot be read", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Registers the wait, then checks the committed head (so an append committed just before
+     * the call is not missed), then waits. Appends of this process wake it right after they
+     * commit (events a store change writes inside its own transaction too). On PostgreSQL each
+     * instance, after its commits, sends {@code pg_notify('coffer_audit', head)} (coalesced, at most
+     * every {@link AuditNotifier#MIN_GAP}; see {@link AuditNotifier}), and a listener thread of this
+     * log on a dedicated connection wakes the waiters when another instance's append commits;
+     * while that connection is down (it reconnects with a backoff) the wait runs to its timeout,
+     * so readers poll. On H2 only this process's appends wake it: one process per H2 database.
+     * When the head cannot be read the wait runs as well; the reader's next {@link #after} fails.
+     * Returns {@code true} at once, also without an append, when the log closes.
+     *
+     * @throws IllegalArgumentException if {@code afterSeq} is negative
+     */
+    @Override
+    public boolean awaitAppend(long afterSeq, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("awaitAppend needs afterSeq >= 0");
+        }
+        AppendSignal.Waiter waiter = signal.register(afterSeq);
+        try {
+            try {
+                if (head() > afterSeq) {
+                    return true;
+                }
+            } catch (UnavailableException e) {
+                LOG.log(Level.DEBUG, "awaitAppend could not read the audit head; waiting out the timeout");
+            }
+            return signal.await(waiter, timeout);
+        } finally {
+            signal.unregister(waiter);
+        }
+    }
+
+    /**
+     * Whether this log now receives other instances' appends at once: on PostgreSQL, while its
+     * listening connection is up; never on H2.
+     */
+    public boolean listening() {
+        return listener != null && listener.listening();
+    }
+
+    /** How often the listening connection was lost and put back (0 on H2). */
+    public long listenReconnects() {
+        return listener == null ? 0 : listener.reconnects();
+    }
+
+    // How many readers are blocked in awaitAppend past their head check (tests).
+    int waiting() {
+        return signal.waiting();
     }
 }

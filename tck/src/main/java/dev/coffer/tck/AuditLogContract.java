@@ -103,6 +103,15 @@ public abstract class AuditLogContract {
         }
     }
 
+    /** What the change stream reads: after, head, awaitAppend. */
+    @Nested
+    class Tail extends AuditLogTailTests {
+        @Override
+        AuditLog log() {
+            return log;
+        }
+    }
+
     /** Query pages the last events exactly fill; verify past one chunk. */
     @Nested
     class Boundaries extends AuditLogBoundaryTests {

@@ -50,6 +50,8 @@ public final class KernelFixture implements ManagerFixture {
     public static final String SECOND_TENANT = "tck-second";
     /** The environment the fixture's kernel protects from force delete. */
     public static final String PROTECTED_ENVIRONMENT = "protected";
+    /** The change stream's limits the fixture's kernel is built with: small, so that the watch topic's tests stay short. */
+    public static final WatchLimits WATCH_LIMITS = new WatchLimits(16, 50);
 
     private final MutableClock clock = MutableClock.startingAt2030();
     private final SwitchableAuditLog auditLog;
@@ -86,6 +88,10 @@ public final class KernelFixture implements ManagerFixture {
                 .policyStore(policies)
                 .clock(clock)
                 .protectedEnvironments(List.of(PROTECTED_ENVIRONMENT))
+                .changeWindow(WATCH_LIMITS.window())
+                .changeReplayLimit(WATCH_LIMITS.replayLimit())
+                // Logs that cannot signal appends are polled this often (a test's wait, not a product default).
+                .changePollInterval(java.time.Duration.ofMillis(50))
                 .build();
     }
 
@@ -224,6 +230,11 @@ public final class KernelFixture implements ManagerFixture {
             count += policies.pending(AuditOutbox.MAX_BATCH).size();
         }
         return count;
+    }
+
+    @Override
+    public Optional<WatchLimits> watchLimits() {
+        return Optional.of(WATCH_LIMITS);
     }
 
     @Override

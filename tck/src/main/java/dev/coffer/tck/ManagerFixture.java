@@ -114,6 +114,21 @@ public interface ManagerFixture extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The change stream's limits the manager was built with, when the fixture knows them (small
+     * ones keep the tests short); the tests of a subscriber behind the window and of a resume past
+     * the replay limit need them. Empty by default, and those tests are skipped.
+     */
+    default Optional<WatchLimits> watchLimits() {
+        return Optional.empty();
+    }
+
+    /**
+     * The change stream's limits: how many changes its in-memory window holds, and how many audit
+     * events a subscription behind it may replay from the log before it is reset instead.
+     */
+    record WatchLimits(int window, long replayLimit) {}
+
     /** What the rotation topic drives. */
     interface Rotation {
         /** The rotation API. */

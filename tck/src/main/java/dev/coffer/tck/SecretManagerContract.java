@@ -23,6 +23,7 @@ import dev.coffer.tck.manager.TenancyContract;
 import dev.coffer.tck.manager.ValidationContract;
 import dev.coffer.tck.manager.VersionContract;
 import dev.coffer.tck.manager.VersionStateContract;
+import dev.coffer.tck.manager.WatchContract;
 import dev.coffer.tck.support.ContractNames;
 import dev.coffer.tck.support.NoValueLeaks;
 import java.util.Objects;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The end-to-end semantics of a {@link dev.coffer.spi.SecretManager}: lifecycle, versions and
  * derived statuses, compare-and-set aliases, disable/enable/destroy, the deletion window, the
  * policy matrix and conditions, what hidden secrets disclose (nothing), audit, fail-closed behaviour, break-glass, input validation,
- * concurrency and tenancy. The kernel ({@code StandardSecretManager}) passes it over any
+ * concurrency, tenancy and the change stream ({@code watch}; skipped while a manager has none). The kernel ({@code StandardSecretManager}) passes it over any
  * conforming SPI parts; a remote implementation (the reference server behind a client) passes it
  * over the wire.
  *
@@ -292,6 +293,15 @@ public abstract class SecretManagerContract extends ManagerContractBase {
     @Nested
     @DisplayName("Rotation engine: schedule, resume, single flight, backoff, abandon, overlap, rollback")
     class Rotation extends RotationContract {
+        @Override
+        protected ManagerFixture fixture() {
+            return SecretManagerContract.this.fixture();
+        }
+    }
+
+    @Nested
+    @DisplayName("Change stream: kinds, visibility, resume, reset, audit once, no values")
+    class Watch extends WatchContract {
         @Override
         protected ManagerFixture fixture() {
             return SecretManagerContract.this.fixture();

@@ -33,6 +33,14 @@ public final class CofferApi {
                 new HealthResource(checks), new MetricsResource(manager, metrics), new OpenApiResource());
     }
 
+    /** The resources, and the change stream ({@code GET /v1/watch}) served by {@code watches}. */
+    public static List<Object> resources(SecretManager manager, RotationManager rotations, List<HealthCheck> checks,
+            Supplier<String> metrics, dev.coffer.server.watch.WatchStreams watches) {
+        List<Object> all = new java.util.ArrayList<>(resources(manager, rotations, checks, metrics));
+        all.add(new WatchResource(watches));
+        return List.copyOf(all);
+    }
+
     /**
      * The resources over a {@code manager} without a rotation engine (a decorator or a remote
      * client): the rotation routes are there and answer 404 {@code ROTATION_NOT_CONFIGURED}.

@@ -20,8 +20,9 @@ import java.util.List;
  * {@code ROTATION_NOT_CONFIGURED} and the listing is empty, so the routes and their documentation
  * stay the same on every server.
  */
-final class NoRotations implements RotationManager {
-    static final NoRotations INSTANCE = new NoRotations();
+public final class NoRotations implements RotationManager {
+    /** The one instance. */
+    public static final NoRotations INSTANCE = new NoRotations();
 
     private NoRotations() {}
 

@@ -66,8 +66,11 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
             return;
         }
         AccessContext context;
+        java.time.Instant expiresAt;
         try {
-            context = RequestFacts.contextFor(ClaimMapping.principal(verifier.verify(token)), request);
+            org.eclipse.microprofile.jwt.JsonWebToken jwt = verifier.verify(token);
+            expiresAt = CallerPrincipal.expiryOf(jwt);
+            context = RequestFacts.contextFor(ClaimMapping.principal(jwt), request);
         } catch (TokenRejectedException e) {
             failures.record(e.reason());
             request.abortWith(Problems.unauthenticated(e.getMessage(), true));
@@ -76,7 +79,7 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(e.code(), e.getMessage()));
             return;
         }
-        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context),
+        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context, expiresAt),
                 request.getSecurityContext() != null && request.getSecurityContext().isSecure()));
     }
 

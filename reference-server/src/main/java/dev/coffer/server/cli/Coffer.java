@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
- * {@code rotation}, {@code break-glass} and {@code token}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * {@code rotation}, {@code break-glass}, {@code token}, {@code watch}, {@code agent} and {@code run}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
@@ -99,7 +99,24 @@ public final class Coffer implements Callable<Integer> {
      * from {@code env} instead of the process environment; tests run the CLI in-process with it.
      */
     static int run(Function<String, String> env, String... args) {
-        CommandLine cli = forArguments(env, args);
+        return run(env, System.getenv(), args);
+    }
+
+    /**
+     * Runs the command line with {@code environment} standing in for the whole process environment:
+     * the client variables and the environment {@code coffer run} passes on (tests).
+     */
+    static int run(Map<String, String> environment, String... args) {
+        return run(environment::get, environment, args);
+    }
+
+    private static int run(Function<String, String> env, Map<String, String> environment, String... args) {
+        CommandLine cli = forArguments(env, environment, args);
+        CommandLine run = cli.getSubcommands().get("run");
+        if (run != null) {
+            // 'coffer run ls -l': everything from the command on is the command's, '--' or not.
+            run.setStopAtPositional(true);
+        }
         cli.setExecutionExceptionHandler(Coffer::onError);
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);
@@ -107,7 +124,11 @@ public final class Coffer implements Callable<Integer> {
 
     /** The whole command tree, every subcommand registered, client commands reading {@code env}. */
     static CommandLine commandLine(Function<String, String> env) {
-        return tree(env, SUBCOMMANDS.keySet().toArray(String[]::new));
+        return commandLine(env, System.getenv());
+    }
+
+    private static CommandLine commandLine(Function<String, String> env, Map<String, String> environment) {
+        return tree(env, environment, SUBCOMMANDS.keySet().toArray(String[]::new));
     }
 
     /**
@@ -115,12 +136,12 @@ public final class Coffer implements Callable<Integer> {
      * ({@code secret}) only the command {@code args[1]} names when that is a command class of its own
      * and the group has no options to parse; the whole tree when {@code args[0]} names none.
      */
-    private static CommandLine forArguments(Function<String, String> env, String... args) {
+    private static CommandLine forArguments(Function<String, String> env, Map<String, String> environment, String... args) {
         Class<?> named = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
         if (named == null || named == HelpCommand.class) {
-            return commandLine(env);
+            return commandLine(env, environment);
         }
-        CommandLine root = tree(env);
+        CommandLine root = tree(env, environment);
         Class<?> leaf = args.length > 1 && withoutOptions(named) ? commandClass(named, args[1]) : null;
         if (leaf == null) {
             root.addSubcommand(args[0], named);
@@ -162,8 +183,8 @@ public final class Coffer implements Callable<Integer> {
     }
 
     /** The root command with the subcommands {@code names} only. */
-    private static CommandLine tree(Function<String, String> env, String... names) {
-        Factory factory = new Factory(env);
+    private static CommandLine tree(Function<String, String> env, Map<String, String> environment, String... names) {
+        Factory factory = new Factory(env, environment);
         CommandLine cli = new CommandLine(new Coffer(), factory);
         for (String name : names) {
             cli.addSubcommand(name, SUBCOMMANDS.get(name));
@@ -177,19 +198,28 @@ public final class Coffer implements Callable<Integer> {
         commands.put("secret", SecretCommand.class);
         commands.put("policy", PolicyCommand.class);
         commands.put("rotation", RotationCommand.class);
+        commands.put("watch", WatchCommand.class);
         commands.put("audit", AuditCommand.class);
         commands.put("break-glass", BreakGlassCommand.class);
         commands.put("token", TokenCommand.class);
+        commands.put("agent", AgentCommand.class);
+        commands.put("run", RunCommand.class);
         commands.put("help", HelpCommand.class);
         return Collections.unmodifiableMap(commands);
     }
 
-    /** Creates {@link ClientOptions} over the given environment, everything else as picocli does. */
-    private record Factory(Function<String, String> env) implements CommandLine.IFactory {
+    /**
+     * Creates {@link ClientOptions} over the given variables and {@link RunCommand} over the given
+     * environment, everything else as picocli does.
+     */
+    private record Factory(Function<String, String> env, Map<String, String> environment) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == ClientOptions.class) {
                 return type.cast(new ClientOptions(env));
+            }
+            if (type == RunCommand.class) {
+                return type.cast(new RunCommand(environment));
             }
             return CommandLine.defaultFactory().create(type);
         }

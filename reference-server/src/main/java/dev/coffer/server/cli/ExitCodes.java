@@ -29,6 +29,9 @@ public final class ExitCodes {
     /** {@code audit verify} found the hash chain broken. */
     public static final int AUDIT_BROKEN = 10;
 
+    /** {@code coffer run}: the command could not be started (not found, not executable), as a shell answers. */
+    public static final int CANNOT_START = 127;
+
     private ExitCodes() {}
 
     /** The exit code for an HTTP error status. */

@@ -81,6 +81,19 @@ final class ServeCommand implements Callable<Integer> {
             + "opened, another instance on the same database (or none) drives them")
     boolean noRotation;
 
+    @Option(names = "--max-watchers", defaultValue = "1000", paramLabel = "N",
+            description = "How many change streams (GET /v1/watch) this server serves at once (default 1000, at most 10000); "
+                    + "one more is refused with 503 and Retry-After")
+    int maxWatchers;
+
+    @Option(names = "--max-watchers-per-caller", defaultValue = "16", paramLabel = "N",
+            description = "How many change streams one caller may hold at once (default 16); one more is refused with 429")
+    int maxWatchersPerCaller;
+
+    @Option(names = "--watch-heartbeat", defaultValue = "15s", paramLabel = "DURATION",
+            description = "How long a change stream stays silent before a heartbeat (default 15s, 1s to under the 30s idle timeout)")
+    String watchHeartbeat;
+
     @Spec
     CommandSpec spec;
 
@@ -142,7 +155,10 @@ final class ServeCommand implements Callable<Integer> {
                         .withProtectedEnvironments(flags.protectedEnvironments)
                         .withRotationWorkers(flags.noRotation ? 0 : flags.rotationWorkers)
                         .withRotationClaimLease(Durations.parse("--rotation-claim-lease", flags.rotationClaimLease))
-                        .withRotationInterval(Durations.parse("--rotation-interval", flags.rotationInterval));
+                        .withRotationInterval(Durations.parse("--rotation-interval", flags.rotationInterval))
+                        .withWatch(new dev.coffer.server.watch.WatchSettings(flags.maxWatchers, flags.maxWatchersPerCaller,
+                                Durations.parse("--watch-heartbeat", flags.watchHeartbeat),
+                                dev.coffer.server.watch.WatchSettings.DEFAULTS.writeTimeout()));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(flags.spec.commandLine(), e.getMessage());
             } catch (InvalidRequestException e) {

@@ -27,7 +27,8 @@ public class CofferLibertyApplication extends Application {
             CofferRuntime runtime = CDI.current().select(CofferRuntime.class).get();
             Set<Object> all = new HashSet<>();
             // Health is mpHealth's (CofferHealthChecks): its /health context root would shadow ours anyway.
-            CofferApi.resources(runtime.manager(), runtime.rotations(), runtime.healthChecks(), () -> runtime.metrics().prometheusText())
+            CofferApi.resources(runtime.manager(), runtime.rotations(), runtime.healthChecks(), () -> runtime.metrics().prometheusText(),
+                    runtime.watches())
                     .stream().filter(resource -> !(resource instanceof HealthResource)).forEach(all::add);
             all.addAll(CofferApi.providers());
             all.add(new MpJwtCallerFilter(runtime.tokenBounds(), runtime.authenticationFailures()));

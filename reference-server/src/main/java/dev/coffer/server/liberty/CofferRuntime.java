@@ -3,6 +3,7 @@ package dev.coffer.server.liberty;
 import dev.coffer.server.api.HealthCheck;
 import dev.coffer.server.auth.AuthenticationFailures;
 import dev.coffer.server.auth.TokenBounds;
+import dev.coffer.server.internal.Durations;
 import dev.coffer.server.metrics.Metrics;
 import dev.coffer.server.standalone.AdminBootstrap;
 import dev.coffer.server.standalone.AuditRelay;
@@ -13,6 +14,8 @@ import dev.coffer.spi.kernel.StandardSecretManager;
 import dev.coffer.spi.rotation.RotationManager;
 import dev.coffer.server.jobs.OverdueSecrets;
 import dev.coffer.server.jobs.RotationScheduler;
+import dev.coffer.server.watch.WatchSettings;
+import dev.coffer.server.watch.WatchStreams;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +37,12 @@ public class CofferRuntime {
     private static final Logger LOG = Logger.getLogger(CofferRuntime.class.getName());
     /** How many rotations this instance runs at once (MicroProfile Config; default 4, 0 runs no scheduler here). */
     public static final String ROTATION_WORKERS = "coffer.rotation.workers";
+    /** How many change streams this instance serves at once (default 1000). */
+    public static final String WATCH_MAX_WATCHERS = "coffer.watch.max-watchers";
+    /** How many change streams one caller may hold at once (default 16). */
+    public static final String WATCH_MAX_PER_CALLER = "coffer.watch.max-watchers-per-caller";
+    /** How long a change stream stays silent before a heartbeat (default 15s). */
+    public static final String WATCH_HEARTBEAT = "coffer.watch.heartbeat";
 
     @Inject
     Config config;
@@ -46,6 +55,7 @@ public class CofferRuntime {
     private SecretManager manager;
     private TokenBounds tokenBounds;
     private AuthenticationFailures authenticationFailures;
+    private WatchStreams watches;
 
     @PostConstruct
     void open() {
@@ -67,6 +77,7 @@ public class CofferRuntime {
                 LOG.info("Coffer: policy '" + AdminBootstrap.POLICY + "' grants group:" + AdminBootstrap.ADMIN_GROUP
                         + " every action in tenant default");
             }
+            watches = new WatchStreams(manager, watchSettings());
             relay = AuditRelay.start(kernel, backend, metrics);
             int workers = config.getOptionalValue(ROTATION_WORKERS, Integer.class).orElse(RotationScheduler.DEFAULT_WORKERS);
             if (workers > 0) {
@@ -89,8 +100,20 @@ public class CofferRuntime {
         manager();
     }
 
+    private WatchSettings watchSettings() {
+        WatchSettings defaults = WatchSettings.DEFAULTS;
+        int max = config.getOptionalValue(WATCH_MAX_WATCHERS, Integer.class).orElse(defaults.maxWatchers());
+        int perCaller = config.getOptionalValue(WATCH_MAX_PER_CALLER, Integer.class).orElse(Math.min(defaults.maxPerCaller(), max));
+        String heartbeat = config.getOptionalValue(WATCH_HEARTBEAT, String.class).map(String::trim).filter(t -> !t.isEmpty())
+                .orElse("15s");
+        return new WatchSettings(max, perCaller, Durations.parse(WATCH_HEARTBEAT, heartbeat), defaults.writeTimeout());
+    }
+
     @PreDestroy
     void close() {
+        if (watches != null) {
+            watches.close(); // first: the streams' clients reconnect elsewhere, and no stream holds the stop up
+        }
         if (scheduler != null) {
             scheduler.close();
         }
@@ -108,6 +131,11 @@ public class CofferRuntime {
     /** The kernel, measured. */
     public SecretManager manager() {
         return manager;
+    }
+
+    /** The open change streams ({@code GET /v1/watch}). */
+    public WatchStreams watches() {
+        return watches;
     }
 
     /** The kernel's rotation API. */

@@ -81,6 +81,6 @@ public final class MpJwtCallerFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(e.code(), e.getMessage()));
             return;
         }
-        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context), security.isSecure(), "MP-JWT"));
+        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context, CallerPrincipal.expiryOf(jwt)), security.isSecure(), "MP-JWT"));
     }
 }

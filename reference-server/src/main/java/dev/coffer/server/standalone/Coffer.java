@@ -90,7 +90,8 @@ public final class Coffer implements AutoCloseable {
             boolean tokenCreated = AdminBootstrap.ensureToken(data, new TokenMinter(keys.privateKey(), options.jwt()), freshDataDir);
             relay = AuditRelay.start(kernel, backend, metrics);
             server.serve(StandaloneServer.application(manager, kernel.rotations(),
-                    new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics, options.proxies()));
+                    new SmallRyeTokenVerifier(keys.publicKey(), options.jwt()), backend.healthChecks(), metrics, options.proxies(),
+                    options.watch()));
             if (options.rotationWorkers() > 0) {
                 scheduler = RotationScheduler.start(kernel.rotationEngine(), options.rotationWorkers(), metrics.rotation(),
                         new OverdueSecrets(kernel.rotationEngine(), List.of(SecretManager.OPERATOR_TENANT)),

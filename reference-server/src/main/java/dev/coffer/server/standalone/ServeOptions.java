@@ -2,6 +2,7 @@ package dev.coffer.server.standalone;
 
 import dev.coffer.server.auth.JwtSettings;
 import dev.coffer.server.jobs.RotationScheduler;
+import dev.coffer.server.watch.WatchSettings;
 import dev.coffer.spi.access.CidrBlock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +31,12 @@ import java.util.Objects;
  *        another instance on the same database resumes the work of one that died
  * @param rotationInterval how often the scheduler claims due rotation work ({@code --rotation-interval}, default
  *        {@link RotationScheduler#PERIOD}, 1s to 5m)
+ * @param watch the change stream's limits ({@code --max-watchers}, {@code --max-watchers-per-caller},
+ *        {@code --watch-heartbeat}); the heartbeat must be shorter than the HTTP idle timeout
  */
 public record ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
         boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
-        int rotationWorkers, Duration rotationClaimLease, Duration rotationInterval) {
+        int rotationWorkers, Duration rotationClaimLease, Duration rotationInterval, WatchSettings watch) {
     /** The claim lease unless {@code --rotation-claim-lease} says otherwise (the kernel builder's default). */
     public static final Duration DEFAULT_ROTATION_CLAIM_LEASE = Duration.ofMinutes(2);
     /** The shortest claim lease: renewing it between steps must not be most of the work. */
@@ -47,6 +50,11 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
     public static final Duration MAX_ROTATION_INTERVAL = Duration.ofMinutes(5);
 
     public ServeOptions {
+        Objects.requireNonNull(watch, "watch");
+        if (watch.heartbeat().compareTo(HttpLimits.DEFAULTS.idleTimeout()) >= 0) {
+            throw new IllegalArgumentException("--watch-heartbeat must be shorter than the HTTP idle timeout ("
+                    + text(HttpLimits.DEFAULTS.idleTimeout()) + "), got " + text(watch.heartbeat()));
+        }
         Objects.requireNonNull(rotationInterval, "rotationInterval");
         if (rotationInterval.compareTo(MIN_ROTATION_INTERVAL) < 0 || rotationInterval.compareTo(MAX_ROTATION_INTERVAL) > 0) {
             throw new IllegalArgumentException("--rotation-interval must be between 1s and 5m, got " + text(rotationInterval));
@@ -75,7 +83,7 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
             boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
             int rotationWorkers) {
         this(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, protectedEnvironments,
-                rotationWorkers, DEFAULT_ROTATION_CLAIM_LEASE, RotationScheduler.PERIOD);
+                rotationWorkers, DEFAULT_ROTATION_CLAIM_LEASE, RotationScheduler.PERIOD, WatchSettings.DEFAULTS);
     }
 
     /** Options with the default number of rotation workers. */
@@ -94,25 +102,31 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
     /** These options with {@code environments} protected from force delete. */
     public ServeOptions withProtectedEnvironments(List<String> environments) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, environments,
-                rotationWorkers, rotationClaimLease, rotationInterval);
+                rotationWorkers, rotationClaimLease, rotationInterval, watch);
     }
 
     /** These options with {@code workers} rotation workers (0: no scheduler in this process). */
     public ServeOptions withRotationWorkers(int workers) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, workers, rotationClaimLease, rotationInterval);
+                protectedEnvironments, workers, rotationClaimLease, rotationInterval, watch);
     }
 
     /** These options with claims on rotation work leased for {@code lease} ({@code --rotation-claim-lease}). */
     public ServeOptions withRotationClaimLease(Duration lease) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, rotationWorkers, lease, rotationInterval);
+                protectedEnvironments, rotationWorkers, lease, rotationInterval, watch);
     }
 
     /** These options with the scheduler claiming due rotation work every {@code interval} ({@code --rotation-interval}). */
     public ServeOptions withRotationInterval(Duration interval) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, rotationWorkers, rotationClaimLease, interval);
+                protectedEnvironments, rotationWorkers, rotationClaimLease, interval, watch);
+    }
+
+    /** These options with the change stream within {@code settings}. */
+    public ServeOptions withWatch(WatchSettings settings) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
+                protectedEnvironments, rotationWorkers, rotationClaimLease, rotationInterval, settings);
     }
 
     private static String text(Duration d) {

@@ -7,6 +7,8 @@ import dev.coffer.server.auth.BearerTokenFilter;
 import dev.coffer.server.auth.TokenVerifier;
 import dev.coffer.server.metrics.HttpServerMetrics;
 import dev.coffer.server.metrics.Metrics;
+import dev.coffer.server.watch.WatchSettings;
+import dev.coffer.server.watch.WatchStreams;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.rotation.RotationManager;
 import java.io.IOException;
@@ -49,12 +51,18 @@ public final class StandaloneServer implements AutoCloseable {
      * given; {@link #serve} measures requests, connections and threads into it.
      */
     public static final String METRICS_PROPERTY = "dev.coffer.server.metrics";
+    /**
+     * The {@link ResourceConfig} property holding the {@link WatchStreams} behind {@code GET /v1/watch};
+     * {@link #close} ends them before the HTTP server stops, so no stream holds the stop up.
+     */
+    public static final String WATCHES_PROPERTY = "dev.coffer.server.watches";
 
     private static final int MIN_THREADS = 8;
 
     private final Server server;
     private final HttpLimits limits;
     private volatile boolean closed;
+    private volatile WatchStreams watches;
 
     private StandaloneServer(Server server, HttpLimits limits) {
         this.server = server;
@@ -67,7 +75,8 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static ResourceConfig application(SecretManager manager, TokenVerifier verifier, List<HealthCheck> checks,
             Metrics metrics, TrustedProxies proxies) {
-        return application(CofferApi.resources(manager, checks, metrics::prometheusText), verifier, metrics, proxies);
+        // Every application serves the change stream; only the rotation routes answer ROTATION_NOT_CONFIGURED.
+        return application(manager, dev.coffer.server.api.NoRotations.INSTANCE, verifier, checks, metrics, proxies);
     }
 
     /**
@@ -77,7 +86,17 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static ResourceConfig application(SecretManager manager, RotationManager rotations, TokenVerifier verifier,
             List<HealthCheck> checks, Metrics metrics, TrustedProxies proxies) {
-        return application(CofferApi.resources(manager, rotations, checks, metrics::prometheusText), verifier, metrics, proxies);
+        return application(manager, rotations, verifier, checks, metrics, proxies, WatchSettings.DEFAULTS);
+    }
+
+    /** The same, with the change stream ({@code GET /v1/watch}) within {@code watch}. */
+    public static ResourceConfig application(SecretManager manager, RotationManager rotations, TokenVerifier verifier,
+            List<HealthCheck> checks, Metrics metrics, TrustedProxies proxies, WatchSettings watch) {
+        WatchStreams watches = new WatchStreams(manager, watch);
+        ResourceConfig config = application(CofferApi.resources(manager, rotations, checks, metrics::prometheusText, watches),
+                verifier, metrics, proxies);
+        config.property(WATCHES_PROPERTY, watches);
+        return config;
     }
 
     private static ResourceConfig application(List<Object> resources, TokenVerifier verifier, Metrics metrics, TrustedProxies proxies) {
@@ -86,6 +105,16 @@ public final class StandaloneServer implements AutoCloseable {
         CofferApi.providers().forEach(config::register);
         config.register(new SourceAddressFilter(proxies));
         config.register(new BearerTokenFilter(verifier, new AuthenticationFailures(metrics)));
+        // META-INF/services lookup is off, so Jersey's SSE support (SseEventSink for /v1/watch) is registered by hand.
+        config.register(org.glassfish.jersey.media.sse.SseFeature.class);
+        // Servlet 3 async (found through META-INF/services otherwise): a stream suspends its request.
+        config.register(new org.glassfish.jersey.internal.inject.AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(new org.glassfish.jersey.servlet.async.AsyncContextDelegateProviderImpl())
+                        .to(org.glassfish.jersey.servlet.spi.AsyncContextDelegateProvider.class);
+            }
+        });
         config.property(METRICS_PROPERTY, metrics);
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
@@ -163,7 +192,9 @@ public final class StandaloneServer implements AutoCloseable {
         }
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder("coffer", new ServletContainer(application)), "/*");
+        ServletHolder jersey = new ServletHolder("coffer", new ServletContainer(application));
+        jersey.setAsyncSupported(true); // a change stream (/v1/watch) suspends its request
+        context.addServlet(jersey, "/*");
         // Jersey reads the raw request URI and decodes each path parameter once; the servlet paths
         // are not used for routing, so an encoded '/' in them is harmless.
         context.getServletHandler().setDecodeAmbiguousURIs(true);
@@ -172,6 +203,12 @@ public final class StandaloneServer implements AutoCloseable {
         apiWorkers.setMaxRequestCount(limits.concurrentApiRequests());
         apiWorkers.setMaxSuspend(limits.bodyReadTimeout());
         apiWorkers.excludePath("/health/*");
+        // A change stream is a long request that holds no Jetty thread (its own worker writes it);
+        // in the queue it would take a place from the API for as long as it is open.
+        apiWorkers.excludePath("/v1/watch");
+        if (application.getProperty(WATCHES_PROPERTY) instanceof WatchStreams streams) {
+            watches = streams;
+        }
         EagerContentHandler body = new EagerContentHandler(apiWorkers, new WholeBodyLoader(limits.bodyReadTimeout()));
         SizeLimitHandler size = new SizeLimitHandler(limits.maxBodyBytes(), -1);
         size.setHandler(new QueryEncodingHandler(body));
@@ -229,6 +266,10 @@ public final class StandaloneServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        WatchStreams streams = watches;
+        if (streams != null) {
+            streams.close();
+        }
         try {
             server.stop();
         } catch (Exception e) {

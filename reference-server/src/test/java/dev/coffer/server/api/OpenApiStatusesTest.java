@@ -32,6 +32,15 @@ class OpenApiStatusesTest {
                 String path = fill(route.substring(route.indexOf(' ') + 2));
                 String body = body(api, op);
                 boolean isPublic = op.getSecurity() != null && op.getSecurity().isEmpty();
+                if (streams(op)) {
+                    // A stream that opens never ends: only its status is read, then it is closed.
+                    int anonymous = streamStatus(server, path, null);
+                    assertEquals(401, anonymous, route);
+                    documented(route, op, anonymous, "(stream)");
+                    documented(route, op, streamStatus(server, path, stranger), "(stream)");
+                    documented(route, op, streamStatus(server, path, server.adminToken), "(stream)");
+                    return;
+                }
                 Reply anonymous = server.send(method, path, null, body);
                 if (!isPublic) {
                     assertEquals(401, anonymous.status(), route + ": " + anonymous);
@@ -42,6 +51,36 @@ class OpenApiStatusesTest {
                 documented(route, op, server.send(method, path, server.adminToken, body));
             });
         }
+    }
+
+    private static boolean streams(Operation op) {
+        var ok = op.getResponses().get("200");
+        return ok != null && ok.getContent() != null && ok.getContent().containsKey("text/event-stream");
+    }
+
+    /** The status of a GET of a Server-Sent Events route; the body, if a stream opened, is closed unread. */
+    private static int streamStatus(TestServer server, String path, String token) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(server.base().resolve(path))
+                .header("Accept", "text/event-stream").timeout(java.time.Duration.ofSeconds(20)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            java.net.http.HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient()
+                    .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            return response.statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void documented(String route, Operation op, int status, String what) {
+        assertTrue(op.getResponses().containsKey(Integer.toString(status)),
+                () -> route + " answered " + status + ", which it does not document: " + what);
     }
 
     private static void documented(String route, Operation op, Reply reply) {

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * class), on a PostgreSQL database, with its console and log in files that the tests scan for
  * values afterwards. {@link #kill} is SIGKILL: no shutdown hook, no drive finishes.
  */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Coffer listening on (http://\\S+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,8 +35,8 @@ final class ServeProcess implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     /** A reply: status and body. */
-    record Answer(int status, String body) {
-        JsonObject json() {
+    public record Answer(int status, String body) {
+        public JsonObject json() {
             return Json.createReader(new StringReader(body)).readObject();
         }
     }
@@ -59,10 +59,18 @@ final class ServeProcess implements AutoCloseable {
      * Starts {@code coffer serve --data data --db jdbcUrl --key-uri local-keyset:keyset} plus
      * {@code flags}, its output in {@code logs}, and returns once it listens.
      */
-    static ServeProcess start(Path data, String jdbcUrl, Path keyset, Path logs, String... flags) throws IOException {
+    public static ServeProcess start(Path data, String jdbcUrl, Path keyset, Path logs, String... flags) throws IOException {
+        return start(data, jdbcUrl, keyset, logs, 0, flags);
+    }
+
+    /**
+     * {@link #start(Path, String, Path, Path, String...)} on a fixed {@code port} (0: any free one), so
+     * that a restarted instance answers at the address its clients were given.
+     */
+    public static ServeProcess start(Path data, String jdbcUrl, Path keyset, Path logs, int port, String... flags) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Coffer.class.getName(),
-                "serve", "--bind", "127.0.0.1", "--port", "0", "--data", data.toString(), "--db", jdbcUrl,
+                "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString(), "--db", jdbcUrl,
                 "--key-uri", "local-keyset:" + keyset));
         command.addAll(List.of(flags));
         Files.createDirectories(logs);
@@ -97,17 +105,27 @@ final class ServeProcess implements AutoCloseable {
         throw new AssertionError("coffer serve did not listen within " + START_DEADLINE + ": " + Files.readString(err));
     }
 
+    /** The base URL it listens on, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return url;
+    }
+
+    /** The admin token it wrote into its data directory (a JWT). */
+    public String token() {
+        return token;
+    }
+
     /** The process id: what the instance's claims on rotation work name. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGKILL, and waits until the process is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -120,7 +138,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** A call with the admin token; {@code body} {@code null} sends none. */
-    Answer call(String method, String path, String body) {
+    public Answer call(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/" + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token)
@@ -140,7 +158,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** {@link #call} that must answer {@code status}. */
-    JsonObject ok(int status, String method, String path, String body) {
+    public JsonObject ok(int status, String method, String path, String body) {
         Answer answer = call(method, path, body);
         if (answer.status() != status) {
             throw new AssertionError(method + " " + path + ": expected " + status + ", got " + answer.status() + " " + answer.body());
@@ -149,7 +167,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** What the process wrote to stdout and stderr so far. */
-    String output() {
+    public String output() {
         try {
             return Files.readString(out) + "\n" + Files.readString(err);
         } catch (IOException e) {
@@ -178,7 +196,7 @@ final class ServeProcess implements AutoCloseable {
      * Polls {@code condition} until it holds, failing naming {@code what} after {@code deadline}:
      * the deadline ends a hung test, it is no claim about speed.
      */
-    static void await(String what, Duration deadline, BooleanSupplier condition) {
+    public static void await(String what, Duration deadline, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {

@@ -17,29 +17,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * authentication, as secrets-jdbi's tests use it. As an extension it skips a class with a printed
  * reason when the server does not answer, unless {@code CI=true}, where that fails the build.
  */
-final class ServerPostgres implements ExecutionCondition {
+public final class ServerPostgres implements ExecutionCondition {
     static final String ADDRESS = System.getProperty("coffer.test.postgres", "127.0.0.1:5432");
     private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     /** A fresh empty database with a random name. */
-    static String createDatabase() {
+    public static String createDatabase() {
         String name = "coffer_proc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         admin("CREATE DATABASE " + name);
         return name;
     }
 
     /** Drops {@code name}, disconnecting whoever is still connected. */
-    static void dropDatabase(String name) {
+    public static void dropDatabase(String name) {
         admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
     /** The JDBC URL of database {@code name}, for {@code --db}. */
-    static String url(String name) {
+    public static String url(String name) {
         return "jdbc:postgresql://" + ADDRESS + "/" + name;
     }
 
     /** A connection to database {@code name} as the superuser, to look at what the servers stored. */
-    static Connection connect(String name) throws SQLException {
+    public static Connection connect(String name) throws SQLException {
         return DriverManager.getConnection(url(name) + "?connectTimeout=3", "postgres", null);
     }
 

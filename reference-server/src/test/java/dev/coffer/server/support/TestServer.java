@@ -9,6 +9,8 @@ import dev.coffer.server.standalone.HttpLimits;
 import dev.coffer.server.standalone.Kernel;
 import dev.coffer.server.standalone.StandaloneServer;
 import dev.coffer.server.standalone.TrustedProxies;
+import dev.coffer.server.watch.WatchSettings;
+import dev.coffer.server.watch.WatchStreams;
 import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.CidrBlock;
 import dev.coffer.spi.access.Policy;
@@ -48,9 +50,15 @@ public final class TestServer implements AutoCloseable {
     private final StandardSecretManager kernel;
     private final ScriptedRotator scripted = new ScriptedRotator();
     private final StandaloneServer server;
+    private final WatchStreams watches;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private TestServer(Consumer<ResourceConfig> customize, TrustedProxies proxies, JwtSettings jwt, HttpLimits limits) {
+        this(customize, proxies, jwt, limits, WatchSettings.DEFAULTS, false);
+    }
+
+    private TestServer(Consumer<ResourceConfig> customize, TrustedProxies proxies, JwtSettings jwt, HttpLimits limits,
+            WatchSettings watch, boolean watchOverLog) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -60,10 +68,12 @@ public final class TestServer implements AutoCloseable {
         }
         dev.coffer.server.standalone.Backend backend = new dev.coffer.server.standalone.InMemoryBackend(parts);
         kernel = Kernel.standard(backend, metrics, List.of(PROTECTED_ENVIRONMENT), Kernel.rotators().with(scripted));
-        SecretManager manager = Kernel.measured(kernel, metrics);
+        SecretManager measured = Kernel.measured(kernel, metrics);
+        SecretManager manager = watchOverLog ? LogTailWatch.over(measured, parts.auditLog()) : measured;
         AdminBootstrap.ensurePolicy(parts.policyStore(), parts.auditLog(), backend.bootstrapRecord());
         ResourceConfig app = StandaloneServer.application(manager, kernel.rotations(),
-                new SmallRyeTokenVerifier(keys.getPublic(), jwt), backend.healthChecks(), metrics, proxies);
+                new SmallRyeTokenVerifier(keys.getPublic(), jwt), backend.healthChecks(), metrics, proxies, watch);
+        watches = (WatchStreams) app.getProperty(StandaloneServer.WATCHES_PROPERTY);
         customize.accept(app);
         server = StandaloneServer.start(app, "127.0.0.1", 0, limits);
         adminToken = token(TokenMinter.TokenRequest.subject("admin").groups(List.of(AdminBootstrap.ADMIN_GROUP)));
@@ -72,6 +82,25 @@ public final class TestServer implements AutoCloseable {
     /** A server with the standard application. */
     public static TestServer start() {
         return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults(), HttpLimits.DEFAULTS);
+    }
+
+    /** A server whose change stream keeps within {@code watch}, its connections within {@code limits}. */
+    public static TestServer startWatching(WatchSettings watch, HttpLimits limits) {
+        return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults(), limits, watch, false);
+    }
+
+    /**
+     * As {@link #startWatching}, but the stream is served from the audit log by {@link LogTailWatch}
+     * instead of the kernel's watch: for the stream's HTTP mechanics (framing, heartbeats, limits,
+     * slow clients, shutdown), independent of the kernel's filtering.
+     */
+    public static TestServer startWatchingLog(WatchSettings watch, HttpLimits limits) {
+        return new TestServer(app -> { }, TrustedProxies.none(), JwtSettings.defaults(), limits, watch, true);
+    }
+
+    /** The server's open change streams. */
+    public WatchStreams watches() {
+        return watches;
     }
 
     /** A server with the standard application within {@code limits} (e.g. a short body read timeout). */

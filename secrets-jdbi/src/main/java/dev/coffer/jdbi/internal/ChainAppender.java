@@ -18,6 +18,6 @@ public interface ChainAppender {
      */
     List<AuditEvent> appendInTransaction(Handle transaction, List<AuditEvent> drafts);
 
-    /** {@code events} appended by {@link #appendInTransaction} have committed. */
-    void committed(int events);
+    /** {@code events}, as {@link #appendInTransaction} returned them, have committed. */
+    void committed(List<AuditEvent> events);
 }

@@ -99,7 +99,7 @@ public final class Database {
      */
     public <T> T write(Function<Handle, T> change, BeforeCommit<T> hook) {
         Objects.requireNonNull(hook, "hook");
-        int[] appended = {0};
+        List<List<AuditEvent>> appended = new java.util.ArrayList<>(1);
         T result = transact(main, h -> {
             T changed = change.apply(h);
             List<AuditEvent> drafts = requireDrafts(prepare(hook, h, changed));
@@ -108,7 +108,7 @@ public final class Database {
                     throw new IllegalStateException("this database has no audit log to append a change's events to");
                 }
                 try {
-                    chain.appendInTransaction(h, drafts);
+                    appended.add(chain.appendInTransaction(h, drafts));
                 } catch (JdbiException e) {
                     throw unavailable(ErrorCode.AUDIT_UNAVAILABLE, e);
                 } catch (IllegalStateException missingHead) {
@@ -116,12 +116,11 @@ public final class Database {
                     throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE,
                             "the audit log cannot be written (" + missingHead.getMessage() + ")", missingHead);
                 }
-                appended[0] = drafts.size();
             }
             return changed;
         }, ErrorCode.STORE_UNAVAILABLE);
-        if (appended[0] > 0) {
-            chain.committed(appended[0]);
+        if (!appended.isEmpty()) {
+            chain.committed(appended.get(0));
         }
         return result;
     }

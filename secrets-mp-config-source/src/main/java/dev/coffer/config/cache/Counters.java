@@ -12,9 +12,11 @@ final class Counters {
     final LongAdder staleServes = new LongAdder();
     final LongAdder revocations = new LongAdder();
     final LongAdder nextFallbacks = new LongAdder();
+    final LongAdder changeEvents = new LongAdder();
+    final LongAdder streamReconnects = new LongAdder();
 
     CofferStats snapshot() {
         return new CofferStats(hits.sum(), misses.sum(), refreshes.sum(), refreshFailures.sum(), staleServes.sum(),
-                revocations.sum(), nextFallbacks.sum());
+                revocations.sum(), nextFallbacks.sum(), changeEvents.sum(), streamReconnects.sum());
     }
 }

@@ -36,6 +36,8 @@ final class Entry {
     final String property;
     final SecretMapping mapping;
     final boolean fromPrefix;
+    /** A {@code ${coffer::...}} reference registered on demand ({@link SecretCache#valueOf}): not a property. */
+    final boolean reference;
 
     volatile Served served = Served.UNLOADED;
     volatile boolean removed;
@@ -58,14 +60,20 @@ final class Entry {
     ScheduledFuture<?> expiryDeadline;
 
     Entry(String property, SecretMapping mapping, boolean fromPrefix) {
+        this(property, mapping, fromPrefix, false);
+    }
+
+    Entry(String property, SecretMapping mapping, boolean fromPrefix, boolean reference) {
         this.property = property;
         this.mapping = mapping;
         this.fromPrefix = fromPrefix;
+        this.reference = reference;
     }
 
-    /** How messages name it: property and secret, never the value. */
+    /** How messages name it: property (or reference) and secret, never the value. */
     String describe() {
-        return "property '" + property + "' (" + mapping.target() + ")";
+        return reference ? "secret reference ${coffer::" + mapping.target() + "}"
+                : "property '" + property + "' (" + mapping.target() + ")";
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.coffer.config.cache;
 
 import dev.coffer.config.settings.SecretMapping;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.WatchRequest;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a {@link SecretCache} reaches the secrets: the remote or the embedded transport. Errors are
@@ -14,6 +17,16 @@ public interface Fetcher {
 
     /** The paths (without environment) of every secret of {@code environment} the caller may list; metadata only. */
     List<String> list(String environment);
+
+    /**
+     * Opens the transport's change stream (metadata of changes the caller may describe), or empty
+     * when the transport has none (the cache then polls by TTL only).
+     *
+     * @throws dev.coffer.spi.error.SecretsException when the stream cannot be opened now
+     */
+    default Optional<ChangeSubscription> watch(WatchRequest request) {
+        return Optional.empty();
+    }
 
     /** Releases what the transport holds (connections); further calls are not made. */
     default void close() {}

@@ -4,29 +4,42 @@ import dev.coffer.config.CofferConfigException;
 import dev.coffer.config.CofferStats;
 import dev.coffer.config.cache.Entry.Served;
 import dev.coffer.config.cache.Entry.State;
+import dev.coffer.config.remote.RemoteChangeStream;
 import dev.coffer.config.settings.SecretMapping;
 import dev.coffer.config.settings.Settings;
+import dev.coffer.spi.error.AccessDeniedException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.SecretsException;
+import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.model.VersionSelector;
+import dev.coffer.spi.watch.ChangeBatch;
+import dev.coffer.spi.watch.ChangeKind;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.SecretChange;
+import dev.coffer.spi.watch.WatchRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -52,6 +65,8 @@ import java.util.logging.Logger;
  *       {@link CofferStats#nextFallbacks()}, and the switch between {@code next} and the fallback is
  *       logged once each way. Every other error on {@code next}, and a missing alias of any other
  *       name, is handled as above: a disabled {@code next} version is a revocation.</li>
+ *   <li>A secret named by reference ({@code ${coffer::...}} expressions, {@link #valueOf}) is
+ *       registered as an entry at its first read and follows the same rules; it is no property.</li>
  *   <li>State changes are logged once each (property, path, code and counters; never a value).</li>
  * </ul>
  */
@@ -71,6 +86,11 @@ public final class SecretCache implements AutoCloseable {
     private final long maxStale;
     private volatile Set<String> names = Set.of();
     private volatile boolean closed;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor listenerThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.NANOSECONDS,
+            new LinkedBlockingQueue<>(), daemon("coffer-config-listeners"));
+    /** Properties whose change is not told yet; guarded by itself. At most one name per entry: bounded. */
+    private final Set<String> pendingChanges = new LinkedHashSet<>();
 
     private SecretCache(Settings settings, Fetcher fetcher) {
         this.settings = settings;
@@ -107,6 +127,9 @@ public final class SecretCache implements AutoCloseable {
         LOG.info(() -> "Coffer ConfigSource serves " + cache.settings.mappings().size() + " mapped and "
                 + cache.prefixCount() + " prefix properties from " + fetcher.describe() + " (ttl " + settings.ttl()
                 + " + up to " + settings.jitter() + ", max-stale " + settings.maxStale() + ")");
+        if (settings.watch()) {
+            cache.startWatching();
+        }
         return cache;
     }
 
@@ -119,7 +142,7 @@ public final class SecretCache implements AutoCloseable {
      */
     public String value(String property) {
         Entry e = entries.get(property);
-        if (e == null) {
+        if (e == null || e.reference) {
             return null;
         }
         Served s = e.served;
@@ -128,6 +151,60 @@ public final class SecretCache implements AutoCloseable {
             return s.value();
         }
         return slowPath(e, s);
+    }
+
+    // ---- on-demand references (${coffer::...} expressions; helper F) ----
+
+    /** How many distinct references one cache registers at most: the expressions of a configuration are few. */
+    public static final int MAX_REFERENCES = 1024;
+    /** Keys of reference entries: no property of {@link #names()} and never answered by {@link #value}. */
+    private static final String REFERENCE_KEY = "${coffer::";
+
+    private int referenceCount; // guarded by this
+
+    /**
+     * The value of a secret named by reference rather than by a mapped property (a
+     * {@code ${coffer::prod/payments/db-password}} expression). The first call registers an entry
+     * for it and fetches it; from then on it is an entry like any mapped property: refreshed in the
+     * background, served stale within max-stale, dropped at once on a revocation. It is not a
+     * property: {@link #names()} and {@link #value(String)} do not know it.
+     *
+     * <pre>{@code
+     * String password = cache.valueOf(SecretMapping.reference("db", "expression", "prod/payments/db-password"));
+     * }</pre>
+     *
+     * @throws CofferConfigException naming the reference and its path (never a value) when it is
+     *     revoked, expired, cannot be fetched, or when {@link #MAX_REFERENCES} distinct references
+     *     are registered already
+     */
+    public String valueOf(SecretMapping reference) {
+        String key = REFERENCE_KEY + reference.target() + "}";
+        Entry e = entries.get(key);
+        if (e == null) {
+            e = registerReference(key, reference);
+        }
+        Served s = e.served;
+        if (s.state() == State.FRESH) {
+            counters.hits.increment();
+            return s.value();
+        }
+        return slowPath(e, s);
+    }
+
+    private synchronized Entry registerReference(String key, SecretMapping reference) {
+        Entry existing = entries.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        if (referenceCount >= MAX_REFERENCES) {
+            throw new CofferConfigException(ErrorCode.INVALID_ARGUMENT, "secret reference ${coffer::" + reference.target()
+                    + "} is refused: this cache holds " + MAX_REFERENCES + " distinct references already");
+        }
+        Entry e = new Entry(key, new SecretMapping(key, reference.environment(), reference.path(), reference.selector()),
+                false, true);
+        entries.put(key, e);
+        referenceCount++;
+        return e;
     }
 
     /** Every property name this cache serves; reads no value. */
@@ -146,6 +223,8 @@ public final class SecretCache implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         deadlines.shutdownNow();
+        listenerThread.shutdownNow();
+        stopWatching();
         fetcher.close();
     }
 
@@ -172,7 +251,12 @@ public final class SecretCache implements AutoCloseable {
     private String loadLazily(Entry e) {
         synchronized (e) {
             if (e.served.state() != State.UNLOADED) {
-                return value(e.property);
+                Served s = e.served; // loaded meanwhile (by another reader); not value(): a reference is no property
+                if (s.state() == State.FRESH) {
+                    counters.hits.increment();
+                    return s.value();
+                }
+                return slowPath(e, s);
             }
             try {
                 Fetched f = fetch(e);
@@ -186,6 +270,292 @@ public final class SecretCache implements AutoCloseable {
                 }
                 throw new CofferConfigException(Revocation.codeOf(ex), e.describe() + " cannot be fetched: " + reason(ex));
             }
+        }
+    }
+
+    // ---- listeners (helper D) ----
+
+    /**
+     * Told that what {@link SecretCache#value(String)} returns for a property has changed: a new
+     * value, a value no longer served (revoked, expired past max-stale), served again after that,
+     * or a prefix name that appeared or went away. Not told when a refresh brings the same value
+     * back, nor when a value merely turns stale (it is still served, unchanged).
+     *
+     * <p>Calls come on one daemon thread of the cache, {@code coffer-config-listeners}, one at a
+     * time, after the entry's state changed; so a listener reads the new state with
+     * {@code value(property)} (which may be newer still). Changes told while the listener is busy
+     * are coalesced per property: a call means "look again", not one call per transition. A slow
+     * listener delays other listeners, never a refresh or a read. An exception thrown by a
+     * listener is logged (its type only) and the next change is told as usual.
+     *
+     * <pre>{@code
+     * cache.addListener(property -> {
+     *     if (property.equals("db.password")) {
+     *         reconnect(); // reads cache.value("db.password") again; it may throw when revoked
+     *     }
+     * });
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code property}'s served value or state changed; never passed the value. */
+        void changed(String property);
+    }
+
+    /**
+     * Registers {@code listener} for every later change (see {@link Listener}); changes before the
+     * call are not replayed, so read the values you start from after registering.
+     */
+    public void addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops telling {@code listener}; a call in progress completes. */
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Tells listeners about {@code e} if what a read returns differs from {@code before}. Under the entry's lock. */
+    private void tellIfChanged(Entry e, Served before) {
+        Served after = e.served;
+        // From UNLOADED: a first load (startup, or a reader's lazy load) changes no answer of value().
+        // A ${coffer::} reference is no property (value() does not answer for it): listeners are not told.
+        if (!e.reference && before.state() != State.UNLOADED && readsDiffer(before, after)) {
+            tell(e.property);
+        }
+    }
+
+    /** Whether a read sees a different outcome: a different value, served or not, or another error code. */
+    private static boolean readsDiffer(Served a, Served b) {
+        boolean aServed = a.state() == State.FRESH || a.state() == State.STALE;
+        boolean bServed = b.state() == State.FRESH || b.state() == State.STALE;
+        if (aServed != bServed) {
+            return true;
+        }
+        if (aServed) {
+            return !Objects.equals(a.value(), b.value());
+        }
+        return a.state() != b.state() || a.code() != b.code();
+    }
+
+    private void tell(String property) {
+        if (closed || listeners.isEmpty()) {
+            return;
+        }
+        boolean start;
+        synchronized (pendingChanges) {
+            start = pendingChanges.isEmpty();
+            pendingChanges.add(property);
+        }
+        if (start) {
+            try {
+                listenerThread.execute(this::drainChanges);
+            } catch (RejectedExecutionException ignored) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Tells every pending change; one such task runs (or is queued) while changes are pending. */
+    private void drainChanges() {
+        while (!closed) {
+            String property;
+            synchronized (pendingChanges) {
+                var it = pendingChanges.iterator();
+                if (!it.hasNext()) {
+                    return;
+                }
+                property = it.next();
+                it.remove();
+            }
+            for (Listener l : listeners) {
+                try {
+                    l.changed(property);
+                } catch (RuntimeException ex) {
+                    LOG.warning(() -> "Coffer ConfigSource: a cache listener (" + l.getClass().getName()
+                            + ") failed on a change of property '" + property + "': " + ex.getClass().getSimpleName());
+                }
+            }
+        }
+    }
+
+    // ---- change stream (helper D) ----
+
+    private static final Duration WATCH_POLL = Duration.ofSeconds(5);
+    private static final long MAX_WATCH_BACKOFF = TimeUnit.SECONDS.toNanos(30);
+    private Thread watcher;
+    private volatile ChangeSubscription subscription;
+    private volatile ScheduledFuture<?> listingTask;
+
+    /**
+     * Starts {@code coffer-config-watch}: it subscribes to the transport's change stream (every
+     * change the caller may describe: the cache matches changes to its entries by environment and
+     * path, so references and prefix names registered later are covered too) and refreshes an
+     * entry as soon as its secret changed, through {@link #refresh} like a TTL refresh, so every
+     * rule (stale, revocation, {@code #next} fallback) holds. TTL polling goes on as before: the
+     * stream only makes refreshes earlier, and while it is down nothing else changes.
+     */
+    private void startWatching() {
+        watcher = daemon("coffer-config-watch").newThread(this::watchLoop);
+        watcher.start();
+    }
+
+    private void stopWatching() {
+        ChangeSubscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+    }
+
+    private void watchLoop() {
+        long after = -1; // the cursor to resume after; -1 before the first stream opened
+        int failures = 0;
+        try {
+            while (!closed) {
+                ChangeSubscription s;
+                try {
+                    WatchRequest request = after < 0 ? WatchRequest.of(null, null) : WatchRequest.of(null, null).resumingAfter(after);
+                    Optional<ChangeSubscription> opened = fetcher.watch(request);
+                    if (opened.isEmpty()) {
+                        return; // this transport has no change stream: TTL only
+                    }
+                    s = opened.get();
+                } catch (UnsupportedOperationException e) {
+                    LOG.info(() -> "Coffer ConfigSource: " + fetcher.describe() + " has no change stream; TTL polling only");
+                    return;
+                } catch (RuntimeException e) {
+                    failures++;
+                    if (failures == 1) {
+                        LOG.info(() -> "Coffer ConfigSource: the change stream of " + fetcher.describe() + " cannot be opened ("
+                                + Revocation.codeOf(e) + "); TTL polling goes on, retrying the stream with backoff");
+                    }
+                    long pause = Math.min(FIRST_BACKOFF << Math.min(failures + 2, 20), MAX_WATCH_BACKOFF);
+                    TimeUnit.NANOSECONDS.sleep(pause - ThreadLocalRandom.current().nextLong(pause / 4 + 1));
+                    continue;
+                }
+                if (after >= 0 || failures > 0) {
+                    counters.streamReconnects.increment();
+                }
+                if (failures > 0) {
+                    LOG.info(() -> "Coffer ConfigSource: the change stream of " + fetcher.describe() + " is open " + counterText());
+                }
+                failures = 0;
+                subscription = s;
+                if (closed) {
+                    s.close();
+                    return;
+                }
+                if (after < 0) {
+                    refreshAll(); // what changed between the first fetch and the stream being live
+                }
+                after = follow(s, after);
+            }
+        } catch (InterruptedException e) {
+            // closed
+        } finally {
+            ChangeSubscription s = subscription;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /** Polls {@code s} until it ends; returns the cursor to resume after. */
+    private long follow(ChangeSubscription s, long after) throws InterruptedException {
+        long reconnectsSeen = 0;
+        try {
+            while (!closed) {
+                ChangeBatch batch;
+                try {
+                    batch = s.poll(ChangeSubscription.MAX_BATCH, WATCH_POLL);
+                } catch (UnavailableException | AccessDeniedException e) {
+                    // The stream is retrying (remote) or the log is briefly unreadable (embedded): TTL meanwhile.
+                    LOG.fine(() -> "Coffer ConfigSource: the change stream reports " + e.code() + "; TTL polling goes on");
+                    TimeUnit.SECONDS.sleep(1);
+                    continue;
+                }
+                after = Math.max(after, batch.cursor());
+                if (s instanceof RemoteChangeStream r) {
+                    long n = r.reconnects();
+                    counters.streamReconnects.add(n - reconnectsSeen);
+                    reconnectsSeen = n;
+                }
+                if (batch.reset()) {
+                    counters.changeEvents.increment();
+                    LOG.info(() -> "Coffer ConfigSource: the change stream could not replay what was missed; refreshing everything");
+                    refreshAll();
+                    continue;
+                }
+                Set<Entry> due = new LinkedHashSet<>();
+                boolean all = false;
+                boolean relist = false;
+                for (SecretChange c : batch.changes()) {
+                    counters.changeEvents.increment();
+                    if (c.kind() == ChangeKind.ACCESS_CHANGED) {
+                        all = true;
+                    } else {
+                        relist |= settings.prefix() != null && c.environment().equals(settings.environment())
+                                && (c.kind() == ChangeKind.SECRET_CREATED || c.kind() == ChangeKind.PURGED
+                                        || c.kind() == ChangeKind.DELETION_SCHEDULED || c.kind() == ChangeKind.RESTORED);
+                        for (Entry e : entries.values()) {
+                            if (c.environment().equals(e.mapping.environment()) && c.path().equals(e.mapping.path())) {
+                                due.add(e);
+                            }
+                        }
+                    }
+                }
+                if (all) {
+                    refreshAll();
+                } else {
+                    due.forEach(this::refreshNow);
+                }
+                if (relist) {
+                    relistNow(); // a prefix name may have come or gone
+                }
+            }
+        } catch (RuntimeException e) {
+            // Ended (closed, or refused for good): opened again, resuming after the cursor.
+            LOG.fine(() -> "Coffer ConfigSource: the change stream ended (" + Revocation.codeOf(e) + "); opening it again");
+            TimeUnit.NANOSECONDS.sleep(FIRST_BACKOFF * 4);
+        } finally {
+            s.close();
+            subscription = null;
+        }
+        return after;
+    }
+
+    private void relistNow() {
+        try {
+            scheduler.execute(this::relist);
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    /** Refreshes every loaded entry (and the prefix listing) now: a reset, an access change, or the stream just opened. */
+    private void refreshAll() {
+        for (Entry e : entries.values()) {
+            if (e.served.state() != State.UNLOADED) {
+                refreshNow(e);
+            }
+        }
+        if (settings.prefix() != null) {
+            relistNow();
+        }
+    }
+
+    /**
+     * Refreshes {@code e} at once on the refresh thread, which runs one refresh at a time: the
+     * planned refresh is replaced (see {@link #schedule}), so there is still one chain per entry.
+     */
+    private void refreshNow(Entry e) {
+        try {
+            scheduler.execute(() -> refresh(e));
+        } catch (RejectedExecutionException ignored) {
+            // closed meanwhile
         }
     }
 
@@ -253,7 +623,8 @@ public final class SecretCache implements AutoCloseable {
                     + " " + counterText());
         }
         String v = fetched.value();
-        State before = e.served.state();
+        Served was = e.served;
+        State before = was.state();
         long now = System.nanoTime();
         long life = ttl + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
         e.staleAtNanos = now + life;
@@ -270,6 +641,7 @@ public final class SecretCache implements AutoCloseable {
         cancel(e.expiryDeadline);
         e.staleDeadline = deadline(e, generation, State.STALE, life);
         e.expiryDeadline = maxStale < Long.MAX_VALUE / 8 ? deadline(e, generation, State.EXPIRED, saturatedAdd(life, maxStale)) : null;
+        tellIfChanged(e, was);
     }
 
     /**
@@ -298,6 +670,7 @@ public final class SecretCache implements AutoCloseable {
                         LOG.severe(() -> "Coffer ConfigSource: " + e.describe() + " expired: no refresh succeeded (" + code
                                 + ") within " + Settings.MAX_STALE + "=" + settings.maxStale() + " past freshness; reads fail "
                                 + counterText());
+                        tellIfChanged(e, s);
                     }
                 }
             }, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
@@ -315,12 +688,14 @@ public final class SecretCache implements AutoCloseable {
     private void revoked(Entry e, RuntimeException ex) {
         ErrorCode code = Revocation.codeOf(ex);
         e.fallingBack = null; // a recovery logs which alias it serves
+        Served was = e.served;
         if (e.served.state() != State.REVOKED) {
             e.served = new Served(null, State.REVOKED, code);
             counters.revocations.increment();
             LOG.warning(() -> "Coffer ConfigSource: " + e.describe() + " is revoked (" + code
                     + "); its value is dropped and reads fail " + counterText());
         }
+        tellIfChanged(e, was);
         schedule(e, ttl);
     }
 
@@ -342,6 +717,7 @@ public final class SecretCache implements AutoCloseable {
         if (now - e.expiredAtNanos >= 0) {
             if (s.state() != State.EXPIRED) {
                 e.served = new Served(null, State.EXPIRED, code);
+                tellIfChanged(e, s);
                 LOG.severe(() -> "Coffer ConfigSource: " + e.describe() + " expired: refreshes failed (" + code
                         + ") for " + Settings.MAX_STALE + "=" + settings.maxStale() + " past freshness; reads fail "
                         + counterText());
@@ -373,6 +749,8 @@ public final class SecretCache implements AutoCloseable {
             return;
         }
         try {
+            // One pending refresh per entry: an early refresh (a change event) replaces the planned one.
+            cancel(e.task);
             e.task = scheduler.schedule(() -> refresh(e), Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException ignored) {
             // closed meanwhile
@@ -404,7 +782,8 @@ public final class SecretCache implements AutoCloseable {
     private void scheduleListing(long delay) {
         try {
             if (!closed) {
-                scheduler.schedule(this::relist, delay, TimeUnit.NANOSECONDS);
+                cancel(listingTask); // one planned listing: an early one (a change event) replaces it
+                listingTask = scheduler.schedule(this::relist, delay, TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException ignored) {
             // closed meanwhile
@@ -427,6 +806,7 @@ public final class SecretCache implements AutoCloseable {
             if (existing == null) {
                 SecretMapping m = new SecretMapping(name, settings.environment(), path, VersionSelector.current());
                 entries.put(name, new Entry(name, m, true));
+                tell(name); // value(name) no longer answers null
             }
         });
         for (Entry e : new ArrayList<>(entries.values())) {
@@ -436,6 +816,7 @@ public final class SecretCache implements AutoCloseable {
                     e.task.cancel(false);
                 }
                 entries.remove(e.property, e);
+                tell(e.property); // value(name) answers null now
             }
         }
         names = Collections.unmodifiableSet(new LinkedHashSet<>(entries.keySet()));

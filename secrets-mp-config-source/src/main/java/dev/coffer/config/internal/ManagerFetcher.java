@@ -6,11 +6,14 @@ import dev.coffer.spi.SecretManager;
 import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.model.Page;
 import dev.coffer.spi.model.PageRequest;
-import dev.coffer.spi.model.SecretListItem;
 import dev.coffer.spi.model.SecretContent;
 import dev.coffer.spi.model.SecretFilter;
+import dev.coffer.spi.model.SecretListItem;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.WatchRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads and lists through any {@link SecretManager} as one fixed caller. */
 class ManagerFetcher implements Fetcher {
@@ -43,6 +46,12 @@ class ManagerFetcher implements Fetcher {
             }
             page = page.next(p.nextPageToken());
         }
+    }
+
+    /** The kernel's (embedded) or the server's (remote) change stream, as the same caller. */
+    @Override
+    public Optional<ChangeSubscription> watch(WatchRequest request) {
+        return Optional.of(manager.watch(call(), request));
     }
 
     /** A fresh request id per call, so audit and server logs tell calls apart. */

@@ -7,9 +7,12 @@ import dev.coffer.spi.access.AccessContext;
 import dev.coffer.spi.access.Principal;
 import dev.coffer.spi.error.AccessDeniedException;
 import dev.coffer.spi.error.ErrorCode;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.WatchRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +49,11 @@ final class RemoteFetcher extends ManagerFetcher {
     @Override
     public List<String> list(String environment) {
         return once401(() -> super.list(environment));
+    }
+
+    @Override
+    public Optional<ChangeSubscription> watch(WatchRequest request) {
+        return once401(() -> super.watch(request));
     }
 
     private <T> T once401(Supplier<T> call) {

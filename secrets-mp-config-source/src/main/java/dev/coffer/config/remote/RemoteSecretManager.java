@@ -13,6 +13,7 @@ import dev.coffer.spi.error.AccessDeniedException;
 import dev.coffer.spi.error.ErrorCode;
 import dev.coffer.spi.error.InvalidRequestException;
 import dev.coffer.spi.error.NotFoundException;
+import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.error.UnavailableException;
 import dev.coffer.spi.internal.Messages;
 import dev.coffer.spi.model.Aliases;
@@ -31,6 +32,7 @@ import dev.coffer.spi.model.SecretUpdate;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.SecretVersion;
 import dev.coffer.spi.model.VersionSelector;
+import dev.coffer.spi.watch.WatchRequest;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -39,6 +41,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -753,8 +756,87 @@ public final class RemoteSecretManager implements SecretManager {
         }
     }
 
+    // ------------------------------------------------------------------ change stream
+
+    /**
+     * {@code GET /v1/watch} as Server-Sent Events: returns once the server's {@code ready} event
+     * came; see {@link RemoteChangeStream} for reconnects, back-pressure and refusals. Each
+     * connect asks {@link BearerToken#tokenFor} again (a rotated token file is used on the next
+     * reconnect).
+     *
+     * <pre>{@code
+     * try (RemoteChangeStream changes = remote.watch(ctx, WatchRequest.of("prod", "payments/"))) {
+     *     ChangeBatch batch = changes.poll(100, Duration.ofSeconds(15));
+     * }
+     * }</pre>
+     *
+     * @throws dev.coffer.spi.error.SecretsException the problem's exception when the server refuses
+     *     the stream ({@code UNAUTHENTICATED}, {@code INVALID_ARGUMENT}, {@code TOO_MANY_WATCHES},
+     *     {@code WATCH_CAPACITY_REACHED}), {@code STORE_UNAVAILABLE} when it cannot be reached
+     */
     @Override
-    public dev.coffer.spi.watch.ChangeSubscription watch(AccessContext ctx, dev.coffer.spi.watch.WatchRequest request) {
-        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: watch is being built");
+    public RemoteChangeStream watch(AccessContext ctx, WatchRequest request) {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(request, "request");
+        String route = "v1/watch" + new Query().add("environment", request.environment()).add("prefix", request.prefix());
+        return new RemoteChangeStream(request, lastEventId -> openStream(ctx, route, lastEventId), base + "v1/watch");
+    }
+
+    private static final int MAX_PROBLEM = 64 * 1024;
+
+    /** One connect of the change stream: the event-stream body, or the exception of the answer. */
+    private InputStream openStream(AccessContext ctx, String route, Long lastEventId) {
+        String where = "GET " + printableRoute(route);
+        String bearer = token.tokenFor(ctx);
+        if (bearer == null || bearer.isBlank()) {
+            throw new AccessDeniedException(ErrorCode.UNAUTHENTICATED, "no bearer token for " + ctx.principal().id());
+        }
+        HttpRequest.Builder request;
+        try {
+            request = requestBuilder(ctx.withRequestId(null), "GET", route, null, bearer)
+                    .setHeader("Accept", "text/event-stream, application/problem+json")
+                    .setHeader("Cache-Control", "no-cache");
+            if (lastEventId != null) {
+                request.setHeader("Last-Event-ID", Long.toString(lastEventId));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "the request cannot be sent: a header holds a character HTTP does not allow");
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpTimeoutException e) {
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "Coffer server at " + base + " did not answer " + where + " within " + requestTimeout);
+        } catch (IOException e) {
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "Coffer server at " + base + " cannot be reached (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "interrupted while calling the Coffer server at " + base);
+        }
+        int status = response.statusCode();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (status == 200 && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
+            return response.body();
+        }
+        JsonObject problem = null;
+        try (InputStream body = response.body()) {
+            byte[] raw = body.readNBytes(MAX_PROBLEM); // bounded: the rest is dropped with the connection
+            problem = raw.length == 0 ? null : parse(raw, where);
+        } catch (IOException | RuntimeException e) {
+            problem = null; // not a problem document: the status decides
+        }
+        if (status == 200) {
+            throw unexpected(where, "the answer is not an event stream");
+        }
+        SecretsException refusal = RemoteErrors.fromProblem(status, problem, where);
+        long retryAfter = response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,6}"))
+                .map(Long::parseLong).orElse(0L);
+        if (retryAfter > 0) {
+            throw new RemoteChangeStream.RetryLater(refusal, retryAfter);
+        }
+        throw refusal;
     }
 }

@@ -80,6 +80,15 @@ public final class Bootstrap {
         this.files = List.copyOf(sorted);
     }
 
+    /**
+     * Settings handed over by a configuration that has read them already (SmallRye's
+     * {@code ConfigSourceContext}): {@code entries} are the {@code coffer.*} keys and values,
+     * {@code origin} is what {@link #origin} reports for each.
+     */
+    public static Bootstrap of(String origin, Map<String, String> entries) {
+        return new Bootstrap(Map.of(), Map.of(), List.of(new PropertiesFile(origin, Map.copyOf(entries))));
+    }
+
     private static List<PropertiesFile> named(List<Map<String, String>> files) {
         List<PropertiesFile> out = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {

@@ -52,7 +52,28 @@ public record SecretMapping(String property, String environment, String path, Ve
                     + "<property>=<environment>/<path>[#alias|@version]");
         }
         String t = text == null ? "" : text.trim();
-        String where = key + "='" + Messages.printable(t) + "'";
+        return parse(property, key + "='" + Messages.printable(t) + "'", t);
+    }
+
+    /**
+     * Parses a secret reference {@code <environment>/<path>[#alias|@version]} written outside a
+     * mapping line: a {@code ${coffer::...}} expression, a {@code coffer://...} environment variable.
+     * The same rules as {@link #parse(String, String)}; {@code name} becomes the mapping's property
+     * (how the cache and its messages name it) and {@code where} starts every error message.
+     *
+     * <pre>{@code
+     * SecretMapping.reference("${coffer::prod/db#next}", "expression '${coffer::prod/db#next}'", "prod/db#next");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException starting with {@code where}, naming the broken rule
+     */
+    public static SecretMapping reference(String name, String where, String text) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(where, "where");
+        return parse(name, where, text == null ? "" : text.trim());
+    }
+
+    private static SecretMapping parse(String property, String where, String t) {
         int hash = t.indexOf('#');
         int at = t.indexOf('@');
         if (hash >= 0 && at >= 0) {

@@ -42,10 +42,12 @@ import java.util.regex.Pattern;
  * @param maxStale how long past its freshness a value is still served while refreshes fail
  * @param ordinal the source's ordinal
  * @param startupTimeout how long the first fetch of required secrets may retry
+ * @param watch whether the cache subscribes to the change stream ({@code coffer.watch}, default
+ *     {@code true}) to refresh an entry as soon as its secret changes; {@code false}: TTL polling only
  */
 public record Settings(String url, Path tokenFile, String tenant, String environment, String prefix,
         Map<String, SecretMapping> mappings, Duration ttl, Duration jitter, Duration maxStale, int ordinal,
-        Duration startupTimeout) {
+        Duration startupTimeout, boolean watch) {
 
     /** The value of {@code coffer.url} that selects the embedded transport. */
     public static final String EMBEDDED = "embedded";
@@ -61,6 +63,7 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
     public static final String MAX_STALE = "coffer.cache.max-stale";
     public static final String ORDINAL = "coffer.ordinal";
     public static final String STARTUP_TIMEOUT = "coffer.startup.timeout";
+    public static final String WATCH = "coffer.watch";
 
     public static final String DEFAULT_TENANT = "default";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
@@ -99,6 +102,7 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
         setting(bootstrap, MAX_STALE).ifPresent(t -> b.maxStale(Durations.parse(MAX_STALE, t)));
         setting(bootstrap, STARTUP_TIMEOUT).ifPresent(t -> b.startupTimeout(Durations.parse(STARTUP_TIMEOUT, t)));
         setting(bootstrap, ORDINAL).ifPresent(t -> b.ordinal(ordinal(t)));
+        setting(bootstrap, WATCH).ifPresent(t -> b.watch(bool(WATCH, t)));
         for (String name : bootstrap.names()) {
             if (name.startsWith(MAP_PREFIX)) {
                 String property = name.substring(MAP_PREFIX.length());
@@ -126,6 +130,14 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
                     + " put the comment on a line of its own starting with #");
         }
         return value;
+    }
+
+    private static boolean bool(String key, String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + "='" + Messages.printable(text) + "' is not true or false");
+        };
     }
 
     private static int ordinal(String text) {
@@ -172,8 +184,15 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
         private Duration maxStale = DEFAULT_MAX_STALE;
         private int ordinal = DEFAULT_ORDINAL;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private boolean watch = true;
 
         private Builder() {}
+
+        /** Whether to subscribe to the change stream (default {@code true}); {@code false}: TTL polling only. */
+        public Builder watch(boolean value) {
+            this.watch = value;
+            return this;
+        }
 
         public Builder url(String value) {
             this.url = value == null ? null : value.trim();
@@ -264,7 +283,8 @@ public record Settings(String url, Path tokenFile, String tenant, String environ
             if (jitter.isNegative() || maxStale.isNegative() || startupTimeout.isNegative()) {
                 throw new IllegalArgumentException(JITTER + ", " + MAX_STALE + " and " + STARTUP_TIMEOUT + " must not be negative");
             }
-            return new Settings(url, tokenFile, tenant, environment, prefix, mappings, ttl, jitter, maxStale, ordinal, startupTimeout);
+            return new Settings(url, tokenFile, tenant, environment, prefix, mappings, ttl, jitter, maxStale, ordinal, startupTimeout,
+                    watch);
         }
     }
 

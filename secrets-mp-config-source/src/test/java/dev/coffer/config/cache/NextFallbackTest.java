@@ -56,7 +56,7 @@ class NextFallbackTest {
     };
 
     /** A secret's aliases as a transport sees them: alias to value; disabled aliases answer VERSION_DISABLED. */
-    static final class AliasTable implements Fetcher {
+    static class AliasTable implements Fetcher {
         final Map<String, String> values = new ConcurrentHashMap<>();
         final Set<String> disabled = ConcurrentHashMap.newKeySet();
         volatile boolean outage;

@@ -24,6 +24,17 @@ class SecretMappingTest {
     }
 
     @Test
+    void aReferenceFollowsTheMappingRulesAndItsErrorsStartWhereItIsWritten() {
+        SecretMapping m = SecretMapping.reference("DB_PASSWORD", "variable DB_PASSWORD", " prod/payments/db@2 ");
+        assertEquals("DB_PASSWORD", m.property());
+        assertEquals("prod/payments/db@2", m.target());
+        assertEquals(SecretMapping.parse("DB_PASSWORD", "prod/payments/db@2"), m);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SecretMapping.reference("x", "expression ${coffer::prod/a#b@1}", "prod/a#b@1"));
+        assertEquals("expression ${coffer::prod/a#b@1} has both #alias and @version; choose one", e.getMessage());
+    }
+
+    @Test
     void onlyAliasNextFallsBackToCurrent() {
         assertEquals(true, SecretMapping.parse("p", "prod/a#next").fallsBackToCurrent());
         assertEquals(false, SecretMapping.parse("p", "prod/a").fallsBackToCurrent());

@@ -26,6 +26,7 @@ import dev.coffer.spi.error.VersionDisabledException;
 import dev.coffer.spi.kernel.internal.Attempt;
 import dev.coffer.spi.kernel.internal.AuditSummarizer;
 import dev.coffer.spi.kernel.internal.Authorizer;
+import dev.coffer.spi.kernel.internal.ChangeTail;
 import dev.coffer.spi.kernel.internal.Ids;
 import dev.coffer.spi.kernel.internal.PageTokenSeal;
 import dev.coffer.spi.kernel.internal.SecretListing;
@@ -59,6 +60,8 @@ import dev.coffer.spi.rotation.RotationManager;
 import dev.coffer.spi.rotation.RotationObserver;
 import dev.coffer.spi.rotation.Rotators;
 import dev.coffer.spi.store.SecretStore;
+import dev.coffer.spi.watch.ChangeSubscription;
+import dev.coffer.spi.watch.WatchRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,9 +112,14 @@ public final class StandardSecretManager implements SecretManager {
     private final SecretListing listing;
     private final Set<String> protectedEnvironments;
     static final Consumer<SecretPath> NO_GATE = path -> { };
+    /** The change stream's in-memory window by default ({@link Builder#changeWindow}). */
+    public static final int DEFAULT_CHANGE_WINDOW = 4096;
+    /** How many events a resumed subscription may replay from the log by default ({@link Builder#changeReplayLimit}). */
+    public static final long DEFAULT_CHANGE_REPLAY_LIMIT = 100_000;
     // The rotation engine's principal per tenant: only these instances pass isEngine (an id alone never does).
     private final java.util.concurrent.ConcurrentHashMap<String, Principal> enginePrincipals = new java.util.concurrent.ConcurrentHashMap<>();
     private final StandardRotationManager rotation;
+    final ChangeTail changes;
     // Whether the latest relay of a change's events failed: outages are logged once, not per write.
     final AtomicBoolean relayFailing = new AtomicBoolean();
 
@@ -126,6 +134,7 @@ public final class StandardSecretManager implements SecretManager {
         this.pageTokens = new PageTokenSeal(b.pageTokenKey == null ? PageTokenSeal.randomKey() : b.pageTokenKey);
         this.listing = new SecretListing(store, authorizer, pageTokens);
         this.protectedEnvironments = Set.copyOf(b.protectedEnvironments);
+        this.changes = new ChangeTail(auditLog, authorizer, b.changeWindow, b.changePollInterval, b.changeReplayLimit);
         this.rotation = b.rotationStore == null ? null : new StandardRotationManager(this, b.rotationStore,
                 b.rotators == null ? Rotators.discover(StandardSecretManager.class.getClassLoader()) : b.rotators,
                 b.rotationObserver, b.instanceId == null ? "coffer-" + Ids.instanceSuffix() : b.instanceId, clock,
@@ -543,6 +552,36 @@ public final class StandardSecretManager implements SecretManager {
         });
     }
 
+    // ---- change stream -------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every subscription of this kernel reads one shared tail of the audit log (a daemon thread
+     * {@value ChangeTail#THREAD_NAME} while any is open) and its window of recent changes
+     * ({@link Builder#changeWindow}); one behind the window replays from the log up to
+     * {@link Builder#changeReplayLimit} events, or resets. Visibility is judged at each poll with
+     * the caller's current policies.
+     */
+    @Override
+    public ChangeSubscription watch(AccessContext ctx, WatchRequest request) {
+        Objects.requireNonNull(request, "request");
+        return attempt(ctx, AuditEventType.SECRET_WATCH, a -> {
+            a.detail("environment=" + (request.environment() == null ? "*" : request.environment())
+                    + " prefix=" + (request.prefix() == null ? "*" : request.prefix())
+                    + " after=" + (request.after().isPresent() ? String.valueOf(request.after().getAsLong()) : "head"));
+            long start = request.after().isPresent() ? request.after().getAsLong() : auditLog.head();
+            ChangeSubscription subscription = changes.subscribe(ctx, request, start);
+            try {
+                a.allowed();
+            } catch (RuntimeException auditFailure) {
+                subscription.close(); // fail closed: no stream without its audit event
+                throw auditFailure;
+            }
+            return subscription;
+        });
+    }
+
     // ---- audit ---------------------------------------------------------------------------
 
     @Override
@@ -809,8 +848,51 @@ public final class StandardSecretManager implements SecretManager {
         private RotationObserver rotationObserver = RotationObserver.NONE;
         private String instanceId;
         private Duration rotationClaimLease = Duration.ofMinutes(2);
+        private int changeWindow = DEFAULT_CHANGE_WINDOW;
+        private Duration changePollInterval = Duration.ofSeconds(1);
+        private long changeReplayLimit = DEFAULT_CHANGE_REPLAY_LIMIT;
 
         private Builder() {}
+
+        /**
+         * How many recent changes the change stream keeps in memory for all its subscriptions
+         * (default {@value StandardSecretManager#DEFAULT_CHANGE_WINDOW}, 1 to 1,048,576). A
+         * subscription further behind reads from the audit log instead.
+         */
+        public Builder changeWindow(int changes) {
+            if (changes < 1 || changes > (1 << 20)) {
+                throw new IllegalArgumentException("changeWindow must be 1 to 1048576, got " + changes);
+            }
+            this.changeWindow = changes;
+            return this;
+        }
+
+        /**
+         * The longest the change stream waits between two reads of the audit log (default 1 s,
+         * 10 ms to 1 min). A log that signals appends ({@link AuditLog#awaitAppend}) is read as
+         * soon as it does; this bounds the delay for one that cannot (another process's append).
+         */
+        public Builder changePollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "changePollInterval");
+            if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("changePollInterval must be between 10ms and 1min");
+            }
+            this.changePollInterval = interval;
+            return this;
+        }
+
+        /**
+         * How many audit events a subscription resuming behind the in-memory window may replay from
+         * the log (default {@value StandardSecretManager#DEFAULT_CHANGE_REPLAY_LIMIT}, 0 or more);
+         * one further behind gets a {@link dev.coffer.spi.watch.ChangeBatch#resetTo reset}.
+         */
+        public Builder changeReplayLimit(long events) {
+            if (events < 0) {
+                throw new IllegalArgumentException("changeReplayLimit must be 0 or more, got " + events);
+            }
+            this.changeReplayLimit = events;
+            return this;
+        }
 
         /**
          * How long a claim on a secret's rotation work lasts unless renewed (default 2 minutes): the
@@ -928,8 +1010,4 @@ public final class StandardSecretManager implements SecretManager {
         }
     }
 
-    @Override
-    public dev.coffer.spi.watch.ChangeSubscription watch(AccessContext ctx, dev.coffer.spi.watch.WatchRequest request) {
-        throw new UnsupportedOperationException("PLACEHOLDER-ISSUE14: watch is being built");
-    }
 }
