@@ -36,6 +36,8 @@ final class TailSubscription implements ChangeSubscription {
     private volatile boolean closed;
     // Checked once against the log: a cursor ahead of the tail but not of the log is only waited for.
     private boolean aheadChecked;
+    /** Whether a resumed subscription's distance to the log's head was checked (once, at its first poll). */
+    private boolean resumeChecked;
 
     TailSubscription(ChangeTail tail, AccessContext ctx, WatchRequest request, long start) {
         this.tail = tail;
@@ -60,6 +62,19 @@ final class TailSubscription implements ChangeSubscription {
             throw new IllegalStateException("the subscription is closed");
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
+        if (!resumeChecked) {
+            resumeChecked = true;
+            // Judged against the log's head, not the tail's progress: a tail still catching up
+            // would otherwise hand a too-old resume the changes it holds instead of a reset.
+            if (request.after().isPresent()) {
+                long head = tail.log.head();
+                if (head - cursor > tail.replayLimit || cursor > head) {
+                    aheadChecked = true;
+                    cursor = head;
+                    return ChangeBatch.resetTo(head);
+                }
+            }
+        }
         Visibility visibility = new Visibility();
         List<SecretChange> out = new ArrayList<>();
         while (!closed) {
