@@ -30,8 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CofferConfigSourceTest {
     private final Embedded coffer = new Embedded();
 
+    // TTL rules and fetch counts: the change stream is off here (its refresh on opening adds a read);
+    // WatchingCacheTest and EmbeddedWatchTest cover the cache on the stream.
     private static Settings.Builder fast() {
-        return Settings.builder().url(Settings.EMBEDDED)
+        return Settings.builder().url(Settings.EMBEDDED).watch(false)
                 .ttl(Duration.ofMillis(200)).jitter(Duration.ZERO).maxStale(Duration.ofSeconds(1))
                 .startupTimeout(Duration.ofSeconds(2));
     }

@@ -39,7 +39,7 @@ public final class CofferSecretKeysHandlerFactory implements SecretKeysHandlerFa
 
     private static final List<String> SETTINGS = List.of(Settings.URL, Settings.TOKEN_FILE, Settings.TENANT,
             Settings.ENVIRONMENT, Settings.PREFIX, Settings.TTL, Settings.JITTER, Settings.MAX_STALE, Settings.ORDINAL,
-            Settings.STARTUP_TIMEOUT);
+            Settings.STARTUP_TIMEOUT, Settings.WATCH);
     private static final String ENV_MAP_PREFIX = "COFFER_MAP_";
 
     private final EmbeddedSecrets embedded;
