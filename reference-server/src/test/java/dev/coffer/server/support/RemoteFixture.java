@@ -114,9 +114,13 @@ public final class RemoteFixture implements ManagerFixture {
                             throw e.getCause();
                         }
                     });
-            ResourceConfig app = StandaloneServer.application(delegate,
+            // Every test of the one shared server watches as the same few principals: a cap per caller
+            // above what the contract opens, and a 1 s heartbeat so streams the client closed are
+            // noticed (at the next write) and give back their place soon.
+            ResourceConfig app = StandaloneServer.application(delegate, dev.coffer.server.api.NoRotations.INSTANCE,
                     new SmallRyeTokenVerifier(KEYS.getPublic(), JwtSettings.defaults()), List.of(), new Metrics(),
-                    TrustedProxies.of(List.of(CidrBlock.parse("127.0.0.1/32"))));
+                    TrustedProxies.of(List.of(CidrBlock.parse("127.0.0.1/32"))),
+                    new dev.coffer.server.watch.WatchSettings(1000, 1000, Duration.ofSeconds(1), Duration.ofSeconds(30)));
             StandaloneServer started = StandaloneServer.start(app, "127.0.0.1", 0);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "remote-fixture-server-stop"));
             server = started;

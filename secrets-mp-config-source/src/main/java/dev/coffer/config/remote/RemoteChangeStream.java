@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.Objects;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -163,6 +164,10 @@ public final class RemoteChangeStream implements ChangeSubscription {
     public ChangeBatch poll(int max, Duration maxWait) throws InterruptedException {
         if (max < 1 || max > MAX_BATCH) {
             throw new IllegalArgumentException("max is 1 to " + MAX_BATCH);
+        }
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative");
         }
         if (closed) {
             throw new IllegalStateException("the subscription is closed");

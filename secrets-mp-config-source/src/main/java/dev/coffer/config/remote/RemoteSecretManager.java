@@ -779,7 +779,12 @@ public final class RemoteSecretManager implements SecretManager {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(request, "request");
         String route = "v1/watch" + new Query().add("environment", request.environment()).add("prefix", request.prefix());
-        return new RemoteChangeStream(request, lastEventId -> openStream(ctx, route, lastEventId), base + "v1/watch");
+        // The first connect carries the caller's request id (the server audits the subscription under
+        // it); each reconnect is a request of its own with a fresh id.
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return new RemoteChangeStream(request,
+                lastEventId -> openStream(first.getAndSet(false) ? ctx : ctx.withRequestId(null), route, lastEventId),
+                base + "v1/watch");
     }
 
     private static final int MAX_PROBLEM = 64 * 1024;
@@ -793,7 +798,7 @@ public final class RemoteSecretManager implements SecretManager {
         }
         HttpRequest.Builder request;
         try {
-            request = requestBuilder(ctx.withRequestId(null), "GET", route, null, bearer)
+            request = requestBuilder(ctx, "GET", route, null, bearer)
                     .setHeader("Accept", "text/event-stream, application/problem+json")
                     .setHeader("Cache-Control", "no-cache");
             if (lastEventId != null) {
