@@ -9,6 +9,7 @@ import dev.coffer.config.settings.Settings;
 import dev.coffer.server.cli.Coffer;
 import dev.coffer.server.rotation.ServeProcess;
 import dev.coffer.server.rotation.ServerPostgres;
+import dev.coffer.server.support.SseStream;
 import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
 import io.smallrye.config.SmallRyeConfig;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -107,8 +109,8 @@ class PropagationTest {
      */
     private void assumeTheServerHasTheChangeStream() {
         int status;
-        try (RawSse probe = RawSse.open(a.url(), a.token(), "environment=not%20an%20environment", null)) {
-            status = probe.status();
+        try (SseStream probe = SseStream.open(URI.create(a.url() + "/"), "environment=not%20an%20environment", a.token(), null)) {
+            status = probe.status;
         }
         if (status == 404) {
             System.out.println("[reference-server] skipping PropagationTest: GET /v1/watch answers 404 (no change stream in this build)");
@@ -206,9 +208,9 @@ class PropagationTest {
         Object statsBefore = follow.source().stats();
         // Where a watcher of A stands before the outage: the cursor of its ready event.
         String cursor;
-        try (RawSse watch = RawSse.open(a.url(), a.token(), WATCH_QUERY, null)) {
-            assertEquals(200, watch.status());
-            cursor = watch.until(e -> e.event().equals("ready"), PER_CHANGE).get(0).id();
+        try (SseStream watch = SseStream.open(URI.create(a.url() + "/"), WATCH_QUERY, a.token(), null)) {
+            assertEquals(200, watch.status);
+            cursor = watch.until(e -> "ready".equals(e.name()), PER_CHANGE).get(0).id();
         }
 
         a.close();
@@ -228,13 +230,13 @@ class PropagationTest {
         follow.awaitRuns(List.of("rendered", "rendered"));
         brief.await("the short-lived consumers serving again", meanwhile, back, Duration.ofSeconds(60));
         // On the wire: resumed from the cursor, without a reset, the missed version replayed.
-        try (RawSse watch = RawSse.open(a.url(), a.token(), WATCH_QUERY, cursor)) {
-            assertEquals(200, watch.status());
-            List<RawSse.Event> seen = watch.until(e -> e.event().equals("version-added") && e.data() != null
+        try (SseStream watch = SseStream.open(URI.create(a.url() + "/"), WATCH_QUERY, a.token(), cursor)) {
+            assertEquals(200, watch.status);
+            List<SseStream.Event> seen = watch.until(e -> "version-added".equals(e.name()) && e.data() != null
                     && json(e.data()).getInt("version", -1) == lastVersion, PER_CHANGE);
-            assertEquals("ready", seen.get(0).event(), "ready first: " + seen);
+            assertEquals("ready", seen.get(0).name(), "ready first: " + seen);
             assertTrue(json(seen.get(0).data()).getBoolean("resumed"), "resumed from Last-Event-ID " + cursor + ": " + seen);
-            assertTrue(seen.stream().noneMatch(e -> e.event().equals("reset")), "no reset: " + seen);
+            assertTrue(seen.stream().noneMatch(e -> "reset".equals(e.name())), "no reset: " + seen);
             assertTrue(Long.parseLong(seen.get(seen.size() - 1).id()) > Long.parseLong(cursor), "replayed after the cursor");
         }
         String report = "outage: short-lived consumers (TTL 3 s, max-stale 10 s) stopped serving "

@@ -138,6 +138,24 @@ public final class SseStream implements AutoCloseable {
         }
     }
 
+    /** The blocks read until one matches {@code last} (included), heartbeats left out; fails after {@code timeout}. */
+    public List<Event> until(java.util.function.Predicate<Event> last, Duration timeout) {
+        List<Event> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Event e;
+            try {
+                e = nextChange(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (AssertionError failed) {
+                throw new AssertionError(failed.getMessage() + "; saw " + seen, failed);
+            }
+            seen.add(e);
+            if (last.test(e)) {
+                return seen;
+            }
+        }
+    }
+
     /** Waits until the server ended the stream; {@code false} if it did not within {@code timeout}. */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
