@@ -16,8 +16,11 @@ import java.util.Objects;
  *        ({@code --max-watchers-per-caller}); one more is 429 {@code TOO_MANY_WATCHES}
  * @param heartbeat how long a stream stays silent before the server writes a heartbeat
  *        ({@code --watch-heartbeat}); shorter than any idle timeout between server and client
- * @param writeTimeout how long one event may take to reach the client's socket; a client that
- *        reads nothing for that long loses its stream (its memory is one event, never a backlog)
+ * @param writeTimeout how long the worker waits for one event's send to complete. Where the
+ *        container sends asynchronously this ends a stream whose client reads nothing; Jersey on the
+ *        standalone server sends on the worker's thread and returns a completed future, so there a
+ *        blocked write is ended by Jetty's connector idle timeout (30 s) instead. Either way a
+ *        client that reads nothing holds one event, never a backlog
  */
 public record WatchSettings(int maxWatchers, int maxPerCaller, Duration heartbeat, Duration writeTimeout) {
     /** The largest {@code --max-watchers}: each stream holds a thread. */

@@ -19,9 +19,10 @@ import java.util.logging.Logger;
 
 /**
  * One open change stream: its worker polls the subscription and writes each batch before it polls
- * again, so the stream holds at most one batch. A write is given {@link WatchSettings#writeTimeout}
- * (Jersey writes on the calling thread and blocks while the client's socket is full; Jetty fails a
- * blocked write after its idle timeout), after which the stream ends.
+ * again, so the stream holds at most one batch. A send that does not complete within
+ * {@link WatchSettings#writeTimeout} ends the stream. Jersey writes on the calling thread, so on the
+ * standalone server that wait never starts: the write itself blocks while the client's socket is
+ * full, until Jetty's idle timeout fails it and the stream ends.
  */
 final class WatchStream implements Runnable {
     private static final Logger LOG = Logger.getLogger(WatchStream.class.getName());
