@@ -196,6 +196,11 @@ class ExternalSecretsWebhookTest extends OneServerPerClass {
             }
             assertEquals(expected, synced, kind);
         }
+        // Every refresh is a read in Coffer's audit, under the store token's subject.
+        Reply audit = server.get("v1/audit?environment=prod&path=payments/db-password&type=SECRET_READ");
+        assertEquals(200, audit.status(), audit::toString);
+        assertTrue(audit.body().contains(SUBJECT), "the reads are audited as " + SUBJECT);
+        assertNoValues(audit.body());
     }
 
     @Test
