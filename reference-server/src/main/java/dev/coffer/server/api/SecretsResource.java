@@ -69,6 +69,20 @@ public class SecretsResource {
         this.manager = Objects.requireNonNull(manager, "manager");
     }
 
+    /**
+     * The id of a one-segment route. A segment can hold a '/' only as {@code %2F}: a name sent
+     * escaped whole (External Secrets' webhook provider query-escapes its key), which would otherwise
+     * be looked up as an id and answered 404, and a client that takes 404 for "deleted" would act on it.
+     */
+    private static String oneSegmentId(String id) {
+        if (id.indexOf('/') >= 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "a secret id holds no '/' and this one held an"
+                    + " escaped slash (%2F): to read or change a secret by name use /v1/secrets/<environment>/<path>"
+                    + " with its slashes unescaped");
+        }
+        return id;
+    }
+
     /** Creates a secret (metadata only): 201 with its id. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -97,7 +111,7 @@ public class SecretsResource {
     @GET
     @Path(ANY_ID)
     public SecretDetailsBody describe(@Context SecurityContext security, @PathParam("id") String id) {
-        return SecretDetailsBody.from(manager.describe(Callers.context(security), id));
+        return SecretDetailsBody.from(manager.describe(Callers.context(security), oneSegmentId(id)));
     }
 
     /**
@@ -108,7 +122,7 @@ public class SecretsResource {
     @Path(ANY_ID)
     @Consumes(MediaType.APPLICATION_JSON)
     public SecretBody update(@Context SecurityContext security, @PathParam("id") String id, UpdateSecretRequest body) {
-        return SecretBody.from(manager.update(Callers.context(security), id, requireBody(body).toUpdate()));
+        return SecretBody.from(manager.update(Callers.context(security), oneSegmentId(id), requireBody(body).toUpdate()));
     }
 
     /**
@@ -120,7 +134,7 @@ public class SecretsResource {
     @Path(ANY_ID)
     public Response scheduleDeletion(@Context SecurityContext security, @PathParam("id") String id,
             @QueryParam("recoveryWindowDays") String recoveryWindowDays, @QueryParam("force") String force) {
-        return Deletions.delete(manager, Callers.context(security), SecretRef.id(id), recoveryWindowDays, force);
+        return Deletions.delete(manager, Callers.context(security), SecretRef.id(oneSegmentId(id)), recoveryWindowDays, force);
     }
 
     /** Cancels a scheduled deletion. */

@@ -262,18 +262,17 @@ class ExternalSecretsWebhookTest extends OneServerPerClass {
     }
 
     @Test
-    void withoutTheReplaceAnEscapedSlashWouldNotRouteToTheSecret() throws IOException {
+    void withoutTheReplaceAnEscapedNameIsRefusedNotTakenForADeletedSecret() throws IOException {
         // Why the example's url has `| replace "%2F" "/"`: ESO sends the key query-escaped, and
         // /v1/secrets/prod%2Fpayments%2Fdb-password has no literal slash after the environment.
         Map<String, Object> plain = new LinkedHashMap<>(webhook(only("SecretStore")));
         plain.put("url", EXAMPLE_ORIGIN + "v1/secrets/{{ .remoteRef.key }}");
         Outcome outcome = getSecret(plain, token, "prod/payments/db-password", "");
-        // The one-segment id route takes it, and a name is no id: a 404 SECRET_NOT_FOUND for a
-        // secret that exists, which ESO would take for a deleted secret.
-        assertEquals(404, outcome.status());
-        assertEquals("NoSecretError", outcome.error());
-        assertTrue(outcome.body().contains("SECRET_NOT_FOUND"));
-        assertNull(outcome.value());
+        // The one-segment id route takes it; an id holds no '/', so the escaped name is refused as
+        // a client error (400), never answered 404, which ESO would take for a deleted secret.
+        assertEquals(400, outcome.status(), outcome.toString());
+        assertEquals("endpoint gave error 400", outcome.error());
+        assertTrue(outcome.body().contains("INVALID_ARGUMENT") && outcome.body().contains("%2F"), outcome.body());
         assertNull(outcome.value());
     }
 

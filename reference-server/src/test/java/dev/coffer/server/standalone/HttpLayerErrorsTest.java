@@ -158,10 +158,14 @@ class HttpLayerErrorsTest {
     }
 
     @Test
-    void encodedSlashInAnEnvironmentIsNoRoute() {
+    void aNameEscapedWholeIsRefusedNotLookedUpAsAnId() {
+        // One segment is an id; an escaped name there was once a 404, which a client such as External
+        // Secrets takes for "deleted". It is the client's mistake, said as such.
         Reply reply = server.get("v1/secrets/prod%2Fpayments%2Fstripe-api-key");
-        assertEquals(404, reply.status(), reply::toString);
+        assertEquals(400, reply.status(), reply::toString);
         assertEquals("application/problem+json", reply.header("Content-Type"));
+        assertEquals("INVALID_ARGUMENT", reply.code());
+        assertTrue(reply.json().getString("detail").contains("/v1/secrets/<environment>/<path>"), reply::toString);
     }
 
     private static long versions() {
