@@ -150,7 +150,7 @@ class SpecReaderTest {
         ConnectorSpec.Env env = (ConnectorSpec.Env) spec.managers().get(0).connectors().get("env");
         assertEquals(Optional.of(dir.toAbsolutePath().resolve("secrets/.env")), env.envFile());
         assertEquals(Optional.of(dir.toAbsolutePath().resolve("../k8s/web.yaml")), spec.workloads().get(0).file());
-        assertEquals(new Where(file.toString(), 9, "managers[0].secrets[0]"), spec.managers().get(0).secrets().get(0).where());
+        assertEquals(new Where(file.toString(), 10, "managers[0].secrets[0]"), spec.managers().get(0).secrets().get(0).where());
     }
 
     @Test
@@ -215,7 +215,7 @@ class SpecReaderTest {
     static Stream<Arguments> badSpecs() {
         return Stream.of(
                 Arguments.of("empty", "", "spec.yaml: is empty; start with apiVersion: coffer.dev/v1alpha1 and kind: DeliverySpec"),
-                Arguments.of("not YAML", HEAD + "managers: [ { name: a\n", "spec.yaml:4: is not valid YAML: expected ',' or ']', but got <stream end>"),
+                Arguments.of("not YAML", HEAD + "managers: [ { name: a\n", "spec.yaml:4: is not valid YAML: expected ',' or '}', but got <stream end>"),
                 Arguments.of("duplicate key", BACKEND + "managers: []\n", "spec.yaml:11: managers: is written twice (first at line 3); remove one"),
                 Arguments.of("wrong apiVersion", "apiVersion: v1\nkind: DeliverySpec\n",
                         "spec.yaml:1: apiVersion: 'v1' is not supported; write apiVersion: coffer.dev/v1alpha1"),
@@ -326,6 +326,21 @@ class SpecReaderTest {
                             inject: [ { manager: backend, secret: DATABASE_URL } ]
                         """, "spec.yaml:12: workloads[0]: workload 'web' has neither `file:` nor `generate:`; give exactly one:"
                                 + " file: <manifest.yaml> or generate: { name, image }"),
+                Arguments.of("workload with file and generate", BACKEND + """
+                        workloads:
+                          - { id: web, file: web.yaml, generate: { name: web, image: "web:1" }, inject: [ { manager: backend, provider: app } ] }
+                        """, "spec.yaml:12: workloads[0]: workload 'web' has both `file:` and `generate:`; give exactly one:"
+                                + " file: <manifest.yaml> or generate: { name, image }"),
+                Arguments.of("envFrom with as", BACKEND + """
+                        workloads:
+                          - { id: web, file: web.yaml, inject: [ { manager: backend, provider: app, as: X } ] }
+                        """, "spec.yaml:12: workloads[0].inject[0].as: is not for kind envFrom, which injects every key of Secret backend-secrets"
+                                + " under its own name"),
+                Arguments.of("no injection", BACKEND + """
+                        workloads:
+                          - { id: web, file: web.yaml, inject: [] }
+                        """, "spec.yaml:12: workloads[0].inject: lists no injection; give at least one, e.g. - { manager: backend, secret:"
+                                + " DATABASE_URL, kind: env }"),
                 Arguments.of("duplicate workload", BACKEND + """
                         workloads:
                           - { id: web, file: web.yaml, inject: [ { manager: backend, secret: DATABASE_URL, kind: env } ] }
@@ -469,6 +484,16 @@ class SpecReaderTest {
     }
 
     @Test
+    void aMissingOrOversizedFileIsRefusedNamingIt() throws IOException {
+        Path missing = dir.resolve("missing.yaml");
+        assertEquals(missing + ": cannot be read (NoSuchFileException); check the path given with -f",
+                assertThrows(SpecException.class, () -> SpecReader.read(missing)).getMessage());
+        Path big = Files.writeString(dir.resolve("big.yaml"), "#".repeat(SpecReader.MAX_FILE_BYTES + 1));
+        assertEquals(big + ": is larger than 1048576 bytes; a delivery spec is a few kilobytes",
+                assertThrows(SpecException.class, () -> SpecReader.read(big)).getMessage());
+    }
+
+    @Test
     void tooManyManagersAreRefused() {
         StringBuilder yaml = new StringBuilder(HEAD).append("managers:\n");
         for (int i = 0; i <= SpecReader.MAX_MANAGERS; i++) {
@@ -480,8 +505,8 @@ class SpecReaderTest {
 
     @Test
     void aRecursiveAliasIsRefused() {
-        String message = error(BACKEND.replace("env: { type: env }", "env: &loop { type: literal, values: *loop }"));
-        assertTrue(message.startsWith("spec.yaml:6: managers[0].connectors.env.values"), message);
+        assertEquals("spec.yaml:6: managers[0].connectors.env: refers to itself through an alias; write the value out",
+                error(BACKEND.replace("env: { type: env }", "env: &loop { type: literal, values: *loop }")));
     }
 
     /** The values of every literal connector in the specs above: none may show up in a message or a record's text. */
