@@ -490,6 +490,15 @@ public final class SpecReader {
                     + " a coffer connector, not '" + cid + "' (" + connector.type() + ")");
         }
         Optional<String> key = f.opt("key").map(k -> {
+            String fixed = switch (provider.type()) {
+                case "dockerconfigjson" -> ".dockerconfigjson";
+                case "basic-auth" -> "username and password";
+                case "tls" -> "tls.crt and tls.key";
+                default -> null;
+            };
+            if (fixed != null) {
+                throw k.error("is not for provider '" + pid + "' (" + provider.type() + "), whose Secret's keys are fixed: " + fixed);
+            }
             String s = k.string();
             if (!SECRET_KEY.matcher(s).matches()) {
                 throw k.error("'" + Messages.printable(s) + "' is not a Secret key: letters, digits, -, _ and . (at most 253)");
@@ -685,6 +694,10 @@ public final class SpecReader {
                 });
             }
             case VOLUME -> {
+                if (provider instanceof ProviderSpec.Agent agent && f.has("mountPath")) {
+                    throw f.req("mountPath").error("is set once on agent provider '" + agent.id() + "' (" + agent.mountPath()
+                            + "); an injection names only the file, with `as:`");
+                }
                 if (!(provider instanceof ProviderSpec.Agent) && !f.has("mountPath")) {
                     throw new SpecException(node.where().child("mountPath", node.where().line()),
                             "is required for kind volume on provider '" + provider.id() + "' (" + provider.type()

@@ -403,6 +403,24 @@ class SpecReaderTest {
                           - { id: web, file: web.yaml, inject: [ { manager: backend, secret: DATABASE_URL, kind: volume } ] }
                         """, "spec.yaml:12: workloads[0].inject[0].mountPath: is required for kind volume on provider 'app' (opaque): the directory"
                                 + " the file appears in, e.g. mountPath: /etc/secrets"),
+                Arguments.of("mountPath on an agent injection", HEAD + """
+                        managers:
+                          - name: backend
+                            connectors: { vault: { type: coffer, environment: prod } }
+                            providers: { agent: { type: agent, image: "coffer:1", server: "https://c" } }
+                            secrets: [ { name: token, path: payments/token } ]
+                        workloads:
+                          - { id: web, file: web.yaml, inject: [ { manager: backend, secret: token, mountPath: /etc/token } ] }
+                        """, "spec.yaml:9: workloads[0].inject[0].mountPath: is set once on agent provider 'agent' (/run/coffer/secrets);"
+                                + " an injection names only the file, with `as:`"),
+                Arguments.of("key on a dockerconfigjson secret", HEAD + """
+                        managers:
+                          - name: backend
+                            connectors: { env: { type: env } }
+                            providers: { registry: { type: dockerconfigjson, name: registry-secrets } }
+                            secrets: [ { name: DOCKER_REGISTRY_TOKEN, key: token } ]
+                        """, "spec.yaml:7: managers[0].secrets[0].key: is not for provider 'registry' (dockerconfigjson), whose Secret's keys"
+                                + " are fixed: .dockerconfigjson"),
                 Arguments.of("relative mountPath", BACKEND + """
                         workloads:
                           - { id: web, file: web.yaml, inject: [ { manager: backend, secret: DATABASE_URL, kind: volume, mountPath: etc/db } ] }
