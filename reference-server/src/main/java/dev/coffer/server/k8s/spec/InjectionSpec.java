@@ -22,8 +22,10 @@ import java.util.Optional;
  * @param manager the manager the secret belongs to
  * @param secret the secret (exactly one of {@code secret} and {@code provider})
  * @param provider for {@code envFrom}: the provider whose whole Secret is injected
- * @param kind the kind, when written; else the provider's only kind (more than one is an error
- *     that lists them)
+ * @param kind the kind, when written; else inferred: the provider's only kind for one secret,
+ *     {@code envFrom} for {@code provider:}, {@code volume} when {@code mountPath} is written,
+ *     {@code env} when {@code as} is (Kubricate's {@code forName}); anything else is an error that
+ *     lists the provider's kinds. {@link SpecReader} always fills it in
  * @param as for {@code env}: the variable's name ({@code forName}), else the secret's name; for
  *     {@code volume}: the file's name, else the secret's key
  * @param container the container, when written; else the first
