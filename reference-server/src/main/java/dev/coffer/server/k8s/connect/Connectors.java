@@ -41,6 +41,22 @@ public final class Connectors {
                 .anyMatch(c -> c instanceof ConnectorSpec.Coffer);
     }
 
+    /**
+     * Checks, without reading anything, that every secret read through a {@code coffer} connector
+     * has a well-formed path (what {@code coffer k8s validate} can say before a server is involved).
+     *
+     * @throws SpecException at the first secret whose path is missing or malformed
+     */
+    public static void checkReferences(DeliverySpec spec) {
+        for (ManagerSpec m : spec.managers()) {
+            for (SecretSpec s : m.secrets()) {
+                if (m.connectorOf(s) instanceof ConnectorSpec.Coffer coffer) {
+                    CofferConnector.reference(coffer, m, s);
+                }
+            }
+        }
+    }
+
     /** The connector {@code secret} of {@code manager} reads through. */
     public Connector of(ManagerSpec manager, SecretSpec secret) {
         ConnectorSpec spec = manager.connectorOf(secret);
