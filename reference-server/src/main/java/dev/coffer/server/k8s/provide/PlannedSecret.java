@@ -13,6 +13,12 @@ import java.util.Set;
  * One Secret the layout will build, after conflict resolution: its key, owner, and which secret
  * fills each data key. No values.
  *
+ * <pre>{@code
+ * for (PlannedSecret p : SecretLayout.plan(spec).secrets()) {
+ *     System.out.println(p.key() + " " + p.keys());   // Secret.Opaque:apps/app-secrets [DATABASE_URL, API_KEY]
+ * }
+ * }</pre>
+ *
  * @param key the conflict key ({@code Secret.Opaque:apps/app-secrets})
  * @param type the Kubernetes {@code type}
  * @param manager the owning manager (labels {@code coffer.dev/manager})

@@ -117,6 +117,25 @@ public final class SecretLayout {
         return secrets;
     }
 
+    /**
+     * Where {@code secret} of {@code manager} actually lands after conflict resolution: like
+     * {@link Placements#of(ManagerSpec, SecretSpec)}, less the namespaces where an {@code overwrite}
+     * replaced its object or key (so an injection can be refused instead of pointing at a key that
+     * will not exist).
+     */
+    public List<Placement> placements(ManagerSpec manager, SecretSpec secret) {
+        List<Placement> out = new ArrayList<>();
+        for (PlannedSecret planned : secrets) {
+            List<String> keys = planned.fills().stream()
+                    .filter(f -> f.manager().name().equals(manager.name()) && f.secret().name().equals(secret.name()))
+                    .map(Claim.Fill::key).distinct().toList();
+            if (!keys.isEmpty()) {
+                out.add(new Placement(planned.namespace(), planned.name(), planned.type(), keys));
+            }
+        }
+        return out;
+    }
+
     /** One line per overwrite the policy made (no values). */
     public List<String> reports() {
         return reports;

@@ -226,6 +226,11 @@ class SecretLayoutTest {
         SecretLayout layout = SecretLayout.plan(spec);
         seen.addAll(layout.reports());
         assertEquals(1, layout.reports().size(), layout.reports().toString());
+        ManagerSpec frontend = spec.manager("frontend").orElseThrow();
+        assertEquals(1, Placements.of(frontend, frontend.secrets().get(0)).size(), "the rule alone still places it");
+        assertEquals(List.of(), layout.placements(frontend, frontend.secrets().get(0)), "but it was overwritten");
+        ManagerSpec backend = spec.manager("backend").orElseThrow();
+        assertEquals(Placements.of(backend, backend.secrets().get(0)), layout.placements(backend, backend.secrets().get(0)));
         assertTrue(layout.reports().get(0).startsWith("overwrite: Secret.Opaque:apps/shared of provider 'app' of manager 'backend'"),
                 layout.reports().get(0));
         Secret s = layout.build(Connectors.builder(spec).build()).get(0);
