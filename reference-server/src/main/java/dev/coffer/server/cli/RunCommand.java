@@ -1,5 +1,6 @@
 package dev.coffer.server.cli;
 
+import dev.coffer.server.internal.EnvFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Parameters;
  *   <li>The CLI's own token ({@code COFFER_CLI_TOKEN}, {@code COFFER_CLI_TOKEN_FILE}) is not
  *       passed to the command: it gets the secrets it references, not the caller's credential.</li>
  *   <li>{@code --env-file} variables override inherited ones of the same name; the file format is
- *       in {@link EnvFile}.</li>
+ *       in {@link dev.coffer.server.internal.EnvFile}.</li>
  * </ul>
  */
 @Command(name = "run", description = {"Run a command with the coffer:// references of its environment resolved.",
@@ -74,7 +75,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Map<String, String> env = new LinkedHashMap<>(environment);
         if (envFile != null) {
-            env.putAll(EnvFile.read(envFile));
+            try {
+                env.putAll(EnvFile.read(envFile, "--env-file " + envFile));
+            } catch (EnvFile.Invalid e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
         }
         EnvReferences refs = EnvReferences.find(env);
         if (!refs.isEmpty()) {

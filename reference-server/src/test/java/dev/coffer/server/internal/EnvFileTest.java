@@ -1,4 +1,4 @@
-package dev.coffer.server.cli;
+package dev.coffer.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +24,7 @@ class EnvFileTest {
         expected.put("TRAILING", "value");
         expected.put("HASHED", "a#b");
         expected.put("EMPTY", "");
-        assertEquals(expected, EnvFile.parse("t.env", String.join("\r\n",
+        assertEquals(expected, EnvFile.parse("--env-file t.env", String.join("\r\n",
                 "# a comment line", "", "DB_PASSWORD=coffer://prod/payments/db-password",
                 "export API_KEY = coffer://prod/payments/api-key#next", "GREETING=\"hello world\"   # a comment",
                 "PATTERN='no $escapes or \\n here'", "ESCAPED=\"a\\\"b\\\\c\\nd\"", "TRAILING=value   # note",
@@ -43,21 +43,20 @@ class EnvFileTest {
         "quote inside unquoted        | K=it's-s3cr3t             | line 1 (K): a quote inside an unquoted value",
     })
     void malformedLinesFailNamingTheLineAndNeverTheValue(String what, String line, String message) {
-        CliException e = assertThrows(CliException.class, () -> EnvFile.parse("t.env", line));
-        assertEquals(ExitCodes.USAGE, e.exitCode());
+        EnvFile.Invalid e = assertThrows(EnvFile.Invalid.class, () -> EnvFile.parse("--env-file t.env", line));
         assertTrue(e.getMessage().contains("--env-file t.env " + message), e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
     }
 
     @Test
     void aKeyTwiceIsAnErrorOnTheSecondLine() {
-        CliException e = assertThrows(CliException.class, () -> EnvFile.parse("t.env", "A=1\nB=2\nA=3"));
+        EnvFile.Invalid e = assertThrows(EnvFile.Invalid.class, () -> EnvFile.parse("--env-file t.env", "A=1\nB=2\nA=3"));
         assertTrue(e.getMessage().contains("line 3: A is set a second time"), e.getMessage());
     }
 
     @Test
     void tooManyLinesAreRefused() {
-        CliException e = assertThrows(CliException.class, () -> EnvFile.parse("t.env", "\n".repeat(EnvFile.MAX_LINES)));
+        EnvFile.Invalid e = assertThrows(EnvFile.Invalid.class, () -> EnvFile.parse("--env-file t.env", "\n".repeat(EnvFile.MAX_LINES)));
         assertTrue(e.getMessage().contains("more than " + EnvFile.MAX_LINES + " lines"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package dev.coffer.server.cli;
+package dev.coffer.server.internal;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A {@code .env} file as {@code coffer run --env-file} reads it: the documented subset, parsed
- * strictly, since no maintained dotenv parser is served to this build.
+ * A {@code .env} file as {@code coffer run --env-file} and the {@code env} connector of
+ * {@code coffer k8s} read it: the documented subset, parsed strictly, since no maintained dotenv
+ * parser is served to this build.
  *
  * <pre>
  * # a comment line
@@ -35,49 +36,67 @@ import java.util.regex.Pattern;
  *   <li>At most 1 MiB and 4096 lines, UTF-8; a NUL character is refused (no environment holds one).</li>
  * </ul>
  *
- * Errors name the file, the line and the key, never a value (a {@code .env} file may hold real secrets).
+ * Errors ({@link Invalid}) start with the caller's label for the file ({@code --env-file app.env},
+ * {@code envFile app.env}) and name the line and the key, never a value (a {@code .env} file may
+ * hold real secrets).
+ *
+ * <pre>{@code
+ * Map<String, String> vars = EnvFile.read(Path.of("app.env"), "--env-file app.env");
+ * }</pre>
  */
-final class EnvFile {
-    static final long MAX_BYTES = 1 << 20;
-    static final int MAX_LINES = 4096;
+public final class EnvFile {
+    /** The largest file read. */
+    public static final long MAX_BYTES = 1 << 20;
+    /** The most lines a file may have. */
+    public static final int MAX_LINES = 4096;
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private EnvFile() {}
 
+    /** A file that is not the documented subset; the message names the file, line and key, never a value. */
+    public static final class Invalid extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * The variables of {@code file}, in file order.
+     * The variables of {@code file}, in file order; {@code label} (e.g. {@code --env-file app.env})
+     * starts every error message.
      *
-     * @throws CliException {@code USAGE} naming the file and the line at fault
+     * @throws Invalid naming the file and the line at fault
      */
-    static Map<String, String> read(Path file) {
+    public static Map<String, String> read(Path file, String label) {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_BYTES) {
-                throw new CliException(ExitCodes.USAGE, "--env-file " + file + " is larger than " + MAX_BYTES + " bytes");
+                throw new Invalid(label + " is larger than " + MAX_BYTES + " bytes");
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read --env-file " + file + " (" + e.getClass().getSimpleName() + ")");
+            throw new Invalid("cannot read " + label + " (" + e.getClass().getSimpleName() + ")");
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new CliException(ExitCodes.USAGE, "--env-file " + file + " is not UTF-8");
+            throw new Invalid(label + " is not UTF-8");
         }
-        return parse(file.toString(), text);
+        return parse(label, text);
     }
 
-    /** Parses {@code text}; {@code name} names it in errors. */
-    static Map<String, String> parse(String name, String text) {
+    /** Parses {@code text}; {@code label} starts every error message. */
+    public static Map<String, String> parse(String label, String text) {
         String[] lines = text.split("\r?\n", -1);
         if (lines.length > MAX_LINES) {
-            throw new CliException(ExitCodes.USAGE, "--env-file " + name + " has more than " + MAX_LINES + " lines");
+            throw new Invalid(label + " has more than " + MAX_LINES + " lines");
         }
         Map<String, String> vars = new LinkedHashMap<>();
         for (int i = 0; i < lines.length; i++) {
-            String where = "--env-file " + name + " line " + (i + 1);
+            String where = label + " line " + (i + 1);
             String line = lines[i].strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -87,19 +106,19 @@ final class EnvFile {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new CliException(ExitCodes.USAGE, where + ": expected KEY=VALUE");
+                throw new Invalid(where + ": expected KEY=VALUE");
             }
             String key = line.substring(0, eq).strip();
             if (!KEY.matcher(key).matches()) {
-                throw new CliException(ExitCodes.USAGE, where + ": '" + dev.coffer.spi.internal.Messages.printable(key)
+                throw new Invalid(where + ": '" + dev.coffer.spi.internal.Messages.printable(key)
                         + "' is not a variable name (letters, digits and _, not starting with a digit)");
             }
             String value = value(where + " (" + key + ")", line.substring(eq + 1).strip());
             if (value.indexOf('\0') >= 0) {
-                throw new CliException(ExitCodes.USAGE, where + " (" + key + "): the value holds a NUL character");
+                throw new Invalid(where + " (" + key + "): the value holds a NUL character");
             }
             if (vars.putIfAbsent(key, value) != null) {
-                throw new CliException(ExitCodes.USAGE, where + ": " + key + " is set a second time");
+                throw new Invalid(where + ": " + key + " is set a second time");
             }
         }
         return vars;
@@ -114,7 +133,7 @@ final class EnvFile {
             int comment = commentStart(raw);
             String v = (comment < 0 ? raw : raw.substring(0, comment)).strip();
             if (v.indexOf('"') >= 0 || v.indexOf('\'') >= 0) {
-                throw new CliException(ExitCodes.USAGE, where + ": a quote inside an unquoted value; quote the whole value");
+                throw new Invalid(where + ": a quote inside an unquoted value; quote the whole value");
             }
             return v;
         }
@@ -135,7 +154,7 @@ final class EnvFile {
                     case 'n' -> out.append('\n');
                     case 't' -> out.append('\t');
                     case 'r' -> out.append('\r');
-                    default -> throw new CliException(ExitCodes.USAGE, where + ": unknown escape \\" + next
+                    default -> throw new Invalid(where + ": unknown escape \\" + next
                             + " in a double-quoted value (known: \\\" \\\\ \\n \\t \\r)");
                 }
             } else {
@@ -143,15 +162,15 @@ final class EnvFile {
             }
         }
         if (i >= raw.length()) {
-            throw new CliException(ExitCodes.USAGE, where + ": the " + (quote == '"' ? "double" : "single")
+            throw new Invalid(where + ": the " + (quote == '"' ? "double" : "single")
                     + " quote is not closed on this line (values do not span lines)");
         }
         String rest = raw.substring(i + 1);
         if (!rest.isBlank() && !rest.strip().startsWith("#")) {
-            throw new CliException(ExitCodes.USAGE, where + ": only a # comment may follow the closing quote");
+            throw new Invalid(where + ": only a # comment may follow the closing quote");
         }
         if (!rest.isEmpty() && !rest.isBlank() && !Character.isWhitespace(rest.charAt(0))) {
-            throw new CliException(ExitCodes.USAGE, where + ": put whitespace between the closing quote and the # comment");
+            throw new Invalid(where + ": put whitespace between the closing quote and the # comment");
         }
         return out.toString();
     }
