@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
- * {@code rotation}, {@code break-glass}, {@code token}, {@code watch}, {@code agent} and {@code run}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * {@code rotation}, {@code break-glass}, {@code token}, {@code watch}, {@code agent}, {@code run} and {@code k8s}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
@@ -204,6 +204,7 @@ public final class Coffer implements Callable<Integer> {
         commands.put("token", TokenCommand.class);
         commands.put("agent", AgentCommand.class);
         commands.put("run", RunCommand.class);
+        commands.put("k8s", K8sCommand.class);
         commands.put("help", HelpCommand.class);
         return Collections.unmodifiableMap(commands);
     }
@@ -217,6 +218,9 @@ public final class Coffer implements Callable<Integer> {
         public <K> K create(Class<K> type) throws Exception {
             if (type == ClientOptions.class) {
                 return type.cast(new ClientOptions(env));
+            }
+            if (type == K8sOptions.class) {
+                return type.cast(new K8sOptions(env, environment));
             }
             if (type == RunCommand.class) {
                 return type.cast(new RunCommand(environment));

@@ -1,0 +1,105 @@
+package dev.coffer.server.k8s;
+
+import dev.coffer.server.k8s.connect.Connectors;
+import dev.coffer.server.k8s.provide.SecretLayout;
+import dev.coffer.server.k8s.spec.DeliverySpec;
+import dev.coffer.server.k8s.spec.SpecReader;
+import dev.coffer.server.k8s.workload.Workloads;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One delivery spec planned: everything that can be known without reading a value (the Secrets
+ * and their keys after conflict resolution, the workloads with their injections, the agent's
+ * ConfigMaps), and then, on {@link #objects(Connectors)}, the Secrets with their values.
+ * {@code coffer k8s validate} stops at the plan; {@code generate}, {@code apply} and {@code diff}
+ * read the values.
+ *
+ * <pre>{@code
+ * Delivery delivery = Delivery.plan(SpecReader.read(Path.of("delivery.yaml")));
+ * List<HasMetadata> objects = delivery.objects(Connectors.builder(delivery.spec()).environment(System.getenv()).build());
+ * }</pre>
+ */
+public final class Delivery {
+    private final DeliverySpec spec;
+    private final SecretLayout layout;
+    private final List<HasMetadata> workloads;
+
+    private Delivery(DeliverySpec spec, SecretLayout layout, List<HasMetadata> workloads) {
+        this.spec = spec;
+        this.layout = layout;
+        this.workloads = List.copyOf(workloads);
+    }
+
+    /**
+     * Plans {@code spec}: conflicts resolved, Coffer references checked, workload manifests read and
+     * injected. Reads no value and contacts no server.
+     *
+     * @throws dev.coffer.server.k8s.spec.SpecException at the first problem, with its file, line and field
+     */
+    public static Delivery plan(DeliverySpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        SecretLayout layout = SecretLayout.plan(spec);
+        Connectors.checkReferences(spec);
+        return new Delivery(spec, layout, Workloads.build(spec, layout));
+    }
+
+    /** The spec planned. */
+    public DeliverySpec spec() {
+        return spec;
+    }
+
+    /** The Secrets planned (no values). */
+    public SecretLayout layout() {
+        return layout;
+    }
+
+    /** The workload resources with their injections, then the agent ConfigMaps (no values in any). */
+    public List<HasMetadata> workloads() {
+        return workloads;
+    }
+
+    /** The spec's warnings, then one line per overwrite the conflict policy made. */
+    public List<String> notes() {
+        List<String> notes = new ArrayList<>(SpecReader.warnings(spec));
+        notes.addAll(layout.reports());
+        return notes;
+    }
+
+    /**
+     * Every object to apply, in the order to apply them: the Secrets (values read once each through
+     * {@code connectors}), the ConfigMaps, then the workloads.
+     */
+    public List<HasMetadata> objects(Connectors connectors) {
+        List<HasMetadata> out = new ArrayList<>(layout.build(connectors));
+        workloads.stream().filter(o -> o instanceof ConfigMap).forEach(out::add);
+        workloads.stream().filter(o -> !(o instanceof ConfigMap)).forEach(out::add);
+        return out;
+    }
+
+    /**
+     * {@code objects} with every Secret's values replaced by {@code *** (N bytes)}: what
+     * {@code apply --dry-run} prints. The other objects hold no value and are returned as they are.
+     */
+    public static List<HasMetadata> masked(List<HasMetadata> objects) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof Secret secret) {
+                Map<String, String> data = new LinkedHashMap<>();
+                secret.getData().forEach((k, v) -> data.put(k, "*** (" + Base64.getDecoder().decode(v).length + " bytes)"));
+                out.add(new SecretBuilder(secret).withData(data).build());
+            } else {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+}
