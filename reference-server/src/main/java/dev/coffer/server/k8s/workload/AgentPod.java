@@ -31,6 +31,9 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.representer.StandardRepresenter;
 
 /**
  * The {@code agent} provider in one pod: no Secret object, but the {@code coffer agent} beside the
@@ -199,14 +202,25 @@ final class AgentPod {
         for (Map.Entry<String, String> t : templates.entrySet()) {
             Map<String, Object> template = new LinkedHashMap<>();
             template.put("destination", t.getKey());
-            template.put("permissions", FILE_MODE);
+            // Quoted, as the agent requires: unquoted, a YAML 1.1 reader would see the number 416.
+            template.put("permissions", new Quoted(FILE_MODE));
             template.put("format", "raw");
             template.put("secret", t.getValue());
             list.add(template);
         }
         config.put("templates", list);
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setSplitLines(false).build();
-        return new Dump(settings).dumpToString(config);
+        return new Dump(settings, new Representer(settings)).dumpToString(config);
+    }
+
+    /** A string written double-quoted whatever it looks like. */
+    private record Quoted(String text) {}
+
+    private static final class Representer extends StandardRepresenter {
+        Representer(DumpSettings settings) {
+            super(settings);
+            representers.put(Quoted.class, data -> representScalar(Tag.STR, ((Quoted) data).text(), ScalarStyle.DOUBLE_QUOTED));
+        }
     }
 
     private Container container(String name, List<String> command, String cpu) {

@@ -38,7 +38,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,6 +157,43 @@ class WorkloadsTest {
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals(List.of("api", "registry.example.com/api:1.0.0", 8080), List.of(c.getName(), c.getImage(), c.getPorts().get(0).getContainerPort()));
         assertRef(c.getEnv().get(0), "backend-app", "DATABASE_URL");
+    }
+
+    @Test
+    void theOnlyInjectableResourceIsTheDefaultAndRunsInNamespaceDefault() {
+        WorkloadSpec db = file("db", "mixed.yaml", Optional.empty(), inj("DATABASE_URL"));
+        List<HasMetadata> out = roundTrip(spec(AgentMode.BOTH, List.of("default"), db));
+        StatefulSet set = (StatefulSet) out.get(0);
+        assertRef(set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0), "backend-app", "DATABASE_URL");
+        List<HasMetadata> original = Manifests.read(FIXTURES.resolve("mixed.yaml"));
+        assertEquals(original.subList(1, 4), out.subList(1, 4), "the ServiceMonitor, Service and Secret pass through unchanged");
+    }
+
+    @Test
+    void jobsAndDaemonSetsAreTargetedByResourceId() {
+        WorkloadSpec batch = file("batch", "job-daemonset.yaml", Optional.of("job/migrate"),
+                inj("DATABASE_URL"), inj("API_KEY").resource("daemonset/node-agent"));
+        List<HasMetadata> out = roundTrip(spec(AgentMode.BOTH, List.of("apps"), batch));
+        Job job = (Job) out.get(0);
+        DaemonSet daemons = (DaemonSet) out.get(1);
+        assertRef(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0), "backend-app", "DATABASE_URL");
+        assertRef(daemons.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0), "backend-app", "api-key");
+        assertEquals("backend/API_KEY", daemons.getMetadata().getAnnotations().get(Provenance.INJECTED));
+    }
+
+    @Test
+    void aResourceWithoutAPodTemplateIsNoTarget() {
+        assertMessage("spec.yaml:31: workloads[0].inject[0].resource: service/web has no pod template to inject into; choose one of: deployment/web",
+                file("web", "two-containers.yaml", Optional.empty(), inj("DATABASE_URL").resource("service/web")));
+    }
+
+    @Test
+    void theAgentsFileModeIsQuotedAsTheAgentRequires() {
+        WorkloadSpec web = file("web", "two-containers.yaml", Optional.empty(), inj("db-password"));
+        ConfigMap config = (ConfigMap) roundTrip(spec(AgentMode.INIT, List.of("apps"), web)).get(2);
+        assertEquals("server: http://coffer.coffer.svc:8480\ntoken-file: /var/run/secrets/coffer/token\ntemplates:\n"
+                + "- destination: /run/coffer/secrets/db-password\n  permissions: \"0640\"\n  format: raw\n  secret: prod/payments/db-password\n",
+                config.getData().get("agent.yaml"));
     }
 
     // ---- the agent provider ------------------------------------------------------------------------
