@@ -24,10 +24,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -82,7 +80,6 @@ final class AgentPod {
     private final ProviderSpec.Agent provider;
     private final Where firstInjection;
     private final Map<String, String> templates = new LinkedHashMap<>();
-    private final Set<Container> targets = new LinkedHashSet<>();
 
     AgentPod(Resource resource, ManagerSpec manager, ProviderSpec.Agent provider, Where firstInjection) {
         this.resource = resource;
@@ -114,7 +111,6 @@ final class AgentPod {
                     + " is already rendered from another secret; choose another file name with as:");
         }
         Container container = Workloads.container(resource, resource.podSpec(), injection);
-        targets.add(container);
         Workloads.mount(resource, resource.podSpec(), container, injection, FILES_VOLUME, provider.mountPath(), true);
     }
 
@@ -175,9 +171,11 @@ final class AgentPod {
             agents.add(sidecar);
         }
         List<Container> init = pod.getInitContainers() == null ? new ArrayList<>() : new ArrayList<>(pod.getInitContainers());
-        for (Container c : init) {
+        List<Container> all = new ArrayList<>(init);
+        all.addAll(pod.getContainers());
+        for (Container c : all) {
             if (INIT_CONTAINER.equals(c.getName()) || SIDECAR_CONTAINER.equals(c.getName())) {
-                throw new SpecException(firstInjection, resource.id + " already has an init container named '" + c.getName()
+                throw new SpecException(firstInjection, resource.id + " already has a container named '" + c.getName()
                         + "'; remove it from the manifest, coffer k8s adds the agent itself");
             }
         }

@@ -57,9 +57,6 @@ import java.util.stream.Collectors;
  * @see AgentPod
  */
 public final class Workloads {
-    /** The most resources one workload's manifest may hold that secrets are injected into (ids in messages stay short). */
-    static final int MAX_RESOURCES = Manifests.MAX_DOCUMENTS;
-
     private final DeliverySpec spec;
 
     private Workloads(DeliverySpec spec) {
@@ -124,9 +121,6 @@ public final class Workloads {
                 throw new SpecException(file, workload.file().get() + " holds " + r.id + " twice; resource ids (<kind>/<name>) must be unique in a workload");
             }
             resources.add(r);
-        }
-        if (resources.stream().filter(Resource::injectable).count() > MAX_RESOURCES) {
-            throw new SpecException(file, "more than " + MAX_RESOURCES + " injectable resources; split the manifest");
         }
         return resources;
     }
@@ -221,8 +215,8 @@ public final class Workloads {
                     + ".spec.containers; give it at least one");
         }
         if (provider instanceof ProviderSpec.Agent agent) {
-            AgentPod pod2 = agents.computeIfAbsent(target, r -> new AgentPod(r, manager, agent, injection.where()));
-            pod2.add(manager, agent, secret.get(), injection);
+            agents.computeIfAbsent(target, r -> new AgentPod(r, manager, agent, injection.where()))
+                    .add(manager, agent, secret.get(), injection);
         } else {
             ProviderSpec.SecretProvider sp = (ProviderSpec.SecretProvider) provider;
             switch (kind) {
