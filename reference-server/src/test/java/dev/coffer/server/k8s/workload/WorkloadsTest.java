@@ -43,6 +43,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -263,6 +264,19 @@ class WorkloadsTest {
         assertEquals(List.of("prod", "payments/db-password"), List.of(db.environment(), db.path()));
         assertEquals(Format.RAW, agent.templates().get(1).format());
         assertEquals(SecretMapping.parse("templates[1].secret", "prod/payments/api-token@3"), agent.templates().get(1).secrets().get("secret"));
+    }
+
+    @Test
+    void theAgentProvidersPodSpecMatchesTheGoldenFile() throws Exception {
+        WorkloadSpec web = file("web", "two-containers.yaml", Optional.empty(),
+                inj("db-password"), inj("api-token").as("token").container(new ContainerRef.ByIndex(1)));
+        String yaml = Manifests.yaml(Workloads.build(spec(AgentMode.BOTH, List.of("apps"), web)));
+        Path golden = FIXTURES.resolve("golden/agent-both.yaml");
+        if (Boolean.getBoolean("coffer.golden.write")) {
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, yaml);
+        }
+        assertEquals(Files.readString(golden), yaml, "regenerate with -Dcoffer.golden.write=true and review the diff");
     }
 
     @Test
