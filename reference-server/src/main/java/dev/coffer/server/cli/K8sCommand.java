@@ -50,7 +50,8 @@ final class K8sCommand implements Callable<Integer> {
     }
 
     /** {@code coffer k8s validate}: the spec, its conflicts and its workloads checked; no value read. */
-    @Command(name = "validate", description = "Check the spec, conflicts, references and workload manifests; reads no value and contacts no server.")
+    @Command(name = "validate", description = "Check the spec, conflicts, references and workload manifests; reads no value and contacts no server.",
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer k8s validate -f delivery.yaml")
     static final class Validate implements Callable<Integer> {
         @Mixin
         K8sOptions options;
@@ -78,7 +79,8 @@ final class K8sCommand implements Callable<Integer> {
 
     /** {@code coffer k8s generate}: the manifests, to stdout or files. */
     @Command(name = "generate", description = {"Print the manifests (Secrets with their values base64 under data, workloads injected).",
-            "With -o <dir>: one file per object, readable by the owner only."})
+            "With -o <dir>: one file per object, readable by the owner only."},
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer k8s generate -f delivery.yaml > manifests.yaml", "  coffer k8s generate -f delivery.yaml -o out/"})
     static final class Generate implements Callable<Integer> {
         @Mixin
         K8sOptions options;
@@ -133,7 +135,8 @@ final class K8sCommand implements Callable<Integer> {
 
     /** {@code coffer k8s apply}: the manifests streamed to {@code kubectl apply -f -}. */
     @Command(name = "apply", description = {"Stream the manifests to 'kubectl apply -f -' (values never touch the disk).",
-            "Arguments after -- go to kubectl. --dry-run prints the plan with values masked and runs nothing."})
+            "Arguments after -- go to kubectl. --dry-run prints the plan with values masked and runs nothing."},
+            footerHeading = Coffer.EXAMPLE, footer = {"  coffer k8s apply -f delivery.yaml --dry-run", "  coffer k8s apply -f delivery.yaml -- --context staging"})
     static final class Apply implements Callable<Integer> {
         @Mixin
         K8sOptions options;
@@ -169,7 +172,8 @@ final class K8sCommand implements Callable<Integer> {
 
     /** {@code coffer k8s diff}: {@code kubectl diff -f -} on the manifests (kubectl masks Secret values). */
     @Command(name = "diff", description = {"What apply would change: 'kubectl diff -f -' on the manifests (kubectl masks Secret data).",
-            "Exit 0: no change; 1: changes; other: kubectl failed."})
+            "Exit 0: no change; 1: changes; other: kubectl failed."},
+            footerHeading = Coffer.EXAMPLE, footer = "  coffer k8s diff -f delivery.yaml -- --context staging")
     static final class Diff implements Callable<Integer> {
         @Mixin
         K8sOptions options;

@@ -49,7 +49,7 @@ public final class Delivery {
         Objects.requireNonNull(spec, "spec");
         SecretLayout layout = SecretLayout.plan(spec);
         Connectors.checkReferences(spec);
-        return new Delivery(spec, layout, Workloads.build(spec, layout));
+        return new Delivery(spec, layout, Workloads.build(spec));
     }
 
     /** The spec planned. */

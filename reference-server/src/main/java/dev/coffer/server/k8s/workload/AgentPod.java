@@ -1,7 +1,7 @@
 package dev.coffer.server.k8s.workload;
 
-import dev.coffer.config.settings.SecretMapping;
 import dev.coffer.server.k8s.Provenance;
+import dev.coffer.server.k8s.connect.CofferConnector;
 import dev.coffer.server.k8s.spec.AgentMode;
 import dev.coffer.server.k8s.spec.ConnectorSpec;
 import dev.coffer.server.k8s.spec.InjectionSpec;
@@ -118,7 +118,6 @@ final class AgentPod {
      * The secret's reference as the agent reads it: {@code <environment>/<path>[#alias|@version]}.
      * Only {@code coffer} connectors can feed the agent: it reads Coffer itself, at run time.
      */
-    // TODO(lead): take the coffer connector's own rule for joining environment and path once k8s.connect has it.
     private String reference(SecretSpec secret) {
         ConnectorSpec connector = manager.connectorOf(secret);
         if (!(connector instanceof ConnectorSpec.Coffer coffer)) {
@@ -126,15 +125,8 @@ final class AgentPod {
                     + "' goes to the agent provider '" + provider.id() + "', which reads Coffer at run time, but its connector '"
                     + connector.id() + "' is of type " + connector.type() + "; use a coffer connector");
         }
-        String path = secret.path().orElseThrow(() -> new SpecException(secret.where(), "secret '" + secret.name()
-                + "' reads from Coffer but has no path; write path: <environment>/<path>"));
-        String reference = coffer.environment().map(e -> e + "/" + path).orElse(path);
-        try {
-            SecretMapping.parse(secret.name(), reference);
-        } catch (IllegalArgumentException e) {
-            throw new SpecException(secret.where().child("path", secret.where().line()), e.getMessage());
-        }
-        return reference;
+        // The connector's rule, so the agent reads exactly what 'generate' would have read.
+        return CofferConnector.reference(coffer, manager, secret).target();
     }
 
     /** Writes the agent into the pod spec and returns its ConfigMap. */

@@ -1,5 +1,6 @@
 package dev.coffer.server.k8s.workload;
 
+import dev.coffer.server.k8s.provide.Placements;
 import dev.coffer.server.k8s.spec.ProviderSpec;
 import dev.coffer.server.k8s.spec.SecretSpec;
 import java.util.List;
@@ -8,24 +9,14 @@ import java.util.List;
  * Where a secret lands in its provider's Secret: the Secret's name and the keys that hold it (one for
  * {@code opaque} and {@code dockerconfigjson}, two for {@code basic-auth} and {@code tls}).
  */
-// TODO(lead): use provide.Placements once it exists, so the Secret written and the reference injected
-// cannot disagree; this is the only copy of the rule in this package.
+// The keys come from provide.Placements, the rule the Secrets are written by: the reference injected
+// and the Secret written cannot disagree.
 record Placement(String secretName, List<String> keys) {
     Placement {
         keys = List.copyOf(keys);
     }
 
     static Placement of(ProviderSpec.SecretProvider provider, SecretSpec secret) {
-        List<String> keys;
-        if (provider instanceof ProviderSpec.DockerConfigJson) {
-            keys = List.of(".dockerconfigjson");
-        } else if (provider instanceof ProviderSpec.BasicAuth) {
-            keys = List.of("username", "password");
-        } else if (provider instanceof ProviderSpec.Tls) {
-            keys = List.of("tls.crt", "tls.key");
-        } else {
-            keys = List.of(secret.secretKey());
-        }
-        return new Placement(provider.name(), keys);
+        return new Placement(provider.name(), Placements.keys(provider, secret));
     }
 }

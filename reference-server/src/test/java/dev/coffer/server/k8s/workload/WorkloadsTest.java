@@ -193,7 +193,7 @@ class WorkloadsTest {
         WorkloadSpec web = file("web", "two-containers.yaml", Optional.empty(), inj("db-password"));
         ConfigMap config = (ConfigMap) roundTrip(spec(AgentMode.INIT, List.of("apps"), web)).get(2);
         assertEquals("server: http://coffer.coffer.svc:8480\ntoken-file: /var/run/secrets/coffer/token\ntemplates:\n"
-                + "- destination: /run/coffer/secrets/db-password\n  permissions: \"0640\"\n  format: raw\n  secret: prod/payments/db-password\n",
+                + "- destination: /run/coffer/secrets/db-password\n  permissions: \"0640\"\n  format: raw\n  secret: prod/payments/db-password#current\n",
                 config.getData().get("agent.yaml"));
     }
 
