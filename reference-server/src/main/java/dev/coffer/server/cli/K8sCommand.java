@@ -144,14 +144,8 @@ final class K8sCommand implements Callable<Integer> {
         @Option(names = "--dry-run", description = "Print what would be applied, values masked; run nothing")
         boolean dryRun;
 
-        @Option(names = "--kubectl", paramLabel = "<path>", description = "The kubectl to run (default: $" + ENV_KUBECTL + ", else kubectl on the PATH)")
-        String kubectl;
-
-        @Option(names = "--timeout", paramLabel = "<duration>", description = "How long kubectl may run (default 5m)", defaultValue = "5m")
-        String timeout;
-
-        @Parameters(paramLabel = "<kubectl args>", description = "Passed to kubectl after 'apply -f -' (after --)")
-        List<String> kubectlArgs = new ArrayList<>();
+        @Mixin
+        KubectlOptions kubectl;
 
         @Override
         public Integer call() {
@@ -166,7 +160,7 @@ final class K8sCommand implements Callable<Integer> {
                 System.out.print(Manifests.yaml(Delivery.masked(objects)));
                 return ExitCodes.OK;
             }
-            return options.kubectl(kubectl).run("apply", kubectlArgs, Manifests.yaml(objects), Kubectl.timeout(timeout));
+            return kubectl.run(options, "apply", Manifests.yaml(objects));
         }
     }
 
@@ -178,20 +172,30 @@ final class K8sCommand implements Callable<Integer> {
         @Mixin
         K8sOptions options;
 
+        @Mixin
+        KubectlOptions kubectl;
+
+        @Override
+        public Integer call() {
+            Delivery delivery = options.plan();
+            List<HasMetadata> objects = options.objects(delivery);
+            return kubectl.run(options, "diff", Manifests.yaml(objects));
+        }
+    }
+
+    /** What {@code apply} and {@code diff} take to run kubectl. */
+    static final class KubectlOptions {
         @Option(names = "--kubectl", paramLabel = "<path>", description = "The kubectl to run (default: $" + ENV_KUBECTL + ", else kubectl on the PATH)")
         String kubectl;
 
         @Option(names = "--timeout", paramLabel = "<duration>", description = "How long kubectl may run (default 5m)", defaultValue = "5m")
         String timeout;
 
-        @Parameters(paramLabel = "<kubectl args>", description = "Passed to kubectl after 'diff -f -' (after --)")
-        List<String> kubectlArgs = new ArrayList<>();
+        @Parameters(paramLabel = "<kubectl args>", description = "Passed to kubectl after '<verb> -f -' (write them after --)")
+        List<String> args = new ArrayList<>();
 
-        @Override
-        public Integer call() {
-            Delivery delivery = options.plan();
-            List<HasMetadata> objects = options.objects(delivery);
-            return options.kubectl(kubectl).run("diff", kubectlArgs, Manifests.yaml(objects), Kubectl.timeout(timeout));
+        int run(K8sOptions options, String verb, String manifests) {
+            return options.kubectl(kubectl).run(verb, args, manifests, Kubectl.timeout(timeout));
         }
     }
 
