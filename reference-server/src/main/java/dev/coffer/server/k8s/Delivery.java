@@ -1,9 +1,15 @@
 package dev.coffer.server.k8s;
 
 import dev.coffer.server.k8s.connect.Connectors;
+import dev.coffer.server.k8s.provide.Placements;
 import dev.coffer.server.k8s.provide.SecretLayout;
 import dev.coffer.server.k8s.spec.DeliverySpec;
+import dev.coffer.server.k8s.spec.InjectionSpec;
+import dev.coffer.server.k8s.spec.ManagerSpec;
+import dev.coffer.server.k8s.spec.SecretSpec;
+import dev.coffer.server.k8s.spec.SpecException;
 import dev.coffer.server.k8s.spec.SpecReader;
+import dev.coffer.server.k8s.spec.WorkloadSpec;
 import dev.coffer.server.k8s.workload.Workloads;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -49,7 +55,30 @@ public final class Delivery {
         Objects.requireNonNull(spec, "spec");
         SecretLayout layout = SecretLayout.plan(spec);
         Connectors.checkReferences(spec);
-        return new Delivery(spec, layout, Workloads.build(spec));
+        List<HasMetadata> workloads = Workloads.build(spec);
+        refuseInjectionsOfOverwrittenSecrets(spec, layout);
+        return new Delivery(spec, layout, workloads);
+    }
+
+    /**
+     * An {@code overwrite} strategy can leave a secret in no Secret at all (another provider's object
+     * replaced the one it was in): an injection of it would reference a key that is not there.
+     */
+    private static void refuseInjectionsOfOverwrittenSecrets(DeliverySpec spec, SecretLayout layout) {
+        for (WorkloadSpec workload : spec.workloads()) {
+            for (InjectionSpec injection : workload.inject()) {
+                ManagerSpec manager = spec.manager(injection.manager()).orElseThrow();
+                if (injection.secret().isEmpty()) {
+                    continue;
+                }
+                SecretSpec secret = manager.secret(injection.secret().get()).orElseThrow();
+                if (!Placements.of(manager, secret).isEmpty() && layout.placements(manager, secret).isEmpty()) {
+                    throw new SpecException(injection.where(), "secret '" + secret.name() + "' of manager '" + manager.name()
+                            + "' is in no Secret: an overwrite of the conflict policy replaced the Secret it was in (see the notes"
+                            + " of 'coffer k8s validate'); give its provider another name, or use autoMerge");
+                }
+            }
+        }
     }
 
     /** The spec planned. */
