@@ -140,7 +140,8 @@ class K8sCliTest {
 
     /** Fails when {@code text} holds an issued test value, or one of {@code values} as text or base64. */
     private static void assertNoValueIn(String what, String text, String... values) {
-        assertNull(NoValueLeaks.firstIssuedValueIn(text), what + " holds a test value");
+        // assertNull would quote the value it found in its own message
+        assertTrue(NoValueLeaks.firstIssuedValueIn(text) == null, what + " holds a test value");
         for (String value : values) {
             assertFalse(text.contains(value), what + " holds a value");
             assertFalse(text.contains(base64(value)), what + " holds a value in base64");
@@ -551,6 +552,51 @@ class K8sCliTest {
             assertEquals("*** (" + apiKey.getBytes(StandardCharsets.UTF_8).length + " bytes)", data.get("API_KEY"));
         }
         assertTrue(objects.get(2) instanceof Deployment, "the workload is printed as it would be applied");
+    }
+
+    @Test
+    void applyDryRunMasksSecretsAWorkloadManifestBringsAlongToo() throws IOException {
+        String inData = TestValues.text();
+        String inStringData = TestValues.text();
+        Path specDir = Files.createDirectories(dir.resolve("spec"));
+        // A manifest file may hold more than workloads; a Secret in it passes through, and is masked like ours.
+        Files.writeString(specDir.resolve("web.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: { name: web, namespace: apps }
+                spec:
+                  selector: { matchLabels: { app: web } }
+                  template:
+                    metadata: { labels: { app: web } }
+                    spec:
+                      containers: [ { name: app, image: "web:1.0" } ]
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: { name: hand-written, namespace: apps }
+                data: { token: "%s" }
+                stringData: { password: "%s" }
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: { name: empty, namespace: apps }
+                """.formatted(base64(inData), inStringData));
+        Path file = spec(SPEC + """
+                  - id: web
+                    file: web.yaml
+                    inject:
+                      - { manager: backend, secret: API_KEY, kind: env, resource: deployment/web }
+                """);
+        Run run = coffer(env(), "k8s", "apply", "-f", file.toString(), "--dry-run");
+        assertEquals(ExitCodes.OK, run.exit(), run.toString());
+        assertNoValueIn(run);
+        assertNoValueIn("stdout", run.out(), inData, inStringData);
+        Map<String, Secret> secrets = Manifests.read("dry-run", run.out()).stream().filter(o -> o instanceof Secret)
+                .collect(Collectors.toMap(o -> o.getMetadata().getName(), o -> (Secret) o, (a, b) -> a));
+        Secret handWritten = secrets.get("hand-written");
+        assertEquals(Map.of("token", "*** (" + inData.length() + " bytes)"), handWritten.getData());
+        assertEquals(Map.of("password", "*** (" + inStringData.length() + " bytes)"), handWritten.getStringData());
+        assertTrue(secrets.containsKey("empty"), "a Secret without data is printed too");
     }
 
     // ---------------------------------------------------------------- apply writes nothing to disk
