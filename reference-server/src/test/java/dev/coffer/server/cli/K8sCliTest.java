@@ -398,6 +398,30 @@ class K8sCliTest {
     }
 
     @Test
+    void generateToANonEmptyDirectoryIsRefusedBeforeAnyValueIsRead() throws IOException {
+        Path file = spec(SPEC);
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path stale = Files.writeString(out.resolve("003-deployment-apps-old.yaml"), "kind: Deployment\n");
+        Map<String, String> unset = Map.of("PATH", System.getenv("PATH")); // reading a value would fail with exit 8
+        Run run = coffer(unset, "k8s", "generate", "-f", file.toString(), "-o", out.toString());
+        assertEquals(ExitCodes.USAGE, run.exit(), run.toString());
+        assertTrue(run.err().contains("-o " + out + " is not empty: files left there would be applied with these"), run.err());
+        assertTrue(run.err().contains("remove them, or give a new directory"), run.err());
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(List.of(stale), left.toList(), "nothing written, nothing removed");
+        }
+
+        Files.delete(stale);
+        Run empty = coffer(env(), "k8s", "generate", "-f", file.toString(), "-o", out.toString());
+        assertEquals(ExitCodes.OK, empty.exit(), "an existing empty directory is fine: " + empty);
+        try (Stream<Path> written = Files.list(out)) {
+            assertEquals(3, written.count());
+        }
+        assertNoValueIn(run);
+        assertNoValueIn(empty);
+    }
+
+    @Test
     void generateToAFileThatIsNotADirectoryIsAUsageError() throws IOException {
         Path file = spec(SPEC);
         Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
