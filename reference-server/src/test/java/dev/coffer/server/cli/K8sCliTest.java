@@ -675,6 +675,8 @@ class K8sCliTest {
         Path file = spec(SPEC);
         FakeKubectl kubectl = FakeKubectl.exiting(dir, "watched", 0);
 
+        // A real process, so that its java.io.tmpdir (and TMPDIR, for kubectl) can be a directory nothing else on the
+        // machine writes to: the test JVM's own /tmp is shared. No perf-data file (HotSpot puts it in /tmp regardless).
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:-UsePerfData", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Coffer.class.getName(),
                 "k8s", "apply", "-f", file.toString(), "--", "--context", "staging");
@@ -812,6 +814,24 @@ class K8sCliTest {
                 run.err());
         assertTrue(run.err().contains("create it (coffer secret create) or correct the path"), run.err());
         assertNoValueIn(run);
+    }
+
+    @Test
+    void aBadTokenExitsUnauthenticatedAndAStoppedServerUnavailable() throws IOException {
+        Path file = cofferSpec("k8scli/db-password", "deployer");
+        Files.writeString(file.resolveSibling("token"), "not-a-token");
+        Run bad = coffer(env(), "k8s", "generate", "-f", file.toString());
+        assertEquals(ExitCodes.UNAUTHENTICATED, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("UNAUTHENTICATED"), bad.err());
+        assertEquals("", bad.out());
+
+        Files.writeString(file.resolveSibling("token"), server.token("deployer"));
+        Run stopped = coffer(env(), "k8s", "generate", "-f", file.toString(), "--url", "http://127.0.0.1:1/");
+        assertEquals(ExitCodes.UNAVAILABLE, stopped.exit(), stopped.toString());
+        assertTrue(stopped.err().startsWith("coffer: "), stopped.err());
+        assertEquals("", stopped.out());
+        assertNoValueIn(bad);
+        assertNoValueIn(stopped);
     }
 
     @Test
