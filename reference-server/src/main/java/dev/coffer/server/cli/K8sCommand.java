@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,13 +86,16 @@ final class K8sCommand implements Callable<Integer> {
         @Mixin
         K8sOptions options;
 
-        @Option(names = {"-o", "--output-dir"}, paramLabel = "<dir>", description = "Write one file per object here (created 0700; files 0600) instead of stdout")
+        @Option(names = {"-o", "--output-dir"}, paramLabel = "<dir>", description = "Write one file per object here (a new or empty directory, created 0700; files 0600) instead of stdout")
         Path dir;
 
         @Override
         public Integer call() throws IOException {
             Delivery delivery = options.plan();
             delivery.notes().forEach(note -> System.err.println("coffer: note: " + note));
+            if (dir != null) {
+                checkOutputDir(dir); // before any value is read
+            }
             List<HasMetadata> objects = options.objects(delivery);
             if (dir == null) {
                 System.out.print(Manifests.yaml(objects));
@@ -107,6 +111,26 @@ final class K8sCommand implements Callable<Integer> {
                         + " which never writes values to disk");
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * A directory given with {@code -o} must be new or empty: files of an earlier run (another
+         * object count, a renamed Secret) would otherwise be applied along with these by
+         * {@code kubectl apply -f <dir>}, and deleting files in a directory the user named is not ours to do.
+         */
+        private static void checkOutputDir(Path dir) throws IOException {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new CliException(ExitCodes.USAGE, "-o " + dir + " exists and is not a directory");
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new CliException(ExitCodes.USAGE, "-o " + dir + " is not empty: files left there would be applied with these by"
+                            + " 'kubectl apply -f " + dir + "'; remove them, or give a new directory");
+                }
+            }
         }
 
         private static List<Path> write(Path dir, List<HasMetadata> objects) throws IOException {

@@ -51,7 +51,7 @@ final class Kubectl {
     /**
      * Runs {@code kubectl verb -f - args...}, writes {@code manifests} to its stdin and returns its
      * exit code ({@code diff}: 0 no change, 1 changes). A kubectl that cannot start or outlives
-     * {@code timeout} is an error.
+     * {@code timeout} (whether or not it reads its stdin) is an error.
      */
     int run(String verb, List<String> args, String manifests, Duration timeout) {
         List<String> command = new ArrayList<>(List.of(executable, verb, "-f", "-"));
@@ -64,13 +64,21 @@ final class Kubectl {
             throw new CliException(ExitCodes.CANNOT_START, "cannot run " + executable + " (" + e.getMessage()
                     + "): install kubectl, or name it with --kubectl or $" + K8sCommand.ENV_KUBECTL);
         }
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write(manifests.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // kubectl ended before reading everything: its exit code and stderr say why
-        }
+        // Fed from a thread of its own, so that the timeout also bounds a kubectl that stops reading:
+        // more manifest than a pipe holds (64 KiB on Linux) would block this thread in write() forever.
+        byte[] bytes = manifests.getBytes(StandardCharsets.UTF_8);
+        Thread feeder = new Thread(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(bytes);
+            } catch (IOException e) {
+                // kubectl ended (or was stopped) before reading everything: its exit code and stderr say why
+            }
+        }, "kubectl-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // Ending kubectl closes the pipe's other end: the feeder's write fails and it ends too.
                 process.destroyForcibly();
                 throw new CliException(ExitCodes.UNAVAILABLE, executable + " " + verb + " did not finish within " + Times.format(timeout)
                         + " and was stopped");

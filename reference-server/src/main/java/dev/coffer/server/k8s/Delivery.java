@@ -15,12 +15,14 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToIntFunction;
 
 /**
  * One delivery spec planned: everything that can be known without reading a value (the Secrets
@@ -115,20 +117,33 @@ public final class Delivery {
     }
 
     /**
-     * {@code objects} with every Secret's values replaced by {@code *** (N bytes)}: what
-     * {@code apply --dry-run} prints. The other objects hold no value and are returned as they are.
+     * {@code objects} with every Secret's values ({@code data} and {@code stringData}) replaced by
+     * {@code *** (N bytes)}: what {@code apply --dry-run} prints. The other objects hold no value and
+     * are returned as they are.
      */
     public static List<HasMetadata> masked(List<HasMetadata> objects) {
         List<HasMetadata> out = new ArrayList<>();
         for (HasMetadata o : objects) {
             if (o instanceof Secret secret) {
-                Map<String, String> data = new LinkedHashMap<>();
-                secret.getData().forEach((k, v) -> data.put(k, "*** (" + Base64.getDecoder().decode(v).length + " bytes)"));
-                out.add(new SecretBuilder(secret).withData(data).build());
+                // A Secret a workload manifest brings along may hold its values under stringData too.
+                // The MIME decoder counts what it can of a hand-written value that is not clean base64, instead of failing.
+                Map<String, String> data = masked(secret.getData(), v -> Base64.getMimeDecoder().decode(v).length);
+                Map<String, String> stringData = masked(secret.getStringData(), v -> v.getBytes(StandardCharsets.UTF_8).length);
+                out.add(new SecretBuilder(secret).withData(data).withStringData(stringData).build());
             } else {
                 out.add(o);
             }
         }
+        return out;
+    }
+
+    /** {@code values} with each value replaced by {@code *** (N bytes)}; null stays null (the YAML leaves the field out). */
+    private static Map<String, String> masked(Map<String, String> values, ToIntFunction<String> bytes) {
+        if (values == null) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, "*** (" + (v == null ? 0 : bytes.applyAsInt(v)) + " bytes)"));
         return out;
     }
 }
