@@ -97,7 +97,7 @@ class GoldenManifestsTest {
     @Test
     void everyCaseOfTheBriefIsHere() throws IOException {
         assertEquals(List.of("agent", "cross-manager-automerge", "cross-manager-conflict", "dockerconfigjson", "env-rename-container-index",
-                "intra-provider-merge", "two-namespaces", "two-teams"), cases().toList());
+                "env-variable-missing", "intra-provider-merge", "two-namespaces", "two-teams", "unknown-resource"), cases().toList());
     }
 
     // ---- 1. two teams ------------------------------------------------------------------------------
