@@ -1,6 +1,7 @@
 package dev.coffer.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.internal.EnvFile;
@@ -35,6 +36,9 @@ class K8sGenerateGoldenTest {
         Map<String, String> environment = Files.exists(envFile) ? EnvFile.read(envFile, name + "/environment.env") : Map.of();
         String spec = dir.resolve("spec.yaml").toString();
         CliRun run = CliRun.runIn(environment, "k8s", "generate", "-f", spec);
+        for (String value : environment.values()) {
+            assertFalse(run.err().contains(value), name + ": a test value on stderr");
+        }
         Path error = dir.resolve("expected-error.txt");
         if (Files.exists(error)) {
             assertEquals(ExitCodes.INVALID, run.exit(), run.toString());
