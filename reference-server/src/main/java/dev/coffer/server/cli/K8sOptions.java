@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * {@code coffer} connectors, the server. The server is {@code --url}, else the spec's
  * {@code coffer.url}, else the CLI's usual {@code $COFFER_CLI_URL}; the token {@code --token-file},
  * else the spec's {@code coffer.tokenFile}, else the CLI's usual variables. A spec without
- * {@code coffer} connectors contacts no server.
+ * {@code coffer} connectors, or whose only {@code coffer} secrets go to the {@code agent} provider (the
+ * agent reads them in the pod), contacts no server.
  */
 final class K8sOptions {
     private final Function<String, String> env;

@@ -27,6 +27,8 @@ public final class Provenance {
     /**
      * Annotation: where each value came from, comma-separated in key order:
      * {@code coffer:<environment>/<path>@<version>}, {@code env:<VARIABLE>} or {@code literal:<name>}.
+     * On the agent's ConfigMap: the references the agent reads at run time, as written
+     * ({@code coffer:prod/payments/db-password#current}), since no version is read to generate it.
      */
     public static final String SOURCES = "coffer.dev/sources";
     /** Annotation on a workload: the secrets injected into it, {@code <manager>/<secret>} comma-separated. */

@@ -18,6 +18,15 @@ import java.util.Map;
 record CliRun(int exit, String out, String err) {
 
     static CliRun run(Map<String, String> env, String stdin, String... args) {
+        return capture(stdin, () -> Coffer.run(env::get, args));
+    }
+
+    /** Runs with {@code environment} as the whole process environment (what {@code env} connectors and {@code coffer run} read). */
+    static CliRun runIn(Map<String, String> environment, String... args) {
+        return capture(null, () -> Coffer.run(environment, args));
+    }
+
+    private static CliRun capture(String stdin, java.util.function.IntSupplier command) {
         InputStream in = System.in;
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -27,7 +36,7 @@ record CliRun(int exit, String out, String err) {
             System.setIn(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int exit = Coffer.run(env::get, args);
+            int exit = command.getAsInt();
             return new CliRun(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
         } finally {
             System.setIn(in);

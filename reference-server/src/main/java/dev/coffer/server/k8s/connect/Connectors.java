@@ -3,6 +3,7 @@ package dev.coffer.server.k8s.connect;
 import dev.coffer.server.k8s.spec.ConnectorSpec;
 import dev.coffer.server.k8s.spec.DeliverySpec;
 import dev.coffer.server.k8s.spec.ManagerSpec;
+import dev.coffer.server.k8s.spec.ProviderSpec;
 import dev.coffer.server.k8s.spec.SecretSpec;
 import dev.coffer.server.k8s.spec.SpecException;
 import dev.coffer.spi.SecretManager;
@@ -35,10 +36,20 @@ public final class Connectors {
         return new Builder(spec);
     }
 
-    /** Whether any manager of {@code spec} has a {@code coffer} connector (and so needs a server). */
+    /**
+     * Whether {@code spec} needs a server: some secret that becomes a Secret reads a {@code coffer}
+     * connector. Secrets of the {@code agent} provider do not count: the agent reads them in the
+     * pod, at run time, so generating their manifests reads nothing.
+     */
     public static boolean needsCoffer(DeliverySpec spec) {
-        return spec.managers().stream().flatMap(m -> m.connectors().values().stream())
-                .anyMatch(c -> c instanceof ConnectorSpec.Coffer);
+        return spec.managers().stream().anyMatch(m -> m.connectors().values().stream()
+                .anyMatch(c -> c instanceof ConnectorSpec.Coffer && readHere(m, c)));
+    }
+
+    /** Whether a secret that becomes a Secret (not one the agent reads at run time) reads {@code connector}. */
+    private static boolean readHere(ManagerSpec manager, ConnectorSpec connector) {
+        return manager.secrets().stream().anyMatch(s -> manager.connectorOf(s) == connector
+                && !(manager.providerOf(s) instanceof ProviderSpec.Agent));
     }
 
     /**
@@ -99,7 +110,8 @@ public final class Connectors {
         /**
          * The connectors.
          *
-         * @throws SpecException at the first {@code coffer} connector when no client was given
+         * @throws SpecException at the first {@code coffer} connector a Secret's value is read through
+         *     when no client was given (one only the agent reads needs none)
          */
         public Connectors build() {
             Map<String, Map<String, Connector>> all = new HashMap<>();
@@ -107,7 +119,21 @@ public final class Connectors {
                 Map<String, Connector> mine = new HashMap<>();
                 for (ConnectorSpec c : m.connectors().values()) {
                     Connector connector;
-                    if (c instanceof ConnectorSpec.Coffer coffer) {
+                    if (c instanceof ConnectorSpec.Coffer coffer && api == null && !readHere(m, c)) {
+                        // Only the agent reads it, in the pod: nothing here loads through it.
+                        connector = new Connector() {
+                            @Override
+                            public ConnectorSpec spec() {
+                                return coffer;
+                            }
+
+                            @Override
+                            public LoadedValue load(ManagerSpec manager, SecretSpec secret) {
+                                throw new ConnectorException(secret.where(), Connector.describe(manager, secret)
+                                        + " is read by the agent at run time, not by coffer k8s; no server is configured to read it here");
+                            }
+                        };
+                    } else if (c instanceof ConnectorSpec.Coffer coffer) {
                         if (api == null) {
                             throw new SpecException(coffer.where(), "connector '" + coffer.id() + "' of manager '" + m.name()
                                     + "' reads from Coffer, but no server is configured; give --url and --token-file, or a coffer: section");

@@ -43,7 +43,8 @@ import org.snakeyaml.engine.v2.representer.StandardRepresenter;
  *   <li>a projected service-account token ({@value #TOKEN_VOLUME}, the provider's audience, one hour)
  *       the agent presents to Coffer;</li>
  *   <li>a ConfigMap {@code <resource name>-coffer-agent} whose {@code agent.yaml} names the server,
- *       the token file and one {@code raw} template per secret: references, never values;</li>
+ *       the token file and one {@code raw} template per secret: references, never values (the
+ *       {@code coffer.dev/sources} annotation lists them, {@code coffer:prod/payments/db-password#current});</li>
  *   <li>an init container {@value #INIT_CONTAINER} ({@code --once}) and/or the sidecar
  *       {@value #SIDECAR_CONTAINER}, as the provider's mode says.</li>
  * </ul>
@@ -179,8 +180,11 @@ final class AgentPod {
         labels.put(Provenance.MANAGED_BY, Provenance.COFFER);
         labels.put(Provenance.MANAGER, manager.name());
         labels.put(Provenance.PROVIDER, provider.id());
+        // The references the agent will read (it resolves versions itself, at run time), so that the
+        // ConfigMap says what it delivers as a Secret does.
+        String sources = templates.values().stream().distinct().map(r -> "coffer:" + r).collect(java.util.stream.Collectors.joining(","));
         return new ConfigMapBuilder().withNewMetadata().withName(configMap).withNamespace(resource.namespace()).withLabels(labels)
-                .endMetadata().withData(new LinkedHashMap<>(Map.of(CONFIG_KEY, agentYaml()))).build();
+                .withAnnotations(new LinkedHashMap<>(Map.of(Provenance.SOURCES, sources))).endMetadata().withData(new LinkedHashMap<>(Map.of(CONFIG_KEY, agentYaml()))).build();
     }
 
     /** The agent's configuration: the server, the token file and one raw template per secret. References only. */

@@ -1,5 +1,7 @@
 package dev.coffer.server.k8s.connect;
 
+import static dev.coffer.server.k8s.provide.LayoutSpecs.agent;
+import static dev.coffer.server.k8s.provide.LayoutSpecs.coffer;
 import static dev.coffer.server.k8s.provide.LayoutSpecs.cofferConnector;
 import static dev.coffer.server.k8s.provide.LayoutSpecs.env;
 import static dev.coffer.server.k8s.provide.LayoutSpecs.literal;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +145,25 @@ class ConnectorsTest {
         assertEquals(vault.where(), e.where());
         assertTrue(e.getMessage().contains("connector 'vault' of manager 'payments' reads from Coffer, but no server is configured;"
                 + " give --url and --token-file, or a coffer: section"), e.getMessage());
+    }
+
+    @Test
+    void aCofferConnectorOnlyTheAgentReadsNeedsNoServer() {
+        ConnectorSpec.Coffer vault = cofferConnector("vault", "prod");
+        DeliverySpec agentOnly = spec(manager("payments", vault, List.of(agent("agent")), coffer("db-password", "payments/db-password")));
+        assertFalse(Connectors.needsCoffer(agentOnly), "the agent reads Coffer in the pod, at run time");
+        Connectors connectors = Connectors.builder(agentOnly).build();
+        ManagerSpec payments = agentOnly.managers().get(0);
+        SpecException e = Expect.thrown(SpecException.class, () -> connectors.load(payments, payments.secrets().get(0)));
+        assertTrue(e.getMessage().contains("secret 'db-password' of manager 'payments' is read by the agent at run time, not by coffer k8s"),
+                e.getMessage());
+
+        // One secret of the same connector that becomes a Secret needs the server again.
+        DeliverySpec mixed = spec(manager("payments", vault, List.of(agent("agent"), opaque("app", "x")),
+                coffer("db-password", "payments/db-password"),
+                new SecretSpec("API_KEY", Optional.empty(), Optional.of("app"), Optional.of("payments/api-key"), Optional.empty(), vault.where())));
+        assertTrue(Connectors.needsCoffer(mixed));
+        Expect.thrown(SpecException.class, () -> Connectors.builder(mixed).build());
     }
 
     private static Connectors connectors(ManagerSpec m, Map<String, String> environment) {

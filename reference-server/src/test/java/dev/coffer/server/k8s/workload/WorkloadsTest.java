@@ -10,6 +10,7 @@ import dev.coffer.config.settings.SecretMapping;
 import dev.coffer.server.agent.AgentConfig;
 import dev.coffer.server.agent.AgentConfigLoader;
 import dev.coffer.server.agent.Format;
+import dev.coffer.server.k8s.GoldenFiles;
 import dev.coffer.server.k8s.Provenance;
 import dev.coffer.server.k8s.manifest.Manifests;
 import dev.coffer.server.k8s.spec.AgentMode;
@@ -43,7 +44,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -271,12 +271,7 @@ class WorkloadsTest {
         WorkloadSpec web = file("web", "two-containers.yaml", Optional.empty(),
                 inj("db-password"), inj("api-token").as("token").container(new ContainerRef.ByIndex(1)));
         String yaml = Manifests.yaml(Workloads.build(spec(AgentMode.BOTH, List.of("apps"), web)));
-        Path golden = FIXTURES.resolve("golden/agent-both.yaml");
-        if (Boolean.getBoolean("coffer.golden.write")) {
-            Files.createDirectories(golden.getParent());
-            Files.writeString(golden, yaml);
-        }
-        assertEquals(Files.readString(golden), yaml, "regenerate with -Dcoffer.golden.write=true and review the diff");
+        GoldenFiles.assertMatches(FIXTURES.resolve("golden/agent-both.yaml"), yaml);
     }
 
     @Test
