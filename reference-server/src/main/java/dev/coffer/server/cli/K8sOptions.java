@@ -75,8 +75,11 @@ final class K8sOptions {
         } catch (SpecException e) {
             throw new CliException(ExitCodes.INVALID, e.getMessage());
         } catch (SecretsException e) {
-            Session s = session;
-            return s.call((api, ctx) -> {
+            if (session == null) {
+                throw e; // not from a server: the CLI's error handler names its code
+            }
+            // the server's answer, with the route and request id, as every client command says it
+            return session.call((api, ctx) -> {
                 throw e;
             });
         }
