@@ -510,6 +510,31 @@ public final class RemoteSecretManager implements SecretManager {
         }
     }
 
+    /** The caller's bearer token; none is a refusal before anything is sent. */
+    private String bearerFor(AccessContext ctx) {
+        String bearer = token.tokenFor(ctx);
+        if (bearer == null || bearer.isBlank()) {
+            throw new AccessDeniedException(ErrorCode.UNAUTHENTICATED, "no bearer token for " + ctx.principal().id());
+        }
+        return bearer;
+    }
+
+    /** Sends {@code request}; a timeout, a failed connection or an interrupt is the server being unavailable. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String where) {
+        try {
+            return http.send(request, handler);
+        } catch (HttpTimeoutException e) {
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "Coffer server at " + base + " did not answer " + where + " within " + requestTimeout);
+        } catch (IOException e) {
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "Coffer server at " + base + " cannot be reached (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "interrupted while calling the Coffer server at " + base);
+        }
+    }
+
     /**
      * Sends a request and returns the raw body of a 2xx answer; any other answer becomes the
      * exception of its problem (whose bytes are wiped here; the caller wipes a 2xx body that carries a value).
@@ -521,10 +546,7 @@ public final class RemoteSecretManager implements SecretManager {
     private byte[] send(AccessContext ctx, String method, String route, byte[] body, String accept) {
         Objects.requireNonNull(ctx, "ctx");
         String where = method + " " + printableRoute(route);
-        String bearer = token.tokenFor(ctx);
-        if (bearer == null || bearer.isBlank()) {
-            throw new AccessDeniedException(ErrorCode.UNAUTHENTICATED, "no bearer token for " + ctx.principal().id());
-        }
+        String bearer = bearerFor(ctx);
         HttpRequest.Builder request;
         try {
             request = requestBuilder(ctx, method, route, body, bearer).setHeader("Accept", accept);
@@ -532,19 +554,7 @@ public final class RemoteSecretManager implements SecretManager {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
                     "the request cannot be sent: a header holds a character HTTP does not allow");
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
-                    "Coffer server at " + base + " did not answer " + where + " within " + requestTimeout);
-        } catch (IOException e) {
-            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
-                    "Coffer server at " + base + " cannot be reached (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "interrupted while calling the Coffer server at " + base);
-        }
+        HttpResponse<byte[]> response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray(), where);
         int status = response.statusCode();
         byte[] raw = response.body() == null ? new byte[0] : response.body();
         if (status >= 200 && status < 300) {
@@ -792,10 +802,7 @@ public final class RemoteSecretManager implements SecretManager {
     /** One connect of the change stream: the event-stream body, or the exception of the answer. */
     private InputStream openStream(AccessContext ctx, String route, Long lastEventId) {
         String where = "GET " + printableRoute(route);
-        String bearer = token.tokenFor(ctx);
-        if (bearer == null || bearer.isBlank()) {
-            throw new AccessDeniedException(ErrorCode.UNAUTHENTICATED, "no bearer token for " + ctx.principal().id());
-        }
+        String bearer = bearerFor(ctx);
         HttpRequest.Builder request;
         try {
             request = requestBuilder(ctx, "GET", route, null, bearer)
@@ -808,19 +815,7 @@ public final class RemoteSecretManager implements SecretManager {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
                     "the request cannot be sent: a header holds a character HTTP does not allow");
         }
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
-                    "Coffer server at " + base + " did not answer " + where + " within " + requestTimeout);
-        } catch (IOException e) {
-            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
-                    "Coffer server at " + base + " cannot be reached (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE, "interrupted while calling the Coffer server at " + base);
-        }
+        HttpResponse<InputStream> response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), where);
         int status = response.statusCode();
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (status == 200 && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {

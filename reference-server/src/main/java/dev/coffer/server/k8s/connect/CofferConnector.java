@@ -57,11 +57,7 @@ public final class CofferConnector implements Connector {
         String what = Connector.describe(manager, secret);
         String path = secret.path().orElseThrow(() -> new SpecException(secret.where(), what + " reads through coffer connector '"
                 + spec.id() + "' but has no path; add path: <environment>/<path>[#alias|@version]"));
-        String text = path.strip();
-        if (spec.environment().isPresent()) {
-            String env = spec.environment().get();
-            text = text.startsWith(env + "/") ? text : env + "/" + text;
-        }
+        String text = spec.reference(path);
         try {
             return SecretMapping.reference(secret.name(), what + ": path '" + Messages.printable(path) + "'", text);
         } catch (IllegalArgumentException e) {

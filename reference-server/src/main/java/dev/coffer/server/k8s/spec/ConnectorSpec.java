@@ -35,6 +35,17 @@ public sealed interface ConnectorSpec {
         public String type() {
             return "coffer";
         }
+
+        /**
+         * The reference {@code path} names under this connector: inside {@link #environment()} when
+         * the connector names one ({@code payments/db} is {@code prod/payments/db}; a leading
+         * {@code prod/} equal to it is accepted too), else {@code path} as written. The one rule the
+         * reader checks, the connector reads and the agent is configured by.
+         */
+        public String reference(String path) {
+            String text = path.strip();
+            return environment.map(env -> text.startsWith(env + "/") ? text : env + "/" + text).orElse(text);
+        }
     }
 
     /**

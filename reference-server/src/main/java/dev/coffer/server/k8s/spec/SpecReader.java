@@ -520,13 +520,12 @@ public final class SpecReader {
     }
 
     /**
-     * Checks a coffer path with the parsing {@code coffer.map} lines use. With a connector
-     * environment, the path is checked as if under it, which accepts both {@code payments/db} and
-     * {@code prod/payments/db}; without one, it must name its environment.
+     * Checks a coffer path with the parsing {@code coffer.map} lines use, joined to the connector's
+     * environment as the connector will read it ({@link ConnectorSpec.Coffer#reference}).
      */
     private static String cofferPath(SpecNode node, ConnectorSpec.Coffer coffer) {
         String text = node.string();
-        String full = coffer.environment().map(e -> e + "/" + text).orElse(text);
+        String full = coffer.reference(text);
         try {
             SecretMapping.reference(text, "'" + Messages.printable(text) + "'", full);
         } catch (IllegalArgumentException e) {
