@@ -26,6 +26,7 @@ import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.SecretValue;
 import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.tck.support.Concurrently;
 import dev.coffer.tck.support.Expect;
 import dev.coffer.tck.support.NoValueLeaks;
 import dev.coffer.tck.support.TestValues;
@@ -204,6 +205,26 @@ abstract class PolicyCacheTests {
                 "another principal's grants are not alice's");
         assertEquals(List.of(), reader.policyStore().list("nobody"), "a tenant without a row has no policies");
         assertEquals(List.of(), reader.policyStore().activeGrants("nobody", ALICE, now), "nor grants");
+    }
+
+    @Test
+    void racingChangesAndReloadsNeverHideACommittedChange() {
+        // Each thread puts its own policies through the writer and, once a put returned, asks the
+        // reader: however the reloads of the others interleave, its policy must be there.
+        List<Concurrently.Outcome<Integer>> outcomes = Concurrently.run(8, t -> {
+            for (int i = 0; i < 10; i++) {
+                String name = "p-" + t + "-" + i;
+                writer.policyStore().put(TENANT, Policy.allow(name, List.of(ALICE), List.of("secrets:read"), List.of("prod/*")),
+                        BeforeCommit.none());
+                if (reader.policyStore().list(TENANT).stream().noneMatch(p -> p.name().equals(name))) {
+                    throw new AssertionError("the reader's list after the put of " + name + " returned does not hold it");
+                }
+            }
+            return t;
+        });
+
+        outcomes.forEach(o -> assertTrue(o.succeeded(), () -> String.valueOf(o.failure())));
+        assertEquals(81, reader.policyStore().list(TENANT).size(), "admin and the 80 policies, as the database holds them");
     }
 
     private long generation() {
