@@ -17,12 +17,14 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.store.AddedVersion;
 import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.spi.store.ReadTarget;
 import dev.coffer.spi.store.SecretStore;
 import dev.coffer.spi.store.VersionSealer;
 import java.time.Instant;
@@ -237,6 +239,20 @@ public final class JdbiSecretStore implements SecretStore {
     @Override
     public Optional<SealedValue> loadSealedValue(String tenant, String secretId, int number) {
         return db.read(h -> SecretRows.sealed(h, tenant, secretId, number));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One SQL statement on one connection: the secret by its unique path, left-joined to the
+     * alias (when the selector is one) and to the version with its sealed columns, each by its
+     * primary key; the answer is one snapshot of the database.
+     */
+    @Override
+    public Optional<ReadTarget> findForRead(SecretPath path, VersionSelector selector) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(selector, "selector");
+        return db.read(h -> SecretRows.forRead(h, path, selector));
     }
 
     @Override

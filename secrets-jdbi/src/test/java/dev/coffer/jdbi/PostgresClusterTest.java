@@ -342,7 +342,7 @@ class PostgresClusterTest {
     }
 
     /** A {@link SecretStore} that passes every call to {@code delegate}. */
-    private static class DelegatingStore implements SecretStore {
+    static class DelegatingStore implements SecretStore {
         final SecretStore delegate;
 
         DelegatingStore(SecretStore delegate) {

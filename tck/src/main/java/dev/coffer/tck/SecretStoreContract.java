@@ -33,6 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       values round-trip as copies, compare-and-set state transitions, destroy;</li>
  *   <li>{@code AliasMoves}: compare-and-set alias moves, {@code previous} and
  *       {@code lastRotatedAt} maintained with {@code current}, targets must be enabled;</li>
+ *   <li>{@code Reads}: {@link SecretStore#findForRead} answers what the separate lookups answer
+ *       (by number; by the aliases current, previous, next and a named one; an unset alias; a
+ *       missing version; disabled, destroyed; a secret pending deletion; another tenant's path;
+ *       no secret);</li>
  *   <li>{@code Audit}: the events a {@link dev.coffer.spi.store.BeforeCommit} hook returns are
  *       committed with the change, exactly once, unchanged and in order (also when concurrent
  *       writers make the store retry); none of a refused or undone change; the
@@ -101,6 +105,15 @@ public abstract class SecretStoreContract {
     /** Aliases: compare-and-set moves and their targets. */
     @Nested
     class AliasMoves extends SecretStoreAliasTests {
+        @Override
+        SecretStore freshStore() {
+            return newStore();
+        }
+    }
+
+    /** One call for what a read needs, equal to the separate lookups. */
+    @Nested
+    class Reads extends SecretStoreReadTests {
         @Override
         SecretStore freshStore() {
             return newStore();

@@ -13,12 +13,14 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
 import dev.coffer.spi.crypto.SealedValue;
 import dev.coffer.spi.store.AliasMove;
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
+import dev.coffer.spi.store.ReadTarget;
 import dev.coffer.spi.store.SecretStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -168,6 +170,52 @@ class ContractCatchesBrokenStoresTest {
         caught(audit(AcknowledgesEverything::new),
                 SecretStoreAuditTests::anOutboxHandsOutOldestFirstWithinBoundsAndForgetsWhatIsAcknowledged,
                 "AuditOutbox.acknowledge removes exactly the given ids");
+    }
+
+    @Test
+    void findForReadThatResolvesEveryAliasToCurrentIsCaught() {
+        caught(reads(EveryAliasReadsCurrent::new), SecretStoreReadTests::byAliasResolvesCurrentPreviousNextAndNamedAliases,
+                "answers what findSecretByPath, aliases, findVersion and loadSealedValue answer one after the other");
+    }
+
+    @Test
+    void findForReadThatHidesSecretsPendingDeletionIsCaught() {
+        caught(reads(ReadHidesPendingDeletion::new), SecretStoreReadTests::aSecretPendingDeletionIsFoundLikeAnyOther,
+                "answers what findSecretByPath, aliases, findVersion and loadSealedValue answer one after the other");
+    }
+
+    private static java.util.function.Function<Supplier<SecretStore>, SecretStoreReadTests> reads(
+            UnaryOperator<SecretStore> bug) {
+        return sound -> new SecretStoreReadTests() {
+            @Override
+            SecretStore freshStore() {
+                return sound != null ? sound.get() : bug.apply(new InMemorySecretStore());
+            }
+        };
+    }
+
+    /** Bug: findForRead ignores the alias it is given and reads current. */
+    static final class EveryAliasReadsCurrent extends DelegatingSecretStore {
+        EveryAliasReadsCurrent(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Optional<ReadTarget> findForRead(SecretPath path, VersionSelector selector) {
+            return delegate.findForRead(path, selector instanceof VersionSelector.ByAlias ? VersionSelector.current() : selector);
+        }
+    }
+
+    /** Bug: findForRead treats a secret pending deletion as gone, so the kernel would answer SECRET_NOT_FOUND. */
+    static final class ReadHidesPendingDeletion extends DelegatingSecretStore {
+        ReadHidesPendingDeletion(SecretStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Optional<ReadTarget> findForRead(SecretPath path, VersionSelector selector) {
+            return delegate.findForRead(path, selector).filter(target -> !target.secret().isPendingDeletion());
+        }
     }
 
     // Runs 'test' of a fresh 'group' against the plain in-memory store (it must pass), then

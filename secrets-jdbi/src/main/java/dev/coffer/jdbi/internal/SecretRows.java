@@ -5,7 +5,9 @@ import dev.coffer.spi.model.Aliases;
 import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
+import dev.coffer.spi.store.ReadTarget;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -120,6 +123,53 @@ public final class SecretRows {
                 .bind("tenant", tenant).bind("id", id).bind("number", number)
                 .map((rs, ctx) -> new SealedValue(rs.getBytes("ciphertext"), rs.getBytes("wrapped_key"), rs.getString("key_id")))
                 .findOne();
+    }
+
+    // The secret's columns qualified by "s.", and the version's renamed so that none clashes with them.
+    private static final String READ_COLUMNS = java.util.Arrays.stream(SECRET_COLUMNS.split(","))
+            .map(c -> "s." + c.strip()).collect(java.util.stream.Collectors.joining(", "))
+            + ", v.number AS v_number, v.state AS v_state, v.created_by AS v_created_by, v.created_at AS v_created_at,"
+            + " v.expires_at AS v_expires_at, v.key_id AS v_key_id, v.ciphertext AS v_ciphertext, v.wrapped_key AS v_wrapped_key";
+    private static final String READ_BY_ALIAS = "SELECT " + READ_COLUMNS + ", a.version AS resolved FROM secrets s"
+            + " LEFT JOIN secret_aliases a ON a.tenant = s.tenant AND a.secret_id = s.id AND a.alias = :alias"
+            + " LEFT JOIN secret_versions v ON v.tenant = a.tenant AND v.secret_id = a.secret_id AND v.number = a.version"
+            + " WHERE s.tenant = :tenant AND s.environment = :environment AND s.path = :path";
+    private static final String READ_BY_NUMBER = "SELECT " + READ_COLUMNS + " FROM secrets s"
+            + " LEFT JOIN secret_versions v ON v.tenant = s.tenant AND v.secret_id = s.id AND v.number = :number"
+            + " WHERE s.tenant = :tenant AND s.environment = :environment AND s.path = :path";
+
+    /**
+     * What a read needs, in one statement (one snapshot): the secret at {@code path} (by the unique
+     * key on tenant, environment and path), outer-joined to the alias the selector names (primary
+     * key) and to the version it resolves to (primary key), with that version's sealed columns.
+     */
+    public static Optional<ReadTarget> forRead(Handle h, SecretPath path, VersionSelector selector) {
+        Integer byNumber = selector instanceof VersionSelector.ByNumber n ? n.number() : null;
+        Query query = h.createQuery(byNumber != null ? READ_BY_NUMBER : READ_BY_ALIAS)
+                .bind("tenant", path.tenant()).bind("environment", path.environment()).bind("path", path.path());
+        if (byNumber != null) {
+            query.bind("number", byNumber.intValue());
+        } else {
+            query.bind("alias", ((VersionSelector.ByAlias) selector).name());
+        }
+        return query.map((rs, ctx) -> {
+            Secret secret = secret(rs, ctx);
+            Integer number = byNumber != null ? byNumber : Sql.nullableInt(rs, "resolved");
+            if (number == null) {
+                return ReadTarget.unsetAlias(secret);
+            }
+            if (Sql.nullableInt(rs, "v_number") == null) {
+                return ReadTarget.missingVersion(secret, number);
+            }
+            VersionRecord record = new VersionRecord(rs.getInt("v_number"), VersionState.valueOf(rs.getString("v_state")),
+                    rs.getString("v_created_by"), Sql.instant(rs, "v_created_at"), Sql.instant(rs, "v_expires_at"),
+                    rs.getString("v_key_id"));
+            // NULL once destroyed (the destroyed check constraint keeps both sealed columns NULL then).
+            byte[] ciphertext = rs.getBytes("v_ciphertext");
+            Optional<SealedValue> sealed = ciphertext == null ? Optional.empty()
+                    : Optional.of(new SealedValue(ciphertext, rs.getBytes("v_wrapped_key"), record.keyId()));
+            return ReadTarget.of(secret, record, sealed);
+        }).findOne();
     }
 
     public static Aliases aliases(Handle h, String tenant, String id) {

@@ -54,6 +54,7 @@ import dev.coffer.spi.store.AliasRemoval;
 import dev.coffer.spi.store.AuditOutbox;
 import dev.coffer.spi.store.BeforeCommit;
 import dev.coffer.spi.store.PolicyStore;
+import dev.coffer.spi.store.ReadTarget;
 import dev.coffer.spi.store.RotationStore;
 import dev.coffer.spi.rotation.RotationEngine;
 import dev.coffer.spi.rotation.RotationManager;
@@ -308,15 +309,17 @@ public final class StandardSecretManager implements SecretManager {
             } else {
                 a.action(Action.READ);
             }
-            Secret secret = store.findSecretByPath(path).orElseThrow(() -> secretNotFound(path.qualifiedName()));
+            // One lookup for everything the read needs, judged in the order the separate lookups were.
+            ReadTarget target = store.findForRead(path, selector).orElseThrow(() -> secretNotFound(path.qualifiedName()));
+            Secret secret = target.secret();
             requireNotPendingDeletion(secret);
-            int number = resolve(secret, selector);
+            int number = target.number().orElseThrow(() -> aliasNotFound(secret, selector));
             a.version(number);
-            VersionRecord record = store.findVersion(ctx.tenant(), secret.id(), number)
-                    .orElseThrow(() -> versionNotFound(secret, number));
+            VersionRecord record = target.version().orElseThrow(() -> versionNotFound(secret, number));
             requireReadable(secret, record);
-            SealedValue sealed = store.loadSealedValue(ctx.tenant(), secret.id(), number)
-                    .orElseThrow(() -> destroyed(secret, number)); // destroyed between the two lookups
+            // Empty for a version that is not destroyed only when a store without one consistent
+            // view saw it destroyed between its lookups.
+            SealedValue sealed = target.sealed().orElseThrow(() -> destroyed(secret, number));
             SecretValue value = envelope.open(sealed, new ValueBinding(path, number));
             try {
                 if (underGrant.isPresent()) {
@@ -334,13 +337,14 @@ public final class StandardSecretManager implements SecretManager {
         }
     }
 
-    private int resolve(Secret secret, VersionSelector selector) {
-        if (selector instanceof VersionSelector.ByNumber byNumber) {
-            return byNumber.number();
+    // Only an alias selector may leave the number unresolved (ReadTarget#number).
+    private static RuntimeException aliasNotFound(Secret secret, VersionSelector selector) {
+        if (!(selector instanceof VersionSelector.ByAlias byAlias)) {
+            return new IllegalStateException("the secret store answered a read of version " + selector
+                    + " of " + secret.path().qualifiedName() + " without the version number");
         }
-        String alias = ((VersionSelector.ByAlias) selector).name();
-        return store.aliases(secret.path().tenant(), secret.id()).get(alias).orElseThrow(() -> new NotFoundException(
-                ErrorCode.ALIAS_NOT_FOUND, "alias '" + alias + "' is not set on " + secret.path().qualifiedName()));
+        return new NotFoundException(ErrorCode.ALIAS_NOT_FOUND, "alias '" + byAlias.name() + "' is not set on "
+                + secret.path().qualifiedName());
     }
 
     @Override

@@ -13,6 +13,13 @@ import java.util.Optional;
  * {@link #put} creates or replaces; tenants never see each other's policies or grants; every
  * mutation runs its hook inside its atomic unit and commits the hook's audit events with it, as
  * {@link SecretStore} does (see {@link BeforeCommit} and {@link AuditOutbox}).
+ *
+ * <p>The kernel authorizes every request with {@link #list} (and break-glass reads with
+ * {@link #activeGrants}), so both must reflect every change committed before the call started,
+ * by this instance or any other sharing the storage. A store may cache them only if it checks on
+ * every call that nothing changed since it loaded them (the JDBI store compares a per-tenant
+ * generation that every change replaces in its own transaction); a cache that expires by time
+ * alone serves revoked policies until it does.
  */
 public interface PolicyStore {
     /**

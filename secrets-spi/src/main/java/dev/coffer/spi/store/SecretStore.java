@@ -8,6 +8,7 @@ import dev.coffer.spi.model.Secret;
 import dev.coffer.spi.model.SecretFilter;
 import dev.coffer.spi.model.SecretPath;
 import dev.coffer.spi.model.VersionRecord;
+import dev.coffer.spi.model.VersionSelector;
 import dev.coffer.spi.model.VersionState;
 import java.time.Instant;
 import java.util.List;
@@ -175,6 +176,57 @@ public interface SecretStore {
 
     /** A secret's aliases; none if the secret does not exist. */
     Aliases aliases(String tenant, String secretId);
+
+    /**
+     * Everything a read of one version needs, in one call: the secret at {@code path}, the version
+     * number {@code selector} resolves to (an alias is looked up on the secret), that version's
+     * record and its sealed value. Lookups stop at the first part that is missing:
+     * <ul>
+     *   <li>no secret at {@code path} (in {@code path}'s tenant): empty;</li>
+     *   <li>an alias selector whose alias is not set: the secret with no number
+     *       ({@link ReadTarget#unsetAlias});</li>
+     *   <li>no version with the resolved number: the secret and the number
+     *       ({@link ReadTarget#missingVersion});</li>
+     *   <li>otherwise the secret and the record, with the sealed value unless the version is
+     *       destroyed (a disabled version keeps its sealed value; the kernel refuses to open it).</li>
+     * </ul>
+     * A secret pending deletion is found like any other; the kernel refuses to read it.
+     *
+     * <p>The answer must equal what {@link #findSecretByPath}, {@link #aliases},
+     * {@link #findVersion} and {@link #loadSealedValue} return when asked one after the other
+     * (proved by the TCK's {@code SecretStoreContract} group {@code Reads}); the default does
+     * exactly that. A store that can, answers from one consistent view instead (one query, one
+     * snapshot), so a read never combines a record with the sealed value of a later state: the
+     * JDBI store uses one SQL statement.
+     *
+     * <pre>{@code
+     * store.findForRead(SecretPath.of("acme", "prod", "db/password"), VersionSelector.current())
+     *         .flatMap(ReadTarget::sealed)
+     *         .ifPresent(sealed -> envelope.open(sealed, binding));
+     * }</pre>
+     */
+    default Optional<ReadTarget> findForRead(SecretPath path, VersionSelector selector) {
+        java.util.Objects.requireNonNull(path, "path");
+        java.util.Objects.requireNonNull(selector, "selector");
+        Optional<Secret> found = findSecretByPath(path);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Secret secret = found.get();
+        OptionalInt number = selector instanceof VersionSelector.ByNumber byNumber
+                ? OptionalInt.of(byNumber.number())
+                : aliases(path.tenant(), secret.id()).get(((VersionSelector.ByAlias) selector).name());
+        if (number.isEmpty()) {
+            return Optional.of(ReadTarget.unsetAlias(secret));
+        }
+        Optional<VersionRecord> record = findVersion(path.tenant(), secret.id(), number.getAsInt());
+        if (record.isEmpty()) {
+            return Optional.of(ReadTarget.missingVersion(secret, number.getAsInt()));
+        }
+        Optional<SealedValue> sealed = record.get().state() == VersionState.DESTROYED
+                ? Optional.empty() : loadSealedValue(path.tenant(), secret.id(), number.getAsInt());
+        return Optional.of(ReadTarget.of(secret, record.get(), sealed));
+    }
 
     /**
      * Moves an alias by compare-and-set.
