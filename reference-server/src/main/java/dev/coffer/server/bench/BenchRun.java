@@ -117,7 +117,7 @@ public final class BenchRun {
                 + "(authorized, decrypted, audited); the 401 floor is the same GET without a token");
         header.add("PostgreSQL: " + pgState);
         header.add("CPU per read: server = utime+stime of the server JVM over the window / responses; db = the same summed over "
-                + "every process named postgres; driver = wrk's or pgbench's CPU (bash times), the Java driver's = this JVM's");
+                + "every process named postgres (polled every 100 ms, so that backends which come and go, pgbench's, count); driver = wrk's or pgbench's CPU (bash times), the Java driver's = this JVM's");
         return new Report(header, rows);
     }
 
@@ -246,9 +246,14 @@ public final class BenchRun {
             if (!settings.warmup().isZero()) {
                 bench.run(BenchSettings.RATIO_CONNECTIONS, settings.warmup(), postgres.password());
             }
-            double db0 = ProcCpu.postgresMs();
-            PgBench.Outcome outcome = bench.run(BenchSettings.RATIO_CONNECTIONS, settings.duration(), postgres.password());
-            double dbMs = ProcCpu.postgresMs() - db0;
+            ProcCpu.PostgresMeter meter = ProcCpu.PostgresMeter.start();
+            PgBench.Outcome outcome;
+            double dbMs;
+            try {
+                outcome = bench.run(BenchSettings.RATIO_CONNECTIONS, settings.duration(), postgres.password());
+            } finally {
+                dbMs = meter.stopMs();
+            }
             double transactions = outcome.tps() * Math.max(1, settings.duration().toSeconds());
             return new Row(Report.KEY_PGBENCH, name, clients, outcome.tps(), Double.NaN, Double.NaN, Double.NaN, per(dbMs, transactions),
                     per(outcome.cpuMs(), transactions), "tps of one SELECT by key + one 300-byte INSERT, -M prepared -j2, TCP, "
@@ -286,11 +291,16 @@ public final class BenchRun {
             LockSampler sampler = db == null ? null : LockSampler.start(db);
             try {
                 double server0 = ProcCpu.processMs(server.pid());
-                double db0 = db == null ? Double.NaN : ProcCpu.postgresMs();
+                ProcCpu.PostgresMeter meter = db == null ? null : ProcCpu.PostgresMeter.start();
                 double self0 = ProcCpu.selfMs();
-                LoadResult r = driver.run(spec);
+                LoadResult r;
+                double dbMs;
+                try {
+                    r = driver.run(spec);
+                } finally {
+                    dbMs = meter == null ? Double.NaN : meter.stopMs();
+                }
                 double serverMs = ProcCpu.processMs(server.pid()) - server0;
-                double dbMs = db == null ? Double.NaN : ProcCpu.postgresMs() - db0;
                 double driverMs = driver.inProcess() ? ProcCpu.selfMs() - self0 : r.driverCpuMs();
                 String note = sampler == null ? "" : sampler.stop(r.seconds(), r.requests()).note();
                 String failure = server.alive() ? r.failure() : "the server exited";
@@ -318,6 +328,15 @@ public final class BenchRun {
         try {
             List<LoadSpec> specs = servers.stream().map(s -> new LoadSpec(s.base(), 1, token, each, settings.duration())).toList();
             if (!settings.warmup().isZero()) {
+                // The instances started for this row have a cold JIT: each gets a warm-up of its own first,
+                // so that the row compares the instances, not their ages.
+                for (int i = 1; i < specs.size(); i++) {
+                    LoadResult alone = driver.run(new LoadSpec(servers.get(i).base(), 1, token, BenchSettings.RATIO_CONNECTIONS, settings.warmup()));
+                    if (!alone.clean()) {
+                        out.add(Row.failed(null, name, servers.size() + " x " + each, "in instance " + (i + 1) + "'s warm-up: " + alone.failure()));
+                        return out;
+                    }
+                }
                 List<LoadResult> warm = all(pool, specs.stream().map(s -> s.lasting(settings.warmup())).toList());
                 for (LoadResult w : warm) {
                     if (!w.clean()) {
@@ -328,10 +347,15 @@ public final class BenchRun {
             }
             try (LockSampler sampler = LockSampler.start(db)) {
                 double[] server0 = servers.stream().mapToDouble(s -> ProcCpu.processMs(s.pid())).toArray();
-                double db0 = ProcCpu.postgresMs();
+                ProcCpu.PostgresMeter meter = ProcCpu.PostgresMeter.start();
                 double self0 = ProcCpu.selfMs();
-                List<LoadResult> results = all(pool, specs);
-                double dbMs = ProcCpu.postgresMs() - db0;
+                List<LoadResult> results;
+                double dbMs;
+                try {
+                    results = all(pool, specs);
+                } finally {
+                    dbMs = meter.stopMs();
+                }
                 double selfMs = ProcCpu.selfMs() - self0;
                 long total = 0;
                 double perSecond = 0;

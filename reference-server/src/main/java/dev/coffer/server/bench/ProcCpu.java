@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * CPU time from {@code /proc}: a process's {@code utime + stime} (fields 14 and 15 of
@@ -41,11 +43,21 @@ final class ProcCpu {
     /** The CPU time of every {@code postgres} process, summed, in milliseconds (0 without any). */
     static double postgresMs() {
         double sum = 0;
+        for (long ticks : postgresTicks().values()) {
+            sum += ticks * MS_PER_TICK;
+        }
+        return sum;
+    }
+
+    /** Clock ticks of every {@code postgres} process, by process id (empty when {@code /proc} cannot be listed). */
+    static Map<Long, Long> postgresTicks() {
+        Map<Long, Long> ticks = new HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path entry : entries) {
                 try {
                     if (Files.readString(entry.resolve("comm"), StandardCharsets.US_ASCII).strip().equals("postgres")) {
-                        sum += ticks(Files.readString(entry.resolve("stat"), StandardCharsets.US_ASCII)) * MS_PER_TICK;
+                        ticks.put(Long.parseLong(entry.getFileName().toString()),
+                                ticks(Files.readString(entry.resolve("stat"), StandardCharsets.US_ASCII)));
                     }
                 } catch (NoSuchFileException e) {
                     // The process ended between the listing and the read.
@@ -54,9 +66,68 @@ final class ProcCpu {
                 }
             }
         } catch (IOException e) {
-            return Double.NaN;
+            return Map.of();
         }
-        return sum;
+        return ticks;
+    }
+
+    /**
+     * The CPU PostgreSQL spends over a window, backends that start and end inside it included (pgbench
+     * connects and disconnects its clients: read only at the start and the end, they would count for
+     * nothing). Polls {@code /proc} every {@link #POLL_MS} ms; a backend that is gone counts up to its
+     * last poll, so at most one period of each ending backend is missed.
+     */
+    static final class PostgresMeter {
+        static final long POLL_MS = 100;
+        private final Map<Long, Long> first;
+        private final Map<Long, Long> last = new HashMap<>();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        private PostgresMeter() {
+            first = postgresTicks();
+            last.putAll(first);
+            thread = new Thread(this::loop, "coffer-bench-postgres-cpu");
+            thread.setDaemon(true);
+        }
+
+        /** Starts measuring now. */
+        static PostgresMeter start() {
+            PostgresMeter meter = new PostgresMeter();
+            meter.thread.start();
+            return meter;
+        }
+
+        private void loop() {
+            while (!stop) {
+                poll();
+                try {
+                    Thread.sleep(POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private synchronized void poll() {
+            last.putAll(postgresTicks());
+        }
+
+        /** Stops and returns the CPU milliseconds spent since the start by every postgres process. */
+        double stopMs() throws InterruptedException {
+            stop = true;
+            thread.interrupt();
+            thread.join(5000);
+            poll();
+            synchronized (this) {
+                long ticks = 0;
+                for (Map.Entry<Long, Long> e : last.entrySet()) {
+                    // A process absent at the start began inside the window: all its time is the window's.
+                    ticks += Math.max(0, e.getValue() - first.getOrDefault(e.getKey(), 0L));
+                }
+                return ticks * MS_PER_TICK;
+            }
+        }
     }
 
     /** utime + stime of one {@code stat} line; the command name (field 2) may hold spaces, so fields count from its ')'. */

@@ -21,4 +21,20 @@ class ProcCpuTest {
         assertTrue(Double.isNaN(ProcCpu.processMs(Long.MAX_VALUE)));
         assertTrue(ProcCpu.postgresMs() >= 0);
     }
+
+    @Test
+    void theMeterCountsABackendThatStartsAndEndsInsideTheWindow() throws Exception {
+        Assumptions.assumeTrue(ProcCpu.available(), "Linux /proc");
+        Postgres pg = new Postgres("jdbc:postgresql://127.0.0.1:5432/", "postgres", null);
+        Assumptions.assumeTrue(pg.unreachableReason() == null, "PostgreSQL at 127.0.0.1:5432");
+        ProcCpu.PostgresMeter meter = ProcCpu.PostgresMeter.start();
+        try (java.sql.Connection c = pg.connect("postgres"); java.sql.Statement s = c.createStatement()) {
+            // Enough work for a few clock ticks, in a backend that did not exist when the meter started.
+            s.execute("SELECT count(*) FROM generate_series(1, 5000000)");
+        }
+        Thread.sleep(300);
+        double before = ProcCpu.postgresMs();
+        double window = meter.stopMs();
+        assertTrue(window >= 10, "the ended backend's CPU was counted: " + window + " ms (all postgres now: " + before + ")");
+    }
 }
