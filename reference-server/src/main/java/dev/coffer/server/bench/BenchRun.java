@@ -213,6 +213,7 @@ public final class BenchRun {
             throws InterruptedException {
         List<ServerProcess> group = new ArrayList<>(List.of(first));
         for (int i = 2; i <= settings.instances(); i++) {
+            cleanup.checkOpen();
             Path data = dir.subdirectory("data-" + (++serial));
             try {
                 for (String key : SHARED_KEYS) {
@@ -279,6 +280,7 @@ public final class BenchRun {
 
     /** One row: warm-up, then the window, with the server's, the database's and the driver's CPU read around it. */
     private Row measure(String key, String name, ServerProcess server, LoadSpec spec, Postgres.Database db) throws InterruptedException {
+        cleanup.checkOpen();
         String connections = String.valueOf(spec.connections());
         progress.println("coffer bench: " + name + ", " + connections + " connections");
         try {
@@ -415,10 +417,12 @@ public final class BenchRun {
 
     /** A server on a fresh data directory; null (and a failed row) when it does not start. */
     private ServerProcess start(Launcher launcher, String label, String jdbcUrl) throws InterruptedException {
+        cleanup.checkOpen();
         return startIn(launcher, label, jdbcUrl, dir.subdirectory("data-" + (++serial)));
     }
 
     private ServerProcess startIn(Launcher launcher, String label, String jdbcUrl, Path data) throws InterruptedException {
+        cleanup.checkOpen();
         progress.println("coffer bench: starting " + label + " (" + launcher.label() + ")");
         try {
             return cleanup.add(ServerProcess.start(launcher, "server-" + serial, data, jdbcUrl,

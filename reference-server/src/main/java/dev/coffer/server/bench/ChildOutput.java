@@ -6,10 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a tool (wrk, pgbench) to its end with a deadline, its output in a file of the run's private directory. */
 final class ChildOutput {
+    /** The tools running now; a shutdown (Ctrl-C) stops them, as the run's {@link Cleanup} stops its servers. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ChildOutput::kill), "coffer-bench-tools"));
+    }
+
     private ChildOutput() {}
 
     /**
@@ -29,6 +38,7 @@ final class ChildOutput {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
             builder.environment().putAll(env);
             process = builder.start();
+            RUNNING.add(process);
             process.getOutputStream().close();
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException(command.get(0) + " " + name(command) + " ran over " + limit.toSeconds() + "s and was stopped");
@@ -41,10 +51,12 @@ final class ChildOutput {
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + name(command) + ": " + e.getMessage(), e);
         } finally {
-            if (process != null && process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+            if (process != null) {
+                RUNNING.remove(process);
+                if (process.isAlive()) {
+                    kill(process);
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
             }
             if (out != null) {
                 try {
@@ -54,6 +66,12 @@ final class ChildOutput {
                 }
             }
         }
+    }
+
+    /** Kills a tool and what it started (wrk under bash). */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     /** The tool's name: the first word of a {@code bash -c} script, else the command. */

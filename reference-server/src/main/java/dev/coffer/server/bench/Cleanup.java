@@ -11,15 +11,36 @@ import java.util.Deque;
 final class Cleanup implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Thread hook = new Thread(this::closeQuietly, "coffer-bench-cleanup");
+    private boolean closed;
 
     Cleanup() {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Registers {@code resource} and returns it. */
-    synchronized <T extends AutoCloseable> T add(T resource) {
-        resources.push(resource);
-        return resource;
+    /**
+     * Registers {@code resource} and returns it. After the cleanup ran (a shutdown while the run went
+     * on starting things), the resource is closed at once instead, and the run stops here.
+     */
+    <T extends AutoCloseable> T add(T resource) {
+        synchronized (this) {
+            if (!closed) {
+                resources.push(resource);
+                return resource;
+            }
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            System.err.println("coffer bench: cleanup: " + e.getMessage());
+        }
+        throw new IllegalStateException("the run is shutting down");
+    }
+
+    /** Throws when the cleanup ran (Ctrl-C): the run must start nothing more. */
+    synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the run is shutting down");
+        }
     }
 
     /** Stops {@code resource} now, and forgets it. */
@@ -41,6 +62,9 @@ final class Cleanup implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        synchronized (this) {
+            closed = true;
+        }
         while (true) {
             AutoCloseable next;
             synchronized (this) {

@@ -44,17 +44,26 @@ final class PrivateDir implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the directory. On Ctrl-C this runs while the run's thread (or a server being stopped) may
+     * still write into it: a walk that meets a file created meanwhile is repeated a few times.
+     */
     @Override
-    public void close() {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(path)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    public void close() throws InterruptedException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5 && Files.exists(path); attempt++) {
+            try (Stream<Path> all = Files.walk(path)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (IOException | UncheckedIOException e) {
+                last = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+                Thread.sleep(200);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + path + " (it holds keys and tokens: remove it by hand)", e);
+        }
+        if (Files.exists(path)) {
+            throw new UncheckedIOException("cannot remove " + path + " (it holds keys and tokens: remove it by hand)", last);
         }
     }
 }
