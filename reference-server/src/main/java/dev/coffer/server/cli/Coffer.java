@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code coffer} command: {@code serve}, {@code secret}, {@code policy}, {@code audit},
- * {@code rotation}, {@code break-glass}, {@code token}, {@code watch}, {@code agent}, {@code run} and {@code k8s}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
+ * {@code rotation}, {@code break-glass}, {@code token}, {@code watch}, {@code agent}, {@code run}, {@code k8s} and {@code bench}. Errors go to stderr as {@code coffer: <CODE> ...}; exit codes are in {@link ExitCodes}.
  *
  * <pre>
  * ./coffer serve
@@ -205,6 +205,7 @@ public final class Coffer implements Callable<Integer> {
         commands.put("agent", AgentCommand.class);
         commands.put("run", RunCommand.class);
         commands.put("k8s", K8sCommand.class);
+        commands.put("bench", BenchCommand.class);
         commands.put("help", HelpCommand.class);
         return Collections.unmodifiableMap(commands);
     }
