@@ -25,6 +25,10 @@ import java.util.Set;
  * phrase and never quotes the token. Each is counted and summarized in the log by
  * {@link AuthenticationFailures}. On success the request's
  * {@link jakarta.ws.rs.core.SecurityContext} carries a {@link CallerPrincipal}.
+ *
+ * <p>Tokens are verified through {@link VerifiedTokens}: a token seen before and not yet expired
+ * is not verified again; the per-request facts (request id, source address, reason, ticket) are
+ * read from every request.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -35,11 +39,17 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
     private static final String BEARER = "Bearer ";
 
-    private final TokenVerifier verifier;
+    private final VerifiedTokens tokens;
     private final AuthenticationFailures failures;
 
+    /** Verifies with {@code verifier}, keeping up to {@value VerifiedTokens#DEFAULT_MAXIMUM_SIZE} verified tokens. */
     public BearerTokenFilter(TokenVerifier verifier, AuthenticationFailures failures) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this(new VerifiedTokens(verifier), failures);
+    }
+
+    /** Verifies through {@code tokens}. */
+    public BearerTokenFilter(VerifiedTokens tokens, AuthenticationFailures failures) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.failures = Objects.requireNonNull(failures, "failures");
     }
 
@@ -66,11 +76,10 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
             return;
         }
         AccessContext context;
-        java.time.Instant expiresAt;
+        VerifiedTokens.Caller caller;
         try {
-            org.eclipse.microprofile.jwt.JsonWebToken jwt = verifier.verify(token);
-            expiresAt = CallerPrincipal.expiryOf(jwt);
-            context = RequestFacts.contextFor(ClaimMapping.principal(jwt), request);
+            caller = tokens.verify(token);
+            context = RequestFacts.contextFor(caller.principal(), request);
         } catch (TokenRejectedException e) {
             failures.record(e.reason());
             request.abortWith(Problems.unauthenticated(e.getMessage(), true));
@@ -79,7 +88,7 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(e.code(), e.getMessage()));
             return;
         }
-        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context, expiresAt),
+        request.setSecurityContext(new CallerSecurityContext(new CallerPrincipal(context, caller.expiresAt()),
                 request.getSecurityContext() != null && request.getSecurityContext().isSecure()));
     }
 

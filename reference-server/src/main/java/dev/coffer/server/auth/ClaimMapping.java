@@ -36,6 +36,8 @@ public final class ClaimMapping {
     public static final String DEFAULT_TENANT = dev.coffer.spi.SecretManager.OPERATOR_TENANT;
     /** The claim naming the tenant. */
     public static final String TENANT_CLAIM = "tenant";
+    /** The claim naming the caller's cluster. */
+    public static final String CLUSTER_CLAIM = "cluster";
 
     private static final Pattern KIND_PREFIX = Pattern.compile("[a-z][a-z0-9-]*:.+");
     /** Principal ids Coffer's own services act under ({@code service:coffer:rotation}); no token may claim one. */
@@ -57,7 +59,7 @@ public final class ClaimMapping {
         String tenant = tenant(jwt);
         try {
             return new Principal(id, tenant, strings(jwt.getClaim("groups")), strings(jwt.getClaim("amr")).contains("mfa"),
-                    stringClaim(jwt, "cluster"));
+                    has(jwt, CLUSTER_CLAIM) ? stringClaim(jwt, CLUSTER_CLAIM) : null);
         } catch (SecretsException e) {
             // The kernel's message quotes the offending text; a 401 names the rule only.
             throw new TokenRejectedException(Reason.BAD_PRINCIPAL,
@@ -70,9 +72,7 @@ public final class ClaimMapping {
      * present claim must be a string that is a valid tenant id. The refusal never quotes the claim.
      */
     static String tenant(JsonWebToken jwt) throws TokenRejectedException {
-        // getClaimNames also lists a claim written as JSON null, which containsClaim reports absent.
-        java.util.Set<String> names = jwt.getClaimNames();
-        if (!jwt.containsClaim(TENANT_CLAIM) && (names == null || !names.contains(TENANT_CLAIM))) {
+        if (!has(jwt, TENANT_CLAIM)) {
             return DEFAULT_TENANT;
         }
         Object claim = jwt.getClaim(TENANT_CLAIM);
@@ -100,6 +100,18 @@ public final class ClaimMapping {
             return name;
         }
         return "user:" + name;
+    }
+
+    /**
+     * Whether the token carries {@code claim}, even as JSON {@code null} (which
+     * {@code containsClaim} reports absent). Asked of the claim names first: an implementation may
+     * look a name up with {@code Claims.valueOf}, which throws for every custom claim (smallrye-jwt's
+     * own principal does; {@link SmallRyeTokenVerifier}'s does not), so an absent custom claim costs
+     * no exception on any implementation.
+     */
+    private static boolean has(JsonWebToken jwt, String claim) {
+        Set<String> names = jwt.getClaimNames();
+        return names == null ? jwt.containsClaim(claim) : names.contains(claim);
     }
 
     private static String stringClaim(JsonWebToken jwt, String claim) {

@@ -94,6 +94,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a change stream stays silent before a heartbeat (default 15s, 1s to under the 30s idle timeout)")
     String watchHeartbeat;
 
+    @Option(names = "--http-threads", defaultValue = "200", paramLabel = "N",
+            description = "HTTP worker threads (default 200, 16 to 2000); a quarter of them, at most 32, are kept for "
+                    + "health checks, the rest serve API requests at once; more requests wait for a turn without a thread")
+    int httpThreads;
+
+    @Option(names = "--db-pool-size", defaultValue = "10", paramLabel = "N",
+            description = "Database connections in the pool (default 10, 2 to 200), shared by API requests, the audit "
+                    + "commit thread and rotation workers; unused with --in-memory")
+    int dbPoolSize;
+
     @Spec
     CommandSpec spec;
 
@@ -158,7 +168,9 @@ final class ServeCommand implements Callable<Integer> {
                         .withRotationInterval(Durations.parse("--rotation-interval", flags.rotationInterval))
                         .withWatch(new dev.coffer.server.watch.WatchSettings(flags.maxWatchers, flags.maxWatchersPerCaller,
                                 Durations.parse("--watch-heartbeat", flags.watchHeartbeat),
-                                dev.coffer.server.watch.WatchSettings.DEFAULTS.writeTimeout()));
+                                dev.coffer.server.watch.WatchSettings.DEFAULTS.writeTimeout()))
+                        .withHttpThreads(flags.httpThreads)
+                        .withDbPoolSize(flags.dbPoolSize);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(flags.spec.commandLine(), e.getMessage());
             } catch (InvalidRequestException e) {

@@ -76,7 +76,7 @@ public final class Coffer implements AutoCloseable {
         RotationScheduler scheduler = null;
         Metrics metrics = new Metrics();
         try {
-            server = StandaloneServer.listen(options.bind(), options.port(), HttpLimits.DEFAULTS);
+            server = StandaloneServer.listen(options.bind(), options.port(), options.httpLimits());
             if (data.has(DataDir.ADMIN_TOKEN)) {
                 data.requirePrivate(DataDir.ADMIN_TOKEN);
             }

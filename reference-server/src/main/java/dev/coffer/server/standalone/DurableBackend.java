@@ -66,7 +66,7 @@ public final class DurableBackend implements Backend {
                         .user(System.getenv("COFFER_DB_USER"))
                         .password(System.getenv("COFFER_DB_PASSWORD"))
                         .build();
-        config = config.toBuilder().metricsTrackerFactory(PoolMetrics.tracker(metrics)).build();
+        config = config.toBuilder().poolSize(options.dbPoolSize()).metricsTrackerFactory(PoolMetrics.tracker(metrics)).build();
         String keyUri = options.keyUri() == null ? "local-keyset:" + data.file(TinkEnvelope.LOCAL_KEYSET_FILE) : options.keyUri();
         DurableBackend backend = open(config, keyUri, data.file(CheckpointFile.FILE_NAME));
         try {

@@ -45,6 +45,15 @@ public record HttpLimits(int maxBodyBytes, Duration bodyReadTimeout, Duration id
         return new HttpLimits(maxBodyBytes, timeout, idleTimeout, maxThreads, reservedThreads);
     }
 
+    /**
+     * The defaults with a worker pool of {@code maxThreads}, of which a quarter, at most 32, are kept
+     * for health checks (200 threads: 32 kept, 168 API requests at once; 32 threads: 8 kept, 24 API
+     * requests at once). {@code coffer serve --http-threads} sets it.
+     */
+    public static HttpLimits forThreads(int maxThreads) {
+        return DEFAULTS.withThreads(maxThreads, Math.max(1, Math.min(32, maxThreads / 4)));
+    }
+
     /** A copy with another worker pool. */
     public HttpLimits withThreads(int max, int reserved) {
         return new HttpLimits(maxBodyBytes, bodyReadTimeout, idleTimeout, max, reserved);

@@ -33,10 +33,33 @@ import java.util.Objects;
  *        {@link RotationScheduler#PERIOD}, 1s to 5m)
  * @param watch the change stream's limits ({@code --max-watchers}, {@code --max-watchers-per-caller},
  *        {@code --watch-heartbeat}); the heartbeat must be shorter than the HTTP idle timeout
+ * @param httpThreads the HTTP worker pool ({@code --http-threads}, default {@value #DEFAULT_HTTP_THREADS},
+ *        {@value #MIN_HTTP_THREADS} to {@value #MAX_HTTP_THREADS}); see {@link HttpLimits#forThreads}
+ * @param dbPoolSize connections in the database pool ({@code --db-pool-size}, default
+ *        {@value #DEFAULT_DB_POOL_SIZE}, 2 to 200); unused with {@code inMemory}
  */
 public record ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
         boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
-        int rotationWorkers, Duration rotationClaimLease, Duration rotationInterval, WatchSettings watch) {
+        int rotationWorkers, Duration rotationClaimLease, Duration rotationInterval, WatchSettings watch, int httpThreads,
+        int dbPoolSize) {
+    /*
+     * Both defaults kept by measurement (issue #16, wrk -c16 audited reads, H2 and PostgreSQL): pools
+     * of 10 and 24 connections with 200 and 32 workers all fell within the run-to-run spread, so
+     * nothing justified more connections per instance on a shared database.
+     */
+    /** The HTTP worker pool unless {@code --http-threads} says otherwise (Jetty's own default). */
+    public static final int DEFAULT_HTTP_THREADS = 200;
+    /** The smallest worker pool: a few are Jetty's own (acceptor, selector), a quarter kept for health. */
+    public static final int MIN_HTTP_THREADS = 16;
+    /** The largest worker pool: each thread is a stack, and this box has few cores. */
+    public static final int MAX_HTTP_THREADS = 2_000;
+    /** The database pool unless {@code --db-pool-size} says otherwise. */
+    public static final int DEFAULT_DB_POOL_SIZE = dev.coffer.jdbi.DatabaseConfig.DEFAULT_POOL_SIZE;
+    /** The smallest database pool (the audit commit thread holds one while the API uses another). */
+    public static final int MIN_DB_POOL_SIZE = 2;
+    /** The largest database pool (PostgreSQL's own default max_connections is 100). */
+    public static final int MAX_DB_POOL_SIZE = 200;
+
     /** The claim lease unless {@code --rotation-claim-lease} says otherwise (the kernel builder's default). */
     public static final Duration DEFAULT_ROTATION_CLAIM_LEASE = Duration.ofMinutes(2);
     /** The shortest claim lease: renewing it between steps must not be most of the work. */
@@ -50,6 +73,14 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
     public static final Duration MAX_ROTATION_INTERVAL = Duration.ofMinutes(5);
 
     public ServeOptions {
+        if (httpThreads < MIN_HTTP_THREADS || httpThreads > MAX_HTTP_THREADS) {
+            throw new IllegalArgumentException("--http-threads must be between " + MIN_HTTP_THREADS + " and " + MAX_HTTP_THREADS
+                    + ", got " + httpThreads);
+        }
+        if (dbPoolSize < MIN_DB_POOL_SIZE || dbPoolSize > MAX_DB_POOL_SIZE) {
+            throw new IllegalArgumentException("--db-pool-size must be between " + MIN_DB_POOL_SIZE + " and " + MAX_DB_POOL_SIZE
+                    + ", got " + dbPoolSize);
+        }
         Objects.requireNonNull(watch, "watch");
         if (watch.heartbeat().compareTo(HttpLimits.DEFAULTS.idleTimeout()) >= 0) {
             throw new IllegalArgumentException("--watch-heartbeat must be shorter than the HTTP idle timeout ("
@@ -78,6 +109,14 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
         }
     }
 
+    /** Options with the default HTTP worker pool and database pool. */
+    public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
+            boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
+            int rotationWorkers, Duration rotationClaimLease, Duration rotationInterval, WatchSettings watch) {
+        this(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, protectedEnvironments,
+                rotationWorkers, rotationClaimLease, rotationInterval, watch, DEFAULT_HTTP_THREADS, DEFAULT_DB_POOL_SIZE);
+    }
+
     /** Options with the default claim lease. */
     public ServeOptions(String bind, int port, Path data, String jdbcUrl, String keyUri, boolean inMemory,
             boolean trustForwardedFor, JwtSettings jwt, List<CidrBlock> trustedProxies, List<String> protectedEnvironments,
@@ -102,31 +141,48 @@ public record ServeOptions(String bind, int port, Path data, String jdbcUrl, Str
     /** These options with {@code environments} protected from force delete. */
     public ServeOptions withProtectedEnvironments(List<String> environments) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies, environments,
-                rotationWorkers, rotationClaimLease, rotationInterval, watch);
+                rotationWorkers, rotationClaimLease, rotationInterval, watch, httpThreads, dbPoolSize);
     }
 
     /** These options with {@code workers} rotation workers (0: no scheduler in this process). */
     public ServeOptions withRotationWorkers(int workers) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, workers, rotationClaimLease, rotationInterval, watch);
+                protectedEnvironments, workers, rotationClaimLease, rotationInterval, watch, httpThreads, dbPoolSize);
     }
 
     /** These options with claims on rotation work leased for {@code lease} ({@code --rotation-claim-lease}). */
     public ServeOptions withRotationClaimLease(Duration lease) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, rotationWorkers, lease, rotationInterval, watch);
+                protectedEnvironments, rotationWorkers, lease, rotationInterval, watch, httpThreads, dbPoolSize);
     }
 
     /** These options with the scheduler claiming due rotation work every {@code interval} ({@code --rotation-interval}). */
     public ServeOptions withRotationInterval(Duration interval) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, rotationWorkers, rotationClaimLease, interval, watch);
+                protectedEnvironments, rotationWorkers, rotationClaimLease, interval, watch, httpThreads, dbPoolSize);
     }
 
     /** These options with the change stream within {@code settings}. */
     public ServeOptions withWatch(WatchSettings settings) {
         return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
-                protectedEnvironments, rotationWorkers, rotationClaimLease, rotationInterval, settings);
+                protectedEnvironments, rotationWorkers, rotationClaimLease, rotationInterval, settings, httpThreads, dbPoolSize);
+    }
+
+    /** These options with an HTTP worker pool of {@code threads} ({@code --http-threads}). */
+    public ServeOptions withHttpThreads(int threads) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
+                protectedEnvironments, rotationWorkers, rotationClaimLease, rotationInterval, watch, threads, dbPoolSize);
+    }
+
+    /** These options with {@code size} database connections ({@code --db-pool-size}). */
+    public ServeOptions withDbPoolSize(int size) {
+        return new ServeOptions(bind, port, data, jdbcUrl, keyUri, inMemory, trustForwardedFor, jwt, trustedProxies,
+                protectedEnvironments, rotationWorkers, rotationClaimLease, rotationInterval, watch, httpThreads, size);
+    }
+
+    /** The HTTP layer's limits for these options. */
+    public HttpLimits httpLimits() {
+        return HttpLimits.forThreads(httpThreads);
     }
 
     private static String text(Duration d) {

@@ -62,6 +62,20 @@ class ServeFlagsTest {
         assertTrue(refused("serve", "--rotation-interval", "often").contains("--rotation-interval"));
     }
 
+    @Test
+    void httpThreadsMustBeBetweenSixteenAndTwoThousand() {
+        assertTrue(refused("serve", "--http-threads", "15").contains("--http-threads must be between 16 and 2000, got 15"));
+        assertTrue(refused("serve", "--http-threads", "2001").contains("--http-threads must be between 16 and 2000, got 2001"));
+        assertTrue(refused("serve", "--http-threads", "lots").contains("--http-threads"));
+    }
+
+    @Test
+    void dbPoolSizeMustBeBetweenTwoAndTwoHundred() {
+        assertTrue(refused("serve", "--db-pool-size", "1").contains("--db-pool-size must be between 2 and 200, got 1"));
+        assertTrue(refused("serve", "--db-pool-size", "201").contains("--db-pool-size must be between 2 and 200, got 201"));
+        assertTrue(refused("serve", "--db-pool-size", "ten").contains("--db-pool-size"));
+    }
+
     private String refused(String... args) {
         Path data = tmp.resolve("data");
         String[] all = new String[args.length + 2];
