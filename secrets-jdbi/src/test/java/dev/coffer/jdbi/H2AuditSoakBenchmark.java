@@ -173,8 +173,8 @@ class H2AuditSoakBenchmark {
     private static Map<String, String> settingsMap(Jdbi jdbi) {
         Map<String, String> all = new TreeMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT setting_name, setting_value FROM information_schema.settings")
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
-                .forEach(e -> all.put(e.getKey(), e.getValue())));
+                .map((rs, ctx) -> new String[] {rs.getString(1), String.valueOf(rs.getString(2))})
+                .forEach(e -> all.put(e[0], e[1])));
         return all;
     }
 
