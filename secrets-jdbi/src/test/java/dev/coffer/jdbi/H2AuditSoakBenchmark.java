@@ -72,13 +72,16 @@ class H2AuditSoakBenchmark {
         deleteTree(dir);
         Files.createDirectories(dir);
         Path file = dir.resolve("coffer.mv.db");
-        DatabaseConfig config = DatabaseConfig.h2File(dir);
+        // -Dbench.h2settings=";PAGE_SIZE=2048" appends H2 settings to the default URL (to compare candidates).
+        String extra = System.getProperty("bench.h2settings", "");
+        DatabaseConfig config = extra.isEmpty() ? DatabaseConfig.h2File(dir)
+                : DatabaseConfig.builder("jdbc:h2:file:" + dir.toAbsolutePath().resolve("coffer") + extra).user("coffer").build();
         try (CofferDatabase db = CofferDatabase.open(config, AuditProtection.of(AuditKeys.random(), new InMemoryAuditAnchor()))) {
             line("machine: %d cores, %s %s; H2 file %s, %d callers, pool %d, %,d reads",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), config.safeUrl(), CALLERS, config.poolSize(), READS);
-            line("settings: %s", settings(db, "WRITE_DELAY", "RETENTION_TIME", "info.PAGE_SIZE", "AUTO_COMPACT_FILL_RATE",
-                    "MAX_COMPACT_TIME"));
+            line("settings: %s%s (RETENTION_TIME before the first housekeeping pass)", settings(db, "WRITE_DELAY", "RETENTION_TIME",
+                    "AUTO_COMPACT_FILL_RATE", "MAX_COMPACT_TIME"), extra);
             SecretManager manager = manager(db);
             Secret secret = manager.create(READER, NewSecret.builder(SecretPath.parse(TENANT, "prod/soak/hot"), "soak").build());
             manager.addVersion(READER, secret.id(), NewVersion.current(SecretValue.ofUtf8("soak-value-not-secret")));
@@ -147,9 +150,9 @@ class H2AuditSoakBenchmark {
             long live = fileStoreSize * Long.parseLong(info.getOrDefault("info.FILL_RATE", "0"))
                     * Long.parseLong(info.getOrDefault("info.CHUNKS_FILL_RATE", "0")) / 10_000;
             long logical = jdbi.withHandle(h -> h.createQuery(tableSizes("DB_OBJECT_APPROXIMATE_TOTAL_SIZE")).mapTo(Long.class).one());
-            line("%,9d reads: file %s, logical %s, ratio %5.2f; MVStore live %s (fill %s%%, chunks fill %s%%, %s chunks);"
-                    + " %,6.0f reads/s", reads, mb(size), mb(logical), size / (double) logical, mb(live), info.get("info.FILL_RATE"),
-                    info.get("info.CHUNKS_FILL_RATE"), info.get("info.CHUNK_COUNT"), rate);
+            line("%,9d reads: file %s, logical %s, ratio %5.2f; MVStore live %s (fill %s%%, chunks fill %s%%, old chunks fill %s%%, %s chunks);"
+                    + " %,6.0f reads/s; housekeeping %s", reads, mb(size), mb(logical), size / (double) logical, mb(live), info.get("info.FILL_RATE"),
+                    info.get("info.CHUNKS_FILL_RATE"), info.get("info.CHUNKS_FILL_RATE_RW"), info.get("info.CHUNK_COUNT"), rate, housekeeping(db));
             lastMark = reads;
             lastNanos = now;
             next += EVERY;
@@ -163,6 +166,11 @@ class H2AuditSoakBenchmark {
         }
         line("all %,d reads in %.1f s: %,.0f reads/s", done.get(), (System.nanoTime() - start) / 1e9,
                 done.get() / ((System.nanoTime() - start) / 1e9));
+    }
+
+    private static String housekeeping(CofferDatabase db) {
+        var h = db.housekeeping();
+        return h == null ? "none" : h.passes() + " passes, " + h.compactSteps() + " compact steps, " + h.failures() + " failures";
     }
 
     private static String tableSizes(String function) {
