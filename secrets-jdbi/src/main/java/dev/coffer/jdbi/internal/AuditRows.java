@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -35,8 +36,8 @@ public final class AuditRows {
 
     /**
      * The most drafts one group-commit batch holds ({@link GroupCommitter}), and so the most ids
-     * one look-up statement binds and the most rows one {@code INSERT} statement writes: a batch
-     * is one look-up and one insert. 512 rows of 18 columns bind 9,216 parameters, far below
+     * one look-up statement binds and the most rows one insert writes: a batch is one look-up
+     * and one insert. 512 rows of 18 columns bind 9,216 parameters, far below
      * PostgreSQL's 65,535 per statement. A store change with more events is written in several
      * statements of this size.
      */
@@ -127,11 +128,15 @@ public final class AuditRows {
                 .findOne().orElseThrow(() -> new IllegalStateException("the audit_head row is missing"));
     }
 
-    // Chains 'drafts' after 'head' (locked by the caller), inserts them, moves the head. The rows
-    // go in multi-row INSERT statements of up to MAX_BATCH rows, so a group-commit batch is one
-    // statement: one parse, one execution and one round trip on PostgreSQL (a JDBC batch is
-    // pipelined by the driver too, but still runs one statement per row on the server, and on H2
-    // one command per row), independent of driver settings such as reWriteBatchedInserts.
+    // Chains 'drafts' after 'head' (locked by the caller), inserts them, moves the head. A
+    // group-commit batch is one insert, in the form that is cheapest on each database:
+    // - PostgreSQL: one JDBC batch of one prepared INSERT. The driver sends every row's Bind and
+    //   Execute and a single Sync, so the batch is one round trip, and the one statement text is
+    //   prepared once per connection for every batch size. (A multi-row VALUES statement has a
+    //   text per batch size, parsed and planned anew until the driver prepares each one, and
+    //   measured 5-18 % fewer audited reads/s in AuditedReadBenchmark.)
+    // - H2: one multi-row INSERT of up to MAX_BATCH rows: H2 is in process (no round trips), and
+    //   one command instead of one per row saves its per-statement work.
     private static List<AuditEvent> insert(Handle h, Head head, List<AuditEvent> drafts, AuditChain chain) {
         if (drafts.isEmpty()) {
             return List.of();
@@ -145,12 +150,36 @@ public final class AuditRows {
             prev = event.hash();
             chained.add(event);
         }
+        boolean postgres = isPostgres(h);
         for (int from = 0; from < chained.size(); from += MAX_BATCH) {
-            insertRows(h, chained.subList(from, Math.min(chained.size(), from + MAX_BATCH)));
+            List<AuditEvent> rows = chained.subList(from, Math.min(chained.size(), from + MAX_BATCH));
+            if (postgres) {
+                insertBatch(h, rows);
+            } else {
+                insertRows(h, rows);
+            }
         }
         h.createUpdate("UPDATE audit_head SET last_seq = :seq, last_hash = :hash WHERE id = 1")
                 .bind("seq", seq).bind("hash", prev).execute();
         return chained;
+    }
+
+    private static boolean isPostgres(Handle h) {
+        try {
+            return "PostgreSQL".equals(h.getConnection().getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
+    }
+
+    // One JDBC batch of 'events' (PostgreSQL: one round trip).
+    private static void insertBatch(Handle h, List<AuditEvent> events) {
+        PreparedBatch batch = h.prepareBatch("INSERT INTO audit_events (" + COLUMNS + ") VALUES " + ROW_PLACEHOLDERS);
+        for (AuditEvent event : events) {
+            bindRow(batch, 0, event);
+            batch.add();
+        }
+        batch.execute();
     }
 
     private static final String ROW_PLACEHOLDERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -165,15 +194,21 @@ public final class AuditRows {
         Update insert = h.createUpdate(sql.toString());
         int at = 0;
         for (AuditEvent event : events) {
-            insert.bind(at++, event.seq()).bind(at++, event.id()).bind(at++, event.eventType().name())
-                    .bind(at++, event.tenant()).bind(at++, event.environment()).bind(at++, event.path())
-                    .bind(at++, event.version()).bind(at++, event.principal()).bind(at++, event.action())
-                    .bind(at++, event.detail()).bind(at++, event.sourceIp()).bind(at++, event.requestId())
-                    .bind(at++, event.decision().name()).bind(at++, event.reason()).bind(at++, event.ticket())
-                    .bind(at++, Sql.instant(event.createdAt()))
-                    .bind(at++, event.prevHash()).bind(at++, event.hash());
+            at = bindRow(insert, at, event);
         }
         insert.execute();
+    }
+
+    // Binds one row's 18 columns from position 'at', in COLUMNS order; returns the next position.
+    private static int bindRow(org.jdbi.v3.core.statement.SqlStatement<?> statement, int at, AuditEvent event) {
+        statement.bind(at++, event.seq()).bind(at++, event.id()).bind(at++, event.eventType().name())
+                .bind(at++, event.tenant()).bind(at++, event.environment()).bind(at++, event.path())
+                .bind(at++, event.version()).bind(at++, event.principal()).bind(at++, event.action())
+                .bind(at++, event.detail()).bind(at++, event.sourceIp()).bind(at++, event.requestId())
+                .bind(at++, event.decision().name()).bind(at++, event.reason()).bind(at++, event.ticket())
+                .bind(at++, Sql.instant(event.createdAt()))
+                .bind(at++, event.prevHash()).bind(at++, event.hash());
+        return at;
     }
 
     /** The head as committed, without locking it. */
