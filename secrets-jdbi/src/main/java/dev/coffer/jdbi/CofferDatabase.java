@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.coffer.jdbi.internal.AuditListener;
 import dev.coffer.jdbi.internal.Database;
+import dev.coffer.jdbi.internal.H2Housekeeping;
 import dev.coffer.jdbi.internal.Migrations;
 import dev.coffer.jdbi.internal.OpenFailures;
 import dev.coffer.spi.error.ErrorCode;
@@ -49,6 +50,8 @@ public final class CofferDatabase implements AutoCloseable {
     private final JdbiPolicyStore policyStore;
     private final JdbiRotationStore rotationStore;
     private final JdbiInstallation installation;
+    // Embedded H2 only: keeps the file proportional to its data (null on PostgreSQL).
+    private final H2Housekeeping housekeeping;
 
     private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool,
             AuditProtection protection) {
@@ -66,6 +69,8 @@ public final class CofferDatabase implements AutoCloseable {
         this.policyStore = new JdbiPolicyStore(audited);
         this.rotationStore = new JdbiRotationStore(audited);
         this.installation = new JdbiInstallation(audited);
+        this.housekeeping = config.isPostgres() ? null
+                : H2Housekeeping.start(mainPool, config.jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";RETENTION_TIME="));
     }
 
     /**
@@ -200,6 +205,11 @@ public final class CofferDatabase implements AutoCloseable {
         return mainPool;
     }
 
+    // The embedded H2 database's housekeeping, or null on PostgreSQL (tests, benchmarks).
+    H2Housekeeping housekeeping() {
+        return housekeeping;
+    }
+
     /** The configuration this database was opened with. */
     public DatabaseConfig config() {
         return config;
@@ -211,8 +221,14 @@ public final class CofferDatabase implements AutoCloseable {
         try {
             auditLog.close();
         } finally {
-            keyPool.close();
-            mainPool.close();
+            try {
+                if (housekeeping != null) {
+                    housekeeping.close();
+                }
+            } finally {
+                keyPool.close();
+                mainPool.close();
+            }
         }
     }
 }

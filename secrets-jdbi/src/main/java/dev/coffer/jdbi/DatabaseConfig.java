@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * process loses no committed audit event), unless the URL sets them itself; and always
  * {@code OPTIMIZE_REUSE_RESULTS=FALSE} (H2's result reuse can hand a transaction that waited
  * for a row lock a result read before the lock holder committed; a URL that turns it on is refused).
+ * With {@code WRITE_DELAY=0} H2 runs no background writer and so never compacts its file by
+ * itself; {@link CofferDatabase} does that for an H2 file database (a sync every 250 ms,
+ * {@code RETENTION_TIME} 2 s unless the URL sets it, and a bounded compaction step), which keeps the
+ * file within about twice the size of its data.
  */
 public final class DatabaseConfig {
     /** The default number of pooled connections. */

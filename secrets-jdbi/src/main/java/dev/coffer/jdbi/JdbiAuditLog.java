@@ -58,7 +58,11 @@ import org.jdbi.v3.core.Handle;
  *       {@link dev.coffer.spi.store.AuditOutbox#none()};</li>
  *   <li>{@link #append} (reads, denials, failures, relayed events) is group-committed: concurrent
  *       appends share one transaction and one commit, and each caller returns once its event is
- *       durable; or, with group commit off, each append commits alone.</li>
+ *       durable; or, with group commit off, each append commits alone. A batch holds at most
+ *       {@value dev.coffer.jdbi.internal.AuditRows#MAX_BATCH} events and takes five statements
+ *       whatever its size: the head lock, one look-up of its ids, one insert (a multi-row
+ *       {@code INSERT} on H2; on PostgreSQL a JDBC batch, which the driver sends in one round
+ *       trip), the head's update and the commit.</li>
  * </ul>
  * {@link #append} is idempotent by {@link AuditEvent#id()}: inside the batch's transaction, once
  * it holds the head lock, the log looks up which of the batch's ids are stored already and returns

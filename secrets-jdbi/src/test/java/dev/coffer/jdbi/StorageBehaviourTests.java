@@ -36,6 +36,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -231,6 +235,105 @@ abstract class StorageBehaviourTests {
         assertEquals(events.get(0), events.get(2));
         assertEquals(List.of(stored.id(), twice.id(), other.id()), eventIds());
         assertTrue(db.auditLog().verify(TENANT).intact());
+    }
+
+    @Test
+    void aBatchOfTheMostDraftsIsOneLookUpAndOneInsertChainedGapFreeAndVerified() {
+        AuditChain chain = database().protection().keys(db.tenantKeyStore()).chain();
+        List<AuditEvent> drafts = new ArrayList<>();
+        for (int i = 0; i < AuditRows.MAX_BATCH; i++) {
+            drafts.add(draft(AuditEventType.SECRET_READ).detail("req-" + i).build());
+        }
+        List<String> statements = new ArrayList<>();
+
+        AuditRows.Appended appended = database().sql().inTransaction(h -> {
+            countStatements(h, statements);
+            return AuditRows.appendOnce(h, drafts, chain);
+        });
+
+        assertEquals(AuditRows.MAX_BATCH, appended.inserted());
+        assertEquals(LongStream.rangeClosed(1, AuditRows.MAX_BATCH).boxed().toList(),
+                appended.events().stream().map(AuditEvent::seq).toList());
+        assertEquals(drafts.stream().map(AuditEvent::id).toList(), appended.events().stream().map(AuditEvent::id).toList());
+        assertEquals(List.of("SELECT", "SELECT", "INSERT", "UPDATE"), statements,
+                "lock the head, look up the ids, insert every row, move the head");
+        assertEquals(appended.events(), database().auditEvents(), "the events returned are the rows stored");
+        assertEquals(AuditRows.MAX_BATCH, db.auditLog().head());
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertTrue(verification.intact(), verification::problem);
+        assertEquals(AuditRows.MAX_BATCH, verification.eventsChecked());
+    }
+
+    @Test
+    void aBatchMixingStoredAndNewIdsInsertsOnlyTheNewOnesInOneStatementInDraftOrder() {
+        List<AuditEvent> stored = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            stored.add(db.auditLog().append(draft(AuditEventType.SECRET_READ).detail("stored-" + i).build()));
+        }
+        AuditChain chain = database().protection().keys(db.tenantKeyStore()).chain();
+        List<AuditEvent> batch = new ArrayList<>();
+        List<AuditEvent> fresh = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            AuditEvent a = draft(AuditEventType.SECRET_READ).detail("new-" + (2 * i)).build();
+            AuditEvent b = draft(AuditEventType.SECRET_READ).detail("new-" + (2 * i + 1)).build();
+            fresh.add(a);
+            fresh.add(b);
+            batch.add(a);
+            batch.add(asDraft(stored.get(i)));
+            batch.add(b);
+        }
+        List<String> statements = new ArrayList<>();
+
+        AuditRows.Appended appended = database().sql().inTransaction(h -> {
+            countStatements(h, statements);
+            return AuditRows.appendOnce(h, batch, chain);
+        });
+
+        assertEquals(200, appended.inserted());
+        assertEquals(List.of("SELECT", "SELECT", "INSERT", "UPDATE"), statements);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(stored.get(i), appended.events().get(3 * i + 1), "a stored id returns the stored event");
+            assertEquals(101 + 2 * i, appended.events().get(3 * i).seq(), "new events take the next seqs in draft order");
+            assertEquals(fresh.get(2 * i + 1).id(), appended.events().get(3 * i + 2).id());
+            assertEquals(102 + 2 * i, appended.events().get(3 * i + 2).seq());
+        }
+        assertEquals(300, database().auditEvents().size());
+        for (AuditEvent e : stored) {
+            assertEquals(1, rowsWithId(e.id()));
+        }
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertTrue(verification.intact(), verification::problem);
+        assertEquals(300, verification.eventsChecked());
+    }
+
+    @Test
+    void aChangeWithMoreEventsThanABatchWritesThemInStatementsOfTheBoundChainedInOrder() {
+        int count = AuditRows.MAX_BATCH + 88;
+        List<AuditEvent> drafts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            drafts.add(draft(AuditEventType.POLICY_PUT).detail("change-" + i).build());
+        }
+
+        db.policyStore().put(TENANT, Policy.allow("ops", List.of("user:ops"), List.of("secrets:read"), List.of("*")),
+                stored -> drafts);
+
+        assertTrue(db.policyStore().get(TENANT, "ops").isPresent());
+        assertEquals(drafts.stream().map(AuditEvent::id).toList(), eventIds(), "every event once, in the order returned");
+        assertEquals(count, db.auditLog().head());
+        AuditVerification verification = db.auditLog().verify(TENANT);
+        assertTrue(verification.intact(), verification::problem);
+        assertEquals(count, verification.eventsChecked());
+        assertEquals(count + 1, db.auditLog().append(draft(AuditEventType.SECRET_READ).build()).seq(), "the chain goes on gap-free");
+    }
+
+    // Records the kind (first word) of every statement 'h' executes.
+    static void countStatements(Handle h, List<String> kinds) {
+        h.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
+            @Override
+            public void logAfterExecution(StatementContext context) {
+                kinds.add(context.getRawSql().strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT));
+            }
+        });
     }
 
     @Test

@@ -30,7 +30,8 @@ import java.util.function.Function;
  */
 public final class GroupCommitter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.coffer.jdbi");
-    private static final int MAX_BATCH = 512;
+    // One batch is one id look-up and one multi-row insert (AuditRows.MAX_BATCH bounds both).
+    private static final int MAX_BATCH = AuditRows.MAX_BATCH;
 
     private final Function<List<AuditEvent>, List<AuditEvent>> appendBatch;
     private final Duration callerTimeout;
@@ -79,6 +80,11 @@ public final class GroupCommitter implements AutoCloseable {
     /** Commits made so far; fewer than appends when batching took place. */
     public long commits() {
         return commits.get();
+    }
+
+    // Drafts waiting for the committer (tests).
+    int queued() {
+        return queue.size();
     }
 
     private void run() {
