@@ -310,7 +310,9 @@ class AgentServerTest {
         Path next = dir.resolve("token.next");
         Files.writeString(next, server.token("stranger"));
         Files.move(next, token, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Await.until("the file removed", () -> !Files.exists(out));
+        // The agent removes the file, then records why: wait for both (the second came late once in CI).
+        Await.until("the file removed and the denial recorded", () -> !Files.exists(out)
+                && agent.statuses().get(0).reason() != null);
         assertTrue(agent.statuses().get(0).reason().contains("ACCESS_DENIED"), agent.statuses().toString());
 
         // The agent's own token again: served again.
