@@ -51,6 +51,9 @@ public final class CofferDatabase implements AutoCloseable {
     private final JdbiRotationStore rotationStore;
     private final JdbiInstallation installation;
     // Embedded H2 only: keeps the file proportional to its data (null on PostgreSQL).
+    /** The system property ({@code true}) that turns on the embedded H2 file's housekeeping; see docs/storage.md. */
+    public static final String HOUSEKEEPING_PROPERTY = "coffer.h2.housekeeping";
+
     private final H2Housekeeping housekeeping;
 
     private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool,
@@ -69,7 +72,10 @@ public final class CofferDatabase implements AutoCloseable {
         this.policyStore = new JdbiPolicyStore(audited);
         this.rotationStore = new JdbiRotationStore(audited);
         this.installation = new JdbiInstallation(audited);
-        this.housekeeping = config.isPostgres() ? null
+        // Off unless -Dcoffer.h2.housekeeping=true: with it on, DurableAuditTest saw (twice, in full CI
+        // runs only) an H2 file reopened without a change committed to it while it was closed. Until
+        // that is understood, the embedded file grows as before rather than risk a lost audit change.
+        this.housekeeping = config.isPostgres() || !Boolean.getBoolean(HOUSEKEEPING_PROPERTY) ? null
                 : H2Housekeeping.start(mainPool, config.jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";RETENTION_TIME="));
     }
 
