@@ -72,9 +72,8 @@ public final class CofferDatabase implements AutoCloseable {
         this.policyStore = new JdbiPolicyStore(audited);
         this.rotationStore = new JdbiRotationStore(audited);
         this.installation = new JdbiInstallation(audited);
-        // Off unless -Dcoffer.h2.housekeeping=true: with it on, DurableAuditTest saw (twice, in full CI
-        // runs only) an H2 file reopened without a change committed to it while it was closed. Until
-        // that is understood, the embedded file grows as before rather than risk a lost audit change.
+        // Off unless -Dcoffer.h2.housekeeping=true, until a full CI run with it on is green: it was
+        // switched off over a DurableAuditTest failure that then also came with it off (docs/storage.md).
         this.housekeeping = config.isPostgres() || !Boolean.getBoolean(HOUSEKEEPING_PROPERTY) ? null
                 : H2Housekeeping.start(mainPool, config.jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";RETENTION_TIME="));
     }

@@ -102,6 +102,13 @@ class DurableAuditTest {
         // Behind Coffer's back, with the server stopped: remove the two newest events and move the head
         // back, so that the database alone is consistent again.
         Jdbi sql = sql(data);
+        // The database holds what the last checkpoint names. (Reading it first, on a handle of its own,
+        // also made the tampering below stick: without it, after AbandonedConnectionsTest in the same
+        // JVM, the restarted server saw the events as they were before the tampering; see issue 16's
+        // session note. Why is not understood yet.)
+        long stored = sql.withHandle(h -> h.createQuery("SELECT last_seq FROM audit_head WHERE id = 1")
+                .mapTo(Long.class).one());
+        assertEquals(newest, stored, "the head the last checkpoint names");
         sql.useTransaction(h -> {
             h.createUpdate("DELETE FROM audit_events WHERE seq > :keep").bind("keep", newest - 2).execute();
             String hash = h.createQuery("SELECT hash FROM audit_events WHERE seq = :keep").bind("keep", newest - 2)
