@@ -119,7 +119,8 @@ public final class JdbiAuditLog implements AuditLog {
         // At open, before any thread starts: anchors the head (and where the keyed chain starts).
         checkpoint();
         this.committer = groupCommit
-                ? new GroupCommitter(this::commitBatch, Duration.ofSeconds(30), "coffer-audit-group-commit")
+                ? new GroupCommitter(this::commitBatch, Duration.ofSeconds(30), GroupCommitter.DEFAULT_GATHER_WAIT,
+                        "coffer-audit-group-commit")
                 : null;
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coffer-audit-checkpoint");
@@ -354,18 +355,19 @@ public final class JdbiAuditLog implements AuditLog {
         }
     }
 
-    // One transaction for a batch of the log's own appends, idempotent by id (AuditRows.appendOnce).
+    // One transaction for a batch of the log's own appends, idempotent by id: first as if every id
+    // were new (AuditRows.appendAssumingNew, no look-up); if the unique index refuses one, the batch
+    // rolled back whole and is appended again with the look-up (AuditRows.appendOnce).
     private List<AuditEvent> commitBatch(List<AuditEvent> drafts) {
         AuditRows.Appended appended;
         try {
-            appended = db.transact(h -> appendOnce(h, drafts), ErrorCode.AUDIT_UNAVAILABLE);
+            appended = db.transact(h -> AuditRows.appendAssumingNew(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
         } catch (UnavailableException e) {
             if (!Sql.isUniqueViolation(e.getCause())) {
                 throw e;
             }
-            // The unique index refused an id the look-up did not see; it is there now, so once more finds it.
-            LOG.log(Level.DEBUG, "audit batch of {0} events met a stored id; appending it again", drafts.size());
-            appended = db.transact(h -> appendOnce(h, drafts), ErrorCode.AUDIT_UNAVAILABLE);
+            LOG.log(Level.DEBUG, "audit batch of {0} events holds a stored id; appending it with the look-up", drafts.size());
+            appended = appendLookingUp(drafts);
         }
         appended(appended.inserted());
         if (appended.inserted() > 0) {
@@ -374,8 +376,16 @@ public final class JdbiAuditLog implements AuditLog {
         return appended.events();
     }
 
-    private AuditRows.Appended appendOnce(Handle h, List<AuditEvent> drafts) {
-        return AuditRows.appendOnce(h, drafts, keys.chain());
+    private AuditRows.Appended appendLookingUp(List<AuditEvent> drafts) {
+        try {
+            return db.transact(h -> AuditRows.appendOnce(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+        } catch (UnavailableException e) {
+            if (!Sql.isUniqueViolation(e.getCause())) {
+                throw e;
+            }
+            // The unique index refused an id the look-up did not see; it is there now, so once more finds it.
+            return db.transact(h -> AuditRows.appendOnce(h, drafts, keys.chain()), ErrorCode.AUDIT_UNAVAILABLE);
+        }
     }
 
     // Events up to seq committed: wakes this process's readers now, and tells the other instances (PostgreSQL).

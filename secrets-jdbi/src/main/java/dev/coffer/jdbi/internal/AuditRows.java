@@ -102,6 +102,35 @@ public final class AuditRows {
         return new Appended(events, fresh.size());
     }
 
+    /**
+     * Appends {@code drafts} on {@code h} (in a transaction) as if none of their ids were stored:
+     * locks the head row and inserts each id once (the first draft with it), without looking the
+     * ids up. A draft whose id is stored already makes the insert fail with a unique violation
+     * (the {@code event_id} index), which rolls the whole batch back; the caller then appends it
+     * with {@link #appendOnce}. Group commit takes this path first: nearly every draft is new (a
+     * read's event is built just before it is appended), and the look-up cost a statement per
+     * batch.
+     */
+    public static Appended appendAssumingNew(Handle h, List<AuditEvent> drafts, AuditChain chain) {
+        Head head = lockHead(h);
+        Map<String, AuditEvent> byId = new HashMap<>();
+        List<AuditEvent> fresh = new ArrayList<>(drafts.size());
+        Set<String> taken = new HashSet<>();
+        for (AuditEvent draft : drafts) {
+            if (taken.add(draft.id())) {
+                fresh.add(draft);
+            }
+        }
+        for (AuditEvent inserted : insert(h, head, fresh, chain)) {
+            byId.put(inserted.id(), inserted);
+        }
+        List<AuditEvent> events = new ArrayList<>(drafts.size());
+        for (AuditEvent draft : drafts) {
+            events.add(byId.get(draft.id()));
+        }
+        return new Appended(events, fresh.size());
+    }
+
     /** The stored events with one of {@code ids}, by id. */
     public static Map<String, AuditEvent> storedById(Handle h, Collection<String> ids) {
         Map<String, AuditEvent> found = new HashMap<>();

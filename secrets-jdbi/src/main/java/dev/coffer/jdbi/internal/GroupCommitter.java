@@ -23,7 +23,15 @@ import java.util.function.Function;
  * and commits once, then releases every caller of the batch with the event stored under its
  * draft's id (two callers of one id get the same event). While a commit
  * (and its fsync) is in flight, the next callers queue up, so batches grow with load by
- * themselves and no caller waits for a timer.
+ * themselves.
+ *
+ * <p>A commit costs about the same for one event as for sixteen (H2 writes a chunk of whole pages,
+ * PostgreSQL a WAL flush), so under concurrent load the committer also <em>gathers</em>: when the
+ * previous batch held more than one event and fewer have queued now, it waits, at most
+ * {@code gatherWait}, until as many as last time have arrived (like PostgreSQL's
+ * {@code commit_delay}, which applies only when other transactions are active). A lone caller
+ * never waits: its batches hold one event, so there is nothing to gather (docs/benchmarks.md
+ * has what the wait gained).
  *
  * <p>A caller returns only once its event is durable. If the batch fails, every caller in it
  * gets {@link UnavailableException} {@code AUDIT_UNAVAILABLE}, and its operation fails.
@@ -33,8 +41,13 @@ public final class GroupCommitter implements AutoCloseable {
     // One batch is one id look-up and one multi-row insert (AuditRows.MAX_BATCH bounds both).
     private static final int MAX_BATCH = AuditRows.MAX_BATCH;
 
+    /** How long the committer waits, at most, to gather a batch as large as the previous one. */
+    public static final Duration DEFAULT_GATHER_WAIT = Duration.ofNanos(200_000);
+
     private final Function<List<AuditEvent>, List<AuditEvent>> appendBatch;
     private final Duration callerTimeout;
+    private final long gatherWaitNanos;
+    private final AtomicLong gathers = new AtomicLong();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicLong commits = new AtomicLong();
     private final Thread committer;
@@ -46,10 +59,17 @@ public final class GroupCommitter implements AutoCloseable {
      * @param appendBatch appends a batch in one committed transaction and returns, for each draft
      *        in order, the event stored under its id
      * @param callerTimeout how long a caller waits for its batch before its operation fails
+     * @param gatherWait how long the committer waits, at most, for a batch as large as the
+     *        previous one ({@link Duration#ZERO}: never)
      */
-    public GroupCommitter(Function<List<AuditEvent>, List<AuditEvent>> appendBatch, Duration callerTimeout, String name) {
+    public GroupCommitter(Function<List<AuditEvent>, List<AuditEvent>> appendBatch, Duration callerTimeout, Duration gatherWait,
+            String name) {
         this.appendBatch = appendBatch;
         this.callerTimeout = callerTimeout;
+        if (gatherWait.isNegative()) {
+            throw new IllegalArgumentException("gatherWait must not be negative");
+        }
+        this.gatherWaitNanos = gatherWait.toNanos();
         this.committer = new Thread(this::run, name);
         committer.setDaemon(true);
         committer.start();
@@ -82,6 +102,11 @@ public final class GroupCommitter implements AutoCloseable {
         return commits.get();
     }
 
+    /** Batches for which the committer waited to gather more events. */
+    public long gathers() {
+        return gathers.get();
+    }
+
     // Drafts waiting for the committer (tests).
     int queued() {
         return queue.size();
@@ -89,6 +114,7 @@ public final class GroupCommitter implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
+        int previous = 1;
         while (!closed || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -97,6 +123,10 @@ public final class GroupCommitter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                if (batch.size() < previous && gatherWaitNanos > 0 && !closed) {
+                    gather(batch, previous);
+                }
+                previous = batch.size();
                 commit(batch);
             } catch (InterruptedException e) {
                 // Only close() interrupts; the loop drains what is queued, then ends.
@@ -105,6 +135,26 @@ public final class GroupCommitter implements AutoCloseable {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    // Waits, at most gatherWait, until 'batch' holds 'target' drafts (others are appending concurrently).
+    // Interrupted meanwhile, it stops gathering and keeps the flag: what it holds is committed.
+    private void gather(List<Pending> batch, int target) {
+        gathers.incrementAndGet();
+        long deadline = System.nanoTime() + gatherWaitNanos;
+        try {
+            while (batch.size() < target) {
+                long left = deadline - System.nanoTime();
+                Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (next == null) {
+                    return;
+                }
+                batch.add(next);
+                queue.drainTo(batch, MAX_BATCH - batch.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

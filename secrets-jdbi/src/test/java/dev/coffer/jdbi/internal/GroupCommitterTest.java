@@ -2,6 +2,8 @@ package dev.coffer.jdbi.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.spi.audit.AuditEvent;
 import dev.coffer.spi.audit.AuditEventType;
@@ -34,7 +36,7 @@ class GroupCommitterTest {
             await(release);
             committed.addAll(drafts);
             return drafts; // the "stored" event of each draft is the draft itself
-        }, Duration.ofSeconds(60), "test-group-commit")) {
+        }, Duration.ofSeconds(60), Duration.ZERO, "test-group-commit")) {
             List<AuditEvent> returned = new CopyOnWriteArrayList<>();
             List<Thread> callers = new ArrayList<>();
             AuditEvent first = draft(-1);
@@ -60,6 +62,109 @@ class GroupCommitterTest {
             for (AuditEvent e : returned) {
                 assertSame(committed.get(committed.indexOf(e)), e, "each caller got its own draft's event");
             }
+        }
+    }
+
+    @Test
+    void underConcurrencyABatchWaitsUntilAsManyAsLastTimeHaveArrived() throws Exception {
+        CountDownLatch firstBatchEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        // A gathering wait of an hour: only arrivals can end it here, so the test involves no clock.
+        try (GroupCommitter committer = new GroupCommitter(drafts -> {
+            batchSizes.add(drafts.size());
+            firstBatchEntered.countDown();
+            await(release);
+            return drafts;
+        }, Duration.ofHours(2), Duration.ofHours(1), "test-group-commit")) {
+            List<AuditEvent> returned = new CopyOnWriteArrayList<>();
+            List<Thread> callers = new ArrayList<>();
+            callers.add(start(() -> returned.add(committer.append(draft(0)))));
+            await(firstBatchEntered);
+            for (int i = 1; i <= 4; i++) {
+                AuditEvent d = draft(i);
+                callers.add(start(() -> returned.add(committer.append(d))));
+            }
+            until(() -> committer.queued() == 4);
+            release.countDown(); // the 4 queued meanwhile are the next batch: concurrency seen
+            until(() -> returned.size() == 5);
+            assertEquals(List.of(1, 4), batchSizes);
+            assertEquals(0, committer.gathers(), "a batch as large as the previous one does not wait");
+
+            for (int i = 5; i <= 7; i++) {
+                AuditEvent d = draft(i);
+                callers.add(start(() -> returned.add(committer.append(d))));
+            }
+            until(() -> committer.gathers() == 1 && committer.queued() == 0);
+            assertEquals(5, returned.size(), "three of four: the batch is still gathering");
+            assertEquals(List.of(1, 4), batchSizes);
+            AuditEvent fourth = draft(8);
+            callers.add(start(() -> returned.add(committer.append(fourth))));
+            for (Thread caller : callers) {
+                caller.join();
+            }
+            assertEquals(List.of(1, 4, 4), batchSizes, "the fourth arrival ended the wait");
+            assertEquals(9, returned.size());
+        }
+    }
+
+    @Test
+    void aLoneCallerNeverWaitsToGather() {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (GroupCommitter committer = new GroupCommitter(drafts -> {
+            batchSizes.add(drafts.size());
+            return drafts;
+        }, Duration.ofHours(2), Duration.ofHours(1), "test-group-commit")) {
+            for (int i = 0; i < 20; i++) {
+                AuditEvent d = draft(i);
+                assertSame(d, committer.append(d)); // a wait of an hour here would hang the test
+            }
+            assertEquals(0, committer.gathers());
+            assertEquals(20, committer.commits());
+            assertTrue(batchSizes.stream().allMatch(size -> size == 1), batchSizes::toString);
+        }
+    }
+
+    @Test
+    void aGatheringWaitEndsAtItsBoundWithWhatArrived() throws Exception {
+        CountDownLatch firstBatchEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (GroupCommitter committer = new GroupCommitter(drafts -> {
+            batchSizes.add(drafts.size());
+            firstBatchEntered.countDown();
+            await(release);
+            return drafts;
+        }, Duration.ofHours(2), Duration.ofMillis(20), "test-group-commit")) {
+            List<Thread> callers = new ArrayList<>();
+            callers.add(start(() -> committer.append(draft(0))));
+            await(firstBatchEntered);
+            for (int i = 1; i <= 3; i++) {
+                AuditEvent d = draft(i);
+                callers.add(start(() -> committer.append(d)));
+            }
+            until(() -> committer.queued() == 3);
+            release.countDown();
+            for (Thread caller : callers) {
+                caller.join();
+            }
+            AuditEvent lone = draft(4);
+            assertSame(lone, committer.append(lone), "committed after the bounded wait, alone");
+            assertEquals(List.of(1, 3, 1), batchSizes);
+            assertEquals(1, committer.gathers());
+        }
+    }
+
+    @Test
+    void aNegativeGatheringWaitIsRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new GroupCommitter(drafts -> drafts, Duration.ofSeconds(1), Duration.ofNanos(-1), "test-group-commit"));
+    }
+
+    private static void until(java.util.function.BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            Thread.onSpinWait(); // no clock involved: the states awaited here always come
+            Thread.yield();
         }
     }
 

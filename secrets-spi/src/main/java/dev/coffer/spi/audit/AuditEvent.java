@@ -82,14 +82,14 @@ public record AuditEvent(
         return true;
     }
 
-    /** A fresh random event id: 128 bits, URL-safe base64 without padding (22 characters). */
+    /**
+     * A fresh event id: 22 characters of {@code -0-9A-Z_a-z} that sort, as strings in code-point
+     * order, in the order ids were made (to the millisecond), then 84 random bits. Ids made before
+     * were 128 random bits in URL-safe base64, also 22 characters; both are valid ids.
+     */
     public static String newId() {
-        byte[] bytes = new byte[16];
-        IDS.nextBytes(bytes);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return EventIds.next();
     }
-
-    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
 
     /** Whether this is a draft that has not been appended yet. */
     public boolean isDraft() {

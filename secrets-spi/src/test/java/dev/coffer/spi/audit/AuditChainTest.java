@@ -61,7 +61,7 @@ class AuditChainTest {
         assertThrows(IllegalArgumentException.class, () -> withId(draft, "has space"), "an id with a space");
         assertThrows(IllegalArgumentException.class, () -> withId(draft, "x".repeat(AuditEvent.MAX_ID_LENGTH + 1)),
                 "an id over the limit");
-        assertEquals(22, AuditEvent.newId().length(), "a fresh id is 128 bits in URL-safe base64");
+        assertEquals(22, AuditEvent.newId().length(), "a fresh id is 22 characters (EventIds)");
         assertNotEquals(draft("r").id(), draft("r").id(), "every draft gets its own id");
     }
 
