@@ -73,7 +73,7 @@ class H2AuditSoakBenchmark {
         Files.createDirectories(dir);
         Path file = dir.resolve("coffer.mv.db");
         // -Dbench.h2settings=";PAGE_SIZE=2048" appends H2 settings to the default URL (to compare candidates).
-        // The housekeeping is opt-in (CofferDatabase.HOUSEKEEPING_PROPERTY); -Dbench.housekeeping=false measures without it.
+        // The housekeeping is on by default (CofferDatabase.HOUSEKEEPING_PROPERTY); -Dbench.housekeeping=false measures without it.
         System.setProperty(CofferDatabase.HOUSEKEEPING_PROPERTY, System.getProperty("bench.housekeeping", "true"));
         String extra = System.getProperty("bench.h2settings", "");
         DatabaseConfig config = extra.isEmpty() ? DatabaseConfig.h2File(dir)

@@ -53,12 +53,13 @@ class H2StaleReadTest {
     }
 
     @Test
-    void h2ResultReuseServesTheWaiterAResultFromBeforeTheCommit() throws Exception {
+    void sinceH2TwoPointFiveResultReuseNoLongerServesTheWaiterAResultFromBeforeTheCommit() throws Exception {
         // H2's default (OPTIMIZE_REUSE_RESULTS=TRUE), with the settings Coffer used before the fix.
+        // H2 2.3.232 answered 5 here (the replaced alias); 2.5.252 answers 6. Coffer keeps the reuse
+        // off all the same (DatabaseConfig): this only records that the H2 in use no longer needs it.
         String url = "jdbc:h2:rec:file:" + dir.resolve("coffer") + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0";
 
-        assertEquals(5, aliasReadAfterWaitingForTheLock(url),
-                "H2 no longer re-serves stale results here; the setting may be dropped (see DatabaseConfig)");
+        assertEquals(6, aliasReadAfterWaitingForTheLock(url), "with result reuse on, the waiter sees the holder's commit");
     }
 
     private static int aliasReadAfterWaitingForTheLock(String url) throws Exception {

@@ -101,14 +101,10 @@ class DurableAuditTest {
 
         // Behind Coffer's back, with the server stopped: remove the two newest events and move the head
         // back, so that the database alone is consistent again.
+        // (With H2 2.3.232 this tampering was sometimes lost: H2's compaction when the server closed the
+        // file failed an internal assertion (tests run with -ea), left the database half closed in this
+        // JVM, and the connection below joined it. H2 2.5.252 carries the fix; docs/storage.md has the details.)
         Jdbi sql = sql(data);
-        // The database holds what the last checkpoint names. (Reading it first, on a handle of its own,
-        // also made the tampering below stick: without it, after AbandonedConnectionsTest in the same
-        // JVM, the restarted server saw the events as they were before the tampering; see issue 16's
-        // session note. Why is not understood yet.)
-        long stored = sql.withHandle(h -> h.createQuery("SELECT last_seq FROM audit_head WHERE id = 1")
-                .mapTo(Long.class).one());
-        assertEquals(newest, stored, "the head the last checkpoint names");
         sql.useTransaction(h -> {
             h.createUpdate("DELETE FROM audit_events WHERE seq > :keep").bind("keep", newest - 2).execute();
             String hash = h.createQuery("SELECT hash FROM audit_events WHERE seq = :keep").bind("keep", newest - 2)
@@ -117,6 +113,7 @@ class DurableAuditTest {
                     .bind("keep", newest - 2).bind("hash", hash).execute();
         });
 
+        assertEquals(newest - 2, count(sql), "the tampering is in the file before the server starts again");
         try (Coffer coffer = start(data)) {
             JsonObject verify = json(verify("http://127.0.0.1:" + coffer.port() + "/", token).body());
             assertFalse(verify.getBoolean("intact"), verify.toString());
