@@ -84,22 +84,7 @@ public final class AuditRows {
      */
     public static Appended appendOnce(Handle h, List<AuditEvent> drafts, AuditChain chain) {
         Head head = lockHead(h);
-        Map<String, AuditEvent> byId = new HashMap<>(storedById(h, ids(drafts)));
-        List<AuditEvent> fresh = new ArrayList<>(drafts.size());
-        Set<String> taken = new HashSet<>(byId.keySet());
-        for (AuditEvent draft : drafts) {
-            if (taken.add(draft.id())) {
-                fresh.add(draft);
-            }
-        }
-        for (AuditEvent inserted : insert(h, head, fresh, chain)) {
-            byId.put(inserted.id(), inserted);
-        }
-        List<AuditEvent> events = new ArrayList<>(drafts.size());
-        for (AuditEvent draft : drafts) {
-            events.add(byId.get(draft.id()));
-        }
-        return new Appended(events, fresh.size());
+        return insertEachIdOnce(h, head, drafts, storedById(h, ids(drafts)), chain);
     }
 
     /**
@@ -112,10 +97,16 @@ public final class AuditRows {
      * batch.
      */
     public static Appended appendAssumingNew(Handle h, List<AuditEvent> drafts, AuditChain chain) {
-        Head head = lockHead(h);
-        Map<String, AuditEvent> byId = new HashMap<>();
+        return insertEachIdOnce(h, lockHead(h), drafts, Map.of(), chain);
+    }
+
+    // Inserts the drafts whose id is neither in 'stored' nor taken by an earlier draft; returns,
+    // for each draft, the event stored under its id.
+    private static Appended insertEachIdOnce(Handle h, Head head, List<AuditEvent> drafts, Map<String, AuditEvent> stored,
+            AuditChain chain) {
+        Map<String, AuditEvent> byId = new HashMap<>(stored);
         List<AuditEvent> fresh = new ArrayList<>(drafts.size());
-        Set<String> taken = new HashSet<>();
+        Set<String> taken = new HashSet<>(byId.keySet());
         for (AuditEvent draft : drafts) {
             if (taken.add(draft.id())) {
                 fresh.add(draft);

@@ -67,28 +67,21 @@ class GroupCommitterTest {
 
     @Test
     void underConcurrencyABatchWaitsUntilAsManyAsLastTimeHaveArrived() throws Exception {
-        CountDownLatch firstBatchEntered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         // A gathering wait of an hour: only arrivals can end it here, so the test involves no clock.
-        try (GroupCommitter committer = new GroupCommitter(drafts -> {
-            batchSizes.add(drafts.size());
-            firstBatchEntered.countDown();
-            await(release);
-            return drafts;
-        }, Duration.ofHours(2), Duration.ofHours(1), "test-group-commit")) {
+        HeldBatches batches = new HeldBatches();
+        try (GroupCommitter committer = new GroupCommitter(batches, Duration.ofHours(2), Duration.ofHours(1), "test-group-commit")) {
             List<AuditEvent> returned = new CopyOnWriteArrayList<>();
             List<Thread> callers = new ArrayList<>();
             callers.add(start(() -> returned.add(committer.append(draft(0)))));
-            await(firstBatchEntered);
+            await(batches.firstEntered);
             for (int i = 1; i <= 4; i++) {
                 AuditEvent d = draft(i);
                 callers.add(start(() -> returned.add(committer.append(d))));
             }
             until(() -> committer.queued() == 4);
-            release.countDown(); // the 4 queued meanwhile are the next batch: concurrency seen
+            batches.release.countDown(); // the 4 queued meanwhile are the next batch: concurrency seen
             until(() -> returned.size() == 5);
-            assertEquals(List.of(1, 4), batchSizes);
+            assertEquals(List.of(1, 4), batches.sizes);
             assertEquals(0, committer.gathers(), "a batch as large as the previous one does not wait");
 
             for (int i = 5; i <= 7; i++) {
@@ -97,13 +90,13 @@ class GroupCommitterTest {
             }
             until(() -> committer.gathers() == 1 && committer.queued() == 0);
             assertEquals(5, returned.size(), "three of four: the batch is still gathering");
-            assertEquals(List.of(1, 4), batchSizes);
+            assertEquals(List.of(1, 4), batches.sizes);
             AuditEvent fourth = draft(8);
             callers.add(start(() -> returned.add(committer.append(fourth))));
             for (Thread caller : callers) {
                 caller.join();
             }
-            assertEquals(List.of(1, 4, 4), batchSizes, "the fourth arrival ended the wait");
+            assertEquals(List.of(1, 4, 4), batches.sizes, "the fourth arrival ended the wait");
             assertEquals(9, returned.size());
         }
     }
@@ -127,30 +120,23 @@ class GroupCommitterTest {
 
     @Test
     void aGatheringWaitEndsAtItsBoundWithWhatArrived() throws Exception {
-        CountDownLatch firstBatchEntered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
-        try (GroupCommitter committer = new GroupCommitter(drafts -> {
-            batchSizes.add(drafts.size());
-            firstBatchEntered.countDown();
-            await(release);
-            return drafts;
-        }, Duration.ofHours(2), Duration.ofMillis(20), "test-group-commit")) {
+        HeldBatches batches = new HeldBatches();
+        try (GroupCommitter committer = new GroupCommitter(batches, Duration.ofHours(2), Duration.ofMillis(20), "test-group-commit")) {
             List<Thread> callers = new ArrayList<>();
             callers.add(start(() -> committer.append(draft(0))));
-            await(firstBatchEntered);
+            await(batches.firstEntered);
             for (int i = 1; i <= 3; i++) {
                 AuditEvent d = draft(i);
                 callers.add(start(() -> committer.append(d)));
             }
             until(() -> committer.queued() == 3);
-            release.countDown();
+            batches.release.countDown();
             for (Thread caller : callers) {
                 caller.join();
             }
             AuditEvent lone = draft(4);
             assertSame(lone, committer.append(lone), "committed after the bounded wait, alone");
-            assertEquals(List.of(1, 3, 1), batchSizes);
+            assertEquals(List.of(1, 3, 1), batches.sizes);
             assertEquals(1, committer.gathers());
         }
     }
@@ -159,6 +145,21 @@ class GroupCommitterTest {
     void aNegativeGatheringWaitIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> new GroupCommitter(drafts -> drafts, Duration.ofSeconds(1), Duration.ofNanos(-1), "test-group-commit"));
+    }
+
+    /** A batch writer that records each batch's size and holds the first batch until released. */
+    private static final class HeldBatches implements java.util.function.Function<List<AuditEvent>, List<AuditEvent>> {
+        final CountDownLatch firstEntered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> sizes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<AuditEvent> apply(List<AuditEvent> drafts) {
+            sizes.add(drafts.size());
+            firstEntered.countDown();
+            await(release);
+            return drafts;
+        }
     }
 
     private static void until(java.util.function.BooleanSupplier condition) {
