@@ -74,6 +74,8 @@ final class TailSubscription implements ChangeSubscription {
                     return ChangeBatch.resetTo(head);
                 }
             }
+        } else if (fellBeyondTheReplayLimit()) {
+            return ChangeBatch.resetTo(cursor);
         }
         Visibility visibility = new Visibility();
         List<SecretChange> out = new ArrayList<>();
@@ -123,6 +125,26 @@ final class TailSubscription implements ChangeSubscription {
             tail.awaitBeyond(cursor, left, () -> closed);
         }
         return new ChangeBatch(List.of(), cursor, false);
+    }
+
+    /*
+     * Whether more than the replay limit was appended since this subscription's cursor, judged
+     * against the log's head (as the resume check is): the tail may not have read those events yet,
+     * and the window would then still hand out the old ones. Moves the cursor to the head when so.
+     * A head that cannot be read leaves the judgement to the window and the replay.
+     */
+    private boolean fellBeyondTheReplayLimit() {
+        long head;
+        try {
+            head = tail.log.head();
+        } catch (UnavailableException e) {
+            return false;
+        }
+        if (head - cursor <= tail.replayLimit) {
+            return false;
+        }
+        cursor = head;
+        return true;
     }
 
     /**
