@@ -76,7 +76,7 @@ public final class CofferDatabase implements AutoCloseable {
         this.policyStore = new JdbiPolicyStore(audited);
         this.rotationStore = new JdbiRotationStore(audited);
         this.installation = new JdbiInstallation(audited);
-        this.housekeeping = config.isPostgres() || "false".equals(System.getProperty(HOUSEKEEPING_PROPERTY)) ? null
+        this.housekeeping = config.isPostgres() || "false".equalsIgnoreCase(System.getProperty(HOUSEKEEPING_PROPERTY)) ? null
                 : H2Housekeeping.start(mainPool, config.jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";RETENTION_TIME="));
     }
 

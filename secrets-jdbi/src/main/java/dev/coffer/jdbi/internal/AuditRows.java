@@ -36,8 +36,8 @@ public final class AuditRows {
 
     /**
      * The most drafts one group-commit batch holds ({@link GroupCommitter}), and so the most ids
-     * one look-up statement binds and the most rows one insert writes: a batch is one look-up
-     * and one insert. 512 rows of 18 columns bind 9,216 parameters, far below
+     * one look-up statement binds and the most rows one insert writes: a batch is one insert
+     * (and one look-up only when the insert met a stored id, see {@link #appendAssumingNew}). 512 rows of 18 columns bind 9,216 parameters, far below
      * PostgreSQL's 65,535 per statement. A store change with more events is written in several
      * statements of this size.
      */

@@ -38,7 +38,7 @@ import java.util.function.Function;
  */
 public final class GroupCommitter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.coffer.jdbi");
-    // One batch is one id look-up and one multi-row insert (AuditRows.MAX_BATCH bounds both).
+    // One batch is one multi-row insert (AuditRows.MAX_BATCH bounds it, and the look-up of its retry).
     private static final int MAX_BATCH = AuditRows.MAX_BATCH;
 
     /** How long the committer waits, at most, to gather a batch as large as the previous one. */
