@@ -38,10 +38,13 @@ import org.h2.mvstore.MVStore;
  *       retention assumes the file system flushes its buffers within that time, and lower values
  *       are safe when the buffers are flushed earlier, which the sync of step 1 does eight times
  *       over; a URL that sets {@code RETENTION_TIME} itself is left alone;</li>
- *   <li>moves the live pages of the emptiest chunks older than the retention time into a new
- *       chunk ({@code MVStore.compact}, the step H2's background writer takes), while the chunks'
- *       fill rate is below {@link #TARGET_FILL_RATE} %, for at most {@link #BUDGET} per period,
- *       and commits them, so the emptied chunks are freed and their space reused.</li>
+ *   <li>moves the live pages of chunks older than the retention time into a new chunk, choosing
+ *       only chunks no fuller than those chunks' average ({@link ChunkRewriter}, the step H2's
+ *       background writer takes), while that average is below {@link #TARGET_FILL_RATE} %, for at
+ *       most {@link #BUDGET} per period, and commits them, so the emptied chunks are freed and
+ *       their space reused. Chunks younger than the retention time are mostly dead but cannot be
+ *       moved yet, so they are left out of the average: counting them kept the passes busy moving
+ *       nearly full old chunks for their whole budget.</li>
  * </ol>
  * A pass that fails is logged (class name only) and the retention time goes back to H2's
  * default, since the syncs that made it safe may have stopped; the next pass tries again.
@@ -55,7 +58,7 @@ public final class H2Housekeeping implements AutoCloseable {
      * short: at 300 commits/s of about 100 KB, 2 s are 60 MB.
      */
     public static final int RETENTION_MILLIS = 2_000;
-    /** Compaction runs while the chunks' fill rate (live bytes of all chunks) is below this percentage. */
+    /** Compaction runs while the fill rate of the chunks it may move (their live bytes of all their bytes) is below this percentage. */
     public static final int TARGET_FILL_RATE = 80;
     /** The most time one pass spends moving pages. */
     public static final Duration BUDGET = Duration.ofMillis(100);
@@ -123,8 +126,11 @@ public final class H2Housekeeping implements AutoCloseable {
             int idle = 0;
             // compact() also answers false when it waited 10 ms for the store lock in vain (commits
             // hold it), so a few misses in a row, not one, end the pass early.
-            while (idle < MISSES_TO_STOP && System.nanoTime() - stop < 0 && s.getFileStore().getChunksFillRate() < TARGET_FILL_RATE) {
-                if (s.compact(TARGET_FILL_RATE, MOVE_BYTES_PER_STEP)) {
+            int fill;
+            while (idle < MISSES_TO_STOP && System.nanoTime() - stop < 0
+                    && (fill = ChunkRewriter.rewritableFillRate(s)) < TARGET_FILL_RATE) {
+                // Only chunks at or below the average: moving fuller ones costs more than it frees.
+                if (ChunkRewriter.rewrite(s, fill, MOVE_BYTES_PER_STEP)) {
                     idle = 0;
                     compactSteps.incrementAndGet();
                     // Writes the moved pages now, rather than with the next caller's commit.
