@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.coffer.jdbi.internal.AuditListener;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.H2Housekeeping;
+import dev.coffer.jdbi.internal.LocalChanges;
 import dev.coffer.jdbi.internal.Migrations;
 import dev.coffer.jdbi.internal.OpenFailures;
 import dev.coffer.spi.error.ErrorCode;
@@ -59,13 +60,15 @@ public final class CofferDatabase implements AutoCloseable {
     public static final String HOUSEKEEPING_PROPERTY = "coffer.h2.housekeeping";
 
     private final H2Housekeeping housekeeping;
+    private final LocalChanges localChanges;
 
     private CofferDatabase(DatabaseConfig config, HikariDataSource mainPool, HikariDataSource keyPool,
-            AuditProtection protection) {
+            AuditProtection protection, LocalChanges localChanges) {
         this.config = config;
         this.mainPool = mainPool;
         this.keyPool = keyPool;
-        Database db = new Database(mainPool, keyPool);
+        this.localChanges = localChanges;
+        Database db = new Database(mainPool, keyPool, localChanges);
         this.tenantKeyStore = new JdbiTenantKeyStore(db);
         // The keys may be derived from a keyset in the tenant key store, so the log opens second.
         this.auditLog = new JdbiAuditLog(db, config.groupCommit(), protection.keys(tenantKeyStore), protection.anchor(),
@@ -93,6 +96,7 @@ public final class CofferDatabase implements AutoCloseable {
         Objects.requireNonNull(protection, "protection");
         HikariDataSource mainPool = null;
         HikariDataSource keyPool = null;
+        LocalChanges local = null;
         try {
             mainPool = pool(config, "coffer-main", config.poolSize());
             keyPool = pool(config, "coffer-keys", 2);
@@ -101,16 +105,29 @@ public final class CofferDatabase implements AutoCloseable {
             } else {
                 Migrations.requireSchema(mainPool);
             }
-            return new CofferDatabase(config, mainPool, keyPool, protection);
+            local = config.isPostgres() ? null : LocalChanges.acquire(mainPool, config.jdbcUrl());
+            return new CofferDatabase(config, mainPool, keyPool, protection, local);
+        } catch (SQLException e) {
+            closeAll(local, keyPool, mainPool);
+            throw new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
+                    "cannot open the Coffer database " + config.safeUrl() + ": " + OpenFailures.describe(e), e);
         } catch (RuntimeException e) {
-            if (keyPool != null) {
-                keyPool.close();
-            }
-            if (mainPool != null) {
-                mainPool.close();
-            }
+            closeAll(local, keyPool, mainPool);
             throw e instanceof SecretsException ? e : new UnavailableException(ErrorCode.STORE_UNAVAILABLE,
                     "cannot open the Coffer database " + config.safeUrl() + ": " + OpenFailures.describe(e), e);
+        }
+    }
+
+    // What open() had made when it failed, given back.
+    private static void closeAll(LocalChanges local, HikariDataSource keyPool, HikariDataSource mainPool) {
+        if (local != null) {
+            local.release();
+        }
+        if (keyPool != null) {
+            keyPool.close();
+        }
+        if (mainPool != null) {
+            mainPool.close();
         }
     }
 
@@ -233,6 +250,9 @@ public final class CofferDatabase implements AutoCloseable {
                     housekeeping.close();
                 }
             } finally {
+                if (localChanges != null) {
+                    localChanges.release();
+                }
                 keyPool.close();
                 mainPool.close();
             }

@@ -3,6 +3,7 @@ package dev.coffer.jdbi;
 import dev.coffer.spi.internal.Messages;
 import dev.coffer.jdbi.internal.Database;
 import dev.coffer.jdbi.internal.GenerationCache;
+import dev.coffer.jdbi.internal.LocalChanges;
 import dev.coffer.jdbi.internal.Sql;
 import dev.coffer.spi.access.BreakGlassGrant;
 import dev.coffer.spi.access.Conditions;
@@ -39,7 +40,9 @@ import org.jdbi.v3.core.statement.Update;
  * {@code policy_generation}, which every policy put or delete and every grant added sets to a new
  * value in its own transaction. A different value reloads (generation and rows in one statement),
  * so a change committed by any instance sharing the database is enforced by every call that
- * starts after that commit returned; nothing is ever served by time alone.
+ * starts after that commit returned; nothing is ever served by time alone. On an embedded H2
+ * database, which no other process can write, the cache is validated against the changes this
+ * JVM makes instead ({@link LocalChanges}), and a hit asks the database nothing.
  *
  * <pre>{@code
  * PolicyStore policies = db.policyStore();
@@ -134,6 +137,22 @@ public final class JdbiPolicyStore implements PolicyStore {
     public List<Policy> list(String tenant) {
         if (tenant == null) {
             return List.of();
+        }
+        LocalChanges local = db.localChanges();
+        if (local != null) {
+            long stamp = local.stamp();
+            Optional<List<Policy>> cached = policies.at(tenant, stamp);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+            Loaded<List<Policy>> loaded = db.read(h -> loadPolicies(h, tenant));
+            if (loaded == null) {
+                return List.of(); // no tenant row: no policy can refer to it
+            }
+            if (local.isCurrent(stamp)) {
+                policies.offer(tenant, stamp, loaded.value());
+            }
+            return loaded.value();
         }
         return db.read(h -> {
             OptionalLong generation = generation(h, tenant);
@@ -234,6 +253,22 @@ public final class JdbiPolicyStore implements PolicyStore {
             return List.of();
         }
         GrantsOf key = new GrantsOf(tenant, principalId);
+        LocalChanges local = db.localChanges();
+        if (local != null) {
+            long stamp = local.stamp();
+            Optional<CachedGrants> cached = grants.at(key, stamp).filter(c -> !now.isBefore(c.from()));
+            if (cached.isPresent()) {
+                return cached.get().activeAt(now);
+            }
+            Loaded<CachedGrants> loaded = db.read(h -> loadGrants(h, key, now));
+            if (loaded == null) {
+                return List.of(); // no tenant row: no grant can refer to it
+            }
+            if (local.isCurrent(stamp)) {
+                grants.offer(key, stamp, loaded.value());
+            }
+            return loaded.value().activeAt(now);
+        }
         return db.read(h -> {
             OptionalLong generation = generation(h, tenant);
             if (generation.isEmpty()) {

@@ -3,6 +3,8 @@ package dev.coffer.jdbi;
 import dev.coffer.spi.internal.PageTokens;
 import dev.coffer.spi.internal.StoreRules;
 import dev.coffer.jdbi.internal.Database;
+import dev.coffer.jdbi.internal.GenerationCache;
+import dev.coffer.jdbi.internal.LocalChanges;
 import dev.coffer.jdbi.internal.SecretRows;
 import dev.coffer.jdbi.internal.Sql;
 import dev.coffer.spi.crypto.SealedValue;
@@ -59,7 +61,16 @@ import org.jdbi.v3.core.JdbiException;
  * }</pre>
  */
 public final class JdbiSecretStore implements SecretStore {
+    /** Bound of the read cache: entries plus their sealed kilobytes (about 16 MB at most). */
+    static final long MAX_CACHED_READ_WEIGHT = 16_384;
+
     private final Database db;
+    // On embedded H2 only (see findForRead): what reads found, tagged with LocalChanges' epoch.
+    private final GenerationCache<ReadKey, ReadTarget> reads =
+            new GenerationCache<>(MAX_CACHED_READ_WEIGHT, JdbiSecretStore::sealedKilobytes);
+
+    /** What a read asked for. */
+    private record ReadKey(SecretPath path, VersionSelector selector) {}
 
     JdbiSecretStore(Database db) {
         this.db = db;
@@ -247,12 +258,43 @@ public final class JdbiSecretStore implements SecretStore {
      * <p>One SQL statement on one connection: the secret by its unique path, left-joined to the
      * alias (when the selector is one) and to the version with its sealed columns, each by its
      * primary key; the answer is one snapshot of the database.
+     *
+     * <p>On an embedded H2 database, which no other process can write, what was found is kept in
+     * a bounded cache and answered from it until this JVM makes its next change to the database
+     * ({@link LocalChanges}; sealed values only, never plaintext). Nothing is ever served by time:
+     * a read that starts after a change committed never sees what the change replaced.
      */
     @Override
     public Optional<ReadTarget> findForRead(SecretPath path, VersionSelector selector) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(selector, "selector");
-        return db.read(h -> SecretRows.forRead(h, path, selector));
+        LocalChanges local = db.localChanges();
+        if (local == null) {
+            return db.read(h -> SecretRows.forRead(h, path, selector));
+        }
+        ReadKey key = new ReadKey(path, selector);
+        long stamp = local.stamp();
+        Optional<ReadTarget> cached = reads.at(key, stamp);
+        if (cached.isPresent()) {
+            return cached.map(JdbiSecretStore::withOwnSealedValue);
+        }
+        Optional<ReadTarget> found = db.read(h -> SecretRows.forRead(h, path, selector));
+        // Only what exists: paths that do not cannot crowd out the ones read.
+        if (found.isPresent() && local.isCurrent(stamp)) {
+            reads.offer(key, stamp, found.get());
+            return found.map(JdbiSecretStore::withOwnSealedValue);
+        }
+        return found;
+    }
+
+    // Each caller gets arrays of its own, as from the database: none can change the cached copy.
+    private static ReadTarget withOwnSealedValue(ReadTarget target) {
+        return target.sealed().isEmpty() ? target
+                : new ReadTarget(target.secret(), target.number(), target.version(), target.sealed().map(SealedValue::copy));
+    }
+
+    private static int sealedKilobytes(ReadTarget target) {
+        return target.sealed().map(v -> (v.ciphertext().length + v.wrappedKey().length) / 1024).orElse(0);
     }
 
     @Override

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The policy store's cache is never stale: a policy or grant change committed through one
  * instance (the writer) is enforced by the very next read of another (the reader), each with a
- * kernel, a pool and a cache of its own. On PostgreSQL they are two {@link CofferDatabase}s on one
- * database; on H2 (embedded, one process) they are one, so the same tests prove the cache follows
- * its own instance's changes.
+ * kernel, a pool and a cache of its own: two {@link CofferDatabase}s on one database. On
+ * PostgreSQL they stand for two server processes; on embedded H2 (one process holds the file) for
+ * two users of one JVM, whose caches follow the changes that JVM makes.
  */
 @ExtendWith(NoValueLeaks.class)
 abstract class PolicyCacheTests {
@@ -60,7 +60,7 @@ abstract class PolicyCacheTests {
     /** The run's database of the subclass's kind. */
     abstract TestDatabase database();
 
-    /** The instance the changes are made through; the reader itself on H2. */
+    /** The instance the changes are made through, a second one on the reader's database. */
     abstract CofferDatabase openWriter(TestDatabase database);
 
     /** Closes what {@link #openWriter} opened. */
@@ -232,7 +232,7 @@ abstract class PolicyCacheTests {
                 .bind("tenant", TENANT).mapTo(Long.class).one());
     }
 
-    private void put(Policy policy) {
+    void put(Policy policy) {
         writerKernel.putPolicy(admin(), policy);
     }
 

@@ -40,17 +40,36 @@ public final class Database {
     private final Jdbi keys;
     // Where write() puts a change's audit events; null until the audit log is wired in.
     private final ChainAppender chain;
+    // Counts the changes write() makes, for caches that need no look-up; null when others may write.
+    private final LocalChanges local;
 
     /** Works on {@code mainSource}; tenant keys on {@code keySource}, a pool of their own. */
     public Database(DataSource mainSource, DataSource keySource) {
-        this(configure(Jdbi.create(Objects.requireNonNull(mainSource, "mainSource"))),
-                configure(Jdbi.create(Objects.requireNonNull(keySource, "keySource"))), null);
+        this(mainSource, keySource, null);
     }
 
-    private Database(Jdbi main, Jdbi keys, ChainAppender chain) {
+    /**
+     * Works on {@code mainSource}, and counts every {@link #write} in {@code local}, when not
+     * {@code null} (only for a database no other process writes, see {@link LocalChanges}).
+     */
+    public Database(DataSource mainSource, DataSource keySource, LocalChanges local) {
+        this(configure(Jdbi.create(Objects.requireNonNull(mainSource, "mainSource"))),
+                configure(Jdbi.create(Objects.requireNonNull(keySource, "keySource"))), null, local);
+    }
+
+    private Database(Jdbi main, Jdbi keys, ChainAppender chain, LocalChanges local) {
         this.main = main;
         this.keys = keys;
         this.chain = chain;
+        this.local = local;
+    }
+
+    /**
+     * The changes of this database made through {@link #write} in this JVM, or {@code null} when
+     * other processes may write it too (then a cache must ask the database whether it is current).
+     */
+    public LocalChanges localChanges() {
+        return local;
     }
 
     /**
@@ -58,7 +77,7 @@ public final class Database {
      * {@code chain}: the audit log's, once it is open.
      */
     public Database withChain(ChainAppender chain) {
-        return new Database(main, keys, Objects.requireNonNull(chain, "chain"));
+        return new Database(main, keys, Objects.requireNonNull(chain, "chain"), local);
     }
 
     /** Whether {@code other} works on the same pools as this one. */
@@ -99,6 +118,19 @@ public final class Database {
      */
     public <T> T write(Function<Handle, T> change, BeforeCommit<T> hook) {
         Objects.requireNonNull(hook, "hook");
+        if (local == null) {
+            return writeOnce(change, hook);
+        }
+        // Before the commit, so that no cache answers with what the change replaces once it is visible.
+        local.begin();
+        try {
+            return writeOnce(change, hook);
+        } finally {
+            local.end();
+        }
+    }
+
+    private <T> T writeOnce(Function<Handle, T> change, BeforeCommit<T> hook) {
         List<List<AuditEvent>> appended = new java.util.ArrayList<>(1);
         T result = transact(main, h -> {
             T changed = change.apply(h);

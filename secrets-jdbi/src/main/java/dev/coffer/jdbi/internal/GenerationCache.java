@@ -7,9 +7,10 @@ import java.util.function.ToIntFunction;
 
 /**
  * A bounded cache of values loaded from the database, each tagged with the policy generation of
- * its tenant at the moment it was read (in the same statement as the value). A value is only
- * handed out for the generation it was loaded at: the caller reads the current generation first
- * (one primary-key lookup) and asks with it, so a change committed anywhere since the load makes
+ * its tenant at the moment it was read (in the same statement as the value), or on embedded H2
+ * with the {@link LocalChanges} stamp taken before the read. A value is only handed out for the
+ * generation it was loaded at: the caller reads the current generation first (one primary-key
+ * lookup, or the stamp) and asks with it, so a change committed anywhere since the load makes
  * the entry unusable.
  *
  * <p>Offers are compare-and-set: an entry is replaced only by a value of the same or a newer
