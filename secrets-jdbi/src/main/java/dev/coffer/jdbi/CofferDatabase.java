@@ -13,6 +13,7 @@ import dev.coffer.spi.error.SecretsException;
 import dev.coffer.spi.error.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -80,7 +81,7 @@ public final class CofferDatabase implements AutoCloseable {
         this.rotationStore = new JdbiRotationStore(audited);
         this.installation = new JdbiInstallation(audited);
         this.housekeeping = config.isPostgres() || "false".equalsIgnoreCase(System.getProperty(HOUSEKEEPING_PROPERTY)) ? null
-                : H2Housekeeping.start(mainPool, config.jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";RETENTION_TIME="));
+                : H2Housekeeping.start(mainPool, config.jdbcUrl().toUpperCase(Locale.ROOT).contains(";RETENTION_TIME="));
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.jdbi.internal.AuditRows;
+import dev.coffer.jdbi.testing.DriverStatements;
 import dev.coffer.jdbi.testing.SqlTampering;
 import dev.coffer.jdbi.testing.TestDatabase;
 import dev.coffer.spi.access.Policy;
@@ -36,10 +37,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -246,10 +243,8 @@ abstract class StorageBehaviourTests {
         }
         List<String> statements = new ArrayList<>();
 
-        AuditRows.Appended appended = database().sql().inTransaction(h -> {
-            countStatements(h, statements);
-            return AuditRows.appendOnce(h, drafts, chain);
-        });
+        AuditRows.Appended appended = DriverStatements.counting(db.dataSource(), statements)
+                .inTransaction(h -> AuditRows.appendOnce(h, drafts, chain));
 
         assertEquals(AuditRows.MAX_BATCH, appended.inserted());
         assertEquals(LongStream.rangeClosed(1, AuditRows.MAX_BATCH).boxed().toList(),
@@ -284,10 +279,8 @@ abstract class StorageBehaviourTests {
         }
         List<String> statements = new ArrayList<>();
 
-        AuditRows.Appended appended = database().sql().inTransaction(h -> {
-            countStatements(h, statements);
-            return AuditRows.appendOnce(h, batch, chain);
-        });
+        AuditRows.Appended appended = DriverStatements.counting(db.dataSource(), statements)
+                .inTransaction(h -> AuditRows.appendOnce(h, batch, chain));
 
         assertEquals(200, appended.inserted());
         assertEquals(List.of("SELECT", "SELECT", "INSERT", "UPDATE"), statements);
@@ -327,15 +320,6 @@ abstract class StorageBehaviourTests {
     }
 
     // Records the kind (first word) of every statement 'h' executes.
-    static void countStatements(Handle h, List<String> kinds) {
-        h.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
-            @Override
-            public void logAfterExecution(StatementContext context) {
-                kinds.add(context.getRawSql().strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT));
-            }
-        });
-    }
-
     @Test
     void eventIdsAreUniqueInTheSchema() {
         AuditEvent stored = db.auditLog().append(draft(AuditEventType.SECRET_READ).build());
