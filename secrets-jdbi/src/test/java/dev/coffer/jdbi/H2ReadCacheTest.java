@@ -115,6 +115,15 @@ class H2ReadCacheTest {
     }
 
     @Test
+    void plainSqlCountedAsAChangeIsSeen() {
+        assertEquals(1, current().number().getAsInt(), "cached");
+
+        // TestDatabase.reset empties every table with plain SQL, counted in the shared LocalChanges.
+        UseH2.database().reset();
+        assertTrue(reader.secretStore().findForRead(PATH, VersionSelector.current()).isEmpty(), "the secret is gone");
+    }
+
+    @Test
     void aRolledBackChangeLeavesReadsAsTheDatabaseHoldsThem() {
         int before = current().number().getAsInt();
         IllegalStateException refused = new IllegalStateException("audit refused by the test");

@@ -154,7 +154,14 @@ class ChangeTailTest {
             if (failReads) {
                 throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit log down (test)");
             }
-            return delegate.after(afterSeq, limit);
+            List<AuditEvent> read = delegate.after(afterSeq, limit);
+            // Checked again: a read that began before the flag was set, and found an event appended
+            // after it (the test sets the flag, then appends), must fail too. Seen once in CI: the
+            // tail's read passed the first check, the create landed, and the read returned it.
+            if (failReads) {
+                throw new UnavailableException(ErrorCode.AUDIT_UNAVAILABLE, "audit log down (test)");
+            }
+            return read;
         }
 
         @Override
