@@ -86,6 +86,11 @@ public final class JdbiPolicyStore implements PolicyStore {
     /** What a reload read: the tenant's generation and, in the same statement, its rows. */
     private record Loaded<V>(long generation, V value) {}
 
+    // The rows of a reload, or null when the tenant has no row.
+    private static <V> V valueOf(Loaded<V> loaded) {
+        return loaded == null ? null : loaded.value();
+    }
+
     JdbiPolicyStore(Database db) {
         this.db = db;
     }
@@ -140,19 +145,8 @@ public final class JdbiPolicyStore implements PolicyStore {
         }
         LocalChanges local = db.localChanges();
         if (local != null) {
-            long stamp = local.stamp();
-            Optional<List<Policy>> cached = policies.at(tenant, stamp);
-            if (cached.isPresent()) {
-                return cached.get();
-            }
-            Loaded<List<Policy>> loaded = db.read(h -> loadPolicies(h, tenant));
-            if (loaded == null) {
-                return List.of(); // no tenant row: no policy can refer to it
-            }
-            if (local.isCurrent(stamp)) {
-                policies.offer(tenant, stamp, loaded.value());
-            }
-            return loaded.value();
+            List<Policy> found = policies.local(local, tenant, cached -> true, () -> valueOf(db.read(h -> loadPolicies(h, tenant))));
+            return found == null ? List.of() : found; // no tenant row: no policy can refer to it
         }
         return db.read(h -> {
             OptionalLong generation = generation(h, tenant);
@@ -255,19 +249,9 @@ public final class JdbiPolicyStore implements PolicyStore {
         GrantsOf key = new GrantsOf(tenant, principalId);
         LocalChanges local = db.localChanges();
         if (local != null) {
-            long stamp = local.stamp();
-            Optional<CachedGrants> cached = grants.at(key, stamp).filter(c -> !now.isBefore(c.from()));
-            if (cached.isPresent()) {
-                return cached.get().activeAt(now);
-            }
-            Loaded<CachedGrants> loaded = db.read(h -> loadGrants(h, key, now));
-            if (loaded == null) {
-                return List.of(); // no tenant row: no grant can refer to it
-            }
-            if (local.isCurrent(stamp)) {
-                grants.offer(key, stamp, loaded.value());
-            }
-            return loaded.value().activeAt(now);
+            CachedGrants found = grants.local(local, key, cached -> !now.isBefore(cached.from()),
+                    () -> valueOf(db.read(h -> loadGrants(h, key, now))));
+            return found == null ? List.of() : found.activeAt(now); // no tenant row: no grant can refer to it
         }
         return db.read(h -> {
             OptionalLong generation = generation(h, tenant);

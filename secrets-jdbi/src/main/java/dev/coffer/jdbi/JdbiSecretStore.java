@@ -65,15 +65,16 @@ public final class JdbiSecretStore implements SecretStore {
     static final long MAX_CACHED_READ_WEIGHT = 16_384;
 
     private final Database db;
-    // On embedded H2 only (see findForRead): what reads found, tagged with LocalChanges' epoch.
-    private final GenerationCache<ReadKey, ReadTarget> reads =
-            new GenerationCache<>(MAX_CACHED_READ_WEIGHT, JdbiSecretStore::sealedKilobytes);
+    // On embedded H2 only (see findForRead), else null: what reads found, tagged with LocalChanges' epoch.
+    private final GenerationCache<ReadKey, ReadTarget> reads;
 
     /** What a read asked for. */
     private record ReadKey(SecretPath path, VersionSelector selector) {}
 
     JdbiSecretStore(Database db) {
         this.db = db;
+        this.reads = db.localChanges() == null ? null
+                : new GenerationCache<>(MAX_CACHED_READ_WEIGHT, JdbiSecretStore::sealedKilobytes);
     }
 
     /** {@link AuditOutbox#none()}: a change's events are in the audit chain when it commits. */
@@ -272,19 +273,10 @@ public final class JdbiSecretStore implements SecretStore {
         if (local == null) {
             return db.read(h -> SecretRows.forRead(h, path, selector));
         }
-        ReadKey key = new ReadKey(path, selector);
-        long stamp = local.stamp();
-        Optional<ReadTarget> cached = reads.at(key, stamp);
-        if (cached.isPresent()) {
-            return cached.map(JdbiSecretStore::withOwnSealedValue);
-        }
-        Optional<ReadTarget> found = db.read(h -> SecretRows.forRead(h, path, selector));
-        // Only what exists: paths that do not cannot crowd out the ones read.
-        if (found.isPresent() && local.isCurrent(stamp)) {
-            reads.offer(key, stamp, found.get());
-            return found.map(JdbiSecretStore::withOwnSealedValue);
-        }
-        return found;
+        // Only what exists is cached: paths that do not cannot crowd out the ones read.
+        ReadTarget found = reads.local(local, new ReadKey(path, selector), cached -> true,
+                () -> db.read(h -> SecretRows.forRead(h, path, selector)).orElse(null));
+        return Optional.ofNullable(found).map(JdbiSecretStore::withOwnSealedValue);
     }
 
     // Each caller gets arrays of its own, as from the database: none can change the cached copy.

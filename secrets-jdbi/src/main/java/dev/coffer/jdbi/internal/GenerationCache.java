@@ -3,6 +3,8 @@ package dev.coffer.jdbi.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -50,6 +52,27 @@ public final class GenerationCache<K, V> {
     public void offer(K key, long generation, V value) {
         Entry<V> offered = new Entry<>(generation, value);
         cache.asMap().merge(key, offered, (cached, fresh) -> cached.generation() > fresh.generation() ? cached : fresh);
+    }
+
+    /**
+     * On a database only this JVM writes: the value cached for {@code key} if nothing changed since
+     * it was loaded and {@code usable} accepts it; otherwise {@code load}'s answer, cached when no
+     * change began or was under way while it loaded (the protocol of {@link LocalChanges}).
+     *
+     * @param load reads the value from the database; {@code null} when there is nothing to cache
+     * @return the value, or {@code null} when {@code load} found nothing
+     */
+    public V local(LocalChanges changes, K key, Predicate<V> usable, Supplier<V> load) {
+        long stamp = changes.stamp();
+        Optional<V> cached = at(key, stamp).filter(usable);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        V loaded = load.get();
+        if (loaded != null && changes.isCurrent(stamp)) {
+            offer(key, stamp, loaded);
+        }
+        return loaded;
     }
 
     /** How many entries are cached now (for tests and metrics). */
